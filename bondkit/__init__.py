@@ -1,0 +1,49 @@
+"""bondkit: model a community bond issue before launch and manage it after.
+
+The public API is loaded lazily so that ``import bondkit`` (and ``bondkit --help``) stays
+fast: pandas, numpy and matplotlib load only when a function that needs them is used.
+
+>>> import bondkit as bk
+>>> bk.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_API = {
+    "load_scenario": "bondkit.scenario",
+    "parse_scenario": "bondkit.scenario",
+    "Scenario": "bondkit.scenario",
+    "SeriesTerms": "bondkit.terms",
+    "CostTerms": "bondkit.terms",
+    "StepRate": "bondkit.terms",
+    "series_schedule": "bondkit.schedule",
+    "issue_schedule": "bondkit.schedule",
+    "by_fiscal_year": "bondkit.schedule",
+    "annual_debt_service": "bondkit.schedule",
+    "run": "bondkit.runner",
+    "Result": "bondkit.runner",
+    "write_outputs": "bondkit.output",
+    "BondkitError": "bondkit.errors",
+    "ScenarioError": "bondkit.errors",
+}
+
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'bondkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,432 @@
+"""Payment schedules of a series and of an issue, exact to the cent.
+
+The numeric heart is :func:`amortize`, a kernel vectorised over many schedules at once
+(one row per schedule, a loop over periods). Money is carried as whole cents (int64).
+Each period's interest ``balance x rate x year fraction`` is computed in floating point
+and rounded half up; the few results that fall within floating-point error of a
+half-cent are recomputed exactly with integers, so every cent equals the exact decimal
+result. Level payments are rounded the same way.
+
+Rules (scenario-format.md): dates are generated backward from maturity (a short first
+period when the term is odd); interest-only periods come first; a level payment is the
+annuity of the balance at annual_rate / payments per year over the remaining periods,
+recomputed when a step rate starts; the final payment absorbs any residue, so principal
+repaid equals the amount and no balance goes negative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from bondkit.columns import SCHEDULE_COLUMNS
+from bondkit.conventions import (
+    add_years,
+    adjust,
+    fiscal_year,
+    period_end_dates,
+    periods_per_year,
+    round_half_up,
+    year_fraction,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from bondkit.terms import SeriesTerms
+
+__all__ = [
+    "Periods",
+    "periods",
+    "amortize",
+    "level_payment_cents",
+    "series_schedule",
+    "issue_schedule",
+    "by_date",
+    "by_fiscal_year",
+    "annual_debt_service",
+]
+
+BULLET, LEVEL_PAYMENT, LEVEL_PRINCIPAL = 0, 1, 2
+_STYLE_CODES = {"bullet": BULLET, "level-payment": LEVEL_PAYMENT, "level-principal": LEVEL_PRINCIPAL}
+
+
+# ---------------------------------------------------------------- periods of a series
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The accrual periods of a series (dates adjusted for business days)."""
+
+    accrual_start: tuple[dt.date, ...]  # first one is issue_date, as given
+    end: tuple[dt.date, ...]  # payment dates = accrual ends (adjusted)
+    unadjusted_end: tuple[dt.date, ...]
+    year_fraction: tuple[Fraction, ...]
+    rate: tuple[Fraction, ...]  # annual rate in force at each accrual start
+    first_amortising: int  # index of the first amortising period
+
+    def __len__(self) -> int:
+        return len(self.end)
+
+
+def periods(terms: SeriesTerms) -> Periods:
+    """The periods of ``terms``: backward from maturity, adjusted, with year fractions and rates."""
+    unadjusted = period_end_dates(terms.issue_date, terms.maturity, terms.frequency)
+    ends = [adjust(d, terms.business_day) for d in unadjusted]
+    starts = [terms.issue_date, *ends[:-1]]
+    yfs = tuple(year_fraction(a, b, terms.day_count) for a, b in zip(starts, ends, strict=True))
+    rates = tuple(terms.rate_at(a) for a in starts)
+    io_end = add_years(terms.issue_date, terms.interest_only_years)
+    first = 0
+    if terms.interest_only_years:
+        first = next((k for k, a in enumerate(starts) if a >= io_end), len(starts) - 1)
+    return Periods(tuple(starts), tuple(ends), tuple(unadjusted), yfs, rates, first)
+
+
+# ---------------------------------------------------------------- the vectorised kernel
+
+
+def _tolerance(x: np.ndarray, relative: float) -> np.ndarray:
+    return np.abs(x) * relative + 1e-9
+
+
+def _round_checked(x: np.ndarray, relative: float, exact_at) -> np.ndarray:
+    """Round float cents half up; entries within float error of a half are recomputed exactly.
+
+    ``exact_at(indices)`` returns the exact values (Fractions or ints) at those indices.
+    """
+    out = np.floor(x + 0.5)
+    ambiguous = np.abs(x - np.floor(x) - 0.5) <= _tolerance(x, relative)
+    if ambiguous.any():
+        idx = np.flatnonzero(ambiguous)
+        out[idx] = [round_half_up(v) for v in exact_at(idx)]
+    return out.astype(np.int64)
+
+
+def _annuity_cents(balance, rate_num, rate_den, ppy, remaining) -> np.ndarray:
+    """Level payment in cents: annuity of ``balance`` at rate/ppy over ``remaining`` periods."""
+    i = rate_num / (rate_den * ppy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annuity = balance * i / -np.expm1(-remaining * np.log1p(i))
+    x = np.where(i == 0, balance / remaining, annuity)
+
+    def exact_at(idx):
+        for j in idx:
+            b, m = int(balance[j]), int(remaining[j])
+            ie = Fraction(int(rate_num[j]), int(rate_den[j]) * int(ppy[j]))
+            if ie == 0:
+                yield Fraction(b, m)
+            else:
+                growth = (1 + ie) ** m
+                yield b * ie * growth / (growth - 1)
+
+    return _round_checked(x, 1e-11, exact_at)
+
+
+def amortize(
+    balance: np.ndarray,
+    rate_num: np.ndarray,
+    rate_den: np.ndarray,
+    yf_num: np.ndarray,
+    yf_den: np.ndarray,
+    n_periods: np.ndarray,
+    style: np.ndarray,
+    first_amortising: np.ndarray,
+    periods_per_year: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Schedules of many series at once, in whole cents.
+
+    Row ``s`` is one schedule; column ``k`` one period. Rates and year fractions are given as
+    exact integer ratios so that half-cent ties are resolved exactly.
+
+    Parameters
+    ----------
+    balance : int[S] — principal [cents]
+    rate_num, rate_den : int[S, n] — annual rate of each period = num / den [1/yr]
+    yf_num, yf_den : int[S, n] — year fraction of each period = num / den [yr]
+    n_periods : int[S] — periods used in each row (later columns are ignored)
+    style : int[S] — 0 bullet, 1 level-payment, 2 level-principal
+    first_amortising : int[S] — index of the first amortising period (interest-only before)
+    periods_per_year : int[S] — payments per year, for the annuity rate [1/yr]
+
+    Returns
+    -------
+    dict of int64[S, n] arrays [cents]: opening_balance, interest, principal, payment,
+    closing_balance (zero beyond ``n_periods``).
+    """
+    balance = np.asarray(balance, dtype=np.int64)
+    S = balance.shape[0]
+    rate_num, rate_den, yf_num, yf_den = (
+        np.broadcast_to(np.asarray(a, dtype=np.int64), (S, np.shape(rate_num)[-1]))
+        for a in (rate_num, rate_den, yf_num, yf_den)
+    )
+    n = rate_num.shape[1]
+    n_periods, style, first_amortising, ppy = (
+        np.broadcast_to(np.asarray(a, dtype=np.int64), (S,))
+        for a in (n_periods, style, first_amortising, periods_per_year)
+    )
+    if (balance < 0).any() or (rate_num < 0).any():
+        raise ValueError("balances and rates must not be negative")
+    if (n_periods > n).any() or (n_periods < 1).any():
+        raise ValueError("n_periods must be between 1 and the number of columns")
+    accrual = (rate_num / rate_den) * (yf_num / yf_den)
+    is_lp, is_lpr = style == LEVEL_PAYMENT, style == LEVEL_PRINCIPAL
+    any_lp, any_lpr = bool(is_lp.any()), bool(is_lpr.any())
+    # a level payment is recomputed where a new rate starts after amortisation began
+    rate_change = np.zeros((S, n), dtype=bool)
+    rate_change[:, 1:] = rate_num[:, 1:] * rate_den[:, :-1] != rate_num[:, :-1] * rate_den[:, 1:]
+
+    opening = np.zeros((S, n), dtype=np.int64)
+    interest = np.zeros((S, n), dtype=np.int64)
+    principal = np.zeros((S, n), dtype=np.int64)
+    level = np.zeros(S, dtype=np.int64)  # current level payment or instalment
+    B = balance.copy()
+    for k in range(n):
+        active = k < n_periods
+        opening[:, k] = B
+        x = B * accrual[:, k]
+
+        def exact_interest(idx, k=k):
+            for j in idx:
+                yield Fraction(
+                    int(B[j]) * int(rate_num[j, k]) * int(yf_num[j, k]),
+                    int(rate_den[j, k]) * int(yf_den[j, k]),
+                )
+
+        i_k = _round_checked(x, 1e-14, exact_interest)
+        amortising = active & (k >= first_amortising)
+        p_k = np.zeros(S, dtype=np.int64)
+        if any_lp:
+            lp = amortising & is_lp
+            restart = lp & ((k == first_amortising) | rate_change[:, k])
+            if restart.any():
+                level[restart] = _annuity_cents(
+                    B[restart],
+                    rate_num[restart, k],
+                    rate_den[restart, k],
+                    ppy[restart],
+                    n_periods[restart] - k,
+                )
+            p_k = np.where(lp, np.clip(level - i_k, 0, B), p_k)
+        if any_lpr:
+            lpr = amortising & is_lpr
+            start = lpr & (k == first_amortising)
+            if start.any():
+                m = n_periods[start] - k
+                level[start] = (2 * B[start] + m) // (2 * m)  # B / m rounded half up
+            p_k = np.where(lpr, np.minimum(level, B), p_k)
+        p_k = np.where(k == n_periods - 1, B, p_k)
+        i_k = np.where(active, i_k, 0)
+        p_k = np.where(active, p_k, 0)
+        interest[:, k] = i_k
+        principal[:, k] = p_k
+        B = B - p_k
+    opening[~(np.arange(n) < n_periods[:, None])] = 0
+    closing = opening - principal
+    return {
+        "opening_balance": opening,
+        "interest": interest,
+        "principal": principal,
+        "payment": interest + principal,
+        "closing_balance": closing,
+    }
+
+
+def _rate_ratio(rates: np.ndarray, scale: int = 10**8) -> tuple[np.ndarray, int]:
+    """Float rates as exact integer ratios over ``scale`` (the decimals a user wrote).
+
+    A float whose shortest decimal has at most 8 decimals round-trips through ``scale``;
+    anything finer is refused rather than silently changed.
+    """
+    rates = np.asarray(rates, dtype=float)
+    num = np.rint(rates * scale).astype(np.int64)
+    if not np.array_equal(num / scale, rates):
+        raise ValueError("rates must have at most 8 decimals")
+    return num, scale
+
+
+def level_payment_cents(
+    amount_cents: np.ndarray,
+    annual_rate: np.ndarray,
+    n_periods: int,
+    frequency: str = "monthly",
+) -> dict[str, np.ndarray]:
+    """Many regular level-payment schedules at once, on 30/360 (rate / periods a year each period).
+
+    amount_cents : int[S] — principal of each loan [cents]
+    annual_rate : float[S] — nominal annual rates, at most 8 decimals [1/yr]
+    n_periods : int — number of payments
+    frequency : str — annual | semi-annual | quarterly | monthly
+
+    A solar co-op compares two 10-year monthly loans of 50,000 $:
+
+    >>> out = level_payment_cents(np.array([5_000_000, 5_000_000]), np.array([0.04, 0.05]), 120)
+    >>> out["payment"][:, 0].tolist(), int(out["principal"].sum(axis=1)[0])
+    ([50623, 53033], 5000000)
+    """
+    amount_cents = np.asarray(amount_cents, dtype=np.int64)
+    S = amount_cents.shape[0]
+    ppy = periods_per_year(frequency)
+    num, den = _rate_ratio(annual_rate)
+    return amortize(
+        amount_cents,
+        np.broadcast_to(num.reshape(S, 1), (S, n_periods)),
+        den,
+        1,
+        ppy,
+        np.full(S, n_periods),
+        np.full(S, LEVEL_PAYMENT),
+        np.zeros(S, dtype=np.int64),
+        np.full(S, ppy),
+    )
+
+
+# ---------------------------------------------------------------- one series, one issue
+
+
+def _frame(rows: dict[str, list], terms_id: str) -> pd.DataFrame:
+    n = len(rows["date"])
+    df = pd.DataFrame(
+        {
+            "series": pd.Series([terms_id] * n, dtype=object),
+            "period": np.arange(1, n + 1, dtype=np.int64),
+            "accrual_start": pd.to_datetime(rows["accrual_start"]),
+            "date": pd.to_datetime(rows["date"]),
+            "year_fraction": np.array([float(f) for f in rows["year_fraction"]]),
+            "annual_rate": np.array([float(r) for r in rows["annual_rate"]]),
+            **{
+                key: np.asarray(rows[key], dtype=np.int64)
+                for key in ("opening_balance", "interest", "principal", "payment", "closing_balance")
+            },
+        }
+    )
+    return df[list(SCHEDULE_COLUMNS)]
+
+
+def _accumulating(terms: SeriesTerms, p: Periods) -> dict[str, list]:
+    """Everything paid at maturity: simple interest by bond year, or compounded each period."""
+    amount = terms.amount_cents
+    start, end = terms.issue_date, p.end[-1]
+    if terms.interest == "compound":
+        growth = Fraction(1)
+        for yf, rate in zip(p.year_fraction, p.rate, strict=True):
+            growth *= 1 + rate * yf
+        accrued = amount * growth - amount
+    else:
+        # the sum over bond years of (rate in force x year fraction); the last ends at maturity
+        bounds = [terms.issue_date]
+        while add_years(terms.issue_date, len(bounds)) < terms.maturity:
+            bounds.append(add_years(terms.issue_date, len(bounds)))
+        bounds.append(end)
+        accrued = sum(
+            amount * terms.rate_at(a) * year_fraction(a, b, terms.day_count)
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        )
+    interest = round_half_up(accrued)
+    return {
+        "accrual_start": [terms.issue_date],
+        "date": [end],
+        "year_fraction": [year_fraction(terms.issue_date, end, terms.day_count)],
+        "annual_rate": [terms.rate],
+        "opening_balance": [amount],
+        "interest": [interest],
+        "principal": [amount],
+        "payment": [amount + interest],
+        "closing_balance": [0],
+    }
+
+
+def series_schedule(terms: SeriesTerms) -> pd.DataFrame:
+    """The payment schedule of one series, the issuer's view, money in cents.
+
+    One row per payment date (an accumulating series has one row, at maturity); columns
+    are :data:`bondkit.columns.SCHEDULE_COLUMNS`.
+
+    A co-op's 5-year 2 % compound bond of 100,000 $ pays everything at maturity:
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 500, 0.02, dt.date(2017, 2, 1), term_years=5,
+    ...                 repayment="accumulating", interest="compound")
+    >>> series_schedule(s)[["interest", "payment"]].iloc[0].tolist()
+    [1040808, 11040808]
+    """
+    p = periods(terms)
+    if terms.repayment == "accumulating":
+        return _frame(_accumulating(terms, p), terms.id)
+    n = len(p)
+    rate_num = np.array([[r.numerator for r in p.rate]], dtype=np.int64)
+    rate_den = np.array([[r.denominator for r in p.rate]], dtype=np.int64)
+    yf_num = np.array([[f.numerator for f in p.year_fraction]], dtype=np.int64)
+    yf_den = np.array([[f.denominator for f in p.year_fraction]], dtype=np.int64)
+    out = amortize(
+        np.array([terms.amount_cents]),
+        rate_num,
+        rate_den,
+        yf_num,
+        yf_den,
+        np.array([n]),
+        np.array([_STYLE_CODES[terms.repayment]]),
+        np.array([p.first_amortising]),
+        np.array([periods_per_year(terms.frequency)]),
+    )
+    rows: dict[str, list] = {key: out[key][0].tolist() for key in out}
+    rows.update(
+        accrual_start=list(p.accrual_start),
+        date=list(p.end),
+        year_fraction=list(p.year_fraction),
+        annual_rate=list(p.rate),
+    )
+    return _frame(rows, terms.id)
+
+
+def issue_schedule(series: Sequence[SeriesTerms]) -> pd.DataFrame:
+    """All series' schedules, in the order given, then by date."""
+    frames = [series_schedule(t) for t in series]
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------- aggregation
+
+
+_MONEY = ["interest", "principal", "payment"]
+
+
+def by_date(schedule: pd.DataFrame) -> pd.DataFrame:
+    """Total interest, principal and payment of all series on each payment date [cents]."""
+    return schedule.groupby("date", sort=True)[_MONEY].sum().reset_index()
+
+
+def by_fiscal_year(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd.DataFrame:
+    """Interest, principal and payment per fiscal year and series (long format) [cents].
+
+    Every fiscal year from the first to the last payment appears for every series, with
+    zeros where a series pays nothing that year, so totals and charts line up.
+    """
+    fy = np.array([fiscal_year(d.date(), fiscal_year_end) for d in schedule["date"]], dtype=np.int64)
+    df = schedule.assign(fiscal_year=fy)
+    series = list(dict.fromkeys(schedule["series"]))
+    years = np.arange(fy.min(), fy.max() + 1) if len(fy) else np.array([], dtype=np.int64)
+    full = pd.MultiIndex.from_product([years, series], names=["fiscal_year", "series"])
+    out = df.groupby(["fiscal_year", "series"], sort=False)[_MONEY].sum().reindex(full, fill_value=0)
+    return out.reset_index().astype({k: np.int64 for k in _MONEY})
+
+
+def annual_debt_service(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd.DataFrame:
+    """All series together by fiscal year [cents]: interest, principal, debt_service, outstanding.
+
+    ``outstanding`` is the principal still owed at the end of the fiscal year (accumulated
+    interest not included).
+    """
+    long = by_fiscal_year(schedule, fiscal_year_end)
+    total = long.groupby("fiscal_year")[["interest", "principal"]].sum()
+    total["debt_service"] = total["interest"] + total["principal"]
+    first = schedule.groupby("series", sort=False).first()
+    issued_fy = np.array([fiscal_year(d.date(), fiscal_year_end) for d in first["accrual_start"]])
+    issued = [int(first["opening_balance"][issued_fy <= y].sum()) for y in total.index]
+    total["outstanding"] = np.array(issued, dtype=np.int64) - total["principal"].cumsum()
+    return total.reset_index()
