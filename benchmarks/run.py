@@ -1,0 +1,101 @@
+"""bondkit benchmarks: each figure printed beside its baseline, measured in this process.
+
+Run with ``make bench``. Nothing here is a test: figures vary with the machine; the
+targets of issue #2 are printed beside them with a verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def best_of(fn, repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bench_level_payment(n_loans: int = 10_000, n_periods: int = 120) -> list[str]:
+    """Exact-cent level-payment schedules vs a bare numpy closed form without rounding."""
+    from bondkit.schedule import level_payment_cents
+
+    rng = np.random.default_rng(2)
+    amounts = rng.integers(1_000, 100_000, n_loans) * 100  # cents
+    rates = rng.integers(100, 800, n_loans) / 10_000  # 1.00 % to 7.99 %
+
+    def bare():
+        i = (rates / 12)[:, None]
+        k = np.arange(n_periods + 1)[None, :]
+        pmt = amounts[:, None] * i / (1 - (1 + i) ** -n_periods)
+        growth = (1 + i) ** k
+        balance = amounts[:, None] * growth - pmt * (growth - 1) / i
+        interest = balance[:, :-1] * i
+        principal = pmt - interest
+        return interest, principal, balance
+
+    def exact():
+        return level_payment_cents(amounts, rates, n_periods, "monthly")
+
+    out = exact()
+    assert (out["principal"].sum(axis=1) == amounts).all()
+    t_bare, t_exact = best_of(bare), best_of(exact)
+    ratio = t_exact / t_bare
+    return [
+        f"level-payment schedules, {n_loans:,} x {n_periods} monthly, exact cents: {t_exact * 1000:8.1f} ms",
+        f"  baseline: bare numpy closed form, no rounding (same process):      {t_bare * 1000:8.1f} ms",
+        f"  ratio {ratio:.2f}x  (target <= 3x: {'met' if ratio <= 3 else 'NOT met'})",
+    ]
+
+
+def bench_help() -> list[str]:
+    exe = shutil.which("bondkit", path=str(Path(sys.executable).parent)) or "bondkit"
+    t = best_of(lambda: subprocess.run([exe, "--help"], check=True, capture_output=True), repeat=7)
+    t_py = best_of(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), repeat=7)
+    return [
+        f"bondkit --help wall time: {t * 1000:6.0f} ms  (target < 300 ms: {'met' if t < 0.3 else 'NOT met'})",
+        f"  baseline: bare python start-up: {t_py * 1000:6.0f} ms",
+    ]
+
+
+def bench_make_run() -> list[str]:
+    if not shutil.which("make"):
+        return ["make run: skipped (no make on this machine)"]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+
+        def once():
+            subprocess.run(["make", "-s", "run", f"OUT={tmp}"], cwd=ROOT, check=True, capture_output=True, env=env)
+
+        once()  # the first call may still install; the figure is for an installed project
+        t = best_of(once, repeat=3)
+    return [f"make run on the default scenario, installed: {t:5.2f} s  (target < 5 s: {'met' if t < 5 else 'NOT met'})"]
+
+
+def main() -> None:
+    from bench_irr import bench_irr
+
+    print(f"bondkit benchmarks on {os.cpu_count()} cores, numpy {np.__version__}")
+    for line in bench_level_payment():
+        print(line)
+    for name, seconds, comment in bench_irr():
+        print(f"{name}: {seconds * 1000:8.1f} ms  {comment}")
+    for line in bench_help() + bench_make_run():
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

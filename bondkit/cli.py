@@ -1,0 +1,148 @@
+"""The ``bondkit`` command line: thin commands that load, call the library and write.
+
+Only click and the standard library are imported here at module level, so that
+``bondkit --help`` answers at once; the library loads inside each command.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bondkit import __version__
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _load(file: Path):
+    """Load and validate a scenario; on problems print them one per line and exit 2."""
+    from bondkit.errors import ScenarioError
+    from bondkit.scenario import load_scenario
+
+    try:
+        return load_scenario(file)
+    except ScenarioError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+
+
+scenario_file = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bondkit")
+def main() -> None:
+    """Model a community bond issue: exact schedules, key figures and a workbook.
+
+    \b
+    Start with an example:
+      bondkit init my-issue.toml --lang fr
+      bondkit validate my-issue.toml
+      bondkit run my-issue.toml --out out/
+    """
+
+
+@main.command()
+@scenario_file
+def validate(file: Path) -> None:
+    """Check a scenario file and print a one-line summary (exit 2 with every problem if not).
+
+    Example: bondkit validate scenarios/cinema-du-parc-2016.toml
+    """
+    from bondkit.conventions import cents_to_str
+
+    sc = _load(file)
+    series = sc.series_terms()
+    total = sum(t.amount_cents for t in series)
+    first = min(t.issue_date for t in series)
+    last = max(t.maturity for t in series)
+    click.echo(
+        f"OK {file}: {sc.name!r}, {len(series)} series, {cents_to_str(total)} {sc.currency}, "
+        f"{first.isoformat()} to {last.isoformat()}"
+    )
+
+
+@main.command()
+@scenario_file
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "table"]),
+    default="table",
+    show_default=True,
+    help="csv and json follow the documented contract; table is for reading.",
+)
+def schedule(file: Path, fmt: str) -> None:
+    """Print the payment schedule of every series (one row per series and payment date).
+
+    Example: bondkit schedule scenarios/cinema-du-parc-2016.toml --format csv > schedule.csv
+    """
+    from bondkit.schedule import issue_schedule
+    from bondkit.tables import schedule_csv, schedule_json, schedule_table
+
+    sc = _load(file)
+    df = issue_schedule(sc.series_terms())
+    render = {"csv": schedule_csv, "json": schedule_json, "table": schedule_table}[fmt]
+    click.echo(render(df), nl=False)
+
+
+@main.command("run")
+@scenario_file
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the workbook, summary and charts (created if missing).",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the outputs (default: the scenario's).")
+def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
+    """Compute a scenario and write its workbook, summary JSON and charts.
+
+    Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
+    """
+    from bondkit.errors import BondkitError
+    from bondkit.output import write_outputs
+    from bondkit.runner import run
+
+    sc = _load(file)
+    stem = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
+    try:
+        paths = write_outputs(run(sc), out_dir, stem, lang=lang)
+    except BondkitError as exc:
+        _fail(f"bondkit: {exc}")
+    click.echo(f"workbook: {paths['workbook']}")
+    click.echo(f"summary:  {paths['summary']}")
+    click.echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True)
+def init(file: Path, lang: str) -> None:
+    """Write a commented example scenario to start from (never overwrites a file).
+
+    Example: bondkit init my-issue.toml --lang fr
+    """
+    from importlib.resources import files
+
+    if file.exists():
+        _fail(f"bondkit: {file} already exists; choose another name (nothing was written)")
+    text = files("bondkit.examples").joinpath(f"init-{lang}.toml").read_text(encoding="utf-8")
+    try:
+        with open(file, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        _fail(f"bondkit: cannot write {file}: {exc.strerror or exc}")
+    click.echo(f"wrote {file}; edit it, then: bondkit validate {file}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,173 @@
+"""Figures an issuer and an investor ask about: yields, cost of funds, life, duration.
+
+Dated rates follow Excel's XIRR: annual effective, with t = days since the first flow / 365.
+Money is in cents (int), schedules are those of :mod:`bondkit.schedule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from bondkit.conventions import add_years, round_half_up, year_fraction
+from bondkit.rates import xirr
+from bondkit.schedule import annual_debt_service, periods, series_schedule
+from bondkit.terms import CostTerms, SeriesTerms
+
+__all__ = [
+    "bond_cash_flows",
+    "investor_yield",
+    "issuer_cash_flows",
+    "issuer_all_in_cost",
+    "total_interest",
+    "max_annual_debt_service",
+    "weighted_average_life",
+    "macaulay_duration",
+    "accrued_interest",
+]
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _dated_rate(dates: Sequence[dt.date], amounts_cents: Sequence[int]) -> float | None:
+    d = np.array(dates, dtype="datetime64[D]")
+    t = (d - d.min()).astype(np.int64) / 365.0
+    return _none_if_nan(xirr(np.asarray(amounts_cents, dtype=float), times=t))
+
+
+def bond_cash_flows(terms: SeriesTerms) -> pd.DataFrame:
+    """What one bond of ``face_value`` pays its holder, and when [cents].
+
+    The first row is the purchase at face value on the issue date (negative).
+    """
+    one = series_schedule(terms.with_amount(terms.face_value))
+    dates = [terms.issue_date, *(d.date() for d in one["date"])]
+    amounts = [-terms.face_value_cents, *one["payment"].tolist()]
+    return pd.DataFrame({"date": pd.to_datetime(dates), "amount": np.array(amounts, dtype=np.int64)})
+
+
+def investor_yield(terms: SeriesTerms) -> float | None:
+    """Annual effective yield of one bond bought at face value on its issue date.
+
+    Computed on the cent amounts one bond is paid, t = days / 365 (Excel's XIRR);
+    ``None`` when it cannot be solved.
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.02, dt.date(2017, 2, 1), term_years=5,
+    ...                 repayment="accumulating", interest="compound")
+    >>> round(investor_yield(s), 6)
+    0.019989
+    """
+    flows = bond_cash_flows(terms)
+    return _dated_rate([d.date() for d in flows["date"]], flows["amount"].tolist())
+
+
+def issuer_cash_flows(
+    series: Sequence[SeriesTerms], costs: CostTerms, schedule: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The issuer's dated flows [cents]: proceeds (+), costs and debt service (−).
+
+    Columns: date, kind (proceeds | upfront_costs | annual_admin | debt_service), amount.
+    Upfront costs fall on the earliest issue date; annual admin on each anniversary of it
+    (unadjusted, clamped to the month's end) up to the latest contractual maturity.
+    """
+    if schedule is None:
+        schedule = pd.concat([series_schedule(t) for t in series], ignore_index=True)
+    first = min(t.issue_date for t in series)
+    last = max(t.maturity for t in series)
+    total = sum(t.amount_cents for t in series)
+    rows: list[tuple[dt.date, str, int]] = [(t.issue_date, "proceeds", t.amount_cents) for t in series]
+    upfront = costs.upfront_cents(total)
+    if upfront:
+        rows.append((first, "upfront_costs", -upfront))
+    admin = round_half_up(Fraction(costs.annual_admin) * 100)
+    k = 1
+    while admin and add_years(first, k) <= last:
+        rows.append((add_years(first, k), "annual_admin", -admin))
+        k += 1
+    for d, amount in zip(schedule["date"], schedule["payment"], strict=True):
+        if amount:
+            rows.append((d.date(), "debt_service", -int(amount)))
+    df = pd.DataFrame(rows, columns=["date", "kind", "amount"])
+    df["date"] = pd.to_datetime(df["date"])
+    df["amount"] = df["amount"].astype(np.int64)
+    return df.sort_values("date", kind="stable", ignore_index=True)
+
+
+def issuer_all_in_cost(
+    series: Sequence[SeriesTerms], costs: CostTerms, schedule: pd.DataFrame | None = None
+) -> float | None:
+    """The issuer's all-in cost of funds: annual effective rate (XIRR) of its dated flows.
+
+    Net proceeds (amounts minus upfront costs) against debt service plus annual admin,
+    t = days since the earliest issue date / 365. ``None`` when it cannot be solved.
+    """
+    flows = issuer_cash_flows(series, costs, schedule)
+    return _dated_rate([d.date() for d in flows["date"]], flows["amount"].tolist())
+
+
+def total_interest(schedule: pd.DataFrame) -> int:
+    """Total interest paid over the schedule [cents]."""
+    return int(schedule["interest"].sum())
+
+
+def max_annual_debt_service(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> int:
+    """The largest total of interest plus principal paid in one fiscal year [cents]."""
+    return int(annual_debt_service(schedule, fiscal_year_end)["debt_service"].max())
+
+
+def weighted_average_life(schedule: pd.DataFrame, issue_date: dt.date) -> float:
+    """Weighted average life [yr]: principal-weighted time of repayment, t = days / 365."""
+    t = (schedule["date"] - pd.Timestamp(issue_date)).dt.days.to_numpy() / 365.0
+    w = schedule["principal"].to_numpy(dtype=float)
+    return float((t * w).sum() / w.sum())
+
+
+def macaulay_duration(terms: SeriesTerms, yield_: float | None = None) -> float | None:
+    """Macaulay duration of one bond [yr], at its investor yield unless ``yield_`` is given.
+
+    Present-value-weighted time of the holder's receipts, t = days / 365.
+    """
+    y = investor_yield(terms) if yield_ is None else yield_
+    if y is None:
+        return None
+    flows = bond_cash_flows(terms).iloc[1:]
+    t = (flows["date"] - pd.Timestamp(terms.issue_date)).dt.days.to_numpy() / 365.0
+    pv = flows["amount"].to_numpy(dtype=float) * (1.0 + y) ** -t
+    return float((t * pv).sum() / pv.sum())
+
+
+def accrued_interest(terms: SeriesTerms, at: dt.date) -> int:
+    """Interest earned but not yet paid on the whole series at date ``at`` [cents].
+
+    Bullet and amortising series: the balance of the current period times its rate and the
+    year fraction since the period started (zero on a payment date, after the payment).
+    Accumulating series: all interest since issue (compounded over completed periods).
+    Outside the life of the series it is zero.
+    """
+    p = periods(terms)
+    if at <= terms.issue_date or at >= p.end[-1]:
+        return 0
+    k = next(i for i, end in enumerate(p.end) if at < end)
+    if terms.repayment == "accumulating":
+        amount = terms.amount_cents
+        if terms.interest == "compound":
+            growth = Fraction(1)
+            for yf, rate in zip(p.year_fraction[:k], p.rate[:k], strict=True):
+                growth *= 1 + rate * yf
+            growth *= 1 + p.rate[k] * year_fraction(p.accrual_start[k], at, terms.day_count)
+            return round_half_up(amount * growth - amount)
+        total, start, year = Fraction(0), terms.issue_date, 1
+        while start < at:
+            end = min(add_years(terms.issue_date, year), at)
+            total += amount * terms.rate_at(start) * year_fraction(start, end, terms.day_count)
+            start, year = end, year + 1
+        return round_half_up(total)
+    balance = int(series_schedule(terms)["opening_balance"].iloc[k])
+    return round_half_up(balance * p.rate[k] * year_fraction(p.accrual_start[k], at, terms.day_count))

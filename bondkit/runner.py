@@ -1,0 +1,152 @@
+"""The runner: scenario -> schedules -> metrics -> one Result, the sequence recorded.
+
+Each step is a public function an analyst can call by hand; :func:`run` only composes
+them. The runner writes nothing; exporters (:mod:`bondkit.excel`, :mod:`bondkit.charts`,
+:mod:`bondkit.output`) take a :class:`Result`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bondkit import __version__
+from bondkit.metrics import (
+    investor_yield,
+    issuer_all_in_cost,
+    issuer_cash_flows,
+    macaulay_duration,
+    max_annual_debt_service,
+    total_interest,
+    weighted_average_life,
+)
+from bondkit.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
+
+if TYPE_CHECKING:
+    from bondkit.scenario import Scenario
+    from bondkit.terms import CostTerms, SeriesTerms
+
+__all__ = ["SeriesResult", "Result", "run"]
+
+
+def _money(cents: int) -> float:
+    """Cents as a currency amount for JSON (rounded to the cent by construction)."""
+    return round(int(cents) / 100, 2)
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    """Key figures of one series (money in cents)."""
+
+    terms: SeriesTerms
+    total_interest: int
+    total_payment: int
+    investor_yield: float | None
+    weighted_average_life: float
+    macaulay_duration: float | None
+    first_payment_date: dt.date
+    payment_date_maturity: dt.date  # the (adjusted) date the last payment is made
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a run computed. DataFrames use the keys of :mod:`bondkit.columns`; money in cents."""
+
+    scenario: Scenario
+    series: tuple[SeriesTerms, ...]
+    costs: CostTerms
+    schedule: pd.DataFrame  # every series, file order then date
+    payments_by_date: pd.DataFrame  # date, interest, principal, payment
+    fiscal_by_series: pd.DataFrame  # fiscal_year, series, interest, principal, payment
+    fiscal: pd.DataFrame  # fiscal_year, interest, principal, debt_service, outstanding
+    issuer_flows: pd.DataFrame  # date, kind, amount
+    series_results: dict[str, SeriesResult]
+    total_principal: int
+    total_interest: int
+    max_annual_debt_service: int
+    upfront_costs: int
+    annual_admin_total: int
+    issuer_all_in_cost: float | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The summary JSON of scenario-format.md (plus a few more keys), as a dict."""
+        sc = self.scenario
+        return {
+            "scenario": sc.name,
+            "bondkit_version": __version__,
+            "input_sha256": sc.input_sha256,
+            "seed": sc.seed,
+            "language": sc.language,
+            "currency": sc.currency,
+            "issuer": sc.issuer.name,
+            "fiscal_year_end": sc.issuer.fiscal_year_end,
+            "total_principal": _money(self.total_principal),
+            "total_interest": _money(self.total_interest),
+            "max_annual_debt_service": _money(self.max_annual_debt_service),
+            "issuer_all_in_cost": self.issuer_all_in_cost,
+            "upfront_costs": _money(self.upfront_costs),
+            "annual_admin_total": _money(self.annual_admin_total),
+            "first_issue_date": min(t.issue_date for t in self.series).isoformat(),
+            "last_maturity_date": max(t.maturity for t in self.series).isoformat(),
+            "series": {
+                sid: {
+                    "amount": _money(r.terms.amount_cents),
+                    "bonds": r.terms.bonds,
+                    "repayment": r.terms.repayment,
+                    "investor_yield": r.investor_yield,
+                    "total_interest": _money(r.total_interest),
+                    "total_payment": _money(r.total_payment),
+                    "maturity_date": r.terms.maturity.isoformat(),
+                    "weighted_average_life": r.weighted_average_life,
+                    "macaulay_duration": r.macaulay_duration,
+                }
+                for sid, r in self.series_results.items()
+            },
+            "debt_service_by_fiscal_year": {
+                str(int(row.fiscal_year)): _money(row.debt_service)
+                for row in self.fiscal.itertuples(index=False)
+            },
+        }
+
+
+def run(scenario: Scenario) -> Result:
+    """Compute the schedules and key figures of a validated scenario."""
+    series = tuple(scenario.series_terms())
+    costs = scenario.cost_terms()
+    fye = scenario.issuer.fiscal_year_end
+    schedule = issue_schedule(series)
+    results = {}
+    for t in series:
+        own = schedule[schedule["series"] == t.id]
+        results[t.id] = SeriesResult(
+            terms=t,
+            total_interest=total_interest(own),
+            total_payment=int(own["payment"].sum()),
+            investor_yield=investor_yield(t),
+            weighted_average_life=weighted_average_life(own, t.issue_date),
+            macaulay_duration=macaulay_duration(t),
+            first_payment_date=own["date"].iloc[0].date(),
+            payment_date_maturity=own["date"].iloc[-1].date(),
+        )
+    flows = issuer_cash_flows(series, costs, schedule)
+    return Result(
+        scenario=scenario,
+        series=series,
+        costs=costs,
+        schedule=schedule,
+        payments_by_date=by_date(schedule),
+        fiscal_by_series=by_fiscal_year(schedule, fye),
+        fiscal=annual_debt_service(schedule, fye),
+        issuer_flows=flows,
+        series_results=results,
+        total_principal=sum(t.amount_cents for t in series),
+        total_interest=total_interest(schedule),
+        max_annual_debt_service=max_annual_debt_service(schedule, fye),
+        upfront_costs=-int(flows.loc[flows["kind"] == "upfront_costs", "amount"].sum()),
+        annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
+        issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),
+    )

@@ -1,0 +1,76 @@
+"""Text renderings of a schedule: the contract's CSV and JSON, and a table for reading.
+
+Amounts are printed from integer cents, so a CSV value is the exact cent amount.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from bondkit.columns import COLUMNS, CONTRACT_COLUMNS
+from bondkit.conventions import cents_to_str
+
+__all__ = ["schedule_records", "schedule_csv", "schedule_json", "schedule_table"]
+
+
+def _cells(df: pd.DataFrame) -> list[list[str]]:
+    """Each contract column as text: ISO dates, amounts with 2 decimals, no separators."""
+    out = []
+    for key in CONTRACT_COLUMNS:
+        unit = COLUMNS[key].unit
+        values = df[key]
+        if unit == "cents":
+            out.append([cents_to_str(v) for v in values])
+        elif unit == "date":
+            out.append([d.strftime("%Y-%m-%d") for d in values])
+        else:
+            out.append([str(v) for v in values])
+    return [list(row) for row in zip(*out, strict=True)]
+
+
+def schedule_records(df: pd.DataFrame) -> list[dict]:
+    """The schedule as a list of dicts with the contract keys (amounts as numbers)."""
+    records = []
+    for row in _cells(df):
+        rec: dict = {}
+        for key, text in zip(CONTRACT_COLUMNS, row, strict=True):
+            unit = COLUMNS[key].unit
+            rec[key] = float(text) if unit == "cents" else int(text) if unit == "int" else text
+        records.append(rec)
+    return records
+
+
+def schedule_csv(df: pd.DataFrame) -> str:
+    """CSV with the header ``series,period,date,opening_balance,...``, lines ending in ``\\n``."""
+    lines = [",".join(CONTRACT_COLUMNS)]
+    lines += [",".join(row) for row in _cells(df)]
+    return "\n".join(lines) + "\n"
+
+
+def schedule_json(df: pd.DataFrame) -> str:
+    """JSON array of objects with the contract keys."""
+    return json.dumps(schedule_records(df), ensure_ascii=False, indent=2) + "\n"
+
+
+def schedule_table(df: pd.DataFrame) -> str:
+    """An aligned table for the terminal, amounts with thousands separators."""
+    header = list(CONTRACT_COLUMNS)
+    rows = []
+    for row in _cells(df):
+        cells = []
+        for key, text in zip(CONTRACT_COLUMNS, row, strict=True):
+            if COLUMNS[key].unit == "cents":
+                whole, _, frac = text.partition(".")
+                sign = "-" if whole.startswith("-") else ""
+                text = f"{sign}{int(whole.lstrip('-')):,}.{frac}"
+            cells.append(text)
+        rows.append(cells)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    right = [COLUMNS[k].unit in ("cents", "int") for k in header]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)).rstrip()
+
+    return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, rows)]) + "\n"
