@@ -1,0 +1,901 @@
+"""The scenario file: its schema (pydantic models, one per TOML table) and its loading.
+
+A scenario is a TOML file written by hand. Every problem in it is reported at once, one
+per line, located the way the user sees the file (``series[2].annual_rate``) and quoting
+what was written::
+
+    series[2].annual_rate: must be a fraction such as 0.04 (you wrote 4)
+
+Validation has two layers, both run by :func:`validate_data` (the only way in):
+
+1. pydantic checks each key on its own (types, ranges, unknown keys and tables). Every
+   leaf value goes through a small validator of this module that raises our own
+   message, so no pydantic wording ever reaches the user.
+2. Cross-key rules (``amount`` a multiple of ``face_value``, exactly one of ``term_years``
+   and ``maturity_date``, unique series ids...) live in each table's ``cross_check``.
+   They run on the keys that passed layer 1, even when other keys or other tables have
+   errors, so a file with several problems gets them all in one go.
+
+To add a table (campaign, capacity...): write ``class CampaignTable(Table)`` with its keys
+(and a ``cross_check`` if some rule involves several keys), add one field to
+:class:`Scenario`, and document every key in ``docs/scenario-reference.md`` (a test
+checks that each key of the schema appears there).
+
+This module imports only the standard library and pydantic, so the CLI can load it cheaply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import math
+import re
+import tomllib
+import types
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, NamedTuple, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, PrivateAttr, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from bondkit.conventions import (
+    BUSINESS_DAYS,
+    DAY_COUNTS,
+    FREQUENCIES,
+    add_years,
+    parse_month_day,
+    to_cents,
+)
+from bondkit.errors import Problem, ScenarioError
+from bondkit.terms import INTEREST_KINDS, REPAYMENTS, CostTerms, SeriesTerms, StepRate
+
+__all__ = [
+    "LANGUAGES",
+    "LEGAL_FORMS",
+    "Table",
+    "ScenarioTable",
+    "IssuerTable",
+    "StepRateTable",
+    "SeriesTable",
+    "CostsTable",
+    "Scenario",
+    "load_scenario",
+    "parse_scenario",
+    "validate_data",
+    "toml_value",
+]
+
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+LEGAL_FORMS: tuple[str, ...] = ("npo", "coop", "other")
+AMORTISING: tuple[str, ...] = ("level-payment", "level-principal")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,16}")
+CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
+ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+BARE_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+# ================================================================ showing what the user wrote
+
+
+class _Verbatim(str):
+    """Text shown as is after "you wrote" (not quoted like a TOML string)."""
+
+
+def toml_value(value: Any, limit: int = 60) -> str:
+    """A value as it is written in a TOML file: ``4``, ``0.04``, ``"abc"``, ``2025-01-15``.
+
+    >>> toml_value(4), toml_value(0.04), toml_value("balloon"), toml_value(dt.date(2025, 1, 15))
+    ('4', '0.04', '"balloon"', '2025-01-15')
+    >>> toml_value([{"from_year": 6, "annual_rate": 0.075}])
+    '[{ from_year = 6, annual_rate = 0.075 }]'
+    """
+    text = _toml_value(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, _Verbatim):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return _quoted(value)
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, dict):
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def _toml_key(key: Any) -> str:
+    """A key as written in TOML: bare when it can be, else quoted (``"my key"``)."""
+    key = str(key)
+    return key if BARE_KEY_PATTERN.fullmatch(key) else _quoted(key)
+
+
+def _quoted(text: str) -> str:
+    """A TOML basic string on one line: invisible characters and line breaks escaped."""
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+        for c in json.dumps(text, ensure_ascii=False)
+    )
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NOTHING: Any = _Marker("NOTHING")  # an issue that quotes no value
+INVALID: Any = _Marker("INVALID")  # in partial values: a key that failed its own check
+
+
+class _Issue(NamedTuple):
+    """A problem before formatting: where (pydantic-style loc), what, and the value written."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    value: Any = NOTHING
+
+    def problem(self) -> Problem:
+        message = self.message
+        if self.value is not NOTHING:
+            message += f" (you wrote {toml_value(self.value)})"
+        return Problem(format_location(self.loc), message)
+
+
+# ================================================================ leaf validators
+# Each takes the raw value (what tomllib gave) and returns the value kept, or raises a
+# PydanticCustomError whose message is ours. The message says what is expected; the
+# "(you wrote ...)" part is added when the problem is formatted.
+
+
+def _fail(message: str) -> PydanticCustomError:
+    # the message goes through the context: pydantic would otherwise treat "{...}" as a template
+    return PydanticCustomError("bondkit", "{message}", {"message": message})
+
+
+def _number(value: Any, example: str) -> Decimal:
+    """An int or float (never a boolean), kept exactly as written (floats through repr)."""
+    if isinstance(value, bool):
+        raise _fail(f"must be a number such as {example}, not true or false")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _fail("must be a finite number")
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):  # from code, or a dumped scenario validated again
+        if not value.is_finite():
+            raise _fail("must be a finite number")
+        return value
+    if isinstance(value, str):
+        raise _fail(f"must be a number such as {example}, written without quotes")
+    raise _fail(f"must be a number such as {example}")
+
+
+def _rate(value: Any) -> Decimal:
+    """A rate as a fraction: 0 <= rate <= 1 (0.04 is 4 %)."""
+    rate = _number(value, "0.04")
+    if rate < 0:
+        raise _fail("must not be negative")
+    if rate > 1:
+        raise _fail("must be a fraction such as 0.04")
+    return rate
+
+
+def _money(*, positive: bool) -> Callable[[Any], Decimal]:
+    """An amount of money in the currency, in whole cents (at most 2 decimals)."""
+
+    def validate(value: Any) -> Decimal:
+        amount = _number(value, "100000" if positive else "500")
+        if positive and amount <= 0:
+            raise _fail("must be greater than 0")
+        if amount < 0:
+            raise _fail("must not be negative")
+        if (Fraction(amount) * 100).denominator != 1:
+            raise _fail("must be in whole cents: at most 2 decimals")
+        return amount
+
+    return validate
+
+
+def _whole(*, minimum: int) -> Callable[[Any], int]:
+    """A whole number (a TOML integer) of at least ``minimum``."""
+
+    def validate(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str):
+                raise _fail("must be a whole number written without quotes")
+            raise _fail("must be a whole number")
+        if value < minimum:
+            raise _fail("must not be negative" if minimum == 0 else f"must be at least {minimum}")
+        return value
+
+    return validate
+
+
+def _date(value: Any) -> dt.date:
+    """A TOML date such as 2025-01-15 (not a string, not a date with a time)."""
+    if isinstance(value, dt.datetime):
+        raise _fail("must be a date without a time, such as 2025-01-15")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        if ISO_DATE_PATTERN.fullmatch(value.strip()):
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise _fail(
+                    "must be a real date such as 2025-01-15, written without quotes"
+                ) from None
+            raise _fail(f"must be a date written without quotes: {value.strip()}")
+        raise _fail("must be a date such as 2025-01-15, written without quotes")
+    raise _fail("must be a date such as 2025-01-15")
+
+
+def _text(example: str) -> Callable[[Any], str]:
+    """Non-empty text (a TOML string)."""
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _fail(f'must be text in quotes, such as "{example}"')
+        if not value.strip():
+            raise _fail("must not be empty")
+        return value
+
+    return validate
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    """One of a fixed list of words."""
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise _fail("must be one of " + ", ".join(choices))
+        return value
+
+    return validate
+
+
+def _series_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail('must be text in quotes, such as "A"')
+    if not ID_PATTERN.fullmatch(value):
+        raise _fail("must be 1-16 characters of A-Z a-z 0-9 _ -")
+    return value
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not CURRENCY_PATTERN.fullmatch(value):
+        raise _fail("must be a currency code of 3 capital letters, such as CAD")
+    return value
+
+
+def _month_day(value: Any) -> str:
+    try:
+        parse_month_day(value)
+    except ValueError:
+        raise _fail('must be a month and day written "MM-DD", such as "12-31"') from None
+    return value
+
+
+def _optional(validate: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``None`` stands for "not given" (TOML has no null; a merged dict may)."""
+    return lambda value: None if value is None else validate(value)
+
+
+Rate = Annotated[Decimal, PlainValidator(_rate)]
+Amount = Annotated[Decimal, PlainValidator(_money(positive=True))]
+Cost = Annotated[Decimal, PlainValidator(_money(positive=False))]
+Date = Annotated[dt.date, PlainValidator(_date)]
+OptionalDate = Annotated[dt.date | None, PlainValidator(_optional(_date))]
+
+
+# ================================================================ the tables
+
+
+class Table(BaseModel):
+    """A TOML table: frozen, and any key it does not define is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: how one entry of this table is written inline, for messages about its shape
+    toml_example: ClassVar[str] = ""
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        """Rules that involve several keys of this table.
+
+        ``values`` holds the validated value of each key that passed its own check, the
+        default of each optional key not written, and ``INVALID`` for a key that failed;
+        a nested table is a dict of the same kind (a list of them for ``[[...]]``).
+        Yields issues located relative to this table.
+        """
+        return iter(())
+
+
+class ScenarioTable(Table):
+    """``[scenario]``: what the scenario is called and how its outputs are produced."""
+
+    name: Annotated[str, PlainValidator(_text("Cinéma du Parc 2016"))]
+    language: Annotated[str, PlainValidator(_one_of(LANGUAGES))] = "en"
+    currency: Annotated[str, PlainValidator(_currency)] = "CAD"
+    seed: Annotated[int, PlainValidator(_whole(minimum=0))] = 0
+
+
+class IssuerTable(Table):
+    """``[issuer]``: the enterprise that borrows."""
+
+    name: Annotated[str, PlainValidator(_text("Cinéma du Parc"))]
+    legal_form: Annotated[str, PlainValidator(_one_of(LEGAL_FORMS))] = "npo"
+    jurisdiction: Annotated[str, PlainValidator(_text("QC"))] = "QC"
+    fiscal_year_end: Annotated[str, PlainValidator(_month_day)] = "12-31"
+
+
+class StepRateTable(Table):
+    """One entry of ``step_rates``: the rate in force from the start of bond year ``from_year``."""
+
+    toml_example: ClassVar[str] = "{ from_year = 6, annual_rate = 0.075 }"
+
+    from_year: Annotated[int, PlainValidator(_whole(minimum=1))]
+    annual_rate: Rate
+
+    def terms(self) -> StepRate:
+        return StepRate(from_year=self.from_year, annual_rate=self.annual_rate)
+
+
+class SeriesTable(Table):
+    """One ``[[series]]`` table: the terms of one series of bonds."""
+
+    id: Annotated[str, PlainValidator(_series_id)]
+    amount: Amount
+    face_value: Amount
+    annual_rate: Rate
+    issue_date: Date
+    term_years: Annotated[int | None, PlainValidator(_optional(_whole(minimum=1)))] = None
+    maturity_date: OptionalDate = None
+    repayment: Annotated[str, PlainValidator(_one_of(REPAYMENTS))]
+    interest: Annotated[str | None, PlainValidator(_optional(_one_of(INTEREST_KINDS)))] = None
+    frequency: Annotated[str, PlainValidator(_one_of(tuple(FREQUENCIES)))] = "annual"
+    day_count: Annotated[str, PlainValidator(_one_of(DAY_COUNTS))] = "30/360"
+    interest_only_years: Annotated[int, PlainValidator(_whole(minimum=0))] = 0
+    business_day: Annotated[str, PlainValidator(_one_of(BUSINESS_DAYS))] = "unadjusted"
+    step_rates: tuple[StepRateTable, ...] = ()
+
+    @property
+    def maturity(self) -> dt.date:
+        """Contractual (unadjusted) maturity date."""
+        return self.maturity_date or add_years(self.issue_date, self.term_years or 0)
+
+    def terms(self) -> SeriesTerms:
+        """These terms as the :class:`~bondkit.terms.SeriesTerms` the schedule works on."""
+        return SeriesTerms(
+            id=self.id,
+            amount=self.amount,
+            face_value=self.face_value,
+            annual_rate=self.annual_rate,
+            issue_date=self.issue_date,
+            term_years=self.term_years,
+            maturity_date=self.maturity_date,
+            repayment=self.repayment,
+            interest=self.interest,
+            frequency=self.frequency,
+            day_count=self.day_count,
+            interest_only_years=self.interest_only_years,
+            business_day=self.business_day,
+            step_rates=tuple(s.terms() for s in self.step_rates),
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        v = values
+        if _valid(v, "amount", "face_value"):
+            amount, face = to_cents(v["amount"]), to_cents(v["face_value"])
+            if amount % face:
+                lower, upper = (amount // face) * face, (amount // face + 1) * face
+                examples = [_cents(c) for c in (lower, upper) if c > 0]
+                yield _Issue(
+                    ("amount",),
+                    f"must be a whole multiple of face_value {v['face_value']}, "
+                    f"such as {' or '.join(examples)}",
+                    v["amount"],
+                )
+
+        # -- the term: exactly one of term_years and maturity_date
+        term_given, maturity_given = (
+            v.get("term_years") is not None,
+            v.get("maturity_date") is not None,
+        )
+        maturity: dt.date | None = None
+        if term_given and maturity_given:
+            yield _Issue((), "give term_years or maturity_date, not both")
+        elif not term_given and not maturity_given:
+            yield _Issue(("term_years",), "required (missing): give term_years or maturity_date")
+        elif _valid(v, "issue_date", "maturity_date"):
+            maturity = v["maturity_date"]
+            if maturity <= v["issue_date"]:
+                yield _Issue(
+                    ("maturity_date",), f"must be after issue_date {v['issue_date']}", maturity
+                )
+                maturity = None
+        elif _valid(v, "issue_date", "term_years"):
+            try:
+                maturity = add_years(v["issue_date"], v["term_years"])
+            except (ValueError, OverflowError):  # past year 9999
+                yield _Issue(
+                    ("term_years",),
+                    "is too long: maturity would be after the year 9999",
+                    v["term_years"],
+                )
+
+        # -- keys that apply to some repayment styles only
+        if _valid(v, "repayment"):
+            repayment = v["repayment"]
+            interest = v.get("interest")
+            if repayment == "accumulating" and interest is None:
+                yield _Issue(
+                    ("interest",),
+                    "required (missing) for an accumulating series: simple or compound",
+                )
+            elif repayment != "accumulating" and _valid(v, "interest"):
+                yield _Issue(
+                    ("interest",),
+                    'applies only when repayment is "accumulating": remove it',
+                    interest,
+                )
+            years = v.get("interest_only_years") if _valid(v, "interest_only_years") else 0
+            if years and repayment not in AMORTISING:
+                yield _Issue(
+                    ("interest_only_years",),
+                    'applies only when repayment is "level-payment" or "level-principal"',
+                    years,
+                )
+            elif years and maturity is not None:
+                if _years_later(v["issue_date"], years) >= maturity:
+                    yield _Issue(
+                        ("interest_only_years",),
+                        f"must be shorter than the term, which ends on {maturity}",
+                        years,
+                    )
+
+        # -- step rates: within the term, one per year
+        steps = v.get("step_rates")
+        if isinstance(steps, list):
+            bond_years = _bond_years(v["issue_date"], maturity) if maturity else None
+            first_index: dict[int, int] = {}
+            for i, step in enumerate(steps):
+                if not _valid(step, "from_year"):
+                    continue
+                year, loc = step["from_year"], ("step_rates", i, "from_year")
+                if bond_years is not None and year > bond_years:
+                    yield _Issue(loc, f"must be within the term: bond year 1 to {bond_years}", year)
+                elif year in first_index:
+                    yield _Issue(
+                        loc,
+                        f"step_rates[{first_index[year] + 1}] already starts in that year",
+                        year,
+                    )
+                first_index.setdefault(year, i)
+
+
+class CostsTable(Table):
+    """``[costs]``: what issuing costs the issuer (every key defaults to 0)."""
+
+    upfront: Cost = Decimal(0)
+    upfront_rate: Rate = Decimal(0)
+    annual_admin: Cost = Decimal(0)
+
+    def terms(self) -> CostTerms:
+        return CostTerms(
+            upfront=self.upfront, upfront_rate=self.upfront_rate, annual_admin=self.annual_admin
+        )
+
+
+class Scenario(Table):
+    """A validated scenario file. Build one with :func:`load_scenario`,
+    :func:`parse_scenario` or :func:`validate_data` (which also run the cross-key rules).
+
+    >>> sc = parse_scenario('''
+    ... [scenario]
+    ... name = "Cinéma du Parc 2016"
+    ... [issuer]
+    ... name = "Cinéma du Parc"
+    ... [[series]]
+    ... id = "A"
+    ... amount = 100_000
+    ... face_value = 500
+    ... annual_rate = 0.02
+    ... issue_date = 2017-02-01
+    ... term_years = 5
+    ... repayment = "accumulating"
+    ... interest = "compound"
+    ... ''')
+    >>> sc.name, sc.currency, sc.series_terms()[0].maturity
+    ('Cinéma du Parc 2016', 'CAD', datetime.date(2022, 2, 1))
+    """
+
+    scenario: ScenarioTable
+    issuer: IssuerTable
+    series: tuple[SeriesTable, ...]
+    costs: CostsTable = CostsTable()
+
+    _source_path: Path | None = PrivateAttr(default=None)
+    _source_text: str | None = PrivateAttr(default=None)
+    _input_sha256: str | None = PrivateAttr(default=None)
+
+    # -- shortcuts to [scenario]
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def language(self) -> str:
+        return self.scenario.language
+
+    @property
+    def currency(self) -> str:
+        return self.scenario.currency
+
+    @property
+    def seed(self) -> int:
+        return self.scenario.seed
+
+    # -- where it came from
+    @property
+    def source_path(self) -> Path | None:
+        """The file it was loaded from (None when parsed from text or built from a dict)."""
+        return self._source_path
+
+    @property
+    def source_text(self) -> str | None:
+        """The TOML text it was parsed from."""
+        return self._source_text
+
+    @property
+    def input_sha256(self) -> str | None:
+        """SHA-256 (hex) of the file's bytes (of the UTF-8 text when parsed from text)."""
+        return self._input_sha256
+
+    # -- what the computations take
+    def series_terms(self) -> list[SeriesTerms]:
+        """The terms of every series, in file order."""
+        return [s.terms() for s in self.series]
+
+    def cost_terms(self) -> CostTerms:
+        return self.costs.terms()
+
+    def to_data(self) -> dict[str, Any]:
+        """The scenario as a plain dict that :func:`validate_data` accepts again
+        (e.g. merged with changes)."""
+        return self.model_dump(exclude_none=True)
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        series = values.get("series")
+        if not isinstance(series, list):
+            return
+        if not series:
+            yield _Issue(("series",), "needs at least one [[series]] table")
+        first_index: dict[str, int] = {}
+        for i, s in enumerate(series):
+            if _valid(s, "id"):
+                if s["id"] in first_index:
+                    yield _Issue(
+                        ("series", i, "id"),
+                        f"must be unique: series[{first_index[s['id']] + 1}] has the same id",
+                        s["id"],
+                    )
+                first_index.setdefault(s["id"], i)
+
+
+# ================================================================ loading
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ScenarioError(
+            [Problem(str(path), f"cannot read the file: {reason}")], str(path)
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(str(path), f"is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8")],
+            str(path),
+        ) from None
+    scenario = parse_scenario(text, source=str(path))
+    scenario._source_path = path
+    scenario._input_sha256 = hashlib.sha256(data).hexdigest()
+    return scenario
+
+
+def parse_scenario(text: str, source: str = "<string>") -> Scenario:
+    """Validate a scenario given as TOML text; ``source`` names it in a syntax error."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
+        raise ScenarioError([Problem(source, f"TOML syntax error: {exc}")], source) from None
+    scenario = validate_data(data, source=source)
+    scenario._source_text = text
+    scenario._input_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return scenario
+
+
+def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
+    """Validate a scenario given as a dict (as read from TOML, or merged with changes).
+
+    Raises :class:`ScenarioError` with one :class:`Problem` per problem, all at once.
+    """
+    issues: list[_Issue] = []
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except PydanticValidationError as exc:
+        issues.extend(_issue_from_pydantic(err) for err in exc.errors())
+    bad = {issue.loc for issue in issues}
+    issues.extend(_cross_checks(Scenario, _partial(Scenario, data, bad, ()), ()))
+    if issues or scenario is None:
+        issues.sort(key=lambda issue: _sort_key(issue.loc))  # stable: file layout order
+        raise ScenarioError([issue.problem() for issue in issues], source)
+    return scenario
+
+
+# ================================================================ problems
+
+
+def format_location(loc: tuple[str | int, ...]) -> str:
+    """``("series", 1, "step_rates", 0, "from_year")`` -> ``series[2].step_rates[1].from_year``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{_toml_key(part)}" if out else _toml_key(part)
+    return out
+
+
+def _issue_from_pydantic(err: Any) -> _Issue:
+    """Our wording for one pydantic error (never its own message)."""
+    loc, kind, value = tuple(err["loc"]), err["type"], err.get("input", NOTHING)
+    if kind == "bondkit":
+        return _Issue(loc, err["ctx"]["message"], value)
+    if kind == "missing":
+        return _Issue(loc, "required (missing)")
+    if kind == "extra_forbidden":
+        return _Issue(loc, _unknown_key_message(loc, value))
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if not loc:
+            return _Issue(
+                loc, "must be a table of tables: [scenario], [issuer], [[series]]...", value
+            )
+        if len(loc) == 1:
+            return _Issue(
+                loc, f"must be a table: write [{name}] on a line of its own, then its keys", value
+            )
+        if len(loc) == 2 and isinstance(loc[1], int):
+            return _Issue(loc, f"must be a [[{name}]] table", value)
+        table = _table_at(loc)
+        example = f" such as {table.toml_example}" if table and table.toml_example else ""
+        return _Issue(loc, f"must be an inline table{example}", value)
+    if kind in ("tuple_type", "list_type", "iterable_type"):
+        if len(loc) == 1:
+            shown = _Verbatim(f"[{name}]") if isinstance(value, dict) else value
+            return _Issue(
+                loc, f"must be one or more [[{name}]] tables, with double brackets", shown
+            )
+        entry = _table_at(loc)
+        example = f" such as [{entry.toml_example}]" if entry and entry.toml_example else ""
+        return _Issue(loc, f"must be a list of inline tables{example}", value)
+    return _Issue(loc, "is not valid here", value)
+
+
+def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> str:
+    """Say "unknown key" or "unknown table", with the key or table likely meant."""
+    key, typed = str(loc[-1]), str(loc[-1]).lower()
+    is_table = isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
+    message = "unknown table" if is_table else "unknown key"
+    home = _home_of(key)
+    if home and home != _header_of(loc[:-1]):
+        return f"{message} (it belongs under {home})"
+    table = _table_at(loc[:-1])
+    known = [  # a [table] is never what a plain value meant, nor a plain key what a table meant
+        name
+        for name, field in (table.model_fields.items() if table else ())
+        if isinstance(value, dict) or not _is_single_table(field)
+        if not isinstance(value, dict) or _nested_table(field)
+    ]
+    close = difflib.get_close_matches(typed, known, n=1)
+    if not close:  # "rate" for annual_rate, "term" for term_years, when only one key fits
+        parts = [k for k in known if k.endswith(f"_{typed}") or k.startswith(f"{typed}_")]
+        close = parts if len(parts) == 1 else []
+    if close:
+        return f"{message} (did you mean {close[0]}?)"
+    return message
+
+
+def _is_single_table(field: FieldInfo) -> bool:
+    nested = _nested_table(field)
+    return bool(nested) and not nested[1]
+
+
+def _home_of(key: str) -> str | None:
+    """The table header under which ``key`` is defined, e.g. ``[issuer]`` or ``[[series]]``."""
+    for name, field in Scenario.model_fields.items():
+        nested = _nested_table(field)
+        if nested and key in nested[0].model_fields:
+            return _header_of((name, 0) if nested[1] else (name,))
+    return None
+
+
+def _header_of(loc: tuple[str | int, ...]) -> str:
+    if not loc:
+        return "the top of the file"
+    name = str(loc[0])
+    return f"[[{name}]]" if len(loc) > 1 and isinstance(loc[1], int) else f"[{name}]"
+
+
+# ================================================================ walking the schema
+
+
+def _nested_table(field: FieldInfo) -> tuple[type[Table], bool] | None:
+    """(table class, is a list of them) when a field holds a table, else None."""
+    annotation = field.annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    many = get_origin(annotation) in (tuple, list)
+    if many:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, Table):
+        return annotation, many
+    return None
+
+
+def _entry_table(table: type[Table] | None, name: str) -> type[Table] | None:
+    if table is None or name not in table.model_fields:
+        return None
+    nested = _nested_table(table.model_fields[name])
+    return nested[0] if nested else None
+
+
+def _table_at(loc: tuple[str | int, ...]) -> type[Table] | None:
+    """The table class a loc points into (``("series", 0)`` -> SeriesTable)."""
+    table: type[Table] | None = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        table = _entry_table(table, part)
+    return table
+
+
+def _sort_key(loc: tuple[str | int, ...]) -> list[int]:
+    """Order problems as the tables and keys are documented; unknown keys after known ones."""
+    key: list[int] = []
+    table: type[Table] | None = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            key.append(part)
+            continue
+        names = list(table.model_fields) if table else []
+        key.append(names.index(part) if part in names else len(names))
+        table = _entry_table(table, part)
+    return key
+
+
+@cache
+def _field_adapter(table: type[Table], name: str) -> TypeAdapter[Any]:
+    field = table.model_fields[name]
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
+
+
+def _partial(table: type[Table], raw: Any, bad: set[tuple[str | int, ...]], loc: tuple) -> Any:
+    """The validated value of each key of ``raw`` that has no problem in ``bad``.
+
+    Keys with a problem are INVALID, optional keys not written get their default, nested
+    tables are partial dicts themselves (lists of them for ``[[...]]``).
+    """
+    if not isinstance(raw, dict) or loc in bad:
+        return INVALID
+    out: dict[str, Any] = {}
+    for name, field in table.model_fields.items():
+        here = (*loc, name)
+        if name not in raw or raw[name] is None:
+            if not field.is_required():
+                out[name] = field.get_default(call_default_factory=True)
+            continue
+        value, nested = raw[name], _nested_table(field)
+        if nested and nested[1]:
+            if here in bad or not isinstance(value, list | tuple):
+                out[name] = INVALID
+            else:
+                out[name] = [_partial(nested[0], v, bad, (*here, i)) for i, v in enumerate(value)]
+        elif nested:
+            out[name] = _partial(nested[0], value, bad, here)
+        elif any(b[: len(here)] == here for b in bad):
+            out[name] = INVALID
+        else:
+            try:
+                out[name] = _field_adapter(table, name).validate_python(value)
+            except PydanticValidationError:  # cannot happen: it had no problem
+                out[name] = INVALID
+    return out
+
+
+def _cross_checks(table: type[Table], values: Any, loc: tuple) -> Iterator[_Issue]:
+    """Each table's cross_check, on the partial values, nested tables included."""
+    if not isinstance(values, dict):
+        return
+    for issue in table.cross_check(values):
+        yield issue._replace(loc=(*loc, *issue.loc))
+    for name, field in table.model_fields.items():
+        nested, value = _nested_table(field), values.get(name)
+        if nested and nested[1] and isinstance(value, list):
+            for i, entry in enumerate(value):
+                yield from _cross_checks(nested[0], entry, (*loc, name, i))
+        elif nested and isinstance(value, dict):
+            yield from _cross_checks(nested[0], value, (*loc, name))
+
+
+# ================================================================ small helpers
+
+
+def _valid(values: Any, *names: str) -> bool:
+    """Whether each key was given (or defaulted) and passed its own check."""
+    return isinstance(values, dict) and all(
+        values.get(n, INVALID) is not INVALID and values.get(n) is not None for n in names
+    )
+
+
+def _cents(cents: int) -> str:
+    """Cents as the user would write the amount: 100000 or 100000.5."""
+    whole, frac = divmod(cents, 100)
+    return str(whole) if not frac else f"{whole}.{frac:02d}".rstrip("0")
+
+
+def _years_later(d: dt.date, years: int) -> dt.date:
+    try:
+        return add_years(d, years)
+    except (ValueError, OverflowError):
+        return dt.date.max
+
+
+def _bond_years(issue: dt.date, maturity: dt.date) -> int:
+    """Bond years in the term: year n runs from issue + (n-1) years; the last one holds the
+    day before maturity."""
+    last_day = maturity - dt.timedelta(days=1)
+    years = max(1, last_day.year - issue.year - 1)
+    while _years_later(issue, years) <= last_day:
+        years += 1
+    return years
