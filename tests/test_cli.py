@@ -1,0 +1,329 @@
+"""The command line, through click's CliRunner: exact outputs, exit codes, files written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from bondkit import __version__
+from bondkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CINEMA = ROOT / "scenarios" / "cinema-du-parc-2016.toml"
+COSTUMIER = ROOT / "scenarios" / "grand-costumier-2016.toml"
+SOLAR = ROOT / "scenarios" / "solar-coop-multi-series.toml"
+
+# the contract example of scenario-format.md (values published there)
+CONTRACT_TOML = textwrap.dedent(
+    """
+    [scenario]
+    name = "Cinéma du Parc 2016"
+    language = "fr"
+    currency = "CAD"
+    seed = 2016
+
+    [issuer]
+    name = "Cinéma du Parc"
+    legal_form = "npo"
+    jurisdiction = "QC"
+    fiscal_year_end = "12-31"
+
+    [[series]]
+    id = "A"
+    amount = 100_000
+    face_value = 500
+    annual_rate = 0.02
+    issue_date = 2017-02-01
+    term_years = 5
+    repayment = "accumulating"
+    interest = "compound"
+    frequency = "annual"
+    day_count = "30/360"
+    interest_only_years = 0
+    business_day = "unadjusted"
+
+    [costs]
+    upfront = 3_000
+    upfront_rate = 0.0
+    annual_admin = 500
+    """
+)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"bondkit, version {__version__}\n"
+
+
+def test_help_lists_the_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("validate", "schedule", "run", "init"):
+        assert f"  {command}" in result.stdout
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys\n"
+        "from bondkit.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'matplotlib', 'openpyxl', 'xlsxwriter') if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "HEAVY:"
+
+
+def test_python_dash_m_bondkit():
+    out = subprocess.run([sys.executable, "-m", "bondkit", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and __version__ in out.stdout
+
+
+def test_validate_ok(runner):
+    result = runner.invoke(main, ["validate", str(CINEMA)])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"OK {CINEMA}: 'Cinéma du Parc 2016', 1 series, 100000.00 CAD, 2017-02-01 to 2022-02-01\n"
+    )
+
+
+def test_schedule_csv_contract_example(runner, tmp_path):
+    path = write(tmp_path, CONTRACT_TOML)
+    result = runner.invoke(main, ["schedule", str(path), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "series,period,date,opening_balance,interest,principal,payment,closing_balance\n"
+        "A,1,2022-02-01,100000.00,10408.08,100000.00,110408.08,0.00\n"
+    )
+
+
+def test_schedule_json_simple_interest(runner):
+    # 20 000 $ at 2 % simple for 5 years of 30/360: 2 000 $ of interest, all at maturity
+    result = runner.invoke(main, ["schedule", str(COSTUMIER), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [
+        {
+            "series": "A",
+            "period": 1,
+            "date": "2021-09-01",
+            "opening_balance": 20000.0,
+            "interest": 2000.0,
+            "principal": 20000.0,
+            "payment": 22000.0,
+            "closing_balance": 0.0,
+        }
+    ]
+
+
+def test_schedule_csv_multi_series_order_and_totals(runner):
+    result = runner.invoke(main, ["schedule", str(SOLAR), "--format", "csv"])
+    assert result.exit_code == 0
+    lines = result.stdout.split("\n")
+    assert lines[-1] == "" and all("\r" not in line for line in lines)
+    rows = [line.split(",") for line in lines[1:-1]]
+    # series in file order, then by date; periods numbered from 1 within each series
+    assert [r[0] for r in rows] == ["A-3y"] * 3 + ["B-5y"] * 10 + ["C-7y"] * 28
+    for sid, amount in (("A-3y", "100000.00"), ("B-5y", "150000.00"), ("C-7y", "250000.00")):
+        own = [r for r in rows if r[0] == sid]
+        assert [int(r[1]) for r in own] == list(range(1, len(own) + 1))
+        assert [r[2] for r in own] == sorted(r[2] for r in own)
+        assert sum(int(r[5].replace(".", "")) for r in own) == int(amount.replace(".", ""))
+        assert own[-1][7] == "0.00"
+    # A: 3 % on 100 000 $ every year (30/360 annual): 3 000.00
+    assert [r[4] for r in rows[:3]] == ["3000.00"] * 3
+    # B: 4 % semi-annual on 150 000 $: 3 000.00 each half-year
+    assert {r[4] for r in rows[3:13]} == {"3000.00"}
+
+
+def test_schedule_table_is_readable(runner):
+    result = runner.invoke(main, ["schedule", str(CINEMA)])
+    assert result.exit_code == 0
+    assert "110,408.08" in result.stdout
+    assert result.stdout.splitlines()[0].split() == [
+        "series", "period", "date", "opening_balance", "interest", "principal", "payment", "closing_balance"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('issue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\n', "series[1].annual_rate: required (missing)"),
+        (
+            'annual_rate = 0.04\nissue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\ncolour = "red"\n',
+            "series[1].colour: unknown key",
+        ),
+        (
+            'annual_rate = "4%"\nissue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\n',
+            "series[1].annual_rate:",
+        ),
+        (
+            'annual_rate = -0.02\nissue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\n',
+            "series[1].annual_rate: must not be negative (you wrote -0.02)",
+        ),
+        (
+            'annual_rate = 4\nissue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\n',
+            "series[1].annual_rate: must be a fraction such as 0.04 (you wrote 4)",
+        ),
+        (
+            'annual_rate = 0.04\nissue_date = "next spring"\nterm_years = 5\nrepayment = "bullet"\n',
+            "series[1].issue_date:",
+        ),
+        (
+            'annual_rate = 0.04\nissue_date = 2025-02-30\nterm_years = 5\nrepayment = "bullet"\n',
+            "(at line 10, column 14)",
+        ),
+    ],
+    ids=["missing", "unknown-key", "wrong-type", "negative", "percent", "bad-date-string", "bad-date-toml"],
+)
+def test_bad_files_exit_2_with_the_problem_and_write_nothing(runner, tmp_path, body, expected):
+    path = write(
+        tmp_path,
+        '[scenario]\nname = "x"\n[issuer]\nname = "y"\n[[series]]\nid = "A"\namount = 1000\nface_value = 500\n'
+        + body,
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_amount_not_multiple_of_face_value(runner, tmp_path):
+    text = CONTRACT_TOML.replace("amount = 100_000", "amount = 100_250")
+    result = runner.invoke(main, ["validate", str(write(tmp_path, text))])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("series[1].amount: must be a whole multiple of face_value 500")
+
+
+def test_every_problem_listed_once_per_line(runner, tmp_path):
+    text = CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 2").replace(
+        'fiscal_year_end = "12-31"', 'fiscal_year_end = "12-31"\ncolour = "blue"'
+    )
+    text = text.replace("upfront = 3_000", "upfront = -1")
+    result = runner.invoke(main, ["validate", str(write(tmp_path, text))])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[1] == "series[1].annual_rate: must be a fraction such as 0.04 (you wrote 2)"
+    assert lines[0].startswith("issuer.colour: unknown key")
+    assert lines[2] == "costs.upfront: must not be negative (you wrote -1)"
+
+
+def test_missing_file(runner, tmp_path):
+    result = runner.invoke(main, ["validate", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2
+    assert "nope.toml" in result.stderr and "Traceback" not in result.output
+
+
+def test_run_writes_workbook_summary_and_charts(runner, tmp_path):
+    src = write(tmp_path, CONTRACT_TOML, "cinema.toml")
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    out = tmp_path / "new" / "out"
+    result = runner.invoke(main, ["run", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before  # input never modified
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert names == [
+        "charts",
+        "charts/cinema-balance.png",
+        "charts/cinema-balance.svg",
+        "charts/cinema-debt-service.png",
+        "charts/cinema-debt-service.svg",
+        "cinema-summary.json",
+        "cinema.xlsx",
+    ]
+    summary = json.loads((out / "cinema-summary.json").read_text(encoding="utf-8"))
+    # the figures printed in scenario-format.md for this very file
+    assert summary["scenario"] == "Cinéma du Parc 2016"
+    assert summary["bondkit_version"] == __version__
+    assert summary["input_sha256"] == before
+    assert summary["seed"] == 2016
+    assert summary["total_principal"] == 100000.00
+    assert summary["total_interest"] == 10408.08
+    assert summary["max_annual_debt_service"] == 110408.08
+    assert round(summary["issuer_all_in_cost"], 4) == 0.0311
+    assert round(summary["series"]["A"]["investor_yield"], 6) == 0.019989
+    assert summary["series"]["A"]["total_interest"] == 10408.08
+    assert summary["series"]["A"]["maturity_date"] == "2022-02-01"
+    wb = openpyxl.load_workbook(out / "cinema.xlsx")
+    assert wb.sheetnames[0] == "Sommaire" and len(wb.sheetnames) == 10
+    for p in out.glob("charts/*.png"):
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(out.glob(".bondkit-run-*"))  # staging folder removed
+
+
+def test_failed_run_leaves_no_partial_output(runner, tmp_path, monkeypatch):
+    import bondkit.excel
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bondkit.excel, "write_workbook", broken)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(write(tmp_path, CONTRACT_TOML)), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert list(out.rglob("*")) == []  # nothing: not the charts written before the failure
+
+
+def test_rerun_replaces_previous_outputs(runner, tmp_path):
+    src = write(tmp_path, CONTRACT_TOML, "c.toml")
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    src.write_text(CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 0.03"), encoding="utf-8")
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    summary = json.loads((out / "c-summary.json").read_text(encoding="utf-8"))
+    assert summary["total_interest"] == 15927.41  # 100000 x (1.03^5 - 1) = 15927.407...
+
+
+def test_init_writes_a_valid_scenario_and_refuses_to_overwrite(runner, tmp_path):
+    for lang in ("en", "fr"):
+        path = tmp_path / f"new-{lang}.toml"
+        result = runner.invoke(main, ["init", str(path), "--lang", lang])
+        assert result.exit_code == 0
+        text = path.read_text(encoding="utf-8")
+        assert f'language = "{lang}"' in text
+        assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
+        again = runner.invoke(main, ["init", str(path)])
+        assert again.exit_code == 1
+        assert "already exists" in again.stderr
+        assert path.read_text(encoding="utf-8") == text
+
+
+def test_run_output_folder_that_is_a_file(runner, tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = runner.invoke(main, ["run", str(CINEMA), "--out", str(blocker)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX console entry point")
+def test_console_script_installed():
+    exe = Path(sys.executable).parent / "bondkit"
+    out = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == f"bondkit, version {__version__}"
