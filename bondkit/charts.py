@@ -1,0 +1,235 @@
+"""Charts of a run, with matplotlib's Figure API (no pyplot state).
+
+Each chart function takes a :class:`~bondkit.runner.Result`, a language and an optional
+Axes, draws on it (on a new :class:`~matplotlib.figure.Figure` when ``ax`` is None) and
+returns the Axes, so a notebook user can place charts in their own figures.
+:func:`save_charts` writes both charts as PNG and SVG; the files are byte-identical from
+one run to the next (fixed SVG hash salt, no dates in the metadata).
+
+Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from bondkit.columns import label
+from bondkit.conventions import fiscal_year
+from bondkit.labels import check_language, number_text, t
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from bondkit.runner import Result
+
+__all__ = ["CHARTS", "debt_service_chart", "balance_chart", "save_charts", "series_colour"]
+
+#: colour-blind-friendly qualitative palette (Okabe-Ito), one colour per series in file order
+_PALETTE: tuple[str, ...] = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+    "#000000",
+)
+_FIGSIZE = (8.0, 4.5)  # inches
+_DPI = 150
+#: everything that makes the files reproducible and readable; applied while drawing and saving
+_RC = {
+    "svg.hashsalt": "bondkit",
+    "svg.fonttype": "path",
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "hatch.linewidth": 0.8,
+}
+
+
+def series_colour(index: int) -> str:
+    """The colour of the ``index``-th series (file order), cycling through the palette."""
+    return _PALETTE[index % len(_PALETTE)]
+
+
+def _lighter(colour: str, amount: float = 0.55) -> tuple[float, float, float]:
+    """``colour`` mixed with white (``amount`` = share of white)."""
+    rgb = np.array(mpl.colors.to_rgb(colour))
+    return tuple(rgb + (1.0 - rgb) * amount)
+
+
+def _new_axes() -> Axes:
+    fig = Figure(figsize=_FIGSIZE, layout="constrained")
+    return fig.add_subplot()
+
+
+def _money_axis(ax: Axes, result: Result, lang: str) -> None:
+    """Y axis in currency units with the language's thousands separators."""
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
+    ax.set_ylabel(t("chart.amount_axis", lang).format(currency=result.scenario.currency))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _legend(ax: Axes) -> None:
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Debt service by fiscal year: bars stacked by series, principal then interest.
+
+    Every fiscal year from the first issue to the last payment has a place on the axis
+    (years without payments, as before an accumulating series matures, stay empty).
+
+    Each series has its own colour; principal is the full colour, interest a lighter
+    shade with hatching. Heights are in currency units (cents / 100), so the bars of a
+    year add up to that year's debt service in ``result.fiscal``.
+    """
+    lang = lang or result.scenario.language
+    ax = ax if ax is not None else _new_axes()
+    fb = result.fiscal_by_series
+    fye = result.scenario.issuer.fiscal_year_end
+    first = min(fiscal_year(x.issue_date, fye) for x in result.series)
+    years = np.arange(min(first, int(fb["fiscal_year"].min())), int(fb["fiscal_year"].max()) + 1)
+    bottom = np.zeros(len(years))
+    for k, terms in enumerate(result.series):
+        own = fb.loc[fb["series"] == terms.id, ["fiscal_year", "interest", "principal"]]
+        own = own.set_index("fiscal_year").reindex(years, fill_value=0)
+        colour = series_colour(k)
+        for key, shade, hatch, name in (
+            ("principal", mpl.colors.to_rgb(colour), None, "chart.principal_of"),
+            ("interest", _lighter(colour), "////", "chart.interest_of"),
+        ):
+            heights = own[key].to_numpy(dtype=float) / 100.0
+            ax.bar(
+                years,
+                heights,
+                width=0.7,
+                bottom=bottom,
+                color=shade,
+                edgecolor=colour,
+                linewidth=0.0,
+                hatch=hatch,
+                label=t(name, lang).format(series=terms.id),
+            )
+            bottom = bottom + heights
+    ax.set_xlabel(label("fiscal_year", lang))
+    if len(years) <= 16:
+        ax.set_xticks(years)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: str(int(round(v)))))
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_title(t("chart.debt_service.title", lang))
+    _money_axis(ax, result, lang)
+    _legend(ax)
+    return ax
+
+
+def _balance_steps(result: Result) -> tuple[list[dt.date], np.ndarray]:
+    """A common date grid and the principal outstanding of each series on it [currency].
+
+    Row k is series k; the value at grid date d holds from d until the next grid date:
+    zero before the issue date, the amount from the issue date, then each payment's
+    closing balance from its payment date.
+    """
+    sched = result.schedule
+    events: list[list[tuple[dt.date, int]]] = []
+    for terms in result.series:
+        own = sched[sched["series"] == terms.id]
+        ev = [(terms.issue_date, int(own["opening_balance"].iloc[0]))]
+        ev += [(d.date(), int(c)) for d, c in zip(own["date"], own["closing_balance"], strict=True)]
+        events.append(ev)
+    grid = sorted({d for ev in events for d, _ in ev})
+    values = np.zeros((len(events), len(grid)))
+    for k, ev in enumerate(events):
+        it, current = 0, 0
+        for j, d in enumerate(grid):
+            while it < len(ev) and ev[it][0] <= d:
+                current = ev[it][1]
+                it += 1
+            values[k, j] = current / 100.0
+    return grid, values
+
+
+def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Principal outstanding over time: step areas stacked by series, with the total on top.
+
+    Balances change on payment dates only (a step from each date to the next); the top
+    line is the issue's total principal outstanding. Principal only: interest accrued on
+    accumulating series is not included (as ``result.fiscal["outstanding"]``).
+    """
+    lang = lang or result.scenario.language
+    ax = ax if ax is not None else _new_axes()
+    grid, values = _balance_steps(result)
+    x = mdates.date2num(grid)
+    lower = np.zeros(len(grid))
+    for k, terms in enumerate(result.series):
+        upper = lower + values[k]
+        ax.fill_between(
+            x,
+            lower,
+            upper,
+            step="post",
+            color=_lighter(series_colour(k), 0.3),
+            edgecolor=series_colour(k),
+            linewidth=0.6,
+            label=t("series_n", lang).format(series=terms.id),
+        )
+        lower = upper
+    ax.step(
+        x,
+        lower,
+        where="post",
+        color="#222222",
+        linewidth=1.4,
+        label=t("chart.total_outstanding", lang),
+    )
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set_xlabel(t("chart.date_axis", lang))
+    ax.set_title(t("chart.balance.title", lang))
+    _money_axis(ax, result, lang)
+    _legend(ax)
+    return ax
+
+
+#: chart name -> drawing function, in the order the workbook shows them
+CHARTS = {"debt-service": debt_service_chart, "balance": balance_chart}
+
+
+def save_charts(
+    result: Result, folder: str | Path, stem: str, lang: str | None = None
+) -> dict[str, Path]:
+    """Write ``<stem>-<chart>.png`` and ``.svg`` for each chart in ``folder``.
+
+    Returns the PNG paths by chart name (``"debt-service"``, ``"balance"``). PNGs are at
+    150 dpi. The same result gives byte-identical files on every run.
+    """
+    lang = check_language(lang or result.scenario.language)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for name, draw in CHARTS.items():
+        with mpl.rc_context(_RC):
+            fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
+            draw(result, lang, ax=fig.add_subplot())
+            png = folder / f"{stem}-{name}.png"
+            fig.savefig(png, dpi=_DPI, format="png", metadata={"Software": None})
+            fig.savefig(folder / f"{stem}-{name}.svg", format="svg", metadata={"Date": None})
+        paths[name] = png
+    return paths

@@ -1,0 +1,262 @@
+"""The label table: complete in both languages, and the only source of words for exporters."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+import bondkit
+from bondkit.columns import COLUMNS
+from bondkit.conventions import BUSINESS_DAYS, DAY_COUNTS, FREQUENCIES
+from bondkit.labels import GLOSSARY, LABELS, SHEETS, money_text, percent_text, t
+from bondkit.terms import INTEREST_KINDS, REPAYMENTS
+
+PACKAGE = Path(bondkit.__file__).resolve().parent
+EXPORTERS = [PACKAGE / "excel.py", PACKAGE / "charts.py"]
+
+SHEETS_FR = [
+    "Sommaire",
+    "L1 Tour d'horizon",
+    "L2 Prérequis",
+    "L3.1 Planification",
+    "L3.2 Conception",
+    "L3.3 Émission",
+    "L3.4 Gestion",
+    "L3.5 Renouvellement",
+    "L4 Études de cas",
+    "L5 Glossaire",
+]
+SHEETS_EN = [
+    "Summary",
+    "B1 Overview",
+    "B2 Readiness",
+    "B3.1 Planning",
+    "B3.2 Design",
+    "B3.3 Issue",
+    "B3.4 Management",
+    "B3.5 Renewal-repayment",
+    "B4 Case studies",
+    "B5 Glossary",
+]
+
+
+def _fields(s: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(s) if name is not None}
+
+
+# ---------------------------------------------------------------- the table itself
+
+
+def test_every_label_has_english_and_french():
+    for key, pair in LABELS.items():
+        assert isinstance(pair, tuple) and len(pair) == 2, key
+        en, fr = pair
+        assert en.strip() and fr.strip(), f"{key}: empty label"
+        assert en == en.strip() and fr == fr.strip(), f"{key}: stray spaces"
+
+
+def test_templates_use_the_same_fields_in_both_languages():
+    for key, (en, fr) in LABELS.items():
+        assert _fields(en) == _fields(fr), key
+
+
+def test_sheet_names_are_the_guide_s_and_valid_for_excel():
+    assert [t(k, "fr") for k in SHEETS] == SHEETS_FR
+    assert [t(k, "en") for k in SHEETS] == SHEETS_EN
+    for names in (SHEETS_FR, SHEETS_EN):
+        assert len(set(names)) == len(names)
+        for name in names:
+            assert 0 < len(name) <= 31, name
+            assert not set(name) & set("[]:*?/\\"), name
+            assert not name.startswith("'") and not name.endswith("'"), name
+
+
+def test_every_sheet_has_a_title():
+    for key in SHEETS:
+        assert "title." + key.split(".", 1)[1] in LABELS
+
+
+def test_every_vocabulary_value_has_a_label():
+    expected = (
+        [f"repayment.{r}" for r in REPAYMENTS]
+        + [f"repayment_short.{r}" for r in REPAYMENTS]
+        + [f"interest.{k}" for k in INTEREST_KINDS]
+        + [f"frequency.{f}" for f in FREQUENCIES]
+        + [f"daycount.{d}" for d in DAY_COUNTS]
+        + [f"businessday.{b}" for b in BUSINESS_DAYS]
+        + [f"legal_form.{f}" for f in ("npo", "coop", "other")]
+        + [f"flow.{k}" for k in ("proceeds", "upfront_costs", "annual_admin", "debt_service")]
+    )
+    missing = [k for k in expected if k not in LABELS]
+    assert not missing
+
+
+def test_legal_forms_match_the_scenario_schema():
+    scenario = pytest.importorskip("bondkit.scenario")
+    forms = getattr(scenario, "LEGAL_FORMS", ("npo", "coop", "other"))
+    assert all(f"legal_form.{f}" in LABELS for f in forms)
+
+
+def test_glossary_has_terms_and_definitions_in_both_languages():
+    assert len(GLOSSARY) == len(set(GLOSSARY)) >= 20
+    for entry in GLOSSARY:
+        assert f"gloss.{entry}" in LABELS and f"glossdef.{entry}" in LABELS
+    # a few pairs straight from domain.md's glossary
+    pairs = {(t(f"gloss.{e}", "fr"), t(f"gloss.{e}", "en")) for e in GLOSSARY}
+    assert ("obligation communautaire", "community bond") in pairs
+    assert ("fonds d'amortissement", "sinking fund") in pairs
+    assert ("ratio de couverture du service de la dette", "debt service coverage ratio") in pairs
+
+
+def test_t_refuses_unknown_keys_and_languages():
+    with pytest.raises(KeyError, match="no label"):
+        t("no.such.key", "fr")
+    with pytest.raises(ValueError, match="language"):
+        t("sheet.summary", "de")
+
+
+def test_text_helpers_follow_each_language():
+    nbsp = "\u00a0"
+    assert money_text(123456789, "fr") == f"1{nbsp}234{nbsp}567,89{nbsp}$"
+    assert money_text(123456789, "en") == "$1,234,567.89"
+    assert money_text(-5, "en") == "-$0.05"
+    assert money_text(100, "fr", "EUR") == f"1,00{nbsp}€"
+    assert percent_text(0.0475, "fr") == f"4,75{nbsp}%"
+    assert percent_text(0.0475, "en") == "4.75%"
+    assert percent_text(None, "fr") == t("not_solvable", "fr")
+
+
+# ---------------------------------------------------------------- exporters hold no words
+
+_FORMAT_CODE = re.compile(r"^[#0.,%\s\[\]$\-A-Fa-f\d;@\"\\{}a-z]*$")
+_LOWER_KEY = re.compile(r"^[a-z0-9_.\-/:|]*$")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
+#: module constants, codes in capitals (CAD, QC), struct formats
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$|^[<>]I+B?$")
+#: metadata keys and option values matplotlib requires spelled this way
+_ALLOWED = {"Date", "Software", "upper left"}
+#: lowercase data keys that happen to equal a label (``"amount"``, ``"accumulating"``)
+_DATA_KEYS = {
+    *REPAYMENTS,
+    *INTEREST_KINDS,
+    *FREQUENCIES,
+    *DAY_COUNTS,
+    *BUSINESS_DAYS,
+    "date",
+    "kind",
+    "amount",
+}
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                ids.add(id(body[0].value))
+    return ids
+
+
+def _label_words() -> set[str]:
+    words = {s.lower() for pair in LABELS.values() for s in pair}
+    words |= {s.lower() for c in COLUMNS.values() for s in (c.en, c.fr)}
+    return words
+
+
+def word_problems(source: str) -> list[str]:
+    """String literals in ``source`` that look like words a user would read.
+
+    Allowed: docstrings; lowercase keys and option names (``"num_format"``,
+    ``"debt-service"``) and data keys; constant names and codes in capitals (``"CAD"``);
+    number-format codes (``"#,##0.00"``, ``"yyyy-mm-dd"``); hex colours; text with no run
+    of two letters (``"&P / &N"``); a few matplotlib names.
+    Refused: anything else with a capital letter, a space between letters or an accent,
+    and any literal equal to a label (``"total"``) that is not itself a key.
+    """
+    tree = ast.parse(source)
+    docstrings = _docstring_nodes(tree)
+    keys = set(LABELS) | set(COLUMNS) | _DATA_KEYS
+    words = _label_words()
+    problems = []
+    for node in ast.walk(tree):
+        if (
+            not (isinstance(node, ast.Constant) and isinstance(node.value, str))
+            or id(node) in docstrings
+        ):
+            continue
+        s = node.value
+        if (
+            s in _ALLOWED
+            or s in keys
+            or _HEX_COLOUR.match(s)
+            or _CONSTANT.match(s)
+            or not _LETTER_RUN.search(s)
+        ):
+            continue
+        is_code = (
+            ("0" in s or "yyyy" in s) and _FORMAT_CODE.match(s) and not re.search(r"[a-z]{5,}", s)
+        )
+        if is_code:
+            continue
+        if not _LOWER_KEY.match(s):
+            problems.append(f"line {node.lineno}: {s!r}")
+        elif s.lower() in words:
+            problems.append(f"line {node.lineno}: {s!r} is a label, not a key")
+    return problems
+
+
+def test_the_word_check_catches_words():
+    src = 'ws.write_string(0, 0, "Total interest")\nx = "Échéance"\ny = "aucun"\nz = "Total"\n'
+    assert len(word_problems(src)) == 4
+    ok = 'f = {"num_format": "#,##0.00 [$$-C0C]", "font_color": "#1f4e79"}\ng = "&L&A&R&P / &N"\nh = "yyyy-mm-dd"\n'
+    assert word_problems(ok) == []
+
+
+@pytest.mark.parametrize("path", EXPORTERS, ids=lambda p: p.name)
+def test_exporters_contain_no_hard_coded_words(path):
+    assert word_problems(path.read_text(encoding="utf-8")) == []
+
+
+def _label_calls(tree: ast.AST):
+    """(function name, first argument node) of every ``t(...)`` / ``label(...)`` call."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            f = node.func
+            name = (
+                f.id
+                if isinstance(f, ast.Name)
+                else f.attr
+                if isinstance(f, ast.Attribute)
+                else None
+            )
+            if name in ("t", "label"):
+                yield name, node.args[0]
+
+
+@pytest.mark.parametrize("path", EXPORTERS, ids=lambda p: p.name)
+def test_every_label_key_used_by_exporters_exists(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    used = 0
+    for name, arg in _label_calls(tree):
+        table = LABELS if name == "t" else COLUMNS
+        if isinstance(arg, ast.Constant):
+            assert arg.value in table, (
+                f"{path.name}:{arg.lineno}: {name}({arg.value!r}) is not a key"
+            )
+            used += 1
+        elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
+            prefix = arg.values[0].value
+            assert any(k.startswith(prefix) for k in table), (
+                f"{path.name}:{arg.lineno}: no key starts {prefix!r}"
+            )
+            used += 1
+        elif isinstance(arg, ast.BinOp) and isinstance(arg.left, ast.Constant):
+            assert any(k.startswith(arg.left.value) for k in table)
+            used += 1
+    assert used >= 5
