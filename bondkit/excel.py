@@ -907,16 +907,22 @@ def _design(sheet: _Sheet) -> None:
 
     row = sheet.section(row + 1, "sec.issuer_flows")
     row = sheet.header(
-        row, 0, [t("col.date", lang), t("col.flow", lang), t("col.amount", lang)], repeat=True
+        row,
+        0,
+        [t("col.date", lang), t("col.flow", lang), label("series", lang), t("col.amount", lang)],
+        repeat=True,
     )
     flows = res.issuer_flows
-    for d, kind, amount in zip(flows["date"], flows["kind"], flows["amount"], strict=True):
+    for d, kind, sid, amount in zip(
+        flows["date"], flows["kind"], flows["series"], flows["amount"], strict=True
+    ):
         sheet.date(row, 0, d)
         sheet.text(row, 1, t(f"flow.{kind}", lang))
-        sheet.money(row, 2, int(amount))
+        sheet.text(row, 2, sid)
+        sheet.money(row, 3, int(amount))
         row += 1
-    _total_row(sheet, row, 0, 2, t("flow.net", lang))
-    sheet.money(row, 2, int(flows["amount"].sum()), total=True)
+    _total_row(sheet, row, 0, 3, t("flow.net", lang))
+    sheet.money(row, 3, int(flows["amount"].sum()), total=True)
     _coming(sheet, row + 2, "coming.b3_2")
 
 

@@ -73,7 +73,8 @@ def issuer_cash_flows(
 ) -> pd.DataFrame:
     """The issuer's dated flows [cents]: proceeds (+), costs and debt service (−).
 
-    Columns: date, kind (proceeds | upfront_costs | annual_admin | debt_service), amount.
+    Columns: date, kind (proceeds | upfront_costs | annual_admin | debt_service), series
+    (empty for costs), amount.
     Upfront costs fall on the earliest issue date; annual admin on each anniversary of it
     (unadjusted, clamped to the month's end) up to the latest contractual maturity.
     """
@@ -82,19 +83,21 @@ def issuer_cash_flows(
     first = min(t.issue_date for t in series)
     last = max(t.maturity for t in series)
     total = sum(t.amount_cents for t in series)
-    rows: list[tuple[dt.date, str, int]] = [(t.issue_date, "proceeds", t.amount_cents) for t in series]
+    rows: list[tuple[dt.date, str, str, int]] = [
+        (t.issue_date, "proceeds", t.id, t.amount_cents) for t in series
+    ]
     upfront = costs.upfront_cents(total)
     if upfront:
-        rows.append((first, "upfront_costs", -upfront))
+        rows.append((first, "upfront_costs", "", -upfront))
     admin = round_half_up(Fraction(costs.annual_admin) * 100)
     k = 1
     while admin and add_years(first, k) <= last:
-        rows.append((add_years(first, k), "annual_admin", -admin))
+        rows.append((add_years(first, k), "annual_admin", "", -admin))
         k += 1
-    for d, amount in zip(schedule["date"], schedule["payment"], strict=True):
+    for d, sid, amount in zip(schedule["date"], schedule["series"], schedule["payment"], strict=True):
         if amount:
-            rows.append((d.date(), "debt_service", -int(amount)))
-    df = pd.DataFrame(rows, columns=["date", "kind", "amount"])
+            rows.append((d.date(), "debt_service", sid, -int(amount)))
+    df = pd.DataFrame(rows, columns=["date", "kind", "series", "amount"])
     df["date"] = pd.to_datetime(df["date"])
     df["amount"] = df["amount"].astype(np.int64)
     return df.sort_values("date", kind="stable", ignore_index=True)

@@ -407,8 +407,9 @@ def test_design_sheet_flows_and_costs(book):
         r = head + 1 + i
         assert ws.cell(r, 1).value.date() == rec.date.date()
         assert ws.cell(r, 2).value == t(f"flow.{rec.kind}", book.lang)
-        assert round(ws.cell(r, 3).value * 100) == rec.amount
-    assert round(ws.cell(head + 1 + len(flows), 3).value * 100) == int(flows["amount"].sum())
+        assert (ws.cell(r, 3).value or "") == rec.series
+        assert round(ws.cell(r, 4).value * 100) == rec.amount
+    assert round(ws.cell(head + 1 + len(flows), 4).value * 100) == int(flows["amount"].sum())
 
 
 def test_renewal_sheet_lists_each_maturity(book):
