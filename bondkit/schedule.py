@@ -69,6 +69,7 @@ class Periods:
     year_fraction: tuple[Fraction, ...]
     rate: tuple[Fraction, ...]  # annual rate in force at each accrual start
     first_amortising: int  # index of the first amortising period
+    step_starts: tuple[bool, ...]  # True where a step rate comes into force at the accrual start
 
     def __len__(self) -> int:
         return len(self.end)
@@ -78,14 +79,22 @@ def periods(terms: SeriesTerms) -> Periods:
     """The periods of ``terms``: backward from maturity, adjusted, with year fractions and rates."""
     unadjusted = period_end_dates(terms.issue_date, terms.maturity, terms.frequency)
     ends = [adjust(d, terms.business_day) for d in unadjusted]
+    # a short stub whose end a business-day rule moves onto or before the issue date is
+    # merged into the next period (a long first period), as QuantLib's Schedule does
+    while len(ends) > 1 and ends[0] <= terms.issue_date:
+        ends, unadjusted = ends[1:], unadjusted[1:]
+    if ends[-1] <= terms.issue_date:  # a few-day term: never pay before the money comes in
+        ends[-1] = adjust(unadjusted[-1], "following")
     starts = [terms.issue_date, *ends[:-1]]
     yfs = tuple(year_fraction(a, b, terms.day_count) for a, b in zip(starts, ends, strict=True))
     rates = tuple(terms.rate_at(a) for a in starts)
+    in_force = [sum(a >= terms.year_start(s.from_year) for s in terms.step_rates) for a in starts]
+    step_starts = tuple(k > 0 and in_force[k] != in_force[k - 1] for k in range(len(starts)))
     io_end = add_years(terms.issue_date, terms.interest_only_years)
     first = 0
     if terms.interest_only_years:
         first = next((k for k, a in enumerate(starts) if a >= io_end), len(starts) - 1)
-    return Periods(tuple(starts), tuple(ends), tuple(unadjusted), yfs, rates, first)
+    return Periods(tuple(starts), tuple(ends), tuple(unadjusted), yfs, rates, first, step_starts)
 
 
 # ---------------------------------------------------------------- the vectorised kernel
@@ -138,6 +147,7 @@ def amortize(
     style: np.ndarray,
     first_amortising: np.ndarray,
     periods_per_year: np.ndarray,
+    restart: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Schedules of many series at once, in whole cents.
 
@@ -153,6 +163,8 @@ def amortize(
     style : int[S] — 0 bullet, 1 level-payment, 2 level-principal
     first_amortising : int[S] — index of the first amortising period (interest-only before)
     periods_per_year : int[S] — payments per year, for the annuity rate [1/yr]
+    restart : bool[S, n] or None — periods where a step rate starts, so a level payment is
+        recomputed over the remaining periods; by default wherever the rate changes
 
     Returns
     -------
@@ -177,9 +189,11 @@ def amortize(
     accrual = (rate_num / rate_den) * (yf_num / yf_den)
     is_lp, is_lpr = style == LEVEL_PAYMENT, style == LEVEL_PRINCIPAL
     any_lp, any_lpr = bool(is_lp.any()), bool(is_lpr.any())
-    # a level payment is recomputed where a new rate starts after amortisation began
-    rate_change = np.zeros((S, n), dtype=bool)
-    rate_change[:, 1:] = rate_num[:, 1:] * rate_den[:, :-1] != rate_num[:, :-1] * rate_den[:, 1:]
+    # a level payment is recomputed where a step rate starts after amortisation began
+    if restart is None:
+        restart = np.zeros((S, n), dtype=bool)
+        restart[:, 1:] = rate_num[:, 1:] * rate_den[:, :-1] != rate_num[:, :-1] * rate_den[:, 1:]
+    restart = np.broadcast_to(np.asarray(restart, dtype=bool), (S, n))
 
     opening = np.zeros((S, n), dtype=np.int64)
     interest = np.zeros((S, n), dtype=np.int64)
@@ -203,14 +217,14 @@ def amortize(
         p_k = np.zeros(S, dtype=np.int64)
         if any_lp:
             lp = amortising & is_lp
-            restart = lp & ((k == first_amortising) | rate_change[:, k])
-            if restart.any():
-                level[restart] = _annuity_cents(
-                    B[restart],
-                    rate_num[restart, k],
-                    rate_den[restart, k],
-                    ppy[restart],
-                    n_periods[restart] - k,
+            again = lp & ((k == first_amortising) | restart[:, k])
+            if again.any():
+                level[again] = _annuity_cents(
+                    B[again],
+                    rate_num[again, k],
+                    rate_den[again, k],
+                    ppy[again],
+                    n_periods[again] - k,
                 )
             p_k = np.where(lp, np.clip(level - i_k, 0, B), p_k)
         if any_lpr:
@@ -373,6 +387,7 @@ def series_schedule(terms: SeriesTerms) -> pd.DataFrame:
         np.array([_STYLE_CODES[terms.repayment]]),
         np.array([p.first_amortising]),
         np.array([periods_per_year(terms.frequency)]),
+        np.array([p.step_starts]),
     )
     rows: dict[str, list] = {key: out[key][0].tolist() for key in out}
     rows.update(
@@ -404,13 +419,16 @@ def by_date(schedule: pd.DataFrame) -> pd.DataFrame:
 def by_fiscal_year(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd.DataFrame:
     """Interest, principal and payment per fiscal year and series (long format) [cents].
 
-    Every fiscal year from the first to the last payment appears for every series, with
-    zeros where a series pays nothing that year, so totals and charts line up.
+    Every fiscal year from the first issue to the last payment appears for every series,
+    with zeros where a series pays nothing that year, so totals and charts line up.
     """
     fy = np.array([fiscal_year(d.date(), fiscal_year_end) for d in schedule["date"]], dtype=np.int64)
     df = schedule.assign(fiscal_year=fy)
     series = list(dict.fromkeys(schedule["series"]))
-    years = np.arange(fy.min(), fy.max() + 1) if len(fy) else np.array([], dtype=np.int64)
+    years = np.array([], dtype=np.int64)
+    if len(fy):
+        first = fiscal_year(schedule["accrual_start"].min().date(), fiscal_year_end)
+        years = np.arange(min(first, fy.min()), fy.max() + 1)
     full = pd.MultiIndex.from_product([years, series], names=["fiscal_year", "series"])
     out = df.groupby(["fiscal_year", "series"], sort=False)[_MONEY].sum().reindex(full, fill_value=0)
     return out.reset_index().astype({k: np.int64 for k in _MONEY})
