@@ -78,11 +78,19 @@ def bench_make_run() -> list[str]:
         env = {**os.environ, "MPLBACKEND": "Agg"}
 
         def once():
-            subprocess.run(["make", "-s", "run", f"OUT={tmp}"], cwd=ROOT, check=True, capture_output=True, env=env)
+            subprocess.run(
+                ["make", "-s", "run", f"OUT={tmp}"],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                env=env,
+            )
 
         once()  # the first call may still install; the figure is for an installed project
         t = best_of(once, repeat=3)
-    return [f"make run on the default scenario, installed: {t:5.2f} s  (target < 5 s: {'met' if t < 5 else 'NOT met'})"]
+    return [
+        f"make run on the default scenario, installed: {t:5.2f} s  (target < 5 s: {'met' if t < 5 else 'NOT met'})"
+    ]
 
 
 def main() -> None:

@@ -102,7 +102,12 @@ def schedule(file: Path, fmt: str) -> None:
     show_default=True,
     help="Folder for the workbook, summary and charts (created if missing).",
 )
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the outputs (default: the scenario's).")
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="Language of the outputs (default: the scenario's).",
+)
 def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
 

@@ -42,7 +42,9 @@ def months_per_period(frequency: str) -> int:
     try:
         return FREQUENCIES[frequency]
     except KeyError:
-        raise ValueError(f"unknown frequency {frequency!r}; expected one of {list(FREQUENCIES)}") from None
+        raise ValueError(
+            f"unknown frequency {frequency!r}; expected one of {list(FREQUENCIES)}"
+        ) from None
 
 
 def periods_per_year(frequency: str) -> int:

@@ -50,7 +50,9 @@ def bond_cash_flows(terms: SeriesTerms) -> pd.DataFrame:
     one = series_schedule(terms.with_amount(terms.face_value))
     dates = [terms.issue_date, *(d.date() for d in one["date"])]
     amounts = [-terms.face_value_cents, *one["payment"].tolist()]
-    return pd.DataFrame({"date": pd.to_datetime(dates), "amount": np.array(amounts, dtype=np.int64)})
+    return pd.DataFrame(
+        {"date": pd.to_datetime(dates), "amount": np.array(amounts, dtype=np.int64)}
+    )
 
 
 def investor_yield(terms: SeriesTerms) -> float | None:
@@ -94,7 +96,9 @@ def issuer_cash_flows(
     while admin and add_years(first, k) <= last:
         rows.append((add_years(first, k), "annual_admin", "", -admin))
         k += 1
-    for d, sid, amount in zip(schedule["date"], schedule["series"], schedule["payment"], strict=True):
+    for d, sid, amount in zip(
+        schedule["date"], schedule["series"], schedule["payment"], strict=True
+    ):
         if amount:
             rows.append((d.date(), "debt_service", sid, -int(amount)))
     df = pd.DataFrame(rows, columns=["date", "kind", "series", "amount"])
@@ -173,4 +177,6 @@ def accrued_interest(terms: SeriesTerms, at: dt.date) -> int:
             start, year = end, year + 1
         return round_half_up(total)
     balance = int(series_schedule(terms)["opening_balance"].iloc[k])
-    return round_half_up(balance * p.rate[k] * year_fraction(p.accrual_start[k], at, terms.day_count))
+    return round_half_up(
+        balance * p.rate[k] * year_fraction(p.accrual_start[k], at, terms.day_count)
+    )

@@ -29,7 +29,9 @@ def summary_json(result: Result) -> str:
     return json.dumps(result.summary(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def write_outputs(result: Result, out_dir: str | os.PathLike, stem: str, lang: str | None = None) -> dict[str, Path]:
+def write_outputs(
+    result: Result, out_dir: str | os.PathLike, stem: str, lang: str | None = None
+) -> dict[str, Path]:
     """Write ``<stem>.xlsx``, ``<stem>-summary.json`` and ``charts/<stem>-<chart>.png|.svg``.
 
     Returns the final paths by kind (``workbook``, ``summary``, ``charts``).
@@ -60,5 +62,9 @@ def write_outputs(result: Result, out_dir: str | os.PathLike, stem: str, lang: s
     return {
         "workbook": out / f"{stem}.xlsx",
         "summary": out / f"{stem}-summary.json",
-        "charts": [out / "charts" / f"{stem}-{name}.{ext}" for name in CHART_NAMES for ext in ("png", "svg")],
+        "charts": [
+            out / "charts" / f"{stem}-{name}.{ext}"
+            for name in CHART_NAMES
+            for ext in ("png", "svg")
+        ],
     }

@@ -53,7 +53,11 @@ __all__ = [
 ]
 
 BULLET, LEVEL_PAYMENT, LEVEL_PRINCIPAL = 0, 1, 2
-_STYLE_CODES = {"bullet": BULLET, "level-payment": LEVEL_PAYMENT, "level-principal": LEVEL_PRINCIPAL}
+_STYLE_CODES = {
+    "bullet": BULLET,
+    "level-payment": LEVEL_PAYMENT,
+    "level-principal": LEVEL_PRINCIPAL,
+}
 
 
 # ---------------------------------------------------------------- periods of a series
@@ -205,7 +209,7 @@ def amortize(
         opening[:, k] = B
         x = B * accrual[:, k]
 
-        def exact_interest(idx, k=k):
+        def exact_interest(idx, k=k, B=B):
             for j in idx:
                 yield Fraction(
                     int(B[j]) * int(rate_num[j, k]) * int(yf_num[j, k]),
@@ -315,7 +319,13 @@ def _frame(rows: dict[str, list], terms_id: str) -> pd.DataFrame:
             "annual_rate": np.array([float(r) for r in rows["annual_rate"]]),
             **{
                 key: np.asarray(rows[key], dtype=np.int64)
-                for key in ("opening_balance", "interest", "principal", "payment", "closing_balance")
+                for key in (
+                    "opening_balance",
+                    "interest",
+                    "principal",
+                    "payment",
+                    "closing_balance",
+                )
             },
         }
     )
@@ -325,7 +335,7 @@ def _frame(rows: dict[str, list], terms_id: str) -> pd.DataFrame:
 def _accumulating(terms: SeriesTerms, p: Periods) -> dict[str, list]:
     """Everything paid at maturity: simple interest by bond year, or compounded each period."""
     amount = terms.amount_cents
-    start, end = terms.issue_date, p.end[-1]
+    end = p.end[-1]
     if terms.interest == "compound":
         growth = Fraction(1)
         for yf, rate in zip(p.year_fraction, p.rate, strict=True):
@@ -422,7 +432,9 @@ def by_fiscal_year(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd
     Every fiscal year from the first issue to the last payment appears for every series,
     with zeros where a series pays nothing that year, so totals and charts line up.
     """
-    fy = np.array([fiscal_year(d.date(), fiscal_year_end) for d in schedule["date"]], dtype=np.int64)
+    fy = np.array(
+        [fiscal_year(d.date(), fiscal_year_end) for d in schedule["date"]], dtype=np.int64
+    )
     df = schedule.assign(fiscal_year=fy)
     series = list(dict.fromkeys(schedule["series"]))
     years = np.array([], dtype=np.int64)
@@ -430,7 +442,9 @@ def by_fiscal_year(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd
         first = fiscal_year(schedule["accrual_start"].min().date(), fiscal_year_end)
         years = np.arange(min(first, fy.min()), fy.max() + 1)
     full = pd.MultiIndex.from_product([years, series], names=["fiscal_year", "series"])
-    out = df.groupby(["fiscal_year", "series"], sort=False)[_MONEY].sum().reindex(full, fill_value=0)
+    out = (
+        df.groupby(["fiscal_year", "series"], sort=False)[_MONEY].sum().reindex(full, fill_value=0)
+    )
     return out.reset_index().astype({k: np.int64 for k in _MONEY})
 
 

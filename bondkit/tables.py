@@ -67,10 +67,14 @@ def schedule_table(df: pd.DataFrame) -> str:
                 text = f"{sign}{int(whole.lstrip('-')):,}.{frac}"
             cells.append(text)
         rows.append(cells)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
     right = [COLUMNS[k].unit in ("cents", "int") for k in header]
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)).rstrip()
+        return "  ".join(
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
 
     return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, rows)]) + "\n"

@@ -124,8 +124,10 @@ class SeriesTerms:
             problems.append(f"business_day must be one of {BUSINESS_DAYS}")
         if self.interest_only_years and self.repayment not in ("level-payment", "level-principal"):
             problems.append("interest_only_years applies to level-payment and level-principal only")
-        if not problems and self.interest_only_years and (
-            add_years(self.issue_date, self.interest_only_years) >= self.maturity
+        if (
+            not problems
+            and self.interest_only_years
+            and (add_years(self.issue_date, self.interest_only_years) >= self.maturity)
         ):
             problems.append("interest_only_years must be shorter than the term")
         if len({s.from_year for s in self.step_rates}) != len(self.step_rates):
@@ -199,4 +201,6 @@ class CostTerms:
 
     def upfront_cents(self, total_principal_cents: int) -> int:
         """Upfront costs in cents: the fixed part plus the rate times the principal."""
-        return to_cents(self.upfront) + to_cents(exact(self.upfront_rate) * total_principal_cents / 100)
+        return to_cents(self.upfront) + to_cents(
+            exact(self.upfront_rate) * total_principal_cents / 100
+        )

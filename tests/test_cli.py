@@ -96,7 +96,9 @@ def test_help_does_not_import_heavy_libraries():
 
 
 def test_python_dash_m_bondkit():
-    out = subprocess.run([sys.executable, "-m", "bondkit", "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bondkit", "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and __version__ in out.stdout
 
 
@@ -168,7 +170,10 @@ def test_schedule_table_is_readable(runner):
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('issue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\n', "series[1].annual_rate: required (missing)"),
+        (
+            'issue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\n',
+            "series[1].annual_rate: required (missing)",
+        ),
         (
             'annual_rate = 0.04\nissue_date = 2025-01-15\nterm_years = 5\nrepayment = "bullet"\ncolour = "red"\n',
             "series[1].colour: unknown key",
@@ -194,7 +199,15 @@ def test_schedule_table_is_readable(runner):
             "(at line 10, column 14)",
         ),
     ],
-    ids=["missing", "unknown-key", "wrong-type", "negative", "percent", "bad-date-string", "bad-date-toml"],
+    ids=[
+        "missing",
+        "unknown-key",
+        "wrong-type",
+        "negative",
+        "percent",
+        "bad-date-string",
+        "bad-date-toml",
+    ],
 )
 def test_bad_files_exit_2_with_the_problem_and_write_nothing(runner, tmp_path, body, expected):
     path = write(
@@ -293,7 +306,9 @@ def test_rerun_replaces_previous_outputs(runner, tmp_path):
     src = write(tmp_path, CONTRACT_TOML, "c.toml")
     out = tmp_path / "out"
     assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
-    src.write_text(CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 0.03"), encoding="utf-8")
+    src.write_text(
+        CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 0.03"), encoding="utf-8"
+    )
     assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
     summary = json.loads((out / "c-summary.json").read_text(encoding="utf-8"))
     assert summary["total_interest"] == 15927.41  # 100000 x (1.03^5 - 1) = 15927.407...

@@ -62,7 +62,8 @@ def test_all_in_cost_solves_the_dated_flows():
     flows = issuer_cash_flows([s], costs)
     t0 = flows["date"].min()
     npv = sum(
-        a / (1 + r) ** ((d - t0).days / 365) for d, a in zip(flows["date"], flows["amount"], strict=True)
+        a / (1 + r) ** ((d - t0).days / 365)
+        for d, a in zip(flows["date"], flows["amount"], strict=True)
     )
     assert abs(npv) < 1e-4  # cents
     # flows by hand: +100000 -3000 on issue, -500 on five anniversaries, -110408.08 at maturity
@@ -80,7 +81,13 @@ def test_bullet_yield_at_par_is_the_effective_annual_rate():
     y = investor_yield(s)
     assert y == pytest.approx(0.04, abs=5e-5)
     # semi-annual 4 %: effective (1.02)^2 - 1 = 4.04 %
-    s2 = cinema(repayment="bullet", interest=None, annual_rate=0.04, face_value=1_000, frequency="semi-annual")
+    s2 = cinema(
+        repayment="bullet",
+        interest=None,
+        annual_rate=0.04,
+        face_value=1_000,
+        frequency="semi-annual",
+    )
     assert investor_yield(s2) == pytest.approx(1.02**2 - 1, abs=5e-5)
 
 
@@ -122,7 +129,9 @@ def test_accrued_interest_closed_forms():
 
 def test_max_annual_debt_service_by_fiscal_year():
     a = cinema(id="A", repayment="bullet", interest=None, annual_rate=0.03, term_years=3)
-    b = cinema(id="B", repayment="bullet", interest=None, annual_rate=0.04, term_years=5, amount=200_000)
+    b = cinema(
+        id="B", repayment="bullet", interest=None, annual_rate=0.04, term_years=5, amount=200_000
+    )
     sched = issue_schedule([a, b])
     # FY = calendar: 2020 holds A's last payment (103000) and B's coupon (8000) = 111000;
     assert max_annual_debt_service(sched, "12-31") == 20_800_000  # 2022: B's principal + coupon

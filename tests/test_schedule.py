@@ -815,7 +815,9 @@ def test_level_payments_are_equal_between_rate_changes(terms):
     assert (df["principal"].iloc[:first] == 0).all()
     payments, rates = df["payment"].tolist(), df["annual_rate"].tolist()
     closing = df["closing_balance"].tolist()
-    year_starts = [hand_add_months(terms.issue_date, 12 * (s.from_year - 1)) for s in terms.step_rates]
+    year_starts = [
+        hand_add_months(terms.issue_date, 12 * (s.from_year - 1)) for s in terms.step_rates
+    ]
     for k in range(first + 1, len(df) - 1):
         # a step rate starting at k re-computes the payment, even at an unchanged rate
         step_starts = any(starts[k - 1] < y <= starts[k] for y in year_starts)
