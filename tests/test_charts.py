@@ -8,82 +8,13 @@ import matplotlib.dates as mdates
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from scenario_texts import CONTRACT, TWO_SERIES
 
 from bondkit.charts import balance_chart, debt_service_chart, save_charts
 from bondkit.columns import label
 from bondkit.labels import t
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
-
-CONTRACT_FR = """
-[scenario]
-name = "Cinéma du Parc 2016"
-language = "fr"
-currency = "CAD"
-seed = 2016
-
-[issuer]
-name = "Cinéma du Parc"
-legal_form = "npo"
-jurisdiction = "QC"
-fiscal_year_end = "12-31"
-
-[[series]]
-id = "A"
-amount = 100_000
-face_value = 500
-annual_rate = 0.02
-issue_date = 2017-02-01
-term_years = 5
-repayment = "accumulating"
-interest = "compound"
-frequency = "annual"
-day_count = "30/360"
-
-[costs]
-upfront = 3_000
-annual_admin = 500
-"""
-
-TWO_SERIES = """
-[scenario]
-name = "Two series"
-language = "{lang}"
-
-[issuer]
-name = "Coopérative d'habitation"
-legal_form = "coop"
-fiscal_year_end = "06-30"
-
-[[series]]
-id = "A"
-amount = 60_000
-face_value = 1_000
-annual_rate = 0.04
-issue_date = 2025-01-15
-term_years = 5
-repayment = "bullet"
-frequency = "semi-annual"
-
-[[series]]
-id = "B"
-amount = 45_000
-face_value = 500
-annual_rate = 0.05
-issue_date = 2025-03-01
-term_years = 7
-repayment = "level-payment"
-frequency = "monthly"
-day_count = "ACT/365F"
-interest_only_years = 1
-business_day = "following"
-step_rates = [{{ from_year = 4, annual_rate = 0.055 }}]
-
-[costs]
-upfront = 3_000
-upfront_rate = 0.01
-annual_admin = 500
-"""
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +24,7 @@ def two_fr():
 
 @pytest.fixture(scope="module")
 def contract():
-    return run(parse_scenario(CONTRACT_FR))
+    return run(parse_scenario(CONTRACT.format(lang="fr", issuer="Cinéma du Parc")))
 
 
 def _bar_totals(ax) -> dict[int, float]:
@@ -135,7 +66,7 @@ def test_interest_and_principal_bars_of_one_series(two_fr):
     by_label = defaultdict(float)
     for container in ax.containers:
         by_label[container.get_label()] += sum(p.get_height() for p in container.patches)
-    for sid in ("A", "B"):
+    for sid in ("A-bullet", "B_level"):
         own = fb[fb["series"] == sid]
         assert by_label[t("chart.principal_of", "en").format(series=sid)] == pytest.approx(
             own["principal"].sum() / 100
@@ -178,14 +109,14 @@ def test_charts_speak_french_for_a_french_scenario(two_fr):
     assert ax.get_title() == t("chart.debt_service.title", "fr")
     assert ax.get_ylabel() == "Montant (CAD)"
     legend = [x.get_text() for x in ax.get_legend().get_texts()]
-    assert "A – intérêts" in legend and "B – capital" in legend
+    assert "A-bullet – intérêts" in legend and "B_level – capital" in legend
     # thousands separated the French way
     ax.figure.canvas.draw()
     ticks = [x.get_text() for x in ax.get_yticklabels() if x.get_text()]
     assert any("\u00a0" in s for s in ticks), ticks
     ax2 = balance_chart(two_fr)
     assert ax2.get_title() == t("chart.balance.title", "fr")
-    assert t("series_n", "fr").format(series="A") in [
+    assert t("series_n", "fr").format(series="A-bullet") in [
         x.get_text() for x in ax2.get_legend().get_texts()
     ]
 

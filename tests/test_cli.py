@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from scenario_texts import CONTRACT
 
 from bondkit import __version__
 from bondkit.cli import main
@@ -22,41 +23,7 @@ CINEMA = ROOT / "scenarios" / "cinema-du-parc-2016.toml"
 COSTUMIER = ROOT / "scenarios" / "grand-costumier-2016.toml"
 SOLAR = ROOT / "scenarios" / "solar-coop-multi-series.toml"
 
-# the contract example of scenario-format.md (values published there)
-CONTRACT_TOML = textwrap.dedent(
-    """
-    [scenario]
-    name = "Cinéma du Parc 2016"
-    language = "fr"
-    currency = "CAD"
-    seed = 2016
-
-    [issuer]
-    name = "Cinéma du Parc"
-    legal_form = "npo"
-    jurisdiction = "QC"
-    fiscal_year_end = "12-31"
-
-    [[series]]
-    id = "A"
-    amount = 100_000
-    face_value = 500
-    annual_rate = 0.02
-    issue_date = 2017-02-01
-    term_years = 5
-    repayment = "accumulating"
-    interest = "compound"
-    frequency = "annual"
-    day_count = "30/360"
-    interest_only_years = 0
-    business_day = "unadjusted"
-
-    [costs]
-    upfront = 3_000
-    upfront_rate = 0.0
-    annual_admin = 500
-    """
-)
+CONTRACT_TOML = CONTRACT.format(lang="fr", issuer="Cinéma du Parc")
 
 
 @pytest.fixture

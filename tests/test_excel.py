@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from scenario_texts import CONTRACT, TWO_SERIES
 
 from bondkit import __version__
 from bondkit.charts import save_charts
@@ -16,77 +17,6 @@ from bondkit.labels import GLOSSARY, SHEETS, money_text, t
 from bondkit.metrics import bond_cash_flows
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
-
-CONTRACT = """
-[scenario]
-name = "Cinéma du Parc 2016"
-language = "{lang}"
-currency = "CAD"
-seed = 2016
-
-[issuer]
-name = "{issuer}"
-legal_form = "npo"
-jurisdiction = "QC"
-fiscal_year_end = "12-31"
-
-[[series]]
-id = "A"
-amount = 100_000
-face_value = 500
-annual_rate = 0.02
-issue_date = 2017-02-01
-term_years = 5
-repayment = "accumulating"
-interest = "compound"
-frequency = "annual"
-day_count = "30/360"
-
-[costs]
-upfront = 3_000
-annual_admin = 500
-"""
-
-TWO_SERIES = """
-[scenario]
-name = "Two series, bullet and level payment"
-language = "{lang}"
-seed = 11
-
-[issuer]
-name = "Coopérative d'habitation du Plateau"
-legal_form = "coop"
-fiscal_year_end = "06-30"
-
-[[series]]
-id = "A-bullet"
-amount = 60_000
-face_value = 1_000
-annual_rate = 0.04
-issue_date = 2025-01-15
-term_years = 5
-repayment = "bullet"
-frequency = "semi-annual"
-
-[[series]]
-id = "B_level"
-amount = 45_000
-face_value = 500
-annual_rate = 0.05
-issue_date = 2025-03-01
-term_years = 7
-repayment = "level-payment"
-frequency = "monthly"
-day_count = "ACT/365F"
-interest_only_years = 1
-business_day = "following"
-step_rates = [{{ from_year = 4, annual_rate = 0.055 }}]
-
-[costs]
-upfront = 3_000
-upfront_rate = 0.01
-annual_admin = 500
-"""
 
 EVIL = '=HYPERLINK("http://x","y")'
 
