@@ -285,7 +285,8 @@ class _Sheet:
         heights: dict[int, int] = {}
         for row, col, s, bold in self.wrapped:
             width = self.widths.get(col, _MIN_WIDTH)
-            per_line = (width - 1) * _CHARS_PER_WIDTH / (1.05 if bold else 1.0)
+            # bold text is wider; err on the side of one line too many (LibreOffice does not refit)
+            per_line = (width - 1) * _CHARS_PER_WIDTH / (1.25 if bold else 1.0)
             lines = len(textwrap.wrap(s, max(int(per_line), 4))) or 1
             heights[row] = max(heights.get(row, 1), lines)
         for row, lines in heights.items():
