@@ -120,9 +120,13 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     sc = _load(file)
     stem = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
     try:
-        paths = write_outputs(run(sc), out_dir, stem, lang=lang)
+        result = run(sc)
+        paths = write_outputs(result, out_dir, stem, lang=lang)
     except BondkitError as exc:
         _fail(f"bondkit: {exc}")
+    campaign = result.campaign
+    for finding in campaign.findings if campaign is not None else ():
+        click.echo(f"warning: rule set {campaign.terms.rule_set!r}: {finding.message()}", err=True)
     click.echo(f"workbook: {paths['workbook']}")
     click.echo(f"summary:  {paths['summary']}")
     click.echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")

@@ -19,9 +19,7 @@ from bondkit.errors import BondkitError
 if TYPE_CHECKING:
     from bondkit.runner import Result
 
-__all__ = ["CHART_NAMES", "summary_json", "write_outputs"]
-
-CHART_NAMES: tuple[str, ...] = ("debt-service", "balance")
+__all__ = ["summary_json", "write_outputs"]
 
 
 def summary_json(result: Result) -> str:
@@ -33,6 +31,9 @@ def write_outputs(
     result: Result, out_dir: str | os.PathLike, stem: str, lang: str | None = None
 ) -> dict[str, Path]:
     """Write ``<stem>.xlsx``, ``<stem>-summary.json`` and ``charts/<stem>-<chart>.png|.svg``.
+
+    The charts are the debt service and the balance, plus the campaign band and the
+    distribution of the amount raised when the scenario has a campaign.
 
     Returns the final paths by kind (``workbook``, ``summary``, ``charts``).
     Raises :class:`BondkitError` when the folder cannot be written.
@@ -52,6 +53,7 @@ def write_outputs(
         write_workbook(result, stage / f"{stem}.xlsx", lang=lang, charts=pngs)
         (stage / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
         staged = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+        charts = [out / rel for rel in staged if rel.parts[0] == "charts"]
         (out / "charts").mkdir(exist_ok=True)
         for rel in staged:
             os.replace(stage / rel, out / rel)
@@ -62,9 +64,5 @@ def write_outputs(
     return {
         "workbook": out / f"{stem}.xlsx",
         "summary": out / f"{stem}-summary.json",
-        "charts": [
-            out / "charts" / f"{stem}-{name}.{ext}"
-            for name in CHART_NAMES
-            for ext in ("png", "svg")
-        ],
+        "charts": charts,
     }

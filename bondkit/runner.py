@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -24,10 +25,12 @@ from bondkit.metrics import (
     weighted_average_life,
 )
 from bondkit.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
+from bondkit.terms import CostTerms
 
 if TYPE_CHECKING:
+    from bondkit.campaign import CampaignResult
     from bondkit.scenario import Scenario
-    from bondkit.terms import CostTerms, SeriesTerms
+    from bondkit.terms import CampaignTerms, SeriesTerms
 
 __all__ = ["SeriesResult", "Result", "run"]
 
@@ -70,6 +73,7 @@ class Result:
     upfront_costs: int
     annual_admin_total: int
     issuer_all_in_cost: float | None
+    campaign: CampaignResult | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -110,6 +114,7 @@ class Result:
                 str(int(row.fiscal_year)): _money(row.debt_service)
                 for row in self.fiscal.itertuples(index=False)
             },
+            "campaign": self.campaign.summary() if self.campaign is not None else None,
         }
 
 
@@ -133,6 +138,14 @@ def run(scenario: Scenario) -> Result:
             payment_date_maturity=own["date"].iloc[-1].date(),
         )
     flows = issuer_cash_flows(series, costs, schedule)
+    terms = scenario.campaign_terms() if hasattr(scenario, "campaign_terms") else None
+    campaign = (
+        run_campaign(
+            terms, series, costs, scenario.seed, scenario.issuer.legal_form, scenario.currency
+        )
+        if terms is not None
+        else None
+    )
     return Result(
         scenario=scenario,
         series=series,
@@ -149,4 +162,66 @@ def run(scenario: Scenario) -> Result:
         upfront_costs=-int(flows.loc[flows["kind"] == "upfront_costs", "amount"].sum()),
         annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
         issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),
+        campaign=campaign,
+    )
+
+
+def run_campaign(
+    terms: CampaignTerms,
+    series: tuple[SeriesTerms, ...],
+    costs: CostTerms,
+    seed: int,
+    legal_form: str = "npo",
+    currency: str = "CAD",
+) -> CampaignResult:
+    """Simulate the campaign and price the issue the median campaign would give.
+
+    The median campaign's amounts per series (and any match or underwriter loan, issued on
+    the earliest issue date) get their own schedule and all-in cost, with the campaign's
+    cost added to the upfront costs. The planned issue is not changed.
+    """
+    from dataclasses import replace
+
+    from bondkit.campaign import (
+        CampaignResult,
+        backstop_terms,
+        campaign_findings,
+        expected_cost,
+        expected_path,
+        funnel,
+        simulate,
+    )
+
+    sim = simulate(terms, series, seed)
+    m = sim.median_path
+    first = min(t.issue_date for t in series)
+    median = [
+        replace(t, amount=Decimal(int(sim.by_series[m, j])) / 100)
+        for j, t in enumerate(series)
+        if sim.by_series[m, j] > 0
+    ]
+    for backstop, amount in ((terms.match, sim.match[m]), (terms.underwriter, sim.underwriter[m])):
+        loan = backstop_terms(backstop, int(amount), first) if backstop is not None else None
+        if loan is not None:
+            median.append(loan)
+    median_cost = int(sim.cost[m])
+    sched, all_in, interest = None, None, 0
+    if median:
+        sched = issue_schedule(median)
+        with_campaign = replace(costs, upfront=costs.upfront + Decimal(median_cost) / 100)
+        all_in = issuer_all_in_cost(median, with_campaign, sched)
+        interest = total_interest(sched)
+    fun = funnel(terms, series)
+    return CampaignResult(
+        terms=terms,
+        funnel=fun,
+        expected_path=expected_path(terms, series),
+        simulation=sim,
+        findings=tuple(campaign_findings(terms, series, legal_form, currency)),
+        expected_cost=expected_cost(terms, series, fun),
+        median_series=tuple(median),
+        median_schedule=sched,
+        median_all_in_cost=all_in,
+        median_total_interest=interest,
+        median_cost=median_cost,
     )

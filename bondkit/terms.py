@@ -22,7 +22,20 @@ from bondkit.conventions import (
     to_cents,
 )
 
-__all__ = ["REPAYMENTS", "INTEREST_KINDS", "StepRate", "SeriesTerms", "CostTerms"]
+__all__ = [
+    "REPAYMENTS",
+    "INTEREST_KINDS",
+    "ALLOCATIONS",
+    "INTEREST_STARTS",
+    "StepRate",
+    "SeriesTerms",
+    "CostTerms",
+    "Segment",
+    "ArrivalShape",
+    "CampaignCosts",
+    "Backstop",
+    "CampaignTerms",
+]
 
 REPAYMENTS: tuple[str, ...] = ("bullet", "accumulating", "level-payment", "level-principal")
 INTEREST_KINDS: tuple[str, ...] = ("simple", "compound")
@@ -204,3 +217,219 @@ class CostTerms:
         return to_cents(self.upfront) + to_cents(
             exact(self.upfront_rate) * total_principal_cents / 100
         )
+
+
+# ---------------------------------------------------------------- the subscription campaign
+
+ALLOCATIONS: tuple[str, ...] = ("first-come", "pro-rata", "lottery")
+INTEREST_STARTS: tuple[str, ...] = ("issue-date", "subscription-date")
+
+
+def _fraction_in_0_1(name: str, value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a share between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A group of potential investors (members, users, neighbours, institutions).
+
+    people : int — how many people the group holds
+    reached : float — share of them the campaign reaches [fraction]
+    supporting : float — share of those reached who support the project [fraction]
+    conversion : float — share of supporters who subscribe [fraction]
+        (probability that one person subscribes = reached x supporting x conversion)
+    ticket_median : number — median subscription before bounds and rounding [currency]
+    ticket_spread : float — sigma of the log of the subscription (lognormal); 0: all the median
+    series_shares : tuple of (series id, share) — which series they choose; empty: in
+        proportion to the series amounts
+    pledged : float — share of its subscribers who pledged before opening and subscribe on
+        opening day [fraction]
+    """
+
+    name: str
+    people: int
+    reached: float
+    conversion: float
+    ticket_median: Decimal
+    supporting: float = 1.0
+    ticket_spread: float = 0.8
+    series_shares: tuple[tuple[str, float], ...] = ()
+    pledged: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ticket_median", _decimal(self.ticket_median))
+        if isinstance(self.series_shares, dict):
+            object.__setattr__(self, "series_shares", tuple(self.series_shares.items()))
+        if self.people < 0:
+            raise ValueError("people must not be negative")
+        for name in ("reached", "supporting", "conversion", "pledged"):
+            _fraction_in_0_1(name, getattr(self, name))
+        if self.ticket_median <= 0 or self.ticket_spread < 0:
+            raise ValueError("ticket_median must be positive and ticket_spread not negative")
+
+    @property
+    def p_subscribe(self) -> float:
+        """Probability that one person of the segment subscribes."""
+        return self.reached * self.supporting * self.conversion
+
+
+@dataclass(frozen=True)
+class ArrivalShape:
+    """When subscriptions arrive, as shares of the subscribers who did not pledge.
+
+    start_share arrive evenly over the first ``start_days`` days, final_share over the last
+    ``final_days`` days, and the rest evenly in between (the lull). Defaults follow the
+    published pattern of a front-loaded start and a final push (domain.md: ~30 % in the
+    first days, ~35 % in the final week).
+    """
+
+    start_days: int = 7
+    start_share: float = 0.30
+    final_days: int = 7
+    final_share: float = 0.35
+
+    def __post_init__(self) -> None:
+        _fraction_in_0_1("start_share", self.start_share)
+        _fraction_in_0_1("final_share", self.final_share)
+        if self.start_share + self.final_share > 1:
+            raise ValueError("start_share + final_share must not exceed 1")
+        if self.start_days < 1 or self.final_days < 1:
+            raise ValueError("start_days and final_days must be at least 1")
+
+
+@dataclass(frozen=True)
+class CampaignCosts:
+    """What the campaign costs the issuer.
+
+    fixed : number — legal, printing, events [currency]
+    staff_hours : number — staff time [hours]; hourly_cost [currency/hour]
+    per_subscriber : number — register, receipts, statements for each subscriber [currency]
+    payment_fee_rate : float — payment processing, as a share of the money collected
+    commission_rate : float — commission paid to sellers, as a share of the money raised
+        (a Québec non-profit loses its prospectus exemption if any is paid)
+    """
+
+    fixed: Decimal = Decimal(0)
+    staff_hours: Decimal = Decimal(0)
+    hourly_cost: Decimal = Decimal(0)
+    per_subscriber: Decimal = Decimal(0)
+    payment_fee_rate: Decimal = Decimal(0)
+    commission_rate: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        for name in (
+            "fixed",
+            "staff_hours",
+            "hourly_cost",
+            "per_subscriber",
+            "payment_fee_rate",
+            "commission_rate",
+        ):
+            value = _decimal(getattr(self, name))
+            if value < 0:
+                raise ValueError(f"{name} must not be negative")
+            object.__setattr__(self, name, value)
+
+
+@dataclass(frozen=True)
+class Backstop:
+    """A lender beside the community: a matching co-lender or an underwriter.
+
+    kind : str — "match" (lends ``ratio`` dollars per community dollar, up to ``max_amount``,
+        ranked behind the community holders) or "underwriter" (takes up what is missing to
+        reach the minimum, up to ``max_amount``)
+    annual_rate : number — its rate [fraction]; term_years : its term [yr]
+    repayment : str — bullet | accumulating | level-payment | level-principal
+    counts_toward_minimum : bool — whether its money counts toward the minimum raise (match)
+    """
+
+    kind: str
+    max_amount: Decimal
+    annual_rate: Decimal
+    term_years: int
+    ratio: Decimal = Decimal(1)
+    repayment: str = "bullet"
+    counts_toward_minimum: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("max_amount", "annual_rate", "ratio"):
+            object.__setattr__(self, name, _decimal(getattr(self, name)))
+        if self.kind not in ("match", "underwriter"):
+            raise ValueError("kind must be match or underwriter")
+        if self.max_amount < 0 or self.annual_rate < 0 or self.ratio < 0 or self.term_years < 1:
+            raise ValueError(f"{self.kind}: amounts, rate and ratio must not be negative")
+
+
+@dataclass(frozen=True)
+class CampaignTerms:
+    """The subscription campaign: who may subscribe, when, how much, and the raise bounds.
+
+    opens, closes : date — the campaign window (subscriptions on both days)
+    minimum : number — below it the issue is cancelled and everyone refunded [currency]
+    target : number — what the issuer hopes to raise [currency]
+    cap : number or None — the most it will accept [currency]; None: the series amounts' total
+    allocation : str — first-come | pro-rata | lottery, when demand exceeds the cap
+    rule_set : str — the named investor-limit rules that apply (see bondkit.rules)
+    min_subscription : number or None — the least one investor may subscribe [currency];
+        None: one bond
+    max_per_investor : number or None — the most one investor may subscribe [currency];
+        None: the rule set's limit, or no limit
+    interest_start : str — issue-date | subscription-date: when interest starts accruing
+    simulations : int — Monte Carlo campaigns
+    """
+
+    opens: dt.date
+    closes: dt.date
+    minimum: Decimal
+    target: Decimal
+    segments: tuple[Segment, ...]
+    cap: Decimal | None = None
+    allocation: str = "first-come"
+    rule_set: str = "none"
+    min_subscription: Decimal | None = None
+    max_per_investor: Decimal | None = None
+    interest_start: str = "issue-date"
+    simulations: int = 10_000
+    arrivals: ArrivalShape = field(default_factory=ArrivalShape)
+    costs: CampaignCosts = field(default_factory=CampaignCosts)
+    match: Backstop | None = None
+    underwriter: Backstop | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        for name in ("minimum", "target", "cap", "min_subscription", "max_per_investor"):
+            value = getattr(self, name)
+            if value is not None:
+                set_(self, name, _decimal(value))
+        set_(self, "segments", tuple(self.segments))
+        problems = []
+        if self.closes < self.opens:
+            problems.append("closes must not be before opens")
+        if self.minimum < 0 or self.target < self.minimum:
+            problems.append("need 0 <= minimum <= target")
+        if self.cap is not None and self.cap < self.target:
+            problems.append("cap must not be below target")
+        if self.allocation not in ALLOCATIONS:
+            problems.append(f"allocation must be one of {ALLOCATIONS}")
+        if self.interest_start not in INTEREST_STARTS:
+            problems.append(f"interest_start must be one of {INTEREST_STARTS}")
+        if (
+            self.min_subscription is not None
+            and self.max_per_investor is not None
+            and self.max_per_investor < self.min_subscription
+        ):
+            problems.append("max_per_investor must not be below min_subscription")
+        if self.simulations < 1:
+            problems.append("simulations must be at least 1")
+        if not self.segments:
+            problems.append("a campaign needs at least one segment")
+        if self.arrivals.start_days + self.arrivals.final_days > self.days:
+            problems.append("start_days + final_days must fit in the campaign window")
+        if problems:
+            raise ValueError("campaign: " + "; ".join(problems))
+
+    @property
+    def days(self) -> int:
+        """Length of the window in days, both ends included."""
+        return (self.closes - self.opens).days + 1

@@ -1,0 +1,690 @@
+"""The subscription campaign: who subscribes, how much, how fast, and will the minimum be reached.
+
+The model (every parameter is an input of ``[campaign]``, see docs/scenario-reference.md):
+
+- **Funnel.** Each person of a segment subscribes with probability
+  ``reached x supporting x conversion``, independently: a segment's subscribers are
+  binomial.
+- **Tickets.** A subscriber picks a series (segment shares), then an amount drawn from a
+  lognormal law (``ticket_median``, ``ticket_spread`` = sigma of the log), rounded half up to
+  whole bonds of that series and bounded by the minimum subscription (at least one bond)
+  and the per-investor maximum (the scenario's, else its rule set's, else the cap).
+- **Arrivals.** Pledged subscribers come on opening day; the others arrive evenly within
+  three parts of the window: the start, the lull and the final push (:class:`ArrivalShape`).
+- **Allocation** when demand exceeds the cap: first-come, pro-rata in whole bonds, or a
+  lottery; below the minimum (after any match and underwriter) the issue is cancelled and
+  everyone refunded.
+
+:func:`expected_path` gives the deterministic expectation (the expected *demand*, before
+caps and allocation); :func:`simulate` runs many campaigns at once, vectorised over all
+subscribers of all paths. Money is in cents (int64). Randomness comes only from the seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from bondkit.conventions import exact, round_half_up, to_cents
+from bondkit.rules import Finding, check_rules, rule_set
+from bondkit.terms import Backstop, CampaignTerms, Segment, SeriesTerms
+
+__all__ = [
+    "CAMPAIGN_STREAM",
+    "ticket_bounds",
+    "ticket_distribution",
+    "arrival_density",
+    "funnel",
+    "expected_path",
+    "allocate",
+    "Simulation",
+    "simulate",
+    "campaign_findings",
+]
+
+#: the random stream of the campaign, derived from the scenario seed
+CAMPAIGN_STREAM = 3
+
+QUANTILES = (0.05, 0.25, 0.50, 0.75, 0.95)
+
+
+# ---------------------------------------------------------------- inputs made concrete
+
+
+def _shares(segment: Segment, series: Sequence[SeriesTerms]) -> np.ndarray:
+    """The segment's choice of series, aligned with ``series`` (default: by series amount)."""
+    if segment.series_shares:
+        given = dict(segment.series_shares)
+        shares = np.array([float(given.get(s.id, 0.0)) for s in series])
+    else:
+        shares = np.array([s.amount_cents for s in series], dtype=float)
+    return shares / shares.sum()
+
+
+def _max_per_investor(terms: CampaignTerms) -> Decimal | None:
+    if terms.max_per_investor is not None:
+        return terms.max_per_investor
+    return rule_set(terms.rule_set).max_per_investor
+
+
+def cap_cents(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> int:
+    """The most the issue accepts [cents]: the campaign cap, else the series total."""
+    if terms.cap is not None:
+        return to_cents(terms.cap)
+    return sum(s.amount_cents for s in series)
+
+
+def ticket_bounds(
+    terms: CampaignTerms, series: Sequence[SeriesTerms]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest ticket in whole bonds of each series [bonds].
+
+    The smallest is the minimum subscription rounded up to whole bonds (at least one); the
+    largest the per-investor maximum (else the cap) rounded down to whole bonds.
+    """
+    face = np.array([s.face_value_cents for s in series], dtype=np.int64)
+    low = to_cents(terms.min_subscription) if terms.min_subscription is not None else 0
+    k_lo = np.maximum(1, -(-low // face))
+    high = _max_per_investor(terms)
+    top = (
+        min(to_cents(high), cap_cents(terms, series))
+        if high is not None
+        else cap_cents(terms, series)
+    )
+    k_hi = top // face
+    if (k_hi < k_lo).any():
+        j = int(np.flatnonzero(k_hi < k_lo)[0])
+        raise ValueError(
+            f"series {series[j].id}: one subscription of {k_lo[j]} bond(s) of "
+            f"{face[j] / 100:.2f} is more than the per-investor maximum of {top / 100:.2f}"
+        )
+    return k_lo, k_hi
+
+
+def _normal_cdf(z: np.ndarray) -> np.ndarray:
+    erfc = np.frompyfunc(math.erfc, 1, 1)
+    return (0.5 * erfc(-np.asarray(z, dtype=float) / math.sqrt(2))).astype(float)
+
+
+def ticket_distribution(
+    median: float, spread: float, face_cents: int, k_lo: int, k_hi: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Law of one ticket: possible amounts [cents] and their probabilities.
+
+    The ticket is ``round_half_up(X / face)`` bonds, bounded to ``[k_lo, k_hi]``, with
+    ln X normal of mean ln(median) and standard deviation ``spread`` (median in cents).
+    """
+    k = np.arange(k_lo, k_hi + 1)
+    if spread == 0 or k_lo == k_hi:
+        bonds = min(max(math.floor(median / face_cents + 0.5), k_lo), k_hi)
+        p = (k == bonds).astype(float)
+        return k * face_cents, p
+    edges = (k[1:] - 0.5) * face_cents  # X below edge j rounds to k[j] or less
+    cdf = _normal_cdf((np.log(edges) - math.log(median)) / spread)
+    p = np.diff(np.concatenate([[0.0], cdf, [1.0]]))
+    return k * face_cents, p
+
+
+def arrival_density(terms: CampaignTerms) -> np.ndarray:
+    """Share of the non-pledged subscribers arriving on each day of the window (sums to 1)."""
+    a, days = terms.arrivals, terms.days
+    middle = days - a.start_days - a.final_days
+    density = np.zeros(days)
+    density[: a.start_days] += a.start_share / a.start_days
+    density[days - a.final_days :] += a.final_share / a.final_days
+    rest = 1.0 - a.start_share - a.final_share
+    if middle > 0:
+        density[a.start_days : days - a.final_days] += rest / middle
+    else:  # no lull: what is left is spread over the whole window
+        density += rest / days
+    return density
+
+
+def _segment_tickets(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> list[list[tuple]]:
+    k_lo, k_hi = ticket_bounds(terms, series)
+    out = []
+    for seg in terms.segments:
+        median = float(exact(seg.ticket_median) * 100)
+        out.append(
+            [
+                ticket_distribution(
+                    median, seg.ticket_spread, s.face_value_cents, int(k_lo[j]), int(k_hi[j])
+                )
+                for j, s in enumerate(series)
+            ]
+        )
+    return out
+
+
+# ---------------------------------------------------------------- the deterministic expectation
+
+
+def funnel(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
+    """The funnel of each segment and the expected demand, before caps and allocation.
+
+    Columns: segment, people, reached, supporting, subscribers (expected), p_subscribe,
+    average_ticket and demand [currency, expectations: not rounded to cents].
+    """
+    tickets = _segment_tickets(terms, series)
+    rows = []
+    for seg, dists in zip(terms.segments, tickets, strict=True):
+        shares = _shares(seg, series)
+        mean_ticket = (
+            sum(sh * float((v * p).sum()) for sh, (v, p) in zip(shares, dists, strict=True)) / 100
+        )
+        subscribers = seg.people * seg.p_subscribe
+        rows.append(
+            {
+                "segment": seg.name,
+                "people": seg.people,
+                "reached": seg.people * seg.reached,
+                "supporting": seg.people * seg.reached * seg.supporting,
+                "subscribers": subscribers,
+                "p_subscribe": seg.p_subscribe,
+                "average_ticket": mean_ticket,
+                "demand": subscribers * mean_ticket,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def expected_path(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
+    """Expected subscribers and demand per week, segment and series [currency].
+
+    Columns: week (from 1), week_start (date), segment, series, subscribers, amount.
+    Pledges count in the first week. Weeks run from the opening day.
+    """
+    tickets = _segment_tickets(terms, series)
+    density = arrival_density(terms)
+    days = terms.days
+    weeks = -(-days // 7)
+    rows = []
+    for seg, dists in zip(terms.segments, tickets, strict=True):
+        daily = (1 - seg.pledged) * density
+        daily[0] += seg.pledged
+        weekly = np.add.reduceat(daily, np.arange(0, days, 7))
+        subscribers = seg.people * seg.p_subscribe * weekly
+        for s, share, (v, p) in zip(series, _shares(seg, series), dists, strict=True):
+            mean = float((v * p).sum()) / 100
+            for w in range(weeks):
+                rows.append(
+                    {
+                        "week": w + 1,
+                        "week_start": terms.opens + dt.timedelta(days=7 * w),
+                        "segment": seg.name,
+                        "series": s.id,
+                        "subscribers": subscribers[w] * share,
+                        "amount": subscribers[w] * share * mean,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- allocation
+
+
+def _segment_starts(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Index of the first element of each group in an array sorted by group."""
+    return np.searchsorted(group, np.arange(n_groups))
+
+
+def allocate(
+    tickets: np.ndarray,
+    face: np.ndarray,
+    group: np.ndarray,
+    order_key: np.ndarray,
+    cap: int,
+    rule: str,
+    n_groups: int | None = None,
+    order: np.ndarray | None = None,
+) -> np.ndarray:
+    """Allocate each group's (path's) subscriptions under a cap [cents].
+
+    tickets : int[T] — amounts demanded, whole bonds [cents]
+    face : int[T] — face value of each subscriber's series [cents]
+    group : int[T] — the campaign (path) of each subscriber
+    order_key : float[T] — arrival time (first-come) or random draw (lottery); with
+        pro-rata, the tie-break among equal remainders (earlier first)
+    cap : int — the most one campaign accepts [cents]
+    rule : str — first-come | lottery | pro-rata
+    order : int[T] or None — the subscribers sorted by group then ``order_key``, when the
+        caller already has it (it saves a sort)
+
+    first-come / lottery: in order of ``order_key``, full tickets until the cap; the one who
+    crosses it gets what is left in whole bonds; later ones nothing.
+    pro-rata (only when demand exceeds the cap): each gets ``ticket x cap / demand`` rounded
+    down to whole bonds, then one more bond goes to the largest remainders first (ties:
+    smaller order_key) as long as the leftover covers it.
+    Allocations never exceed the ticket and are whole bonds; allocated + refused = demanded.
+    """
+    tickets = np.asarray(tickets, dtype=np.int64)
+    face = np.asarray(face, dtype=np.int64)
+    group = np.asarray(group, dtype=np.int64)
+    n = int(group.max()) + 1 if n_groups is None and len(group) else (n_groups or 0)
+    out = np.zeros_like(tickets)
+    if not len(tickets):
+        return out
+    if rule in ("first-come", "lottery"):
+        if order is None:
+            order = np.lexsort((order_key, group))
+        t, g = tickets[order], group[order]
+        cum = np.cumsum(t)
+        starts = _segment_starts(g, n)
+        before = cum - t - np.concatenate([[0], cum])[starts][g]
+        room = np.maximum(cap - before, 0)
+        f = face[order]
+        out[order] = np.where(room >= t, t, room // f * f)
+        return out
+    if rule != "pro-rata":
+        raise ValueError(f"unknown allocation rule {rule!r}")
+    demand = np.bincount(group, weights=tickets, minlength=n).astype(np.int64)
+    over = demand > cap
+    out[:] = np.where(over[group], 0, tickets)
+    idx = np.flatnonzero(over[group])
+    if not len(idx):
+        return out
+    t, f, g = tickets[idx], face[idx], group[idx]
+    d = demand[g]
+    # exact integers: share = t * cap / d; bonds = floor(share / f); remainder scaled by d
+    if int(t.max()) * cap > 2**62:
+        t, f, d = t.astype(object), f.astype(object), d.astype(object)
+    base = (t * cap) // (d * f) * f
+    remainder = (t * cap - base * d).astype(float) / d.astype(float)
+    base = base.astype(np.int64)
+    left = cap - np.bincount(g, weights=base, minlength=n).astype(np.int64)
+    order = np.lexsort((order_key[idx], -remainder, g))
+    fo, go = f.astype(np.int64)[order], g[order]
+    cum_f = np.cumsum(fo)
+    starts = _segment_starts(go, n)
+    within = cum_f - np.concatenate([[0], cum_f])[starts][go]
+    extra = np.zeros(len(idx), dtype=np.int64)
+    extra[order] = np.where(within <= left[go], fo, 0)
+    out[idx] = base + extra
+    return out
+
+
+# ---------------------------------------------------------------- the Monte Carlo
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Many simulated campaigns (money in cents, one entry per campaign unless said)."""
+
+    seed: int
+    n: int
+    cap: int
+    minimum: int
+    target: int
+    demand: np.ndarray  # before caps and allocation
+    community: np.ndarray  # allocated to the community after the minimum test
+    match: np.ndarray
+    underwriter: np.ndarray
+    subscribers: np.ndarray  # subscribers who got bonds
+    applicants: np.ndarray  # subscribers who asked for bonds
+    by_series: np.ndarray  # [n, n_series]
+    cost: np.ndarray
+    days_to_minimum: np.ndarray  # float; nan when not reached during the window
+    went_ahead: np.ndarray  # bool: minimum reached (with backstops)
+    band: pd.DataFrame  # cumulative subscriptions by day: day, date, p05..p95 [cents]
+    median_path: int
+    register: pd.DataFrame  # the median campaign, one row per subscriber
+
+    @property
+    def raised(self) -> np.ndarray:
+        """Money raised from the community [cents]."""
+        return self.community
+
+    def quantiles(self, values: np.ndarray | None = None) -> dict[str, float]:
+        v = self.community if values is None else values
+        return {f"p{round(q * 100):02d}": float(np.quantile(v, q)) for q in QUANTILES}
+
+
+def _draw_times(rng, terms: CampaignTerms, pledged: np.ndarray) -> np.ndarray:
+    """Arrival time of each subscriber in days from opening (pledged: day 0)."""
+    a, days = terms.arrivals, terms.days
+    middle = days - a.start_days - a.final_days
+    rest = 1.0 - a.start_share - a.final_share
+    if middle > 0:
+        parts = [
+            (0, a.start_days, a.start_share),
+            (a.start_days, days - a.final_days, rest),
+            (days - a.final_days, days, a.final_share),
+        ]
+    else:
+        parts = [
+            (0, a.start_days, a.start_share),
+            (0, days, rest),
+            (days - a.final_days, days, a.final_share),
+        ]
+    weights = np.array([w for *_, w in parts])
+    lo = np.array([p[0] for p in parts], dtype=float)
+    hi = np.array([p[1] for p in parts], dtype=float)
+    which = np.searchsorted(
+        np.cumsum(weights) / weights.sum(), rng.random(len(pledged)), side="right"
+    )
+    which = np.minimum(which, 2)
+    t = lo[which] + (hi[which] - lo[which]) * rng.random(len(pledged))
+    return np.where(pledged, 0.0, t)
+
+
+def _backstops(terms: CampaignTerms, community: np.ndarray, minimum: int) -> tuple[np.ndarray, ...]:
+    """Match and underwriter amounts, and whether the issue goes ahead [cents]."""
+    match = np.zeros_like(community)
+    if terms.match is not None:
+        ratio = exact(terms.match.ratio)
+        match = np.minimum(
+            (community * ratio.numerator * 2 + ratio.denominator) // (2 * ratio.denominator),
+            to_cents(terms.match.max_amount),
+        )
+    counted = community + (
+        match if terms.match is not None and terms.match.counts_toward_minimum else 0
+    )
+    gap = np.maximum(minimum - counted, 0)
+    under = np.zeros_like(community)
+    if terms.underwriter is not None:
+        under = np.where(gap <= to_cents(terms.underwriter.max_amount), gap, 0)
+    ahead = counted + under >= minimum
+    return np.where(ahead, match, 0), np.where(ahead, under, 0), ahead
+
+
+def _pre_issue_interest(alloc, rate, issue_day, day) -> np.ndarray:
+    """Interest from subscription to issue (actual days / 365), per subscriber [cents]."""
+    days = np.maximum(issue_day - day, 0)
+    return np.floor(alloc * rate * days / 365 + 0.5).astype(np.int64)
+
+
+def simulate(
+    terms: CampaignTerms,
+    series: Sequence[SeriesTerms],
+    seed: int = 0,
+    n: int | None = None,
+) -> Simulation:
+    """Simulate ``n`` campaigns (default ``terms.simulations``), all at once.
+
+    Same seed, same numbers: the generator is ``SeedSequence([seed, CAMPAIGN_STREAM])``.
+    """
+    n = terms.simulations if n is None else n
+    rng = np.random.default_rng(np.random.SeedSequence([seed, CAMPAIGN_STREAM]))
+    S, J = len(terms.segments), len(series)
+    cap, minimum, target = cap_cents(terms, series), to_cents(terms.minimum), to_cents(terms.target)
+    face = np.array([s.face_value_cents for s in series], dtype=np.int64)
+    k_lo, k_hi = ticket_bounds(terms, series)
+    people = np.array([seg.people for seg in terms.segments], dtype=np.int64)
+    p_sub = np.array([seg.p_subscribe for seg in terms.segments])
+    counts = rng.binomial(people, p_sub, size=(n, S))  # subscribers per campaign and segment
+    per = counts.ravel()
+    path = np.repeat(np.repeat(np.arange(n), S), per)
+    seg = np.repeat(np.tile(np.arange(S), n), per)
+    T = len(path)
+    cum_shares = np.cumsum([_shares(s, series) for s in terms.segments], axis=1)
+    choice = (
+        (rng.random(T)[:, None] >= cum_shares[seg][:, :-1]).sum(axis=1)
+        if J > 1
+        else np.zeros(T, np.int64)
+    )
+    medians = np.array([float(exact(s.ticket_median) * 100) for s in terms.segments])
+    spreads = np.array([s.ticket_spread for s in terms.segments])
+    x = medians[seg] * np.exp(spreads[seg] * rng.standard_normal(T))
+    bonds = np.clip(np.floor(x / face[choice] + 0.5), k_lo[choice], k_hi[choice]).astype(np.int64)
+    ticket = bonds * face[choice]
+    pledged = rng.random(T) < np.array([s.pledged for s in terms.segments])[seg]
+    t = _draw_times(rng, terms, pledged)
+    # ``path`` is sorted, so one argsort of path + a key in [0, 1) orders each campaign
+    by_time = np.argsort(path + t / terms.days, kind="stable")
+    if terms.allocation == "lottery":
+        key = rng.random(T)
+        by_key = np.argsort(path + key, kind="stable")
+    else:
+        key, by_key = t, by_time
+    alloc = allocate(ticket, face[choice], path, key, cap, terms.allocation, n, order=by_key)
+
+    demand = np.bincount(path, weights=ticket, minlength=n).astype(np.int64)
+    community = np.bincount(path, weights=alloc, minlength=n).astype(np.int64)
+    match, under, ahead = _backstops(terms, community, minimum)
+    alloc = np.where(ahead[path], alloc, 0)
+    community = np.where(ahead, community, 0)
+    by_series = (
+        np.bincount(path * J + choice, weights=alloc, minlength=n * J)
+        .astype(np.int64)
+        .reshape(n, J)
+    )
+    subscribers = np.bincount(path, weights=alloc > 0, minlength=n).astype(np.int64)
+    applicants = counts.sum(axis=1)
+
+    # time to the minimum: subscriptions in arrival order, capped, plus any counted match
+    order = by_time
+    cum = np.cumsum(ticket[order])
+    starts = _segment_starts(path[order], n)
+    within = np.minimum(cum - np.concatenate([[0], cum])[starts][path[order]], cap)
+    counted = within.astype(np.int64)
+    if terms.match is not None and terms.match.counts_toward_minimum:
+        counted = counted + _backstops(terms, counted, 0)[0]
+    hit = counted >= minimum
+    first_hit = np.full(n, np.nan)
+    hit_paths, first = np.unique(path[order][hit], return_index=True)
+    first_hit[hit_paths] = t[order][hit][first]
+    if minimum == 0:
+        first_hit[:] = 0.0
+
+    # cumulative subscriptions by day, capped at the cap: the band of the chart
+    days = terms.days
+    day = np.minimum(t.astype(np.int64), days - 1)
+    daily = np.bincount(path * days + day, weights=ticket, minlength=n * days).reshape(n, days)
+    cumulative = np.minimum(np.cumsum(daily, axis=1), cap)
+    qs = np.quantile(cumulative, QUANTILES, axis=0)
+    band = pd.DataFrame(
+        {
+            "day": np.arange(days),
+            "date": pd.to_datetime([terms.opens + dt.timedelta(days=int(d)) for d in range(days)]),
+        }
+        | {f"p{round(q * 100):02d}": qs[i] for i, q in enumerate(QUANTILES)}
+    )
+
+    # costs of each campaign
+    c = terms.costs
+    fixed = to_cents(c.fixed) + to_cents(exact(c.staff_hours) * exact(c.hourly_cost))
+    per_sub = to_cents(c.per_subscriber)
+    fee = float(exact(c.payment_fee_rate) + exact(c.commission_rate))
+    cost = (
+        fixed
+        + per_sub * np.where(ahead, subscribers, applicants)
+        + np.floor(community * fee + 0.5).astype(np.int64)
+    )
+    if terms.interest_start == "subscription-date":
+        rates = np.array([float(s.rate) for s in series])
+        issue_day = np.array([(s.issue_date - terms.opens).days for s in series])
+        extra = _pre_issue_interest(alloc, rates[choice], issue_day[choice], np.floor(t))
+        cost = cost + np.bincount(path, weights=extra, minlength=n).astype(np.int64)
+
+    median_path = int(np.argsort(community, kind="stable")[(n - 1) // 2])
+    register = _register(terms, series, path == median_path, seg, choice, ticket, alloc, t)
+    return Simulation(
+        seed=seed,
+        n=n,
+        cap=cap,
+        minimum=minimum,
+        target=target,
+        demand=demand,
+        community=community,
+        match=match,
+        underwriter=under,
+        subscribers=subscribers,
+        applicants=applicants,
+        by_series=by_series,
+        cost=cost.astype(np.int64),
+        days_to_minimum=first_hit,
+        went_ahead=ahead,
+        band=band,
+        median_path=median_path,
+        register=register,
+    )
+
+
+def _register(terms, series, mask, seg, choice, ticket, alloc, t) -> pd.DataFrame:
+    """One row per subscriber of one campaign, in order of subscription [cents]."""
+    idx = np.flatnonzero(mask)
+    idx = idx[np.lexsort((idx, t[idx]))]
+    names = [s.name for s in terms.segments]
+    ids = [s.id for s in series]
+    return pd.DataFrame(
+        {
+            "subscriber": [f"S{i + 1:05d}" for i in range(len(idx))],
+            "segment": pd.Series([names[k] for k in seg[idx]], dtype=object),
+            "series": pd.Series([ids[k] for k in choice[idx]], dtype=object),
+            "subscription_date": pd.to_datetime(
+                [terms.opens + dt.timedelta(days=int(d)) for d in t[idx]]
+            ),
+            "demanded": ticket[idx],
+            "amount": alloc[idx],
+            "refunded": ticket[idx] - alloc[idx],
+        }
+    )
+
+
+# ---------------------------------------------------------------- rules
+
+
+def campaign_findings(
+    terms: CampaignTerms, series: Sequence[SeriesTerms], legal_form: str, currency: str
+) -> list[Finding]:
+    """Breaches of the campaign's rule set (flagged in the outputs, never corrected)."""
+    return check_rules(
+        rule_set(terms.rule_set),
+        legal_form=legal_form,
+        currency=currency,
+        total_raise=Decimal(cap_cents(terms, series)) / 100,
+        max_per_investor=terms.max_per_investor,
+        commission_rate=terms.costs.commission_rate,
+    )
+
+
+def backstop_terms(
+    backstop: Backstop, amount_cents: int, issue_date: dt.date
+) -> SeriesTerms | None:
+    """A match or underwriter loan of ``amount_cents`` as a series of one bond (None if zero)."""
+    if amount_cents <= 0:
+        return None
+    amount = Decimal(amount_cents) / 100
+    return SeriesTerms(
+        id=backstop.kind,
+        amount=amount,
+        face_value=amount,
+        annual_rate=backstop.annual_rate,
+        issue_date=issue_date,
+        term_years=backstop.term_years,
+        repayment=backstop.repayment,
+        interest="compound" if backstop.repayment == "accumulating" else None,
+    )
+
+
+def round_cents(x: float) -> int:
+    """An expectation in cents rounded half up to a whole cent."""
+    return round_half_up(exact(x))
+
+
+# ---------------------------------------------------------------- everything a run reports
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """The campaign part of a run (money in cents unless a column says currency).
+
+    ``median_series`` are the planned series with the amounts the median simulated campaign
+    raised (series that raised nothing dropped) plus any match or underwriter loan; their
+    schedule, total interest and all-in cost are reported beside the planned issue.
+    """
+
+    terms: CampaignTerms
+    funnel: pd.DataFrame
+    expected_path: pd.DataFrame
+    simulation: Simulation
+    findings: tuple[Finding, ...]
+    expected_cost: int  # deterministic: costs at the expected demand, capped
+    median_series: tuple[SeriesTerms, ...]
+    median_schedule: pd.DataFrame | None
+    median_all_in_cost: float | None
+    median_total_interest: int
+    median_cost: int
+
+    @property
+    def expected_demand(self) -> float:
+        """Expected demand from the funnel, before caps and allocation [currency]."""
+        return float(self.funnel["demand"].sum())
+
+    @property
+    def expected_subscribers(self) -> float:
+        return float(self.funnel["subscribers"].sum())
+
+    def summary(self) -> dict:
+        """The ``campaign`` object of the summary JSON (amounts in currency, rounded to the cent)."""
+        sim = self.simulation
+        money = lambda cents: round(float(cents) / 100, 2)  # noqa: E731
+        q = sim.quantiles()
+        reached = sim.days_to_minimum[~np.isnan(sim.days_to_minimum)]
+        raised = sim.community
+        mean_raised = float(raised.mean())
+        return {
+            "simulations": sim.n,
+            "seed": sim.seed,
+            "allocation": self.terms.allocation,
+            "minimum": money(sim.minimum),
+            "target": money(sim.target),
+            "cap": money(sim.cap),
+            "expected_demand": round(self.expected_demand, 2),
+            "expected_subscribers": round(self.expected_subscribers, 2),
+            "expected_average_ticket": round(self.expected_demand / self.expected_subscribers, 2)
+            if self.expected_subscribers
+            else None,
+            "expected_raised": round(mean_raised / 100, 2),
+            "raised_p05": money(q["p05"]),
+            "raised_p25": money(q["p25"]),
+            "raised_p50": money(q["p50"]),
+            "raised_p75": money(q["p75"]),
+            "raised_p95": money(q["p95"]),
+            "p_minimum_reached": float(sim.went_ahead.mean()),
+            "p_target_reached": float((raised >= sim.target).mean()),
+            "p_cap_reached": float((raised >= sim.cap).mean()),
+            "p_minimum_reached_by_community": float((raised >= sim.minimum).mean()),
+            "median_days_to_minimum": float(np.median(reached)) if len(reached) else None,
+            "subscribers_p50": float(np.median(sim.subscribers)),
+            "expected_match": money(sim.match.mean()),
+            "expected_underwriter": money(sim.underwriter.mean()),
+            "p_underwriter_called": float((sim.underwriter > 0).mean()),
+            "campaign_cost": money(sim.cost.mean()),
+            "expected_campaign_cost": money(self.expected_cost),
+            "cost_per_dollar_raised": float(sim.cost.mean() / mean_raised) if mean_raised else None,
+            "rule_set": self.terms.rule_set,
+            "rule_findings": [f.message() for f in self.findings],
+            "median_campaign": {
+                "raised_by_series": {
+                    s.id: money(s.amount_cents)
+                    for s in self.median_series
+                    if s.id not in ("match", "underwriter")
+                },
+                "match": money(sim.match[sim.median_path]),
+                "underwriter": money(sim.underwriter[sim.median_path]),
+                "campaign_cost": money(self.median_cost),
+                "total_interest": money(self.median_total_interest),
+                "issuer_all_in_cost": self.median_all_in_cost,
+            },
+        }
+
+
+def expected_cost(
+    terms: CampaignTerms, series: Sequence[SeriesTerms], funnel_df: pd.DataFrame
+) -> int:
+    """Campaign cost at the expected demand (capped) and expected subscribers [cents]."""
+    c = terms.costs
+    raised = min(float(funnel_df["demand"].sum()) * 100, cap_cents(terms, series))
+    subscribers = float(funnel_df["subscribers"].sum())
+    fixed = to_cents(c.fixed) + to_cents(exact(c.staff_hours) * exact(c.hourly_cost))
+    variable = exact(c.per_subscriber) * 100 * exact(subscribers) + (
+        exact(c.payment_fee_rate) + exact(c.commission_rate)
+    ) * exact(raised)
+    return fixed + round_half_up(variable)
