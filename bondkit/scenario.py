@@ -19,9 +19,12 @@ Validation has two layers, both run by :func:`validate_data` (the only way in):
 To add a table (campaign, capacity...): write ``class CampaignTable(Table)`` with its keys
 (and a ``cross_check`` if some rule involves several keys), add one field to
 :class:`Scenario`, and document every key in ``docs/scenario-reference.md`` (a test
-checks that each key of the schema appears there).
+checks that each key of the schema appears there). A table may hold tables of its own
+(``[campaign.arrivals]``, ``[[campaign.segments]]``); rules that involve keys of different
+top-level tables (the campaign against the series) live in :meth:`Scenario.cross_check`.
 
-This module imports only the standard library and pydantic, so the CLI can load it cheaply.
+This module imports only the standard library, pydantic and bondkit's standard-library-only
+modules (conventions, errors, rules, terms), so the CLI can load it cheaply.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, NamedTuple, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, PrivateAttr, TypeAdapter
+from pydantic import BaseModel, ConfigDict, PlainValidator, PrivateAttr, TypeAdapter, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
@@ -55,7 +58,21 @@ from bondkit.conventions import (
     to_cents,
 )
 from bondkit.errors import Problem, ScenarioError
-from bondkit.terms import INTEREST_KINDS, REPAYMENTS, CostTerms, SeriesTerms, StepRate
+from bondkit.rules import rule_sets
+from bondkit.terms import (
+    ALLOCATIONS,
+    INTEREST_KINDS,
+    INTEREST_STARTS,
+    REPAYMENTS,
+    ArrivalShape,
+    Backstop,
+    CampaignCosts,
+    CampaignTerms,
+    CostTerms,
+    Segment,
+    SeriesTerms,
+    StepRate,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -66,6 +83,12 @@ __all__ = [
     "StepRateTable",
     "SeriesTable",
     "CostsTable",
+    "ArrivalsTable",
+    "SegmentTable",
+    "CampaignCostsTable",
+    "MatchTable",
+    "UnderwriterTable",
+    "CampaignTable",
     "Scenario",
     "load_scenario",
     "parse_scenario",
@@ -79,6 +102,7 @@ AMORTISING: tuple[str, ...] = ("level-payment", "level-principal")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,16}")
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
 ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+SHARES_TOLERANCE = Decimal("1e-9")  # series_shares must add up to 1 within this
 BARE_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -222,8 +246,8 @@ def _money(*, positive: bool) -> Callable[[Any], Decimal]:
     return validate
 
 
-def _whole(*, minimum: int) -> Callable[[Any], int]:
-    """A whole number (a TOML integer) of at least ``minimum``."""
+def _whole(*, minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
+    """A whole number (a TOML integer) of at least ``minimum`` (and at most ``maximum``)."""
 
     def validate(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -232,9 +256,47 @@ def _whole(*, minimum: int) -> Callable[[Any], int]:
             raise _fail("must be a whole number")
         if value < minimum:
             raise _fail("must not be negative" if minimum == 0 else f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise _fail(f"must be at most {maximum}")
         return value
 
     return validate
+
+
+def _share(value: Any) -> Decimal:
+    """A share of a whole (of people, of subscribers, of the money): 0 <= share <= 1."""
+    share = _number(value, "0.25")
+    if share < 0:
+        raise _fail("must not be negative")
+    if share > 1:
+        raise _fail("must be a share between 0 and 1 such as 0.25")
+    return share
+
+
+def _quantity(
+    example: str, *, positive: bool, maximum: int | None = None
+) -> Callable[[Any], Decimal]:
+    """A number that is not money (hours, a ratio, a spread), decimals allowed."""
+
+    def validate(value: Any) -> Decimal:
+        number = _number(value, example)
+        if positive and number <= 0:
+            raise _fail("must be greater than 0")
+        if number < 0:
+            raise _fail("must not be negative")
+        if maximum is not None and number > maximum:
+            raise _fail(f"must be at most {maximum}, such as {example}")
+        return number
+
+    return validate
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        raise _fail("must be true or false, written without quotes")
+    raise _fail("must be true or false")
 
 
 def _date(value: Any) -> dt.date:
@@ -280,6 +342,11 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
     return validate
 
 
+def _rule_set(value: Any) -> str:
+    """The name of a rule set of ``bondkit/data/rule_sets.toml`` (read when first needed)."""
+    return _one_of(tuple(rule_sets()))(value)
+
+
 def _series_id(value: Any) -> str:
     if not isinstance(value, str):
         raise _fail('must be text in quotes, such as "A"')
@@ -307,11 +374,30 @@ def _optional(validate: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else validate(value)
 
 
+def _inline_table(example: str) -> Callable[[Any, Any], Any]:
+    """An inline table whose entries pydantic then checks one by one (each located by its
+    key, as in ``series_shares.A``); ``None`` stands for "not given"."""
+
+    def validate(value: Any, check_entries: Callable[[Any], Any]) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise _fail(f"must be an inline table such as {example}")
+        return check_entries(value)
+
+    return validate
+
+
 Rate = Annotated[Decimal, PlainValidator(_rate)]
 Amount = Annotated[Decimal, PlainValidator(_money(positive=True))]
 Cost = Annotated[Decimal, PlainValidator(_money(positive=False))]
 Date = Annotated[dt.date, PlainValidator(_date)]
 OptionalDate = Annotated[dt.date | None, PlainValidator(_optional(_date))]
+Share = Annotated[Decimal, PlainValidator(_share)]
+Money = Annotated[Decimal, PlainValidator(_money(positive=False))]  # an amount, 0 allowed
+OptionalAmount = Annotated[Decimal | None, PlainValidator(_optional(_money(positive=True)))]
+Whole1 = Annotated[int, PlainValidator(_whole(minimum=1))]
+Repayment = Annotated[str, PlainValidator(_one_of(REPAYMENTS))]
 
 
 # ================================================================ the tables
@@ -322,6 +408,8 @@ class Table(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: written as an inline table (``{ ... }``) inside another table, not under a header
+    inline: ClassVar[bool] = False
     #: how one entry of this table is written inline, for messages about its shape
     toml_example: ClassVar[str] = ""
 
@@ -358,6 +446,7 @@ class IssuerTable(Table):
 class StepRateTable(Table):
     """One entry of ``step_rates``: the rate in force from the start of bond year ``from_year``."""
 
+    inline: ClassVar[bool] = True
     toml_example: ClassVar[str] = "{ from_year = 6, annual_rate = 0.075 }"
 
     from_year: Annotated[int, PlainValidator(_whole(minimum=1))]
@@ -514,6 +603,242 @@ class CostsTable(Table):
         )
 
 
+class ArrivalsTable(Table):
+    """``[campaign.arrivals]``: when the subscribers who did not pledge arrive.
+
+    ``start_share`` of them arrive over the first ``start_days`` days, ``final_share`` over
+    the last ``final_days`` days, the rest evenly in between.
+    """
+
+    start_days: Whole1 = 7
+    start_share: Share = Decimal("0.3")
+    final_days: Whole1 = 7
+    final_share: Share = Decimal("0.35")
+
+    def terms(self) -> ArrivalShape:
+        return ArrivalShape(
+            start_days=self.start_days,
+            start_share=float(self.start_share),
+            final_days=self.final_days,
+            final_share=float(self.final_share),
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        if _valid(values, "start_share", "final_share"):
+            start, final = values["start_share"], values["final_share"]
+            if start + final > 1:
+                yield _Issue(
+                    (),
+                    "start_share + final_share must not be above 1",
+                    _Verbatim(f"{toml_value(start)} + {toml_value(final)}"),
+                )
+
+
+class SegmentTable(Table):
+    """One ``[[campaign.segments]]`` table: a group of potential investors."""
+
+    name: Annotated[str, PlainValidator(_text("Membres"))]
+    people: Annotated[int, PlainValidator(_whole(minimum=0))]
+    reached: Share
+    supporting: Share = Decimal(1)
+    conversion: Share
+    ticket_median: Amount
+    ticket_spread: Annotated[
+        Decimal, PlainValidator(_quantity("0.8", positive=False, maximum=3))
+    ] = Decimal("0.8")
+    series_shares: Annotated[
+        dict[str, Share] | None, WrapValidator(_inline_table("{ A = 0.6, B = 0.4 }"))
+    ] = None
+    pledged: Share = Decimal(0)
+
+    def terms(self) -> Segment:
+        return Segment(
+            name=self.name,
+            people=self.people,
+            reached=float(self.reached),
+            supporting=float(self.supporting),
+            conversion=float(self.conversion),
+            ticket_median=self.ticket_median,
+            ticket_spread=float(self.ticket_spread),
+            series_shares=tuple((k, float(v)) for k, v in (self.series_shares or {}).items()),
+            pledged=float(self.pledged),
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        shares = values.get("series_shares")
+        if isinstance(shares, dict):  # given, and every share passed its own check
+            total = sum(shares.values(), Decimal(0))
+            if abs(total - 1) > SHARES_TOLERANCE:
+                yield _Issue(
+                    ("series_shares",), f"must add up to 1; they add up to {_plain(total)}", shares
+                )
+
+
+class CampaignCostsTable(Table):
+    """``[campaign.costs]``: what the campaign costs the issuer (every key defaults to 0)."""
+
+    fixed: Cost = Decimal(0)
+    staff_hours: Annotated[Decimal, PlainValidator(_quantity("200", positive=False))] = Decimal(0)
+    hourly_cost: Cost = Decimal(0)
+    per_subscriber: Cost = Decimal(0)
+    payment_fee_rate: Rate = Decimal(0)
+    commission_rate: Rate = Decimal(0)
+
+    def terms(self) -> CampaignCosts:
+        return CampaignCosts(
+            fixed=self.fixed,
+            staff_hours=self.staff_hours,
+            hourly_cost=self.hourly_cost,
+            per_subscriber=self.per_subscriber,
+            payment_fee_rate=self.payment_fee_rate,
+            commission_rate=self.commission_rate,
+        )
+
+
+class MatchTable(Table):
+    """``[campaign.match]``: a co-lender who lends ``ratio`` dollars per community dollar."""
+
+    ratio: Annotated[Decimal, PlainValidator(_quantity("1", positive=True))] = Decimal(1)
+    max_amount: Amount
+    annual_rate: Rate
+    term_years: Whole1
+    repayment: Repayment = "bullet"
+    counts_toward_minimum: Annotated[bool, PlainValidator(_boolean)] = True
+
+    def terms(self) -> Backstop:
+        return Backstop(
+            kind="match",
+            max_amount=self.max_amount,
+            annual_rate=self.annual_rate,
+            term_years=self.term_years,
+            ratio=self.ratio,
+            repayment=self.repayment,
+            counts_toward_minimum=self.counts_toward_minimum,
+        )
+
+
+class UnderwriterTable(Table):
+    """``[campaign.underwriter]``: a lender who takes up what is missing to reach the minimum."""
+
+    max_amount: Amount
+    annual_rate: Rate
+    term_years: Whole1
+    repayment: Repayment = "bullet"
+
+    def terms(self) -> Backstop:
+        return Backstop(
+            kind="underwriter",
+            max_amount=self.max_amount,
+            annual_rate=self.annual_rate,
+            term_years=self.term_years,
+            ratio=Decimal(1),
+            repayment=self.repayment,
+            counts_toward_minimum=False,
+        )
+
+
+class CampaignTable(Table):
+    """``[campaign]``: the subscription campaign (optional: no table, no campaign).
+
+    Its rules against the series (closing date, cap, series_shares) are in
+    :meth:`Scenario.cross_check`.
+    """
+
+    opens: Date
+    closes: Date
+    minimum: Money
+    target: Amount
+    cap: OptionalAmount = None
+    allocation: Annotated[str, PlainValidator(_one_of(ALLOCATIONS))] = "first-come"
+    rule_set: Annotated[str, PlainValidator(_rule_set)] = "none"
+    min_subscription: OptionalAmount = None
+    max_per_investor: OptionalAmount = None
+    interest_start: Annotated[str, PlainValidator(_one_of(INTEREST_STARTS))] = "issue-date"
+    simulations: Annotated[int, PlainValidator(_whole(minimum=100, maximum=1_000_000))] = 10_000
+    arrivals: ArrivalsTable = ArrivalsTable()
+    segments: tuple[SegmentTable, ...]
+    costs: CampaignCostsTable = CampaignCostsTable()
+    match: MatchTable | None = None
+    underwriter: UnderwriterTable | None = None
+
+    def terms(self) -> CampaignTerms:
+        """These keys as the :class:`~bondkit.terms.CampaignTerms` the campaign model takes."""
+        return CampaignTerms(
+            opens=self.opens,
+            closes=self.closes,
+            minimum=self.minimum,
+            target=self.target,
+            segments=tuple(s.terms() for s in self.segments),
+            cap=self.cap,
+            allocation=self.allocation,
+            rule_set=self.rule_set,
+            min_subscription=self.min_subscription,
+            max_per_investor=self.max_per_investor,
+            interest_start=self.interest_start,
+            simulations=self.simulations,
+            arrivals=self.arrivals.terms(),
+            costs=self.costs.terms(),
+            match=self.match.terms() if self.match else None,
+            underwriter=self.underwriter.terms() if self.underwriter else None,
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        v = values
+        window_ok = _valid(v, "opens", "closes") and v["closes"] >= v["opens"]
+        if _valid(v, "opens", "closes") and not window_ok:
+            yield _Issue(("closes",), f"must be on or after opens {v['opens']}", v["closes"])
+
+        # -- minimum <= target <= cap
+        if _valid(v, "minimum", "target") and v["target"] < v["minimum"]:
+            yield _Issue(("target",), f"must not be below minimum {v['minimum']}", v["target"])
+        if _valid(v, "cap"):
+            if _valid(v, "target"):
+                if v["cap"] < v["target"]:
+                    yield _Issue(("cap",), f"must not be below target {v['target']}", v["cap"])
+            elif _valid(v, "minimum") and v["cap"] < v["minimum"]:
+                yield _Issue(("cap",), f"must not be below minimum {v['minimum']}", v["cap"])
+
+        if _valid(v, "min_subscription", "max_per_investor"):
+            if v["max_per_investor"] < v["min_subscription"]:
+                yield _Issue(
+                    ("max_per_investor",),
+                    f"must not be below min_subscription {v['min_subscription']}",
+                    v["max_per_investor"],
+                )
+
+        # -- the arrival shape fits in the window
+        arrivals = v.get("arrivals")
+        if window_ok and _valid(arrivals, "start_days", "final_days"):
+            days = (v["closes"] - v["opens"]).days + 1
+            start, final = arrivals["start_days"], arrivals["final_days"]
+            if start + final > days:
+                yield _Issue(  # no "you wrote": the two may be defaults
+                    ("arrivals",),
+                    f"start_days + final_days must fit in the {days} days from opens to closes "
+                    f"(they are {start} + {final}; 7 each by default)",
+                )
+
+        # -- segments: at least one, names unique
+        segments = v.get("segments")
+        if isinstance(segments, list):
+            if not segments:
+                yield _Issue(("segments",), "needs at least one [[campaign.segments]] table")
+            first_index: dict[str, int] = {}
+            for i, segment in enumerate(segments):
+                if _valid(segment, "name"):
+                    name = segment["name"]
+                    if name in first_index:
+                        yield _Issue(
+                            ("segments", i, "name"),
+                            f"must be unique: segments[{first_index[name] + 1}] has the same name",
+                            name,
+                        )
+                    first_index.setdefault(name, i)
+
+
 class Scenario(Table):
     """A validated scenario file. Build one with :func:`load_scenario`,
     :func:`parse_scenario` or :func:`validate_data` (which also run the cross-key rules).
@@ -541,6 +866,7 @@ class Scenario(Table):
     issuer: IssuerTable
     series: tuple[SeriesTable, ...]
     costs: CostsTable = CostsTable()
+    campaign: CampaignTable | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
@@ -587,6 +913,10 @@ class Scenario(Table):
     def cost_terms(self) -> CostTerms:
         return self.costs.terms()
 
+    def campaign_terms(self) -> CampaignTerms | None:
+        """The subscription campaign, or None when the file has no ``[campaign]``."""
+        return self.campaign.terms() if self.campaign else None
+
     def to_data(self) -> dict[str, Any]:
         """The scenario as a plain dict that :func:`validate_data` accepts again
         (e.g. merged with changes)."""
@@ -609,6 +939,86 @@ class Scenario(Table):
                         s["id"],
                     )
                 first_index.setdefault(s["id"], i)
+        campaign = values.get("campaign")
+        if series and isinstance(campaign, dict):
+            for issue in _campaign_against_series(campaign, series):
+                yield issue._replace(loc=("campaign", *issue.loc))
+
+
+def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_Issue]:
+    """The rules between ``[campaign]`` and the ``[[series]]`` (partial values of both).
+
+    Each rule runs when the keys it needs passed their own checks, in every series.
+    """
+    # -- the campaign closes before the money is due
+    if _valid(c, "closes") and all(_valid(s, "issue_date") for s in series):
+        first = min(s["issue_date"] for s in series)
+        if c["closes"] > first:
+            yield _Issue(
+                ("closes",), f"must be on or before the earliest issue_date, {first}", c["closes"]
+            )
+
+    # -- target <= cap <= the total of the series amounts (the cap when none is written)
+    total: Decimal | None = None
+    if all(_valid(s, "amount") for s in series):
+        total = sum((s["amount"] for s in series), Decimal(0))
+        above_total = (
+            f"must not be above the total of the series amounts, {_cents(to_cents(total))}"
+        )
+        if _valid(c, "cap"):
+            if c["cap"] > total:
+                yield _Issue(("cap",), above_total, c["cap"])
+        elif c.get("cap") is None and _valid(c, "target") and c["target"] > total:
+            yield _Issue(("target",), above_total, c["target"])
+
+    # -- series_shares name series that exist
+    if all(_valid(s, "id") for s in series) and isinstance(c.get("segments"), list):
+        ids = list(dict.fromkeys(s["id"] for s in series))
+        for i, segment in enumerate(c["segments"]):
+            shares = segment.get("series_shares") if isinstance(segment, dict) else None
+            for key in shares if isinstance(shares, dict) else ():
+                if key not in ids:
+                    yield _Issue(
+                        ("segments", i, "series_shares", key),
+                        f"no series has this id (series ids: {', '.join(ids)})",
+                    )
+
+    # -- one investor can buy the smallest subscription of every series
+    min_sub = c.get("min_subscription", None)
+    if min_sub is INVALID or not all(_valid(s, "face_value") for s in series):
+        return
+    low = to_cents(min_sub) if min_sub is not None else 0
+    smallest = []  # (cents, series): one subscription of min_subscription, in whole bonds
+    for i, s in enumerate(series):
+        face = to_cents(s["face_value"])
+        name = f"series {s['id']}" if _valid(s, "id") else f"series[{i + 1}]"
+        smallest.append((max(1, -(-low // face)) * face, name))
+    need, sid = max(smallest, key=lambda pair: pair[0])
+    below = f"must not be below the smallest subscription of {sid}, {_cents(need)}"
+    most = c.get("max_per_investor")
+    if _valid(c, "max_per_investor"):
+        if to_cents(most) < need and (min_sub is None or most >= min_sub):
+            yield _Issue(("max_per_investor",), below, most)
+    elif most is None and _valid(c, "rule_set"):
+        limit = rule_sets()[c["rule_set"]].max_per_investor
+        if limit is not None and to_cents(limit) < need:
+            yield _Issue(
+                ("rule_set",),
+                f"limits one investor to {limit}, below the smallest subscription of {sid}, "
+                f"{_cents(need)}: write max_per_investor to simulate the campaign anyway",
+                c["rule_set"],
+            )
+    if _valid(c, "cap"):
+        if to_cents(c["cap"]) < need and not (_valid(c, "target") and c["cap"] < c["target"]):
+            yield _Issue(("cap",), below, c["cap"])
+    elif c.get("cap") is None and min_sub is not None and total is not None:
+        if to_cents(total) < need:
+            yield _Issue(
+                ("min_subscription",),
+                f"is more than the whole issue: in whole bonds of {sid} it comes to "
+                f"{_cents(need)}, above the total of the series amounts, {_cents(to_cents(total))}",
+                min_sub,
+            )
 
 
 # ================================================================ loading
@@ -691,28 +1101,27 @@ def _issue_from_pydantic(err: Any) -> _Issue:
         return _Issue(loc, "required (missing)")
     if kind == "extra_forbidden":
         return _Issue(loc, _unknown_key_message(loc, value))
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if not loc:
             return _Issue(
                 loc, "must be a table of tables: [scenario], [issuer], [[series]]...", value
             )
-        if len(loc) == 1:
-            return _Issue(
-                loc, f"must be a table: write [{name}] on a line of its own, then its keys", value
-            )
-        if len(loc) == 2 and isinstance(loc[1], int):
-            return _Issue(loc, f"must be a [[{name}]] table", value)
         table = _table_at(loc)
+        if table is not None and not table.inline:  # written under a header of its own
+            header = _header_of(loc)
+            if isinstance(loc[-1], int):
+                return _Issue(loc, f"must be a {header} table", value)
+            return _Issue(
+                loc, f"must be a table: write {header} on a line of its own, then its keys", value
+            )
         example = f" such as {table.toml_example}" if table and table.toml_example else ""
         return _Issue(loc, f"must be an inline table{example}", value)
     if kind in ("tuple_type", "list_type", "iterable_type"):
-        if len(loc) == 1:
-            shown = _Verbatim(f"[{name}]") if isinstance(value, dict) else value
-            return _Issue(
-                loc, f"must be one or more [[{name}]] tables, with double brackets", shown
-            )
         entry = _table_at(loc)
+        if entry is not None and not entry.inline:
+            header = _header_of(loc)  # [[series]]
+            shown = _Verbatim(header[1:-1]) if isinstance(value, dict) else value
+            return _Issue(loc, f"must be one or more {header} tables, with double brackets", shown)
         example = f" such as [{entry.toml_example}]" if entry and entry.toml_example else ""
         return _Issue(loc, f"must be a list of inline tables{example}", value)
     return _Issue(loc, "is not valid here", value)
@@ -725,9 +1134,11 @@ def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> str:
         isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
     )
     message = "unknown table" if is_table else "unknown key"
-    home = _home_of(key)
-    if home and home != _header_of(loc[:-1]):
-        return f"{message} (it belongs under {home})"
+    home = _home_of(key, is_table, loc[:-1])
+    if home == ():
+        return f"{message} (it belongs at the top of the file)"
+    if home is not None and _header_of(home) != _header_of(loc[:-1]):
+        return f"{message} (it belongs under {_header_of(home)})"
     table = _table_at(loc[:-1])
     known = [  # a [table] is never what a plain value meant, nor a plain key what a table meant
         name
@@ -749,20 +1160,59 @@ def _is_single_table(field: FieldInfo) -> bool:
     return bool(nested) and not nested[1]
 
 
-def _home_of(key: str) -> str | None:
-    """The table header under which ``key`` is defined, e.g. ``[issuer]`` or ``[[series]]``."""
-    for name, field in Scenario.model_fields.items():
-        nested = _nested_table(field)
-        if nested and key in nested[0].model_fields:
-            return _header_of((name, 0) if nested[1] else (name,))
-    return None
+def _home_of(key: str, is_table: bool, here: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """Where ``key`` is defined (a table when ``is_table``, else a plain key): the loc of a
+    table written under a header (``()`` for the top of the file, ``("series", 0)``...).
+
+    When several tables define it, the one nearest ``here`` (the table it was written in),
+    then the first in the order of the schema.
+    """
+    homes: list[tuple[str | int, ...]] = []
+
+    def walk(table: type[Table], loc: tuple[str | int, ...]) -> None:
+        field = table.model_fields.get(key)
+        if field is not None and (_nested_table(field) is not None) == is_table:
+            homes.append(loc)
+        for name, sub in table.model_fields.items():
+            nested = _nested_table(sub)
+            if nested and not nested[0].inline:
+                walk(nested[0], (*loc, name, 0) if nested[1] else (*loc, name))
+
+    walk(Scenario, ())
+    names = [p for p in here if isinstance(p, str)]
+
+    def shared(loc: tuple[str | int, ...]) -> int:
+        """How many table names ``loc`` has in common with ``here``, from the top."""
+        count = 0
+        for a, b in zip((p for p in loc if isinstance(p, str)), names, strict=False):
+            if a != b:
+                break
+            count += 1
+        return count
+
+    return max(homes, key=shared, default=None)  # max keeps the first of equals
 
 
 def _header_of(loc: tuple[str | int, ...]) -> str:
-    if not loc:
+    """The header of the table ``loc`` points into, as written in the file: ``[issuer]``,
+    ``[[series]]``, ``[campaign.arrivals]``, ``[[campaign.segments]]``; an inline table
+    belongs to the table that holds it."""
+    names: list[str] = []
+    many = False
+    table: type[Table] = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = table.model_fields.get(part)
+        nested = _nested_table(field) if field is not None else None
+        if nested is None or nested[0].inline:
+            break
+        names.append(part)
+        table, many = nested
+    if not names:
         return "the top of the file"
-    name = str(loc[0])
-    return f"[[{name}]]" if len(loc) > 1 and isinstance(loc[1], int) else f"[{name}]"
+    path = ".".join(_toml_key(n) for n in names)
+    return f"[[{path}]]" if many else f"[{path}]"
 
 
 # ================================================================ walking the schema
@@ -823,8 +1273,9 @@ def _field_adapter(table: type[Table], name: str) -> TypeAdapter[Any]:
 def _partial(table: type[Table], raw: Any, bad: set[tuple[str | int, ...]], loc: tuple) -> Any:
     """The validated value of each key of ``raw`` that has no problem in ``bad``.
 
-    Keys with a problem are INVALID, optional keys not written get their default, nested
-    tables are partial dicts themselves (lists of them for ``[[...]]``).
+    Keys with a problem are INVALID, optional keys not written get their default (a table
+    not written: its defaults as a dict), nested tables are partial dicts themselves (lists
+    of them for ``[[...]]``).
     """
     if not isinstance(raw, dict) or loc in bad:
         return INVALID
@@ -833,7 +1284,9 @@ def _partial(table: type[Table], raw: Any, bad: set[tuple[str | int, ...]], loc:
         here = (*loc, name)
         if name not in raw or raw[name] is None:
             if not field.is_required():
-                out[name] = field.get_default(call_default_factory=True)
+                default = field.get_default(call_default_factory=True)
+                # a table not written is its defaults, a dict like the tables written
+                out[name] = default.model_dump() if isinstance(default, Table) else default
             continue
         value, nested = raw[name], _nested_table(field)
         if nested and nested[1]:
@@ -876,6 +1329,11 @@ def _valid(values: Any, *names: str) -> bool:
     return isinstance(values, dict) and all(
         values.get(n, INVALID) is not INVALID and values.get(n) is not None for n in names
     )
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal written plainly: 0.9 (not 0.90), 10 (not 1E+1)."""
+    return format(number.normalize(), "f")
 
 
 def _cents(cents: int) -> str:
