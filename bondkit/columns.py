@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "COLUMNS", "SCHEDULE_COLUMNS", "CONTRACT_COLUMNS", "FISCAL_COLUMNS", "label"]
+__all__ = ["Column", "COLUMNS", "SCHEDULE_COLUMNS", "CONTRACT_COLUMNS", "label"]
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,6 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
     "payment",
     "closing_balance",
 )
-
-#: columns of the debt service by fiscal year
-FISCAL_COLUMNS: tuple[str, ...] = ("fiscal_year", "series", "interest", "principal", "payment")
 
 
 def label(key: str, language: str = "en") -> str:

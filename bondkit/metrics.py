@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import add_years, round_half_up, year_fraction
+from bondkit.conventions import add_years, round_half_up, to_cents, year_fraction
 from bondkit.rates import xirr
-from bondkit.schedule import annual_debt_service, periods, series_schedule
+from bondkit.schedule import accumulated_interest, annual_debt_service, periods, series_schedule
 from bondkit.terms import CostTerms, SeriesTerms
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "weighted_average_life",
     "macaulay_duration",
     "accrued_interest",
+    "simple_vs_compound",
 ]
 
 
@@ -91,7 +93,7 @@ def issuer_cash_flows(
     upfront = costs.upfront_cents(total)
     if upfront:
         rows.append((first, "upfront_costs", "", -upfront))
-    admin = round_half_up(Fraction(costs.annual_admin) * 100)
+    admin = to_cents(costs.annual_admin)
     k = 1
     while admin and add_years(first, k) <= last:
         rows.append((add_years(first, k), "annual_admin", "", -admin))
@@ -180,3 +182,40 @@ def accrued_interest(terms: SeriesTerms, at: dt.date) -> int:
     return round_half_up(
         balance * p.rate[k] * year_fraction(p.accrual_start[k], at, terms.day_count)
     )
+
+
+def simple_vs_compound(terms: SeriesTerms) -> pd.DataFrame:
+    """What one bond held to each anniversary earns with simple or compound interest [cents].
+
+    For every bond year (the last line ends at the series maturity), the interest one bond of
+    ``face_value`` at the series rate(s) would pay if everything were paid at that date:
+    simple, or compounded at the series frequency. Dates unadjusted. Columns: year, date,
+    simple, compound.
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.02, dt.date(2017, 2, 1), term_years=5,
+    ...                 repayment="bullet")
+    >>> simple_vs_compound(s)[["simple", "compound"]].iloc[-1].to_numpy().tolist()
+    [5000, 5204]
+    """
+    one = replace(
+        terms.with_amount(terms.face_value),
+        repayment="accumulating",
+        interest="simple",
+        interest_only_years=0,
+        business_day="unadjusted",
+        term_years=None,
+        maturity_date=terms.maturity,
+    )
+    rows = []
+    year = 1
+    while True:
+        horizon = min(add_years(terms.issue_date, year), terms.maturity)
+        h = replace(one, maturity_date=horizon)
+        compound = replace(h, interest="compound")
+        rows.append((year, horizon, accumulated_interest(h), accumulated_interest(compound)))
+        if horizon >= terms.maturity:
+            break
+        year += 1
+    df = pd.DataFrame(rows, columns=["year", "date", "simple", "compound"])
+    df["date"] = pd.to_datetime(df["date"])
+    return df

@@ -48,15 +48,13 @@ def write_outputs(
     except OSError as exc:
         raise BondkitError(f"cannot write to {out}: {exc.strerror or exc}") from None
     try:
-        (stage / "charts").mkdir()
-        pngs = save_charts(result, stage / "charts", stem, lang=lang)
-        write_workbook(result, stage / f"{stem}.xlsx", lang=lang, charts=pngs)
-        (stage / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
-        staged = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
-        charts = [out / rel for rel in staged if rel.parts[0] == "charts"]
-        (out / "charts").mkdir(exist_ok=True)
-        for rel in staged:
-            os.replace(stage / rel, out / rel)
+        (stage / "new" / "charts").mkdir(parents=True)
+        new = stage / "new"
+        pngs = save_charts(result, new / "charts", stem, lang=lang)
+        write_workbook(result, new / f"{stem}.xlsx", lang=lang, charts=pngs)
+        (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
+        staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
+        _swap(out, stage, staged, _previous_outputs(out, stem))
     except OSError as exc:
         raise BondkitError(f"cannot write to {out}: {exc.strerror or exc}") from None
     finally:
@@ -64,5 +62,44 @@ def write_outputs(
     return {
         "workbook": out / f"{stem}.xlsx",
         "summary": out / f"{stem}-summary.json",
-        "charts": charts,
+        "charts": [out / rel for rel in staged if rel.parts[0] == "charts"],
     }
+
+
+def _previous_outputs(out: Path, stem: str) -> list[Path]:
+    """The files an earlier run of ``stem`` left in ``out`` (relative paths)."""
+    names = [Path(f"{stem}.xlsx"), Path(f"{stem}-summary.json")]
+    charts = out / "charts"
+    if charts.is_dir():
+        names += [
+            p.relative_to(out)
+            for p in charts.glob(f"{stem}-*")
+            if p.suffix in (".png", ".svg") and p.is_file()
+        ]
+    return [n for n in names if (out / n).is_file()]
+
+
+def _swap(out: Path, stage: Path, staged: list[Path], previous: list[Path]) -> None:
+    """Replace the previous set of outputs by the staged one, or leave the previous one whole.
+
+    The previous files are first moved aside (inside the staging folder), then the new ones
+    moved in; if anything fails, what was moved in is removed and the previous set restored.
+    """
+    old, new = stage / "old", stage / "new"
+    moved_aside: list[Path] = []
+    moved_in: list[Path] = []
+    try:
+        for rel in previous:
+            (old / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out / rel, old / rel)
+            moved_aside.append(rel)
+        (out / "charts").mkdir(exist_ok=True)
+        for rel in staged:
+            os.replace(new / rel, out / rel)
+            moved_in.append(rel)
+    except BaseException:
+        for rel in moved_in:
+            (out / rel).unlink(missing_ok=True)
+        for rel in moved_aside:
+            os.replace(old / rel, out / rel)
+        raise

@@ -7,7 +7,6 @@ them. The runner writes nothing; exporters (:mod:`bondkit.excel`, :mod:`bondkit.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from bondkit.metrics import (
     issuer_all_in_cost,
     issuer_cash_flows,
     macaulay_duration,
-    max_annual_debt_service,
+    simple_vs_compound,
     total_interest,
     weighted_average_life,
 )
@@ -50,8 +49,7 @@ class SeriesResult:
     investor_yield: float | None
     weighted_average_life: float
     macaulay_duration: float | None
-    first_payment_date: dt.date
-    payment_date_maturity: dt.date  # the (adjusted) date the last payment is made
+    simple_vs_compound: pd.DataFrame  # one bond: year, date, simple, compound [cents]
 
 
 @dataclass(frozen=True)
@@ -127,17 +125,18 @@ def run(scenario: Scenario) -> Result:
     results = {}
     for t in series:
         own = schedule[schedule["series"] == t.id]
+        y = investor_yield(t)
         results[t.id] = SeriesResult(
             terms=t,
             total_interest=total_interest(own),
             total_payment=int(own["payment"].sum()),
-            investor_yield=investor_yield(t),
+            investor_yield=y,
             weighted_average_life=weighted_average_life(own, t.issue_date),
-            macaulay_duration=macaulay_duration(t),
-            first_payment_date=own["date"].iloc[0].date(),
-            payment_date_maturity=own["date"].iloc[-1].date(),
+            macaulay_duration=macaulay_duration(t, y) if y is not None else None,
+            simple_vs_compound=simple_vs_compound(t),
         )
     flows = issuer_cash_flows(series, costs, schedule)
+    fiscal = annual_debt_service(schedule, fye)
     terms = scenario.campaign_terms() if hasattr(scenario, "campaign_terms") else None
     campaign = (
         run_campaign(
@@ -153,12 +152,12 @@ def run(scenario: Scenario) -> Result:
         schedule=schedule,
         payments_by_date=by_date(schedule),
         fiscal_by_series=by_fiscal_year(schedule, fye),
-        fiscal=annual_debt_service(schedule, fye),
+        fiscal=fiscal,
         issuer_flows=flows,
         series_results=results,
         total_principal=sum(t.amount_cents for t in series),
         total_interest=total_interest(schedule),
-        max_annual_debt_service=max_annual_debt_service(schedule, fye),
+        max_annual_debt_service=int(fiscal["debt_service"].max()),
         upfront_costs=-int(flows.loc[flows["kind"] == "upfront_costs", "amount"].sum()),
         annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
         issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),

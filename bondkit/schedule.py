@@ -47,6 +47,7 @@ __all__ = [
     "level_payment_cents",
     "series_schedule",
     "issue_schedule",
+    "accumulated_interest",
     "by_date",
     "by_fiscal_year",
     "annual_debt_service",
@@ -332,26 +333,37 @@ def _frame(rows: dict[str, list], terms_id: str) -> pd.DataFrame:
     return df[list(SCHEDULE_COLUMNS)]
 
 
-def _accumulating(terms: SeriesTerms, p: Periods) -> dict[str, list]:
-    """Everything paid at maturity: simple interest by bond year, or compounded each period."""
+def accumulated_interest(terms: SeriesTerms, p: Periods | None = None) -> int:
+    """Interest an accumulating series pays at maturity [cents], without building a schedule.
+
+    Simple: amount x the sum over bond years of (rate in force x year fraction), the last
+    year ending at maturity. Compound: amount x the product over the periods of
+    (1 + rate x year fraction), minus the amount. Rounded half up once, when paid.
+    """
+    p = periods(terms) if p is None else p
     amount = terms.amount_cents
-    end = p.end[-1]
     if terms.interest == "compound":
         growth = Fraction(1)
         for yf, rate in zip(p.year_fraction, p.rate, strict=True):
             growth *= 1 + rate * yf
-        accrued = amount * growth - amount
-    else:
-        # the sum over bond years of (rate in force x year fraction); the last ends at maturity
-        bounds = [terms.issue_date]
-        while add_years(terms.issue_date, len(bounds)) < terms.maturity:
-            bounds.append(add_years(terms.issue_date, len(bounds)))
-        bounds.append(end)
-        accrued = sum(
+        return round_half_up(amount * growth - amount)
+    bounds = [terms.issue_date]
+    while add_years(terms.issue_date, len(bounds)) < terms.maturity:
+        bounds.append(add_years(terms.issue_date, len(bounds)))
+    bounds.append(p.end[-1])
+    return round_half_up(
+        sum(
             amount * terms.rate_at(a) * year_fraction(a, b, terms.day_count)
             for a, b in zip(bounds[:-1], bounds[1:], strict=True)
         )
-    interest = round_half_up(accrued)
+    )
+
+
+def _accumulating(terms: SeriesTerms, p: Periods) -> dict[str, list]:
+    """Everything paid at maturity, in one row."""
+    amount = terms.amount_cents
+    end = p.end[-1]
+    interest = accumulated_interest(terms, p)
     return {
         "accrual_start": [terms.issue_date],
         "date": [end],

@@ -309,3 +309,42 @@ def test_console_script_installed():
     exe = Path(sys.executable).parent / "bondkit"
     out = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == f"bondkit, version {__version__}"
+
+
+def test_rerun_without_campaign_removes_the_old_campaign_charts(runner, tmp_path):
+    """The set of files of a stem is replaced as a whole: no chart of an earlier run stays."""
+    out = tmp_path / "out"
+    charts = out / "charts"
+    charts.mkdir(parents=True)
+    stale = charts / "c-campaign.png"
+    stale.write_bytes(b"old")
+    other = charts / "other-debt-service.png"  # another scenario's file is left alone
+    other.write_bytes(b"keep")
+    src = write(tmp_path, CONTRACT_TOML, "c.toml")
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    assert not stale.exists() and other.read_bytes() == b"keep"
+
+
+def test_failed_move_restores_the_previous_outputs(runner, tmp_path, monkeypatch):
+    import bondkit.output
+
+    src = write(tmp_path, CONTRACT_TOML, "c.toml")
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real, calls = os.replace, []
+
+    def flaky(a, b):
+        calls.append(a)
+        if len(calls) == len(before) + 3:  # fail in the middle of moving the new files in
+            raise OSError(5, "Input/output error")
+        return real(a, b)
+
+    monkeypatch.setattr(bondkit.output.os, "replace", flaky)
+    src.write_text(
+        CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 0.03"), encoding="utf-8"
+    )
+    result = runner.invoke(main, ["run", str(src), "--out", str(out)])
+    assert result.exit_code == 1 and "Input/output error" in result.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
