@@ -3,8 +3,10 @@
 Each chart function takes a :class:`~bondkit.runner.Result`, a language and an optional
 Axes, draws on it (on a new :class:`~matplotlib.figure.Figure` when ``ax`` is None) and
 returns the Axes, so a notebook user can place charts in their own figures.
-:func:`save_charts` writes both charts as PNG and SVG; the files are byte-identical from
-one run to the next (fixed SVG hash salt, no dates in the metadata).
+:func:`save_charts` writes the charts as PNG and SVG (the debt service and the balance;
+with a subscription campaign also the campaign band and the distribution of the amount
+raised); the files are byte-identical from one run to the next (fixed SVG hash salt, no
+dates in the metadata).
 
 Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
 """
@@ -23,14 +25,24 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bondkit.columns import label
 from bondkit.conventions import fiscal_year
-from bondkit.labels import check_language, number_text, t
+from bondkit.labels import check_language, money_text, number_text, percent_text, t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from bondkit.campaign import CampaignResult
     from bondkit.runner import Result
 
-__all__ = ["CHARTS", "debt_service_chart", "balance_chart", "save_charts", "series_colour"]
+__all__ = [
+    "CHARTS",
+    "CAMPAIGN_CHARTS",
+    "debt_service_chart",
+    "balance_chart",
+    "campaign_chart",
+    "raised_chart",
+    "save_charts",
+    "series_colour",
+]
 
 #: colour-blind-friendly qualitative palette (Okabe-Ito), one colour per series in file order
 _PALETTE: tuple[str, ...] = (
@@ -86,6 +98,11 @@ def _money_axis(ax: Axes, result: Result, lang: str) -> None:
 
 def _legend(ax: Axes) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+def _legend_below(ax: Axes, columns: int) -> None:
+    """The legend under the x axis label, in ``columns`` columns (the plot keeps its width)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncols=columns, frameon=False)
 
 
 def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
@@ -208,8 +225,156 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
     return ax
 
 
+# ---------------------------------------------------------------- the subscription campaign
+
+#: colours of the campaign charts: the band, the minimum, the target and the cap lines
+_BAND, _MINIMUM, _TARGET, _CAP = "#0072b2", "#d55e00", "#009e73", "#555555"
+
+
+def _campaign_of(result: Result, lang: str) -> CampaignResult:
+    if result.campaign is None:
+        raise ValueError(t("chart.no_campaign", lang))
+    return result.campaign
+
+
+def _subtitle(campaign: CampaignResult, lang: str) -> str:
+    sim = campaign.simulation
+    return t("chart.simulated", lang).format(n=number_text(sim.n, lang), seed=sim.seed)
+
+
+def _level_lines(ax: Axes, result: Result, lang: str, vertical: bool) -> None:
+    """The minimum, the target and (when above the target) the cap, each named on its line."""
+    sim = _campaign_of(result, lang).simulation
+    levels = [
+        ("chart.minimum", sim.minimum, _MINIMUM, "--"),
+        ("chart.target", sim.target, _TARGET, "-."),
+    ]
+    if sim.cap > sim.target:
+        levels.append(("chart.cap", sim.cap, _CAP, ":"))
+    for key, cents, colour, style in levels:
+        text = t(key, lang).format(amount=money_text(cents, lang, result.scenario.currency))
+        value = cents / 100.0
+        if vertical:
+            ax.axvline(value, color=colour, linestyle=style, linewidth=1.4, label=text)
+        else:
+            ax.axhline(value, color=colour, linestyle=style, linewidth=1.4, label=text)
+
+
+def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Cumulative subscriptions over the campaign window, across the simulated campaigns.
+
+    For each day (dates on the x axis), the band of the cumulative amount subscribed
+    (capped at the cap): 5th to 95th percentile lightly shaded, 25th to 75th darker, the
+    median as a line (``simulation.band``, cents / 100). Horizontal lines mark the minimum
+    and the target (and the cap when above the target), named in the legend.
+    """
+    lang = lang or result.scenario.language
+    campaign = _campaign_of(result, lang)
+    ax = ax if ax is not None else _new_axes()
+    band = campaign.simulation.band
+    x = mdates.date2num([d.date() for d in band["date"]])
+
+    def q(name: str) -> np.ndarray:
+        return band[name].to_numpy(dtype=float) / 100.0
+
+    ax.fill_between(
+        x,
+        q("p05"),
+        q("p95"),
+        color=_lighter(_BAND, 0.78),
+        linewidth=0,
+        label=t("chart.band_90", lang),
+    )
+    ax.fill_between(
+        x,
+        q("p25"),
+        q("p75"),
+        color=_lighter(_BAND, 0.45),
+        linewidth=0,
+        label=t("chart.band_50", lang),
+    )
+    ax.plot(x, q("p50"), color=_BAND, linewidth=2.0, label=t("chart.median", lang))
+    _level_lines(ax, result, lang, vertical=False)
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    ax.set_xlabel(t("chart.date_axis", lang))
+    ax.set_title(f"{t('chart.campaign.title', lang)}\n{_subtitle(campaign, lang)}")
+    _money_axis(ax, result, lang)
+    _legend_below(ax, 2)
+    return ax
+
+
+def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Distribution of the amount raised from the community over the simulated campaigns.
+
+    A histogram (40 bins from zero to the cap or the largest amount) whose bar heights are
+    shares of the campaigns (they add up to 1); a cancelled campaign counts as zero.
+    Vertical lines mark the minimum and the target (and the cap when above the target);
+    a box gives the chance of reaching the minimum, with the match and the underwriter and
+    from the community alone.
+    """
+    lang = lang or result.scenario.language
+    campaign = _campaign_of(result, lang)
+    ax = ax if ax is not None else _new_axes()
+    sim = campaign.simulation
+    raised = sim.community.astype(float) / 100.0
+    top = max(float(raised.max()), sim.cap / 100.0)
+    edges = np.linspace(0.0, top, 41)
+    ax.hist(
+        raised,
+        bins=edges,
+        weights=np.full(len(raised), 1.0 / len(raised)),
+        color=_lighter(_BAND, 0.3),
+        edgecolor="white",
+        linewidth=0.5,
+    )
+    _level_lines(ax, result, lang, vertical=True)
+    summary = campaign.summary()
+    box = "\n".join(
+        (
+            t("chart.p_minimum", lang).format(
+                p=percent_text(summary["p_minimum_reached"], lang, 1)
+            ),
+            t("chart.p_minimum_community", lang).format(
+                p=percent_text(summary["p_minimum_reached_by_community"], lang, 1)
+            ),
+        )
+    )
+    ax.text(
+        0.02,
+        0.97,
+        box,
+        transform=ax.transAxes,
+        va="top",
+        ha="left",
+        fontsize=9,
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.9},
+    )
+    ax.set_xlim(0, top * 1.02 if top > 0 else 1.0)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
+    ax.set_xlabel(t("chart.raised_axis", lang).format(currency=result.scenario.currency))
+    # head room for the box: bars reach at most 3/4 of the height; no tick above 100 %
+    tallest = max(p.get_height() for p in ax.patches)
+    ax.set_ylim(0, max(tallest, 0.01) / 0.75)
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: percent_text(v, lang, 0) if v <= 1.0 + 1e-9 else "")
+    )
+    ax.set_ylabel(t("chart.share_axis", lang))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(f"{t('chart.raised.title', lang)}\n{_subtitle(campaign, lang)}")
+    _legend_below(ax, 3)
+    return ax
+
+
 #: chart name -> drawing function, in the order the workbook shows them
 CHARTS = {"debt-service": debt_service_chart, "balance": balance_chart}
+#: the charts added when the result has a subscription campaign
+CAMPAIGN_CHARTS = {"campaign": campaign_chart, "raised": raised_chart}
 
 
 def save_charts(
@@ -217,14 +382,18 @@ def save_charts(
 ) -> dict[str, Path]:
     """Write ``<stem>-<chart>.png`` and ``.svg`` for each chart in ``folder``.
 
-    Returns the PNG paths by chart name (``"debt-service"``, ``"balance"``). PNGs are at
-    150 dpi. The same result gives byte-identical files on every run.
+    Returns the PNG paths by chart name (``"debt-service"``, ``"balance"``, and with a
+    campaign ``"campaign"`` and ``"raised"``). PNGs are at 150 dpi. The same result gives
+    byte-identical files on every run.
     """
     lang = check_language(lang or result.scenario.language)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    for name, draw in CHARTS.items():
+    charts = dict(CHARTS)
+    if result.campaign is not None:
+        charts.update(CAMPAIGN_CHARTS)
+    for name, draw in charts.items():
         with mpl.rc_context(_RC):
             fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
             draw(result, lang, ax=fig.add_subplot())

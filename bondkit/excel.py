@@ -6,6 +6,14 @@ Planning, B3.2 Design, B3.3 Issue, B3.4 Management, B3.5 Renewal-repayment, B4 C
 studies, B5 Glossary. Sheets whose content comes in a later version say so and show the
 scenario inputs that concern them.
 
+With a subscription campaign (``result.campaign``), B3.3 holds the campaign: its terms
+(with the number of simulated campaigns and the seed), the funnel, the expected path by
+week, the simulated distribution of outcomes, the allocation of the median campaign, the
+costs, the median campaign beside the planned issue, the rule findings and the two
+campaign charts; B2 (and the Summary) hold the community-capacity rows of the readiness
+grid, each with its value, its threshold (:data:`READINESS_THRESHOLDS`) and a status shown
+as a word and a colour.
+
 Layout: every sheet starts with its title (row 1) and the scenario name (row 2), both
 kept visible by a frozen pane; sections follow, each a bold heading over a table or
 key-value lines (label in column A, value in column B). Column widths come from the
@@ -42,24 +50,34 @@ import xlsxwriter
 
 from bondkit import __version__
 from bondkit.columns import COLUMNS, SCHEDULE_COLUMNS, label
-from bondkit.conventions import to_cents
+from bondkit.conventions import exact, round_half_up, to_cents
 from bondkit.labels import (
     GLOSSARY,
+    LABELS,
     SHEETS,
     check_language,
     currency_symbol,
     money_text,
+    number_text,
     percent_text,
     t,
 )
 from bondkit.metrics import bond_cash_flows
+from bondkit.rules import rule_set
 from bondkit.schedule import series_schedule
 
 if TYPE_CHECKING:
+    from bondkit.rules import Finding, RuleSet
     from bondkit.runner import Result
     from bondkit.terms import SeriesTerms
 
-__all__ = ["write_workbook", "number_formats"]
+__all__ = [
+    "write_workbook",
+    "number_formats",
+    "READINESS_THRESHOLDS",
+    "STATUSES",
+    "readiness_status",
+]
 
 # ---------------------------------------------------------------- layout constants
 
@@ -75,12 +93,49 @@ _CHART_WIDTH_PX = 560
 _USER_TEXT_RISK = ("=", "+", "-", "@")
 _BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
 
+# ---------------------------------------------------------------- readiness thresholds
+
+#: the statuses of the readiness grid, best first (labels ``status.<x>``)
+STATUSES: tuple[str, ...] = ("ok", "watch", "risk")
+
+#: thresholds of the community-capacity criteria of the readiness grid (B2, Summary):
+#: criterion -> (OK at or above, Watch at or above); below the second: Risk. Chances are
+#: fractions; the expected raise is measured against the campaign's own target and
+#: minimum (named by their label keys). A breach of the rule set is always a Risk.
+READINESS_THRESHOLDS: dict[str, tuple[Any, Any]] = {
+    "expected_raise": ("camp.target", "camp.minimum"),
+    "p_minimum": (0.90, 0.70),
+    "p_minimum_community": (0.90, 0.70),
+}
+
+#: fill and font colour of each status (Excel's good / neutral / bad styles); the cell also
+#: carries the status word, so colour is never the only signal
+_STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "ok": ("#c6efce", "#006100"),
+    "watch": ("#ffeb9c", "#7a4a00"),
+    "risk": ("#ffc7ce", "#9c0006"),
+}
+
+
+def readiness_status(value: float, ok: float, watch: float) -> str:
+    """``"ok"`` when ``value >= ok``, ``"watch"`` when ``value >= watch``, else ``"risk"``.
+
+    >>> readiness_status(0.95, 0.90, 0.70), readiness_status(0.75, 0.90, 0.70)
+    ('ok', 'watch')
+    """
+    if value >= ok:
+        return "ok"
+    if value >= watch:
+        return "watch"
+    return "risk"
+
 
 def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
     """Excel number format codes for ``lang``, by kind.
 
     Kinds: money, rate (percent, 2 to 4 decimals), date (``yyyy-mm-dd``), int (thousands
-    separated), plain (a year, a seed), years (2 decimals), fraction (6 decimals).
+    separated), plain (a year, a seed), years (2 decimals), fraction (6 decimals), decimal
+    (an expected count of people: thousands separated, 1 decimal).
 
     French codes start with the fr-CA locale tag (``[$-C0C]``) so LibreOffice shows
     ``1 234,56 $`` and ``2,25%`` whatever its own locale (a tag inside the currency
@@ -98,6 +153,7 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
             "plain": "0",
             "years": "[$-C0C]0.00",
             "fraction": "[$-C0C]0.000000",
+            "decimal": "[$-C0C]#,##0.0",
         }
     return {
         "money": f"[${sym}-1009]#,##0.00",
@@ -107,6 +163,7 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
         "plain": "0",
         "years": "0.00",
         "fraction": "0.000000",
+        "decimal": "#,##0.0",
     }
 
 
@@ -168,7 +225,8 @@ class _Sheet:
         s = str(s)
         quote = s.startswith(_USER_TEXT_RISK)
         bold = kind in ("bold", "header", "total_text")
-        chars = len(s) * (1.05 if bold else 1.0) / _CHARS_PER_WIDTH + 2
+        # bold runs wider than 5 %: a 55-character bold label did not fit 50 units in LibreOffice
+        chars = len(s) * (1.12 if bold else 1.0) / _CHARS_PER_WIDTH + 2
         wrap = track and chars > max_width
         self.ws.write_string(row, col, s, self.book.fmt(kind, wrap=wrap, quote=quote))
         if not track:
@@ -205,8 +263,15 @@ class _Sheet:
             self.text(row, col, t("not_applicable", self.lang))
             return
         self.ws.write_number(row, col, x, self.book.fmt(kind, total=total))
-        digits = len(f"{abs(x):,.0f}") + {"int": 0, "plain": 0, "years": 3, "fraction": 7}[kind]
+        extra = {"int": 0, "plain": 0, "years": 3, "fraction": 7, "decimal": 2}[kind]
+        digits = len(f"{abs(x):,.0f}") + extra
         self._track(row, col, digits + 3)
+
+    def status(self, row: int, col: int, status: str) -> None:
+        """A readiness status: its word, bold, on its colour."""
+        s = t(f"status.{status}", self.lang)
+        self.ws.write_string(row, col, s, self.book.fmt(f"status_{status}"))
+        self._track(row, col, len(s) * 1.05 / _CHARS_PER_WIDTH + 4)
 
     def blank(self, row: int, col: int, total: bool = False) -> None:
         if total:
@@ -221,9 +286,10 @@ class _Sheet:
         self.text(_SUBTITLE_ROW, 0, sc.name, kind="subtitle", track=False)
         self.ws.freeze_panes(_SUBTITLE_ROW + 1, 0)
 
-    def section(self, row: int, key: str) -> int:
-        """A section heading; returns the next row."""
-        self.text(row, 0, t(key, self.lang), kind="section", track=False)
+    def section(self, row: int, key: str, **fields: Any) -> int:
+        """A section heading (a template filled with ``fields``); returns the next row."""
+        text = t(key, self.lang)
+        self.text(row, 0, text.format(**fields) if fields else text, kind="section", track=False)
         self.ws.set_row(row, 18)
         return row + 1
 
@@ -348,6 +414,10 @@ class _Book:
                 props.update(bold=True)
             elif kind == "note":
                 props.update(italic=True, font_color="#404040")
+            elif kind.startswith("status_"):
+                fill, ink = _STATUS_COLOURS[kind.removeprefix("status_")]
+                props.update(bold=True, bg_color=fill, font_color=ink, align="center", border=1)
+                props["border_color"] = "#ffffff"
             if kind in ("text", "bold", "header", "total_text"):
                 # an indent keeps text clear of a right-aligned number in the column before;
                 # Excel ignores an indent without a horizontal alignment
@@ -380,7 +450,8 @@ def write_workbook(
     path : path of the file to write (replaced if it exists)
     lang : ``"fr"`` or ``"en"``; default: the scenario's language
     charts : chart name -> PNG path (as :func:`bondkit.charts.save_charts` returns),
-        inserted on the summary sheet in that order; none when omitted
+        inserted on the summary sheet in that order, two by row; the campaign charts
+        (``"campaign"``, ``"raised"``) also on B3.3; none when omitted
     """
     lang = check_language(lang or result.scenario.language)
     book = _Book(result, Path(path), lang)
@@ -390,7 +461,7 @@ def write_workbook(
         "sheet.b2": _readiness,
         "sheet.b3_1": _planning,
         "sheet.b3_2": _design,
-        "sheet.b3_3": _issue,
+        "sheet.b3_3": lambda s: _issue(s, charts or {}),
         "sheet.b3_4": _management,
         "sheet.b3_5": _renewal,
         "sheet.b4": _cases,
@@ -578,12 +649,25 @@ def _summary(sheet: _Sheet, charts: dict[str, Path]) -> None:
             7: ("money", res.total_interest),
         },
     )
+    if res.campaign is not None:
+        row = sheet.section(row + 1, "sec.community")
+        row = _readiness_grid(sheet, row, thresholds=False)
     if charts:
+        if len(charts) > 2:  # two rows of pictures: together on a page of their own
+            sheet.ws.set_h_pagebreaks([row + 1])
         row = sheet.section(row + 1, "sec.charts")
-        x = 0.0
-        for path in charts.values():
-            w, _h = sheet.picture(row, 0, Path(path), x_offset=x)
-            x += w + 16
+        _pictures(sheet, row, list(charts.values()))
+
+
+def _pictures(sheet: _Sheet, row: int, paths: list[Path], per_row: int = 2) -> int:
+    """Charts side by side, ``per_row`` to a row of pictures; returns the row below them."""
+    for i in range(0, len(paths), per_row):
+        x, tallest = 0.0, 0.0
+        for path in paths[i : i + per_row]:
+            w, h = sheet.picture(row, 0, Path(path), x_offset=x)
+            x, tallest = x + w + 16, max(tallest, h)
+        row += math.ceil(tallest / 20.0) + 1
+    return row
 
 
 # ---------------------------------------------------------------- B1 Overview
@@ -744,7 +828,22 @@ def _simple_vs_compound(terms: SeriesTerms) -> list[tuple[int, dt.date, int, int
 def _readiness(sheet: _Sheet) -> None:
     res, lang = sheet.book.result, sheet.lang
     issuer = res.scenario.issuer
-    row = _coming(sheet, _FIRST_ROW, "coming.b2")
+    if res.campaign is None:
+        row = _coming(sheet, _FIRST_ROW, "coming.b2")
+    else:
+        row = sheet.section(_FIRST_ROW, "sec.community")
+        row = _readiness_grid(sheet, row)
+        sim = res.campaign.simulation
+        row = sheet.note(
+            row + 1,
+            t("ready.note", lang).format(
+                **{k: t(f"status.{k}", lang) for k in STATUSES},
+                n=number_text(sim.n, lang),
+                seed=sim.seed,
+                sheet=t("sheet.b3_3", lang),
+            ),
+        )
+        row = _coming(sheet, row + 1, "coming.b2_campaign")
     row = sheet.section(row, "sec.inputs")
     for key, write in (
         ("legal_form", lambda r: sheet.text(r, 1, t(f"legal_form.{issuer.legal_form}", lang))),
@@ -782,8 +881,11 @@ def _planning(sheet: _Sheet) -> None:
     _totals(sheet, row, len(columns), {2: ("money", res.total_principal)})
 
 
-def _issue(sheet: _Sheet) -> None:
+def _issue(sheet: _Sheet, charts: dict[str, Path]) -> None:
     res, lang = sheet.book.result, sheet.lang
+    if res.campaign is not None:
+        _campaign(sheet, [charts[k] for k in ("campaign", "raised") if k in charts])
+        return
     row = _coming(sheet, _FIRST_ROW, "coming.b3_3")
     row = sheet.section(row, "sec.inputs")
     columns = [
@@ -858,6 +960,427 @@ def _cases(sheet: _Sheet) -> None:
         (t("col.investor_yield", lang), _c_yield),
     ]
     _series_table(sheet, row, columns)
+
+
+# ---------------------------------------------------------------- the campaign: B2 grid, B3.3
+
+
+def _cents(x: float) -> int:
+    """An expectation in currency units as whole cents (half up), as the summary rounds it."""
+    return round_half_up(exact(float(x)) * 100)
+
+
+def _finding_parts(sheet: _Sheet, finding: Finding, rules: RuleSet) -> tuple[str, str, str]:
+    """A rule finding in words: (its criterion, the limit, the scenario's value)."""
+    lang, rule = sheet.lang, finding.rule
+    currency = rules.currency or sheet.book.currency
+
+    def amount(text: str) -> str:
+        return money_text(to_cents(text), lang, currency)
+
+    def share(text: str) -> str:
+        return percent_text(float(text), lang, 2)
+
+    def form(code: str) -> str:
+        return t(f"legal_form.{code}", lang) if f"legal_form.{code}" in LABELS else code
+
+    limit, value = finding.limit, finding.value
+    if rule == "legal_form":
+        limit, value = " / ".join(form(f) for f in rules.legal_forms or ()), form(value)
+    elif rule in ("max_per_investor", "max_per_issuer"):
+        limit, value = amount(limit), amount(value)
+    elif rule == "max_share_of_raise":
+        limit, value = share(limit), share(value)
+    elif rule == "commission":
+        limit, value = t("rules.no_commission", lang), share(value)
+    if f"rule.{rule}" in LABELS:
+        criterion = t(f"rule.{rule}", lang)
+    else:
+        criterion = t("rule.other", lang).format(rule=rule)
+    return criterion, limit, value
+
+
+def _finding_sentence(sheet: _Sheet, finding: Finding, rules: RuleSet) -> str:
+    """The sentence that tells a rule finding (``Finding.message()`` in the sheet's language)."""
+    _criterion, limit, value = _finding_parts(sheet, finding, rules)
+    key = f"finding.{finding.rule}" if f"finding.{finding.rule}" in LABELS else "finding.other"
+    return t(key, sheet.lang).format(rule=finding.rule, limit=limit, value=value)
+
+
+def _readiness_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
+    """The community-capacity rows of the readiness grid.
+
+    Each row: (criterion, kind of value: money | rate | text, value, threshold, status).
+    """
+    res, lang = sheet.book.result, sheet.lang
+    camp = res.campaign
+    sim, summary = camp.simulation, camp.summary()
+    words = {k: t(f"status.{k}", lang) for k in STATUSES}
+    rows = []
+    ok, watch = READINESS_THRESHOLDS["expected_raise"]
+    need = {"camp.target": sim.target, "camp.minimum": sim.minimum}
+    mean = _cents(float(sim.community.mean()) / 100)
+    threshold = t("thr.amount", lang).format(
+        target=money_text(need[ok], lang, sheet.book.currency),
+        minimum=money_text(need[watch], lang, sheet.book.currency),
+        **words,
+    )
+    rows.append(
+        (
+            t("ready.expected_raise", lang),
+            "money",
+            mean,
+            threshold,
+            readiness_status(mean, need[ok], need[watch]),
+        )
+    )
+    for key, chance in (
+        ("p_minimum", summary["p_minimum_reached"]),
+        ("p_minimum_community", summary["p_minimum_reached_by_community"]),
+    ):
+        high, low = READINESS_THRESHOLDS[key]
+        threshold = t("thr.chance", lang).format(
+            high=percent_text(high, lang, 0), low=percent_text(low, lang, 0), **words
+        )
+        rows.append(
+            (t(f"out.{key}", lang), "rate", chance, threshold, readiness_status(chance, high, low))
+        )
+    rules = rule_set(camp.terms.rule_set)
+    for finding in camp.findings:
+        criterion, limit, value = _finding_parts(sheet, finding, rules)
+        rows.append((criterion, "text", value, t("thr.rule", lang).format(limit=limit), "risk"))
+    if not camp.findings and rules.name != "none":
+        rows.append(
+            (
+                t("ready.rules", lang).format(title=rules.title(lang)),
+                "text",
+                t("ready.respected", lang),
+                t("thr.no_breach", lang),
+                "ok",
+            )
+        )
+    return rows
+
+
+def _readiness_grid(sheet: _Sheet, row: int, thresholds: bool = True) -> int:
+    """The community-capacity table; returns the next row.
+
+    Columns: criterion, value, threshold (unless ``thresholds`` is false, as on the
+    Summary, which points to B2 for them), status.
+    """
+    lang = sheet.lang
+    keys = ["col.criterion", "col.value"] + (["col.threshold"] if thresholds else [])
+    row = sheet.header(row, 0, [t(k, lang) for k in keys + ["col.readiness"]])
+    for criterion, kind, value, threshold, status in _readiness_rows(sheet):
+        # bold text runs wider than the estimate: wrap criteria before the label width
+        sheet.text(row, 0, criterion, kind="bold", max_width=_LABEL_WIDTH - 10)
+        if kind == "money":
+            sheet.money(row, 1, value)
+        elif kind == "rate":
+            sheet.rate(row, 1, value)
+        else:
+            sheet.text(row, 1, value)
+        if thresholds:
+            sheet.text(row, 2, threshold, max_width=_LABEL_WIDTH)
+        sheet.status(row, 3 if thresholds else 2, status)
+        row += 1
+    return row
+
+
+def _campaign(sheet: _Sheet, charts: list[Path]) -> None:
+    """B3.3 with a campaign: terms, funnel, expected path, outcomes, allocation, costs, rules."""
+    res, lang = sheet.book.result, sheet.lang
+    camp = res.campaign
+    terms, sim, summary = camp.terms, camp.simulation, camp.summary()
+    rules = rule_set(terms.rule_set)
+    simulated = {"n": number_text(sim.n, lang), "seed": sim.seed}
+
+    # the campaign terms, with the size and seed of the simulation
+    row = sheet.section(_FIRST_ROW, "sec.campaign_terms")
+
+    def words(r: int, text: str, col: int = 1) -> None:
+        # text beside a figure column: it overflows into the empty cells on its right
+        sheet.text(r, col, text, track=False)
+
+    def _min_subscription(r: int) -> None:
+        if terms.min_subscription is None:
+            words(r, t("camp.one_bond", lang))
+        else:
+            sheet.money(r, 1, to_cents(terms.min_subscription))
+
+    def _max_per_investor(r: int) -> None:
+        if terms.max_per_investor is not None:
+            sheet.money(r, 1, to_cents(terms.max_per_investor))
+        elif rules.max_per_investor is not None:
+            sheet.money(r, 1, to_cents(rules.max_per_investor))
+            words(r, t("camp.from_rules", lang), col=2)
+        else:
+            words(r, t("camp.no_limit", lang))
+
+    lines: list[tuple[str, Any]] = [
+        ("camp.opens", lambda r: sheet.date(r, 1, terms.opens)),
+        ("camp.closes", lambda r: sheet.date(r, 1, terms.closes)),
+        ("camp.days", lambda r: sheet.number(r, 1, terms.days)),
+        ("camp.minimum", lambda r: sheet.money(r, 1, sim.minimum)),
+        ("camp.target", lambda r: sheet.money(r, 1, sim.target)),
+        ("camp.cap", lambda r: sheet.money(r, 1, sim.cap)),
+        ("camp.allocation", lambda r: words(r, t(f"allocation.{terms.allocation}", lang))),
+        ("camp.rule_set", lambda r: words(r, rules.title(lang))),
+        ("camp.min_subscription", _min_subscription),
+        ("camp.max_per_investor", _max_per_investor),
+        (
+            "camp.interest_start",
+            lambda r: words(r, t(f"interest_start.{terms.interest_start}", lang)),
+        ),
+    ]
+    if terms.match is not None:
+        lines += [
+            ("camp.match", lambda r: sheet.money(r, 1, to_cents(terms.match.max_amount))),
+            ("camp.match_ratio", lambda r: sheet.number(r, 1, float(terms.match.ratio), "years")),
+        ]
+    if terms.underwriter is not None:
+        lines.append(
+            (
+                "camp.underwriter",
+                lambda r: sheet.money(r, 1, to_cents(terms.underwriter.max_amount)),
+            )
+        )
+    lines += [
+        ("camp.simulations", lambda r: sheet.number(r, 1, sim.n)),
+        ("camp.seed", lambda r: sheet.number(r, 1, sim.seed, "plain")),
+    ]
+    for key, write in lines:
+        write(sheet.kv(row, key))
+        row += 1
+    row = sheet.note(row, t("camp.simulated_note", lang).format(**simulated))
+
+    # the funnel of each segment (expectations)
+    row = sheet.section(row + 1, "sec.funnel")
+    row = sheet.note(row, t("funnel.note", lang))
+    row = sheet.header(
+        row,
+        0,
+        [
+            t(k, lang)
+            for k in (
+                "col.segment",
+                "col.people",
+                "col.reached",
+                "col.supporting",
+                "col.exp_subscribers",
+                "col.p_subscribe",
+                "col.avg_ticket",
+                "col.exp_demand",
+            )
+        ],
+    )
+    fun = camp.funnel
+    for rec in fun.itertuples(index=False):
+        sheet.text(row, 0, str(rec.segment))
+        sheet.number(row, 1, int(rec.people))
+        sheet.number(row, 2, float(rec.reached), "decimal")
+        sheet.number(row, 3, float(rec.supporting), "decimal")
+        sheet.number(row, 4, float(rec.subscribers), "decimal")
+        sheet.rate(row, 5, float(rec.p_subscribe))
+        sheet.money(row, 6, _cents(rec.average_ticket))
+        sheet.money(row, 7, _cents(rec.demand))
+        row += 1
+    _total_row(sheet, row, 0, 7, t("total", lang))
+    people, subscribers = int(fun["people"].sum()), camp.expected_subscribers
+    sheet.number(row, 1, people, total=True)
+    sheet.number(row, 2, float(fun["reached"].sum()), "decimal", total=True)
+    sheet.number(row, 3, float(fun["supporting"].sum()), "decimal", total=True)
+    sheet.number(row, 4, subscribers, "decimal", total=True)
+    sheet.rate(row, 5, subscribers / people if people else None, total=True)
+    if subscribers:
+        sheet.money(row, 6, _cents(camp.expected_demand / subscribers), total=True)
+    sheet.money(row, 7, _cents(camp.expected_demand), total=True)
+    row += 1
+
+    # the expected path by week, all segments and series together, on a new printed page
+    breaks = [row + 1]
+    row = sheet.section(row + 1, "sec.path")
+    path = (
+        camp.expected_path.groupby(["week", "week_start"], sort=True)[["subscribers", "amount"]]
+        .sum()
+        .reset_index()
+    )
+    row = sheet.header(
+        row,
+        0,
+        [
+            t(k, lang)
+            for k in (
+                "col.week",
+                "col.week_start",
+                "col.exp_subscribers",
+                "col.exp_amount",
+                "col.cumulative",
+            )
+        ],
+    )
+    cumulative = 0.0
+    for rec in path.itertuples(index=False):
+        cumulative += float(rec.amount)
+        sheet.text(row, 0, t("week_n", lang).format(n=int(rec.week)))
+        sheet.date(row, 1, rec.week_start)
+        sheet.number(row, 2, float(rec.subscribers), "decimal")
+        sheet.money(row, 3, _cents(rec.amount))
+        sheet.money(row, 4, _cents(cumulative))
+        row += 1
+    _total_row(sheet, row, 0, 4, t("total", lang))
+    sheet.number(row, 2, float(path["subscribers"].sum()), "decimal", total=True)
+    sheet.money(row, 3, _cents(path["amount"].sum()), total=True)
+    row += 1
+
+    # the distribution of outcomes over the simulated campaigns, with the charts, on a new page
+    breaks.append(row + 1)
+    row = sheet.section(row + 1, "sec.outcomes", **simulated)
+    row = sheet.header(row, 0, [t("col.percentile", lang), t("col.raised", lang)])
+    for q in ("p05", "p25", "p50", "p75", "p95"):
+        sheet.text(row, 0, t(f"pct.{q}", lang))
+        sheet.money(row, 1, _cents(summary[f"raised_{q}"]))
+        row += 1
+    row += 1
+    outcomes: list[tuple[str, Any]] = [
+        ("out.mean", lambda r: sheet.money(r, 1, _cents(summary["expected_raised"]))),
+        ("out.p_minimum", lambda r: sheet.rate(r, 1, summary["p_minimum_reached"])),
+        (
+            "out.p_minimum_community",
+            lambda r: sheet.rate(r, 1, summary["p_minimum_reached_by_community"]),
+        ),
+        ("out.p_target", lambda r: sheet.rate(r, 1, summary["p_target_reached"])),
+        ("out.p_cap", lambda r: sheet.rate(r, 1, summary["p_cap_reached"])),
+        (
+            "out.days_to_minimum",
+            lambda r: sheet.number(r, 1, summary["median_days_to_minimum"], "decimal"),
+        ),
+        ("out.subscribers", lambda r: sheet.number(r, 1, summary["subscribers_p50"], "decimal")),
+    ]
+    if terms.match is not None:
+        outcomes.append(
+            ("out.match", lambda r: sheet.money(r, 1, _cents(summary["expected_match"])))
+        )
+    if terms.underwriter is not None:
+        outcomes += [
+            (
+                "out.underwriter",
+                lambda r: sheet.money(r, 1, _cents(summary["expected_underwriter"])),
+            ),
+            ("out.p_underwriter", lambda r: sheet.rate(r, 1, summary["p_underwriter_called"])),
+        ]
+    for key, write in outcomes:
+        write(sheet.kv(row, key))
+        row += 1
+    row = sheet.note(row, t("out.note", lang))
+    if charts:
+        row = sheet.section(row + 1, "sec.charts")
+        row = _pictures(sheet, row, charts)
+
+    # allocation in the median campaign, by series: a new page
+    breaks.append(row + 1)
+    sheet.ws.set_h_pagebreaks(breaks)
+    row = sheet.section(row + 1, "sec.allocation")
+    row = sheet.note(row, t("alloc.note", lang))
+    row = sheet.header(
+        row,
+        0,
+        [label("series", lang)]
+        + [
+            t(k, lang)
+            for k in (
+                "col.applications",
+                "col.allotted",
+                "col.demanded",
+                "col.allocated",
+                "col.refunded",
+            )
+        ],
+    )
+    reg = sim.register
+    for terms_ in res.series:
+        own = reg[reg["series"] == terms_.id]
+        sheet.text(row, 0, terms_.id)
+        sheet.number(row, 1, len(own))
+        sheet.number(row, 2, int((own["amount"] > 0).sum()))
+        for c, key in enumerate(("demanded", "amount", "refunded"), start=3):
+            sheet.money(row, c, int(own[key].sum()))
+        row += 1
+    _total_row(sheet, row, 0, 5, t("total", lang))
+    sheet.number(row, 1, len(reg), total=True)
+    sheet.number(row, 2, int((reg["amount"] > 0).sum()), total=True)
+    for c, key in enumerate(("demanded", "amount", "refunded"), start=3):
+        sheet.money(row, c, int(reg[key].sum()), total=True)
+    row += 1
+
+    # campaign costs: inputs, then the expected and simulated costs
+    row = sheet.section(row + 1, "sec.campaign_costs")
+    c = terms.costs
+    per_dollar = summary["cost_per_dollar_raised"]
+    for key, write in (
+        ("ccost.fixed", lambda r: sheet.money(r, 1, to_cents(c.fixed))),
+        ("ccost.staff_hours", lambda r: sheet.number(r, 1, float(c.staff_hours), "decimal")),
+        ("ccost.hourly_cost", lambda r: sheet.money(r, 1, to_cents(c.hourly_cost))),
+        ("ccost.per_subscriber", lambda r: sheet.money(r, 1, to_cents(c.per_subscriber))),
+        ("ccost.fee_rate", lambda r: sheet.rate(r, 1, float(c.payment_fee_rate))),
+        ("ccost.commission", lambda r: sheet.rate(r, 1, float(c.commission_rate))),
+        ("ccost.expected", lambda r: sheet.money(r, 1, camp.expected_cost)),
+        ("ccost.mean", lambda r: sheet.money(r, 1, _cents(summary["campaign_cost"]))),
+        ("ccost.median", lambda r: sheet.money(r, 1, camp.median_cost)),
+        ("ccost.per_dollar", lambda r: sheet.rate(r, 1, per_dollar)),
+    ):
+        write(sheet.kv(row, key))
+        row += 1
+
+    # the median campaign beside the planned issue
+    row = sheet.section(row + 1, "sec.median_vs_plan")
+    row = sheet.header(
+        row, 0, [t("col.item", lang), t("col.planned", lang), t("col.median_campaign", lang)]
+    )
+    raised = {s.id: s.amount_cents for s in camp.median_series}
+    m = sim.median_path
+    for terms_ in res.series:
+        sheet.text(row, 0, t("series_n", lang).format(series=terms_.id), kind="bold")
+        sheet.money(row, 1, terms_.amount_cents)
+        sheet.money(row, 2, raised.get(terms_.id, 0))
+        row += 1
+    for key, cents in (("mvp.match", sim.match[m]), ("mvp.underwriter", sim.underwriter[m])):
+        sheet.text(row, 0, t(key, lang), kind="bold")
+        sheet.text(row, 1, t("not_applicable", lang))
+        sheet.money(row, 2, int(cents))
+        row += 1
+    for key, planned, median, kind in (
+        ("mvp.total", res.total_principal, sum(raised.values()), "money"),
+        ("col.total_interest", res.total_interest, camp.median_total_interest, "money"),
+        ("mvp.campaign_cost", None, camp.median_cost, "money"),
+        ("kf.all_in_cost", res.issuer_all_in_cost, camp.median_all_in_cost, "rate"),
+    ):
+        sheet.text(row, 0, t(key, lang), kind="bold")
+        if kind == "rate":
+            sheet.rate(row, 1, planned)
+            sheet.rate(row, 2, median)
+        else:
+            if planned is None:
+                sheet.text(row, 1, t("not_applicable", lang))
+            else:
+                sheet.money(row, 1, planned)
+            sheet.money(row, 2, median)
+        row += 1
+    row = sheet.note(row, t("mvp.note", lang))
+
+    # the rule set and what in the scenario breaks it
+    row = sheet.section(row + 1, "sec.rules", title=rules.title(lang))
+    if rules.name == "none":
+        row = sheet.note(row, t("rules.none_checked", lang))
+    elif not camp.findings:
+        sheet.text(row, 0, t("rules.respected", lang), kind="bold", max_width=_LABEL_WIDTH)
+        sheet.status(row, 1, "ok")
+        row += 1
+    for finding in camp.findings:
+        sheet.text(row, 0, _finding_sentence(sheet, finding, rules), max_width=_LABEL_WIDTH)
+        sheet.status(row, 1, "risk")
+        row += 1
+    sheet.note(row, t("legal.disclaimer", lang))
 
 
 # ---------------------------------------------------------------- B3.2 Design

@@ -10,9 +10,15 @@ import pytest
 from matplotlib.figure import Figure
 from scenario_texts import CONTRACT, TWO_SERIES
 
-from bondkit.charts import balance_chart, debt_service_chart, save_charts
+from bondkit.charts import (
+    balance_chart,
+    campaign_chart,
+    debt_service_chart,
+    raised_chart,
+    save_charts,
+)
 from bondkit.columns import label
-from bondkit.labels import t
+from bondkit.labels import money_text, percent_text, t
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
 
@@ -152,3 +158,132 @@ def test_save_charts_uses_the_language_asked(contract, tmp_path):
     assert paths["balance"].exists()
     with pytest.raises(ValueError):
         save_charts(contract, tmp_path, "cine", lang="de")
+
+
+# ---------------------------------------------------------------- the subscription campaign
+
+
+@pytest.fixture(scope="module")
+def campaign_fr():
+    """The contract example with a hand-built campaign (2 000 simulations, seed 1)."""
+    from test_excel_campaign import campaign_terms, with_campaign
+
+    return with_campaign(CONTRACT.format(lang="fr", issuer="Cinéma du Parc"), campaign_terms())
+
+
+@pytest.fixture(scope="module")
+def campaign_mixed():
+    """A campaign whose amounts raised spread between zero and the cap."""
+    from test_excel_campaign import campaign_terms, with_campaign
+
+    terms = campaign_terms(people=(130, 150), minimum=38_000, target=70_000)
+    return with_campaign(CONTRACT.format(lang="en", issuer="x"), terms)
+
+
+def _band_edges(collection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, lower and upper edges of a ``fill_between`` polygon."""
+    verts = collection.get_paths()[0].vertices
+    xs = np.unique(verts[:, 0])
+    lower = np.array([verts[verts[:, 0] == x, 1].min() for x in xs])
+    upper = np.array([verts[verts[:, 0] == x, 1].max() for x in xs])
+    return xs, lower, upper
+
+
+@pytest.mark.parametrize("which", ["campaign_fr", "campaign_mixed"])
+def test_campaign_band_equals_the_simulation_band(which, request):
+    result = request.getfixturevalue(which)
+    lang = result.scenario.language
+    ax = campaign_chart(result)
+    band = result.campaign.simulation.band
+    days = mdates.date2num([d.date() for d in band["date"]])
+    by_label = {c.get_label(): c for c in ax.collections}
+    for key, low, high in (("chart.band_90", "p05", "p95"), ("chart.band_50", "p25", "p75")):
+        xs, lower, upper = _band_edges(by_label[t(key, lang)])
+        np.testing.assert_allclose(xs, days)
+        np.testing.assert_allclose(lower, band[low] / 100)
+        np.testing.assert_allclose(upper, band[high] / 100)
+    median = next(x for x in ax.lines if x.get_label() == t("chart.median", lang))
+    np.testing.assert_allclose(median.get_xdata(), days)
+    np.testing.assert_allclose(median.get_ydata(), band["p50"] / 100)
+    assert ax.get_xlim() == (days[0], days[-1])
+
+
+def test_campaign_chart_marks_the_minimum_and_the_target(campaign_mixed):
+    ax = campaign_chart(campaign_mixed, "en")
+    sim = campaign_mixed.campaign.simulation
+    lines = {x.get_label(): x for x in ax.lines}
+    for key, cents in (("chart.minimum", sim.minimum), ("chart.target", sim.target)):
+        name = t(key, "en").format(amount=money_text(cents, "en"))
+        assert set(lines[name].get_ydata()) == {cents / 100}
+    assert t("chart.minimum", "en").format(amount="$38,000.00") in lines
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert t("chart.band_90", "en") in legend and "Target $70,000.00" in legend
+    assert t("chart.simulated", "en").format(n="2,000", seed=1) in ax.get_title()
+
+
+@pytest.mark.parametrize("which", ["campaign_fr", "campaign_mixed"])
+def test_raised_chart_is_the_distribution_of_the_amount_raised(which, request):
+    """Over-subscribed (campaign_fr: the amount raised is the cap, not the demand) or not."""
+    result = request.getfixturevalue(which)
+    ax = raised_chart(result, "en")
+    sim = result.campaign.simulation
+    bars = sorted(ax.patches, key=lambda p: p.get_x())
+    heights = np.array([p.get_height() for p in bars])
+    assert heights.sum() == pytest.approx(1.0)
+    edges = np.array([p.get_x() for p in bars] + [bars[-1].get_x() + bars[-1].get_width()])
+    counts, _ = np.histogram(sim.community / 100, bins=edges)
+    np.testing.assert_allclose(heights, counts / sim.n)
+    assert edges[0] == 0 and edges[-1] == pytest.approx(sim.cap / 100)
+    # the campaigns that did not reach the minimum (even with the underwriter) sit at zero
+    assert heights[0] == pytest.approx((sim.community < edges[1] * 100).mean())
+    lines = {x.get_label(): x for x in ax.lines}
+    for key, cents in (("chart.minimum", sim.minimum), ("chart.target", sim.target)):
+        assert set(lines[t(key, "en").format(amount=money_text(cents, "en"))].get_xdata()) == {
+            cents / 100
+        }
+    summary = result.campaign.summary()
+    box = " ".join(x.get_text() for x in ax.texts)
+    assert (
+        t("chart.p_minimum", "en").format(p=percent_text(summary["p_minimum_reached"], "en", 1))
+        in box
+    )
+    assert percent_text(summary["p_minimum_reached_by_community"], "en", 1) in box
+
+
+def test_campaign_charts_speak_french(campaign_fr):
+    ax = raised_chart(campaign_fr)
+    assert ax.get_title().startswith(t("chart.raised.title", "fr"))
+    assert ax.get_xlabel() == "Montant recueilli auprès de la communauté (CAD)"
+    assert "2\u00a0000 campagnes simulées, germe 1" in ax.get_title()
+    ax.figure.canvas.draw()
+    assert any(x.get_text().endswith("\u00a0%") for x in ax.get_yticklabels() if x.get_text())
+    ax2 = campaign_chart(campaign_fr)
+    assert "Seuil minimal 50\u00a0000,00\u00a0$" in [x.get_label() for x in ax2.lines]
+
+
+def test_campaign_charts_draw_on_the_axes_given(campaign_fr):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert campaign_chart(campaign_fr, "en", ax=ax) is ax
+    assert raised_chart(campaign_fr, "en", ax=fig.add_subplot()) is not ax
+    new = raised_chart(campaign_fr, "en")
+    assert isinstance(new.figure, Figure) and getattr(new.figure.canvas, "manager", None) is None
+
+
+def test_campaign_charts_need_a_campaign(two_fr):
+    for draw in (campaign_chart, raised_chart):
+        with pytest.raises(ValueError, match=t("chart.no_campaign", "en")[:30]):
+            draw(two_fr, "en")
+
+
+def test_save_charts_adds_the_campaign_charts(campaign_fr, tmp_path):
+    first = save_charts(campaign_fr, tmp_path / "one", "cine")
+    second = save_charts(campaign_fr, tmp_path / "two", "cine")
+    assert list(first) == ["debt-service", "balance", "campaign", "raised"]
+    for name in ("campaign", "raised"):
+        png = first[name]
+        assert png.name == f"cine-{name}.png" and png.read_bytes()[:4] == b"\x89PNG"
+        assert png.read_bytes() == second[name].read_bytes()
+        svg = png.with_suffix(".svg").read_bytes()
+        assert svg == second[name].with_suffix(".svg").read_bytes()
+        assert b"<dc:date>" not in svg

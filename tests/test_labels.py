@@ -12,6 +12,7 @@ import pytest
 import bondkit
 from bondkit.columns import COLUMNS
 from bondkit.conventions import BUSINESS_DAYS, DAY_COUNTS, FREQUENCIES
+from bondkit.excel import STATUSES
 from bondkit.labels import GLOSSARY, LABELS, SHEETS, money_text, percent_text, t
 from bondkit.terms import INTEREST_KINDS, REPAYMENTS
 
@@ -95,6 +96,52 @@ def test_every_vocabulary_value_has_a_label():
     assert not missing
 
 
+def test_every_campaign_vocabulary_value_has_a_label():
+    from decimal import Decimal
+
+    from bondkit.rules import RuleSet, check_rules
+    from bondkit.terms import ALLOCATIONS, INTEREST_STARTS
+
+    # a rule set and a scenario that break every rule: every rule a finding can name
+    strict = RuleSet(
+        name="strict",
+        title_en="x",
+        title_fr="x",
+        currency="CAD",
+        legal_forms=("npo",),
+        commission_allowed=False,
+        max_per_investor=Decimal(10),
+        max_per_issuer=Decimal(10),
+        max_share_of_raise=Decimal("0.01"),
+    )
+    findings = check_rules(
+        strict,
+        legal_form="coop",
+        currency="GBP",
+        total_raise=Decimal(1000),
+        max_per_investor=Decimal(100),
+        commission_rate=Decimal("0.1"),
+    )
+    rules = {f.rule for f in findings}
+    assert len(rules) == 6
+    expected = (
+        [f"allocation.{a}" for a in ALLOCATIONS]
+        + [f"interest_start.{s}" for s in INTEREST_STARTS]
+        + [f"status.{s}" for s in STATUSES]
+        + [f"rule.{r}" for r in rules]
+        + [f"finding.{r}" for r in rules]
+        + [f"pct.p{q:02d}" for q in (5, 25, 50, 75, 95)]
+    )
+    missing = [k for k in expected if k not in LABELS]
+    assert not missing
+    # status words are short enough for their cell, and distinct in each language
+    for lang in ("en", "fr"):
+        words = [t(f"status.{s}", lang) for s in STATUSES]
+        assert len(set(words)) == len(words) and all(len(w) <= 14 for w in words)
+    assert [t(f"status.{s}", "fr") for s in STATUSES] == ["OK", "À surveiller", "Risque"]
+    assert [t(f"status.{s}", "en") for s in STATUSES] == ["OK", "Watch", "Risk"]
+
+
 def test_legal_forms_match_the_scenario_schema():
     scenario = pytest.importorskip("bondkit.scenario")
     forms = getattr(scenario, "LEGAL_FORMS", ("npo", "coop", "other"))
@@ -140,16 +187,24 @@ _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$|^[<>]I+B?$")
 #: metadata keys and option values matplotlib requires spelled this way
 _ALLOWED = {"Date", "Software", "upper left"}
-#: lowercase data keys that happen to equal a label (``"amount"``, ``"accumulating"``)
+#: lowercase data keys that happen to equal a label (``"amount"``, ``"accumulating"``):
+#: vocabularies, readiness status codes, columns of the schedule and campaign DataFrames
 _DATA_KEYS = {
     *REPAYMENTS,
     *INTEREST_KINDS,
     *FREQUENCIES,
     *DAY_COUNTS,
     *BUSINESS_DAYS,
+    *STATUSES,
     "date",
     "kind",
     "amount",
+    "people",
+    "reached",
+    "supporting",
+    "week",
+    "demanded",
+    "refunded",
 }
 
 
