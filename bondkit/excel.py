@@ -42,7 +42,6 @@ import datetime as dt
 import math
 import struct
 import textwrap
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +63,6 @@ from bondkit.labels import (
 )
 from bondkit.metrics import bond_cash_flows
 from bondkit.rules import rule_set
-from bondkit.schedule import series_schedule
 
 if TYPE_CHECKING:
     from bondkit.rules import Finding, RuleSet
@@ -721,7 +719,9 @@ def _overview(sheet: _Sheet) -> None:
     ]
     row = sheet.header(row, 0, headers)
     for terms in series:
-        for year, when, simple, compound in _simple_vs_compound(terms):
+        table = sheet.book.result.series_results[terms.id].simple_vs_compound
+        for year, when, simple, compound in table.itertuples(index=False):
+            year, simple, compound = int(year), int(simple), int(compound)
             sheet.text(row, 0, terms.id)
             sheet.number(row, 1, year)
             sheet.date(row, 2, when)
@@ -791,35 +791,6 @@ def _overview(sheet: _Sheet) -> None:
             r += 1
         _total_row(sheet, r, col, col + 1, t("flow.net", lang))
         sheet.money(r, col + 1, int(f["amount"].sum()), total=True)
-
-
-def _simple_vs_compound(terms: SeriesTerms) -> list[tuple[int, dt.date, int, int]]:
-    """(bond year, date, simple interest, compound interest) [cents] of one bond, at each anniversary.
-
-    Each value is the schedule of one bond, accumulating with simple or compound interest
-    (capitalised at the series frequency), over the first ``year`` bond years (the last
-    line ends at the series maturity), as bondkit's schedule computes it.
-    """
-    one = replace(
-        terms.with_amount(terms.face_value),
-        repayment="accumulating",
-        interest="simple",
-        interest_only_years=0,
-        business_day="unadjusted",
-    )
-    rows = []
-    year = 1
-    while True:
-        horizon = replace(one, term_years=year, maturity_date=None)
-        last = horizon.maturity >= terms.maturity
-        if last:
-            horizon = replace(one, term_years=None, maturity_date=terms.maturity)
-        simple = int(series_schedule(horizon)["interest"].iloc[0])
-        compound = int(series_schedule(replace(horizon, interest="compound"))["interest"].iloc[0])
-        rows.append((year, horizon.maturity, simple, compound))
-        if last:
-            return rows
-        year += 1
 
 
 # ---------------------------------------------------------------- B2, B3.1, B3.3, B3.5, B4
