@@ -28,6 +28,7 @@ from bondkit.terms import CostTerms
 
 if TYPE_CHECKING:
     from bondkit.campaign import CampaignResult
+    from bondkit.capacity import CapacityResult
     from bondkit.scenario import Scenario
     from bondkit.terms import CampaignTerms, SeriesTerms
 
@@ -72,6 +73,7 @@ class Result:
     annual_admin_total: int
     issuer_all_in_cost: float | None
     campaign: CampaignResult | None = None
+    capacity: CapacityResult | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -113,6 +115,7 @@ class Result:
                 for row in self.fiscal.itertuples(index=False)
             },
             "campaign": self.campaign.summary() if self.campaign is not None else None,
+            "capacity": self.capacity.summary() if self.capacity is not None else None,
         }
 
 
@@ -145,6 +148,12 @@ def run(scenario: Scenario) -> Result:
         if terms is not None
         else None
     )
+    capacity = None
+    cap_terms = scenario.capacity_terms() if hasattr(scenario, "capacity_terms") else None
+    if cap_terms is not None:
+        from bondkit.capacity import assess
+
+        capacity = assess(cap_terms, series, fiscal, schedule, fye)
     return Result(
         scenario=scenario,
         series=series,
@@ -162,6 +171,7 @@ def run(scenario: Scenario) -> Result:
         annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
         issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),
         campaign=campaign,
+        capacity=capacity,
     )
 
 

@@ -35,6 +35,11 @@ __all__ = [
     "CampaignCosts",
     "Backstop",
     "CampaignTerms",
+    "RESERVE_TARGETS",
+    "SinkingFund",
+    "Reserve",
+    "CapacityTerms",
+    "RiskTerms",
 ]
 
 REPAYMENTS: tuple[str, ...] = ("bullet", "accumulating", "level-payment", "level-principal")
@@ -433,3 +438,143 @@ class CampaignTerms:
     def days(self) -> int:
         """Length of the window in days, both ends included."""
         return (self.closes - self.opens).days + 1
+
+
+# ---------------------------------------------------------------- the enterprise's capacity
+
+RESERVE_TARGETS: tuple[str, ...] = ("max-annual-debt-service", "months-of-next-year")
+
+
+@dataclass(frozen=True)
+class SinkingFund:
+    """Equal deposits at each fiscal year end, earning ``rate``, that accumulate the principal
+    due at each maturity of the bullet and accumulating series [rate: fraction/yr]."""
+
+    rate: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rate", _decimal(self.rate))
+        if self.rate < 0:
+            raise ValueError("sinking fund rate must not be negative")
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """A reserve account kept in cash.
+
+    target : str — max-annual-debt-service (the largest annual debt service of the issue) or
+        months-of-next-year (``months`` of the next fiscal year's debt service)
+    months : int — with months-of-next-year [months]
+    """
+
+    target: str = "max-annual-debt-service"
+    months: int = 6
+
+    def __post_init__(self) -> None:
+        if self.target not in RESERVE_TARGETS:
+            raise ValueError(f"reserve target must be one of {RESERVE_TARGETS}")
+        if not 0 <= self.months <= 36:
+            raise ValueError("reserve months must be between 0 and 36")
+
+
+@dataclass(frozen=True)
+class CapacityTerms:
+    """The enterprise's cash flow available for debt service, by fiscal year.
+
+    cash_flow : tuple of numbers — by fiscal year from ``first_fiscal_year`` [currency/yr];
+        or give ``cash_flow_base`` and ``cash_flow_growth`` [fraction/yr]
+    first_fiscal_year : int or None — default: the fiscal year of the earliest issue date
+    other_debt_service : tuple of numbers — other debt (e.g. a mortgage) by fiscal year; one
+        number means every year [currency/yr]
+    opening_cash, minimum_cash : numbers [currency]
+    coverage_threshold : float — the coverage ratio below which a year is flagged
+    sizing_rate, sizing_term_years : the loan assumed when sizing the largest issue; default:
+        the series' amount-weighted rate and the longest term
+    """
+
+    cash_flow: tuple[Decimal, ...] = ()
+    cash_flow_base: Decimal | None = None
+    cash_flow_growth: Decimal = Decimal(0)
+    first_fiscal_year: int | None = None
+    other_debt_service: tuple[Decimal, ...] = ()
+    opening_cash: Decimal = Decimal(0)
+    minimum_cash: Decimal = Decimal(0)
+    coverage_threshold: Decimal = Decimal("1.25")
+    sizing_rate: Decimal | None = None
+    sizing_term_years: int | None = None
+    sinking_fund: SinkingFund | None = None
+    reserve: Reserve | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "cash_flow", tuple(_decimal(x) for x in self.cash_flow))
+        set_(self, "other_debt_service", tuple(_decimal(x) for x in self.other_debt_service))
+        for name in ("cash_flow_base", "sizing_rate"):
+            if getattr(self, name) is not None:
+                set_(self, name, _decimal(getattr(self, name)))
+        for name in ("cash_flow_growth", "opening_cash", "minimum_cash", "coverage_threshold"):
+            set_(self, name, _decimal(getattr(self, name)))
+        if bool(self.cash_flow) == (self.cash_flow_base is not None):
+            raise ValueError("give exactly one of cash_flow and cash_flow_base")
+        if self.coverage_threshold <= 0:
+            raise ValueError("coverage_threshold must be positive")
+
+
+# ---------------------------------------------------------------- redemption and renewal risk
+
+
+@dataclass(frozen=True)
+class RiskTerms:
+    """Early redemptions and renewals at maturity, simulated holder by holder.
+
+    annual_probability : float — a holder's chance of asking to redeem in a year, after the
+        lock-in (segments not listed in ``segment_probability``) [fraction/yr]
+    segment_probability : tuple of (segment name, probability) — by campaign segment
+    lock_in_years : int — no redemption in the first years [yr]
+    notice_months : int — a request is paid this long after it is made [months]
+    annual_cap : float or None — the most redeemed in a fiscal year, as a share of the
+        issue's principal; requests beyond it wait for the next year, in order
+    stress_probability : float — chance that a year is a stress year (common to all holders)
+    stress_annual_probability : float — a holder's chance of asking in a stress year
+    renewal_rate : float — chance that a holder rolls over into a new bond at maturity
+    shortfall_level : float — the shortfall probability the recommended reserve keeps under
+    holding : number — size of each holding when there is no campaign register [currency]
+    paths : int — simulated paths
+    """
+
+    annual_probability: float = 0.02
+    segment_probability: tuple[tuple[str, float], ...] = ()
+    lock_in_years: int = 0
+    notice_months: int = 0
+    annual_cap: float | None = None
+    stress_probability: float = 0.0
+    stress_annual_probability: float = 0.0
+    renewal_rate: float = 0.65
+    shortfall_level: float = 0.05
+    holding: Decimal = Decimal(1000)
+    paths: int = 10_000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holding", _decimal(self.holding))
+        if isinstance(self.segment_probability, dict):
+            object.__setattr__(self, "segment_probability", tuple(self.segment_probability.items()))
+        for name in (
+            "annual_probability",
+            "stress_probability",
+            "stress_annual_probability",
+            "renewal_rate",
+            "shortfall_level",
+        ):
+            _fraction_in_0_1(name, getattr(self, name))
+        for name, p in self.segment_probability:
+            _fraction_in_0_1(f"segment_probability[{name}]", p)
+        if self.annual_cap is not None:
+            _fraction_in_0_1("annual_cap", self.annual_cap)
+        if self.lock_in_years < 0 or self.notice_months < 0 or self.paths < 1 or self.holding <= 0:
+            raise ValueError(
+                "lock_in_years and notice_months must not be negative; paths and holding positive"
+            )
+
+    def probability(self, segment: str | None) -> float:
+        """A holder's annual probability of asking to redeem, by segment (outside stress)."""
+        return dict(self.segment_probability).get(segment, self.annual_probability)

@@ -1,0 +1,322 @@
+"""Can the enterprise pay? Coverage of debt service, sizing, sinking fund and reserve.
+
+Everything is by fiscal year (named by the calendar year in which it ends) and in cents.
+
+- **Coverage** of a year = cash flow available for debt service ÷ (the issue's debt service
+  + other debt service); a year without debt service has no coverage (NaN, ``null`` in
+  JSON), never an infinite one. For bullet and accumulating series the year that matters
+  is the maturity year: cash at its start + sinking fund + that year's cash flow − other
+  debt service, against what falls due (*maturity coverage*).
+- **Sizing**: the largest principal the cash flow carries at a target coverage, with level
+  annual payments (limited by the weakest year) and with payments shaped to the cash flow
+  (sculpted: the present value of each year's capacity). A year whose capacity is zero or
+  negative carries no debt and is reported as such.
+- **Sinking fund**: for each maturity of a bullet or accumulating series, equal deposits at
+  the end of each fiscal year before the maturity year, earning a rate, accumulate exactly
+  the principal due (the last deposit absorbs the rounding).
+- **Reserve**: a cash reserve whose target is the largest annual debt service or some
+  months of the next year's debt service; a year is covered when its closing cash is at
+  least the minimum cash plus the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from bondkit.conventions import exact, fiscal_year, round_half_up, to_cents
+from bondkit.terms import CapacityTerms, SeriesTerms
+
+__all__ = [
+    "cash_flow_by_year",
+    "level_payment_capacity",
+    "sculpted_capacity",
+    "sinking_fund_schedule",
+    "CapacityResult",
+    "assess",
+]
+
+
+def cash_flow_by_year(terms: CapacityTerms, years: Sequence[int]) -> np.ndarray:
+    """Cash flow available for debt service in each fiscal year of ``years`` [cents].
+
+    From the table, or ``base x (1 + growth)^k`` rounded half up to the cent, year k counted
+    from ``first_fiscal_year``. Raises ValueError when the table does not cover the years.
+    """
+    first = years[0] if terms.first_fiscal_year is None else terms.first_fiscal_year
+    out = []
+    for y in years:
+        k = y - first
+        if terms.cash_flow:
+            if not 0 <= k < len(terms.cash_flow):
+                raise ValueError(
+                    f"the cash_flow table covers fiscal years {first} to {first + len(terms.cash_flow) - 1}, "
+                    f"but the issue runs to {years[-1]}"
+                )
+            out.append(to_cents(terms.cash_flow[k]))
+        else:
+            growth = (1 + exact(terms.cash_flow_growth)) ** max(k, 0)
+            out.append(round_half_up(exact(terms.cash_flow_base) * 100 * growth))
+    return np.array(out, dtype=np.int64)
+
+
+def other_debt_service_by_year(terms: CapacityTerms, years: Sequence[int]) -> np.ndarray:
+    """Other debt service (e.g. a mortgage) in each fiscal year [cents]; one number = every year."""
+    first = years[0] if terms.first_fiscal_year is None else terms.first_fiscal_year
+    values = terms.other_debt_service
+    if not values:
+        return np.zeros(len(years), dtype=np.int64)
+    if len(values) == 1:
+        return np.full(len(years), to_cents(values[0]), dtype=np.int64)
+    out = []
+    for y in years:
+        k = y - first
+        if not 0 <= k < len(values):
+            raise ValueError(
+                f"the other_debt_service table covers fiscal years {first} to {first + len(values) - 1}, "
+                f"but the issue runs to {years[-1]}"
+            )
+        out.append(to_cents(values[k]))
+    return np.array(out, dtype=np.int64)
+
+
+def level_payment_capacity(available: np.ndarray, rate: float, years: int, target: float) -> float:
+    """Largest principal repaid by level annual payments at ``target`` coverage [cents].
+
+    The payment is limited by the weakest of the first ``years`` years:
+    ``min(available) / target`` x annuity factor. Zero when a year has no capacity.
+    """
+    a = np.asarray(available[:years], dtype=float) / target
+    payment = float(a.min()) if len(a) else 0.0
+    if payment <= 0:
+        return 0.0
+    factor = years if rate == 0 else (1 - (1 + rate) ** -years) / rate
+    return payment * factor
+
+
+def sculpted_capacity(available: np.ndarray, rate: float, years: int, target: float) -> float:
+    """Largest principal repaid by payments shaped to the cash flow [cents].
+
+    Each year pays ``available / target`` (nothing in a year without capacity); the
+    principal is the present value of those payments at ``rate``.
+    """
+    a = np.maximum(np.asarray(available[:years], dtype=float) / target, 0.0)
+    discount = (1 + rate) ** -np.arange(1, len(a) + 1)
+    return float((a * discount).sum())
+
+
+def sinking_fund_schedule(due: int, deposits: int, rate: Fraction) -> tuple[list[int], list[int]]:
+    """Equal year-end deposits that grow to ``due`` cents after ``deposits`` years.
+
+    Returns (deposits, balances) in cents. Each year the balance earns ``rate`` (rounded half
+    up to the cent) and then receives the deposit ``due x rate / ((1 + rate)^n - 1)``
+    (``due / n`` at 0 %), rounded half up; the last deposit absorbs the rounding so the
+    final balance is exactly ``due``.
+    """
+    if deposits <= 0:
+        return [], []
+    if rate == 0:
+        level = round_half_up(Fraction(due, deposits))
+    else:
+        level = round_half_up(due * rate / ((1 + rate) ** deposits - 1))
+    pays, balances, balance = [], [], 0
+    for k in range(deposits):
+        balance += round_half_up(balance * rate)
+        pay = level if k < deposits - 1 else due - balance
+        balance += pay
+        pays.append(pay)
+        balances.append(balance)
+    return pays, balances
+
+
+@dataclass(frozen=True)
+class CapacityResult:
+    """Capacity by fiscal year (money in cents; coverage NaN in a year without debt service)."""
+
+    terms: CapacityTerms
+    table: pd.DataFrame
+    maturities: pd.DataFrame  # fiscal_year, due, cash_start, sinking_fund, cash_flow, coverage
+    max_debt_level_payment: int
+    max_debt_sculpted: int
+    sizing_rate: float
+    sizing_years: int
+    years_without_capacity: tuple[int, ...]
+
+    @property
+    def min_dscr(self) -> float | None:
+        c = self.table["coverage"].dropna()
+        return float(c.min()) if len(c) else None
+
+    @property
+    def average_dscr(self) -> float | None:
+        c = self.table["coverage"].dropna()
+        return float(c.mean()) if len(c) else None
+
+    @property
+    def years_below_threshold(self) -> list[int]:
+        t = self.table
+        return [int(y) for y in t.loc[t["below_threshold"], "fiscal_year"]]
+
+    @property
+    def sinking_fund_deposit(self) -> int:
+        """The largest total deposit of one fiscal year [cents]."""
+        return int(self.table["sinking_deposit"].max())
+
+    def summary(self) -> dict:
+        money = lambda cents: round(int(cents) / 100, 2)  # noqa: E731
+        return {
+            "min_dscr": self.min_dscr,
+            "average_dscr": self.average_dscr,
+            "coverage_threshold": float(self.terms.coverage_threshold),
+            "years_below_threshold": self.years_below_threshold,
+            "max_debt_level_payment": money(self.max_debt_level_payment),
+            "max_debt_sculpted": money(self.max_debt_sculpted),
+            "sizing_rate": self.sizing_rate,
+            "sizing_years": self.sizing_years,
+            "years_without_capacity": list(self.years_without_capacity),
+            "sinking_fund_deposit": money(self.sinking_fund_deposit),
+            "maturity_coverage": {
+                str(int(r.fiscal_year)): (None if np.isnan(r.coverage) else float(r.coverage))
+                for r in self.maturities.itertuples(index=False)
+            },
+            "min_cash": money(int(self.table["cash_end"].min())),
+            "years_reserve_not_covered": [
+                int(y) for y in self.table.loc[~self.table["reserve_covered"], "fiscal_year"]
+            ],
+        }
+
+
+def _at_maturity(series: Sequence[SeriesTerms]) -> list[SeriesTerms]:
+    return [s for s in series if s.repayment in ("bullet", "accumulating")]
+
+
+def assess(
+    terms: CapacityTerms,
+    series: Sequence[SeriesTerms],
+    fiscal: pd.DataFrame,
+    schedule: pd.DataFrame,
+    fiscal_year_end: str = "12-31",
+) -> CapacityResult:
+    """Coverage, cash, sinking fund, reserve and sizing for an issue.
+
+    ``fiscal`` is the issue's debt service by fiscal year (bondkit.schedule.annual_debt_service)
+    and ``schedule`` its payment schedule [cents].
+    """
+    years = [int(y) for y in fiscal["fiscal_year"]]
+    if terms.first_fiscal_year is not None and terms.first_fiscal_year > years[0]:
+        raise ValueError(
+            f"first_fiscal_year {terms.first_fiscal_year} is after the issue's first fiscal year {years[0]}"
+        )
+    cf = cash_flow_by_year(terms, years)
+    other = other_debt_service_by_year(terms, years)
+    ds = fiscal["debt_service"].to_numpy(dtype=np.int64)
+    total_ds = ds + other
+
+    # sinking fund: one per maturity of a bullet or accumulating series
+    n = len(years)
+    deposit = np.zeros(n, dtype=np.int64)
+    balance = np.zeros(n, dtype=np.int64)
+    withdrawal = np.zeros(n, dtype=np.int64)
+    fund_at_start = np.zeros(n, dtype=np.int64)
+    if terms.sinking_fund is not None:
+        rate = exact(terms.sinking_fund.rate)
+        for s in _at_maturity(series):
+            pay_date = schedule.loc[schedule["series"] == s.id, "date"].iloc[-1].date()
+            m = years.index(fiscal_year(pay_date, fiscal_year_end))
+            pays, bals = sinking_fund_schedule(s.amount_cents, m, rate)
+            deposit[:m] += pays
+            balance[:m] += bals
+            fund_at_start[m] += s.amount_cents if m else 0
+            withdrawal[m] += s.amount_cents if m else 0
+
+    # reserve target
+    if terms.reserve is None:
+        target = np.zeros(n, dtype=np.int64)
+    elif terms.reserve.target == "max-annual-debt-service":
+        target = np.full(n, int(ds.max()), dtype=np.int64)
+    else:
+        nxt = np.append(ds[1:], 0)
+        target = np.array(
+            [round_half_up(Fraction(int(v) * terms.reserve.months, 12)) for v in nxt],
+            dtype=np.int64,
+        )
+
+    cash = np.cumsum(cf - total_ds - deposit + withdrawal) + to_cents(terms.opening_cash)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(total_ds > 0, cf / np.where(total_ds > 0, total_ds, 1), np.nan)
+    threshold = float(terms.coverage_threshold)
+    table = pd.DataFrame(
+        {
+            "fiscal_year": np.array(years, dtype=np.int64),
+            "cash_flow": cf,
+            "debt_service": ds,
+            "other_debt_service": other,
+            "total_debt_service": total_ds,
+            "coverage": coverage,
+            "below_threshold": np.nan_to_num(coverage, nan=np.inf) < threshold,
+            "no_capacity": cf - other <= 0,
+            "sinking_deposit": deposit,
+            "sinking_withdrawal": withdrawal,
+            "sinking_balance": balance,
+            "reserve_target": target,
+            "cash_end": cash,
+            "reserve_covered": cash >= to_cents(terms.minimum_cash) + target,
+        }
+    )
+
+    # the maturity-year test of bullet and accumulating series
+    rows = []
+    cash_start = np.concatenate([[to_cents(terms.opening_cash)], cash[:-1]])
+    due_by_year: dict[int, int] = {}
+    for s in _at_maturity(series):
+        own = schedule[schedule["series"] == s.id]
+        fy = fiscal_year(own["date"].iloc[-1].date(), fiscal_year_end)
+        due_by_year[fy] = due_by_year.get(fy, 0) + int(own["payment"].iloc[-1])
+    for fy, due in sorted(due_by_year.items()):
+        k = years.index(fy)
+        have = int(cash_start[k] + fund_at_start[k] + cf[k] - other[k])
+        rows.append(
+            {
+                "fiscal_year": fy,
+                "due": due,
+                "cash_start": int(cash_start[k]),
+                "sinking_fund": int(fund_at_start[k]),
+                "cash_flow": int(cf[k] - other[k]),
+                "coverage": have / due if due else float("nan"),
+            }
+        )
+    maturities = pd.DataFrame(
+        rows, columns=["fiscal_year", "due", "cash_start", "sinking_fund", "cash_flow", "coverage"]
+    )
+
+    # sizing
+    if terms.sizing_rate is not None:
+        rate = float(terms.sizing_rate)
+    else:
+        total = sum(s.amount_cents for s in series)
+        rate = float(sum(s.rate * s.amount_cents for s in series) / total)
+    if terms.sizing_term_years is not None:
+        size_years = terms.sizing_term_years
+    else:
+        size_years = max((s.maturity.year - s.issue_date.year) for s in series)
+    # a new loan taken in the first fiscal year is repaid over the fiscal years that follow
+    available = (cf - other).astype(float)[1 : 1 + size_years]
+    level = level_payment_capacity(available, rate, len(available), threshold)
+    sculpted = sculpted_capacity(available, rate, len(available), threshold)
+    no_cap = tuple(
+        int(y) for y, c in zip(years[1 : len(available) + 1], available, strict=True) if c <= 0
+    )
+    return CapacityResult(
+        terms=terms,
+        table=table,
+        maturities=maturities,
+        max_debt_level_payment=int(np.floor(level)),
+        max_debt_sculpted=int(np.floor(sculpted)),
+        sizing_rate=rate,
+        sizing_years=len(available),
+        years_without_capacity=no_cap,
+    )

@@ -1,0 +1,156 @@
+"""Capacity: coverage, sizing, sinking fund and reserve against closed forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bondkit.capacity import (
+    assess,
+    cash_flow_by_year,
+    level_payment_capacity,
+    sculpted_capacity,
+    sinking_fund_schedule,
+)
+from bondkit.schedule import annual_debt_service, issue_schedule
+from bondkit.terms import CapacityTerms, Reserve, SeriesTerms, SinkingFund
+
+
+def bullet(amount=100_000, rate=0.04, years=5, sid="A", **kw) -> SeriesTerms:
+    return SeriesTerms(
+        sid, amount, 500, rate, dt.date(2020, 3, 1), term_years=years, repayment="bullet", **kw
+    )
+
+
+def run(series, **kw):
+    sched = issue_schedule(series)
+    fiscal = annual_debt_service(sched)
+    return assess(CapacityTerms(**kw), series, fiscal, sched), fiscal
+
+
+def test_coverage_by_hand_and_null_without_debt_service():
+    # 100 000 $ at 4 % bullet from 2020-03-01: 4 000 $ a year 2021-2024, 104 000 $ in 2025; 2020 pays nothing
+    cf = (10_000, 10_000, 8_000, 10_000, 10_000, 150_000)
+    res, _ = run([bullet()], cash_flow=cf, other_debt_service=(1_000,))
+    t = res.table
+    assert t["fiscal_year"].tolist() == list(range(2020, 2026))
+    # 2020: only the other debt (1 000 $): 10 000 / 1 000
+    assert t["coverage"][0] == pytest.approx(10.0)
+    assert t["coverage"][2] == pytest.approx(8_000 / 5_000)
+    assert t["coverage"][5] == pytest.approx(150_000 / 105_000)
+    assert res.min_dscr == pytest.approx(150_000 / 105_000)
+    assert res.years_below_threshold == []
+    res2, _ = run([bullet()], cash_flow=cf)
+    assert math.isnan(res2.table["coverage"][0])  # no debt service at all in 2020
+    assert res2.summary()["min_dscr"] == pytest.approx(
+        min(10_000 / 4_000, 8_000 / 4_000, 150_000 / 104_000)
+    )
+
+
+def test_years_below_threshold_and_cash():
+    res, _ = run(
+        [bullet()],
+        cash_flow=(0, 4_500, 4_500, 9_000, 9_000, 200_000),
+        opening_cash=1_000,
+        coverage_threshold=1.25,
+    )
+    assert res.years_below_threshold == [2021, 2022]  # 4 500 / 4 000 = 1.125
+    # cash: 1 000 + cumulative (cash flow - debt service)
+    expected = (
+        np.cumsum(
+            np.array([0, 4_500, 4_500, 9_000, 9_000, 200_000])
+            - np.array([0, 4_000, 4_000, 4_000, 4_000, 104_000])
+        )
+        + 1_000
+    )
+    assert (res.table["cash_end"].to_numpy() == expected * 100).all()
+
+
+def test_cash_flow_growth_rounded_to_the_cent():
+    terms = CapacityTerms(cash_flow_base=1_000, cash_flow_growth=0.025)
+    got = cash_flow_by_year(terms, [2020, 2021, 2022, 2023])
+    assert got.tolist() == [
+        100_000,
+        102_500,
+        105_063,
+        107_689,
+    ]  # 1000 x 1.025^k: 1050.625 -> 1050.63
+
+
+def test_cash_flow_table_too_short():
+    with pytest.raises(ValueError, match="covers fiscal years 2020 to 2022"):
+        run([bullet()], cash_flow=(1, 2, 3))
+
+
+@given(
+    st.lists(st.integers(1, 100_000), min_size=1, max_size=10),
+    st.sampled_from([0.0, 0.02, 0.05]),
+    st.sampled_from([1.0, 1.25, 1.5]),
+)
+@settings(max_examples=100, deadline=None)
+def test_sizing_closed_forms(available, rate, target):
+    a = np.array(available, dtype=float)
+    n = len(a)
+    pmt = a.min() / target
+    annuity = n if rate == 0 else (1 - (1 + rate) ** -n) / rate
+    assert level_payment_capacity(a, rate, n, target) == pytest.approx(pmt * annuity)
+    pv = sum(x / target / (1 + rate) ** (k + 1) for k, x in enumerate(available))
+    assert sculpted_capacity(a, rate, n, target) == pytest.approx(pv)
+    # a loan of that size at that rate is repaid by level payments that keep coverage at target
+    size = level_payment_capacity(a, rate, n, target)
+    payment = size / annuity
+    assert (a / payment >= target - 1e-9).all()
+
+
+def test_a_year_without_capacity_carries_no_level_debt():
+    a = np.array([50_000.0, 0.0, 60_000.0])
+    assert level_payment_capacity(a, 0.04, 3, 1.25) == 0.0
+    assert sculpted_capacity(a, 0.04, 3, 1.25) == pytest.approx(40_000 / 1.04 + 48_000 / 1.04**3)
+    res, _ = run([bullet()], cash_flow=(100_000, 100_000, -5_000, 100_000, 100_000, 100_000))
+    assert res.years_without_capacity == (2022,)
+    assert res.max_debt_level_payment == 0
+    assert bool(res.table["no_capacity"][2])
+
+
+@given(st.integers(1, 10**9), st.integers(1, 15), st.sampled_from(["0", "0.01", "0.015", "0.05"]))
+@settings(max_examples=200, deadline=None)
+def test_sinking_fund_reaches_exactly_the_principal(due, n, rate):
+    r = Fraction(rate)
+    pays, balances = sinking_fund_schedule(due, n, r)
+    assert balances[-1] == due and len(pays) == n
+    level = due / n if r == 0 else due * r / ((1 + r) ** n - 1)
+    assert all(abs(p - level) <= 0.5 for p in pays[:-1])
+    assert abs(pays[-1] - level) <= n  # the last absorbs at most a cent of rounding a year
+
+
+def test_sinking_fund_in_the_assessment():
+    s = [bullet(amount=100_000, rate=0.04, years=5)]
+    res, _ = run(s, cash_flow=(50_000,) * 6, sinking_fund=SinkingFund(rate=0.02))
+    t = res.table
+    # deposits at the end of 2020..2024, withdrawn in 2025 when the principal is due
+    level = 100_000 * 0.02 / (1.02**5 - 1)
+    assert t["sinking_deposit"][:5].tolist() == [round(level * 100)] * 4 + [t["sinking_deposit"][4]]
+    assert t["sinking_balance"][4] == 10_000_000 and t["sinking_withdrawal"][5] == 10_000_000
+    assert res.summary()["sinking_fund_deposit"] == round(level, 2)
+    m = res.maturities.iloc[0]
+    assert m["fiscal_year"] == 2025 and m["sinking_fund"] == 10_000_000
+    assert m["coverage"] == pytest.approx((m["cash_start"] + 10_000_000 + 5_000_000) / 10_400_000)
+
+
+def test_reserve_targets():
+    s = [bullet()]
+    res, fiscal = run(s, cash_flow=(50_000,) * 6, reserve=Reserve("months-of-next-year", months=6))
+    ds = fiscal["debt_service"].tolist()
+    assert res.table["reserve_target"].tolist() == [d // 2 for d in ds[1:]] + [0]
+    res, fiscal = run(
+        s, cash_flow=(50_000,) * 6, reserve=Reserve(), minimum_cash=1_000, opening_cash=200_000
+    )
+    assert (res.table["reserve_target"] == 10_400_000).all()
+    covered = res.table["cash_end"] >= 100_000 + 10_400_000
+    assert (res.table["reserve_covered"] == covered).all()
