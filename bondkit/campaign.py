@@ -31,7 +31,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import exact, round_half_up, to_cents
+from bondkit.conventions import exact, money, round_half_up, to_cents
 from bondkit.rules import Finding, check_rules, rule_set
 from bondkit.terms import Backstop, CampaignTerms, Segment, SeriesTerms
 
@@ -624,7 +624,6 @@ class CampaignResult:
     def summary(self) -> dict:
         """The ``campaign`` object of the summary JSON (amounts in currency, rounded to the cent)."""
         sim = self.simulation
-        money = lambda cents: round(float(cents) / 100, 2)  # noqa: E731
         q = sim.quantiles()
         reached = sim.days_to_minimum[~np.isnan(sim.days_to_minimum)]
         raised = sim.community

@@ -28,7 +28,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import exact, fiscal_year, round_half_up, to_cents
+from bondkit.conventions import exact, fiscal_year, money, round_half_up, to_cents
 from bondkit.terms import CapacityTerms, SeriesTerms
 
 __all__ = [
@@ -167,7 +167,6 @@ class CapacityResult:
         return int(self.table["sinking_deposit"].max())
 
     def summary(self) -> dict:
-        money = lambda cents: round(int(cents) / 100, 2)  # noqa: E731
         return {
             "min_dscr": self.min_dscr,
             "average_dscr": self.average_dscr,

@@ -27,6 +27,7 @@ __all__ = [
     "exact",
     "to_cents",
     "cents_to_str",
+    "money",
     "round_half_up",
     "fiscal_year",
 ]
@@ -193,6 +194,11 @@ def round_half_up(x: Fraction | int) -> int:
 def to_cents(amount: float | int | str | Decimal | Fraction) -> int:
     """An amount of money as whole cents, rounded half up (``1234.5`` -> ``123450``)."""
     return round_half_up(exact(amount) * 100)
+
+
+def money(cents: float) -> float:
+    """Cents as a currency amount for JSON, rounded to the cent (``1040808`` -> ``10408.08``)."""
+    return round(float(cents) / 100, 2)
 
 
 def cents_to_str(cents: int) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bondkit import __version__
+from bondkit.conventions import money, to_cents
 from bondkit.metrics import (
     investor_yield,
     issuer_all_in_cost,
@@ -29,15 +30,11 @@ from bondkit.terms import CostTerms
 if TYPE_CHECKING:
     from bondkit.campaign import CampaignResult
     from bondkit.capacity import CapacityResult
+    from bondkit.risk import RiskResult
     from bondkit.scenario import Scenario
     from bondkit.terms import CampaignTerms, SeriesTerms
 
 __all__ = ["SeriesResult", "Result", "run"]
-
-
-def _money(cents: int) -> float:
-    """Cents as a currency amount for JSON (rounded to the cent by construction)."""
-    return round(int(cents) / 100, 2)
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,7 @@ class Result:
     issuer_all_in_cost: float | None
     campaign: CampaignResult | None = None
     capacity: CapacityResult | None = None
+    risk: RiskResult | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -88,22 +86,22 @@ class Result:
             "currency": sc.currency,
             "issuer": sc.issuer.name,
             "fiscal_year_end": sc.issuer.fiscal_year_end,
-            "total_principal": _money(self.total_principal),
-            "total_interest": _money(self.total_interest),
-            "max_annual_debt_service": _money(self.max_annual_debt_service),
+            "total_principal": money(self.total_principal),
+            "total_interest": money(self.total_interest),
+            "max_annual_debt_service": money(self.max_annual_debt_service),
             "issuer_all_in_cost": self.issuer_all_in_cost,
-            "upfront_costs": _money(self.upfront_costs),
-            "annual_admin_total": _money(self.annual_admin_total),
+            "upfront_costs": money(self.upfront_costs),
+            "annual_admin_total": money(self.annual_admin_total),
             "first_issue_date": min(t.issue_date for t in self.series).isoformat(),
             "last_maturity_date": max(t.maturity for t in self.series).isoformat(),
             "series": {
                 sid: {
-                    "amount": _money(r.terms.amount_cents),
+                    "amount": money(r.terms.amount_cents),
                     "bonds": r.terms.bonds,
                     "repayment": r.terms.repayment,
                     "investor_yield": r.investor_yield,
-                    "total_interest": _money(r.total_interest),
-                    "total_payment": _money(r.total_payment),
+                    "total_interest": money(r.total_interest),
+                    "total_payment": money(r.total_payment),
                     "maturity_date": r.terms.maturity.isoformat(),
                     "weighted_average_life": r.weighted_average_life,
                     "macaulay_duration": r.macaulay_duration,
@@ -111,11 +109,12 @@ class Result:
                 for sid, r in self.series_results.items()
             },
             "debt_service_by_fiscal_year": {
-                str(int(row.fiscal_year)): _money(row.debt_service)
+                str(int(row.fiscal_year)): money(row.debt_service)
                 for row in self.fiscal.itertuples(index=False)
             },
             "campaign": self.campaign.summary() if self.campaign is not None else None,
             "capacity": self.capacity.summary() if self.capacity is not None else None,
+            "risk": self.risk.summary() if self.risk is not None else None,
         }
 
 
@@ -154,6 +153,23 @@ def run(scenario: Scenario) -> Result:
         from bondkit.capacity import assess
 
         capacity = assess(cap_terms, series, fiscal, schedule, fye)
+    risk = None
+    risk_terms = scenario.risk_terms() if hasattr(scenario, "risk_terms") else None
+    if risk_terms is not None:
+        from bondkit.risk import assess_risk
+
+        risk = assess_risk(
+            risk_terms,
+            series,
+            fiscal,
+            scenario.seed,
+            fye,
+            register=campaign.simulation.register if campaign is not None else None,
+            cash_end=capacity.table.set_index("fiscal_year")["cash_end"]
+            if capacity is not None
+            else None,
+            minimum_cash=to_cents(cap_terms.minimum_cash) if capacity is not None else 0,
+        )
     return Result(
         scenario=scenario,
         series=series,
@@ -172,6 +188,7 @@ def run(scenario: Scenario) -> Result:
         issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),
         campaign=campaign,
         capacity=capacity,
+        risk=risk,
     )
 
 

@@ -1,0 +1,460 @@
+"""Redemption and renewal risk: what if holders want out early, or do not renew at maturity?
+
+The model, holder by holder (every parameter is an input of ``[risk]``):
+
+- Each holder may ask to redeem early in the bond years after the lock-in and before the
+  last one, with an annual probability (by campaign segment). A **stress year**, drawn once
+  per fiscal year for all holders, raises every holder's probability that year to the
+  stress probability: requests come together, the way real runs do.
+- A request comes at a uniformly drawn month of its bond year and is paid ``notice_months``
+  later (at maturity if that is later). With an **annual cap**, payments beyond the cap of a
+  fiscal year wait for the next one, oldest requests first; what still waits at a series'
+  maturity is paid then.
+- At maturity each holder still there **renews** with ``renewal_rate``; the others, and
+  those whose request was still waiting, are repaid.
+
+The draw is cheap because few numbers are drawn: for each group of holders with the same
+terms, the holders who ask within the window are found by geometric skips over all
+(path, holder) pairs, and only those get a request year and month; stress requests are
+drawn only in stress years. Money is in cents; paths are vectorised, loops run over years.
+
+Without a cap the expected outflow has a closed form (each year's hazard is the mean
+of the normal and stress probabilities, independently from year to year); the tests check
+the simulation against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bondkit.conventions import add_months, fiscal_year, money, to_cents
+from bondkit.terms import RiskTerms, SeriesTerms
+
+__all__ = [
+    "RISK_STREAM",
+    "holders_from_register",
+    "equal_holders",
+    "Holders",
+    "RiskSimulation",
+    "simulate_risk",
+]
+
+#: the random stream of the risk simulation, derived from the scenario seed
+RISK_STREAM = 4
+
+
+@dataclass(frozen=True)
+class Holders:
+    """The holdings of an issue: one entry per holder [cents]."""
+
+    series: np.ndarray  # index into the series list
+    segment: np.ndarray  # object: segment name or None
+    amount: np.ndarray  # int64 cents
+
+
+def equal_holders(series: Sequence[SeriesTerms], holding: float) -> Holders:
+    """Each series split into equal holdings of ``holding`` rounded up to whole bonds."""
+    idx, amounts = [], []
+    for j, s in enumerate(series):
+        face = s.face_value_cents
+        size = max(1, -(-to_cents(holding) // face)) * face
+        n, rest = divmod(s.amount_cents, size)
+        amounts += [size] * n + ([rest] if rest else [])
+        idx += [j] * (n + (1 if rest else 0))
+    return Holders(
+        np.array(idx, dtype=np.int64),
+        np.array([None] * len(idx), dtype=object),
+        np.array(amounts, dtype=np.int64),
+    )
+
+
+def holders_from_register(
+    register: pd.DataFrame, series: Sequence[SeriesTerms], holding: float
+) -> Holders:
+    """Holdings shaped like the campaign register, adding up to each series' amount.
+
+    For each series the register's holdings (in subscription order) are repeated until
+    they make up the series amount, the last one cut to what remains (whole bonds). A
+    series without holders in the register is split into equal holdings.
+    """
+    idx, segs, amounts = [], [], []
+    reg = register[register["amount"] > 0]
+    for j, s in enumerate(series):
+        own = reg[reg["series"] == s.id]
+        if own.empty:
+            eq = equal_holders([s], holding)
+            idx += [j] * len(eq.amount)
+            segs += [None] * len(eq.amount)
+            amounts += eq.amount.tolist()
+            continue
+        left, k = s.amount_cents, 0
+        sizes, names = own["amount"].to_numpy(), own["segment"].to_numpy()
+        while left > 0:
+            a = min(int(sizes[k % len(sizes)]), left)
+            idx.append(j)
+            segs.append(names[k % len(sizes)])
+            amounts.append(a)
+            left -= a
+            k += 1
+    return Holders(
+        np.array(idx, dtype=np.int64),
+        np.array(segs, dtype=object),
+        np.array(amounts, dtype=np.int64),
+    )
+
+
+@dataclass(frozen=True)
+class RiskSimulation:
+    """Principal paid out by path and fiscal year [cents]; ``years`` are the fiscal years."""
+
+    seed: int
+    paths: int
+    years: np.ndarray
+    early: np.ndarray  # [paths, years] early redemptions paid
+    maturity: np.ndarray  # [paths, years] principal repaid at maturity
+    renewed: np.ndarray  # [paths, years] principal rolled over at maturity
+    requested: np.ndarray  # [paths, years] early requests made (by payment year before any cap)
+    stress: np.ndarray  # [paths, years] bool
+    issued: int
+
+    @property
+    def outflow(self) -> np.ndarray:
+        return self.early + self.maturity
+
+
+def _skip_hits(rng, n: int, p: float) -> np.ndarray:
+    """Sorted positions in ``range(n)`` each hit independently with probability ``p``.
+
+    Draws about ``n x p`` numbers (geometric gaps between hits) instead of ``n``.
+    """
+    if p <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(n, dtype=np.int64)
+    out = []
+    start = -1
+    log_q = np.log1p(-p)
+    while True:
+        m = int(max(64, (n - start) * p * 1.1 + 10 * np.sqrt((n - start) * p + 1)))
+        gaps = np.floor(np.log(rng.random(m)) / log_q).astype(np.int64) + 1
+        pos = start + np.cumsum(gaps)
+        keep = pos[pos < n]
+        out.append(keep)
+        if len(keep) < m:
+            break
+        start = int(pos[-1])
+    return np.concatenate(out)
+
+
+#: (path, holder) pairs handled at once: bounds the memory of a simulation
+CHUNK = 500_000
+
+
+def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y):
+    """Holders with the same terms over a block of paths: requests and maturity [cents].
+
+    One 32-bit draw per (path, holder) decides both its normal request year (inverse
+    transform of the geometric law over the window) and, for a holder who does not ask,
+    whether it renews at maturity (the same draw, rescaled, is uniform and independent of
+    the request year given that the holder did not ask). Stress requests are drawn only in
+    stress years. Returns (requested early by path and payment year, requested but payable
+    only at maturity by path, repaid at maturity by path, renewed at maturity by path).
+    """
+    P, H = stress.shape[0], len(a)
+    n = P * H
+    req = np.zeros((P, Y), dtype=np.int64)
+    late = np.zeros(P, dtype=np.int64)
+    u = rng.integers(0, 2**32, n, dtype=np.uint32)
+    window = max(y1 - y0 + 1, 0)
+    cut = min(int((1 - (1 - p) ** window) * 2**32), 2**32 - 1)  # a normal request in the window
+    first = None
+    if window:
+        asked = np.flatnonzero(u < cut)
+        # the request falls in year k of the window when u < (1 - (1 - p)^k) x 2^32
+        edges = [int((1 - (1 - p) ** k) * 2**32) for k in range(1, window + 1)]
+        ua = u[asked]
+        year = np.full(len(asked), y0, dtype=np.int8)
+        for e in edges[:-1]:
+            year += ua >= e
+        stressed = terms.stress_probability > 0 and terms.stress_annual_probability > p
+        if stressed:
+            first = np.full(n, 127, dtype=np.int8)  # bond year of the first request
+            first[asked] = year
+            extra = (terms.stress_annual_probability - p) / (1 - p)  # on top of the normal chance
+            for y in range(y0, y1 + 1):
+                in_stress = np.flatnonzero(stress[:, start_fy[y - 1]])
+                hits = _skip_hits(rng, len(in_stress) * H, extra)
+                if len(hits):
+                    idx = in_stress[hits // H] * H + hits % H
+                    first[idx] = np.minimum(first[idx], y)
+            asked = np.flatnonzero(first <= y1)
+            year = first[asked]
+        if len(asked):
+            path, holder = np.divmod(asked, H)
+            w = a[holder]
+            month = (
+                12 * (year.astype(np.int64) - 1)
+                + rng.integers(0, 12, len(asked))
+                + terms.notice_months
+            )
+            at_maturity = month >= term
+            fy = month_fy[np.minimum(month, term)]
+            early = ~at_maturity
+            req = (
+                np.bincount(path[early] * Y + fy[early], weights=w[early], minlength=P * Y)
+                .reshape(P, Y)
+                .astype(np.int64)
+            )
+            late = np.bincount(path[at_maturity], weights=w[at_maturity], minlength=P).astype(
+                np.int64
+            )
+    # at maturity a holder who did not ask leaves with probability 1 - renewal_rate; for a
+    # holder with u >= cut, (u - cut) is uniform on what is left and independent of the rest
+    leave = int((1 - terms.renewal_rate) * (2**32 - cut))
+    leaves = (u - np.uint32(cut)) < np.uint32(min(leave, 2**32 - 1))  # wraps for u < cut: False
+    if first is not None:
+        leaves &= first == 127  # those who asked in a stress year are gone already
+    repaid = np.rint(leaves.reshape(P, H).astype(np.float64) @ a.astype(np.float64)).astype(
+        np.int64
+    )
+    stayed = int(a.sum()) - req.sum(axis=1) - late
+    return req, late, repaid, stayed - repaid
+
+
+def simulate_risk(
+    terms: RiskTerms,
+    series: Sequence[SeriesTerms],
+    holders: Holders,
+    seed: int = 0,
+    fiscal_year_end: str = "12-31",
+    paths: int | None = None,
+) -> RiskSimulation:
+    """Simulate early redemptions and renewals for ``paths`` paths (default ``terms.paths``).
+
+    Same seed, same numbers: the generator is ``SeedSequence([seed, RISK_STREAM])``.
+    """
+    P = terms.paths if paths is None else paths
+    rng = np.random.default_rng(np.random.SeedSequence([seed, RISK_STREAM]))
+    first_fy = min(fiscal_year(s.issue_date, fiscal_year_end) for s in series)
+    last_fy = max(fiscal_year(s.maturity, fiscal_year_end) for s in series)
+    years = np.arange(first_fy, last_fy + 1)
+    Y = len(years)
+    stress = rng.random((P, Y)) < terms.stress_probability
+    requested = np.zeros((P, Y), dtype=np.int64)
+    requested_by_series = np.zeros((len(series), P, Y), dtype=np.int64)
+    late = np.zeros((len(series), P), dtype=np.int64)  # requests only payable at maturity
+    maturity = np.zeros((P, Y), dtype=np.int64)
+    renewed = np.zeros((P, Y), dtype=np.int64)
+    issued = int(holders.amount.sum())
+
+    for j, s in enumerate(series):
+        term = (s.maturity.year - s.issue_date.year) * 12 + s.maturity.month - s.issue_date.month
+        bond_years = -(-term // 12)
+        y0, y1 = terms.lock_in_years + 1, bond_years - 1  # request window, bond years
+        mat_fy = fiscal_year(s.maturity, fiscal_year_end) - first_fy
+        # fiscal year of a payment made k months after issue (k beyond the term: at maturity)
+        month_fy = np.array(
+            [
+                fiscal_year(add_months(s.issue_date, k), fiscal_year_end) - first_fy
+                for k in range(term + 1)
+            ],
+            dtype=np.int64,
+        )
+        start_fy = np.array(
+            [
+                fiscal_year(add_months(s.issue_date, 12 * (y - 1)), fiscal_year_end) - first_fy
+                for y in range(1, bond_years + 1)
+            ],
+            dtype=np.int64,
+        )
+        mine = holders.series == j
+        for segment in dict.fromkeys(holders.segment[mine]):
+            a = holders.amount[mine & (holders.segment == segment)]
+            p = terms.probability(segment)
+            step = max(1, CHUNK // len(a))
+            for c0 in range(0, P, step):
+                rows = slice(c0, min(P, c0 + step))
+                req, late_c, repaid, renew = _group(
+                    rng, terms, a, p, stress[rows], y0, y1, term, month_fy, start_fy, Y
+                )
+                requested_by_series[j, rows] += req
+                late[j, rows] += late_c
+                maturity[rows, mat_fy] += repaid
+                renewed[rows, mat_fy] += renew
+        requested += requested_by_series[j]
+
+    # the annual cap: payments beyond it wait, oldest first; what waits at maturity is paid then
+    early = np.zeros((P, Y), dtype=np.int64)
+    if terms.annual_cap is None:
+        early = requested.copy()
+        for j in range(len(series)):
+            maturity[:, fiscal_year(series[j].maturity, fiscal_year_end) - first_fy] += late[j]
+    else:
+        cap = int(np.floor(terms.annual_cap * issued))
+        queue = np.zeros((len(series), P, Y), dtype=np.int64)  # waiting, by series and year asked
+        for f in range(Y):
+            queue[:, :, f] += requested_by_series[:, :, f]
+            room = np.full(P, cap, dtype=np.int64)
+            for g in range(f + 1):  # oldest requests first, series in file order
+                for j in range(len(series)):
+                    pay = np.minimum(queue[j, :, g], room)
+                    queue[j, :, g] -= pay
+                    room -= pay
+                    early[:, f] += pay
+            for j, s in enumerate(series):
+                if fiscal_year(s.maturity, fiscal_year_end) - first_fy == f:
+                    maturity[:, f] += queue[j].sum(axis=1) + late[j]
+                    queue[j] = 0
+    return RiskSimulation(
+        seed=seed,
+        paths=P,
+        years=years,
+        early=early,
+        maturity=maturity,
+        renewed=renewed,
+        requested=requested,
+        stress=stress,
+        issued=issued,
+    )
+
+
+def liquidity_table(sim: RiskSimulation, planned_principal: np.ndarray) -> pd.DataFrame:
+    """By fiscal year: expected outflow and p50/p95/p99 liquidity need [cents].
+
+    ``planned_principal`` is the principal the schedule repays each fiscal year (aligned with
+    ``sim.years``); the need beyond plan is what early requests and non-renewals add.
+    """
+    out = sim.outflow
+    q = {
+        k: np.quantile(out, v, axis=0, method="inverted_cdf")
+        for k, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+    }
+    return pd.DataFrame(
+        {
+            "fiscal_year": sim.years,
+            "planned_principal": planned_principal,
+            "expected_early": sim.early.mean(axis=0),
+            "expected_maturity": sim.maturity.mean(axis=0),
+            "expected_renewed": sim.renewed.mean(axis=0),
+            "expected_outflow": out.mean(axis=0),
+            "need_p50": q["p50"],
+            "need_p95": q["p95"],
+            "need_p99": q["p99"],
+            "p_stress": sim.stress.mean(axis=0),
+        }
+    )
+
+
+def shortfall(
+    sim: RiskSimulation,
+    planned_principal: np.ndarray,
+    cash_end: np.ndarray,
+    minimum_cash: int,
+    level: float,
+) -> dict:
+    """Probability of a liquidity shortfall and the reserve that keeps it under ``level``.
+
+    A path's cash in a year is the planned closing cash (which already pays the planned
+    principal) plus the principal planned to date minus what the path paid out to date; a
+    shortfall is a year whose cash falls below ``minimum_cash``. Interest saved on bonds
+    redeemed early is not counted (prudent).
+    """
+    gap = np.cumsum(sim.outflow - planned_principal[None, :], axis=1)
+    cash = cash_end[None, :] - gap
+    low = cash < minimum_cash
+    worst = np.max(minimum_cash - cash, axis=1)
+    need = float(np.quantile(np.maximum(worst, 0), 1 - level, method="inverted_cdf"))
+    return {
+        "p_shortfall": float(low.any(axis=1).mean()),
+        "p_shortfall_by_year": low.mean(axis=0),
+        "recommended_reserve": int(np.ceil(need)),
+    }
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """The risk part of a run: liquidity need by fiscal year and the shortfall [cents]."""
+
+    terms: RiskTerms
+    holders: Holders
+    simulation: RiskSimulation
+    table: pd.DataFrame  # liquidity_table, plus p_shortfall by year when capacity is known
+    p_shortfall: float | None
+    recommended_reserve: int
+    holders_from_register: bool
+
+    def summary(self) -> dict:
+        def by_year(col: str) -> dict[str, float]:
+            return {
+                str(int(y)): money(v)
+                for y, v in zip(self.table["fiscal_year"], self.table[col], strict=True)
+            }
+
+        return {
+            "paths": self.simulation.paths,
+            "seed": self.simulation.seed,
+            "holders": len(self.holders.amount),
+            "holders_from_register": self.holders_from_register,
+            "expected_outflow_by_year": by_year("expected_outflow"),
+            "expected_early_by_year": by_year("expected_early"),
+            "expected_renewed": money(self.simulation.renewed.sum(axis=1).mean()),
+            "liquidity_need_p50_by_year": by_year("need_p50"),
+            "liquidity_need_p95_by_year": by_year("need_p95"),
+            "liquidity_need_p99_by_year": by_year("need_p99"),
+            "p_shortfall": self.p_shortfall,
+            "shortfall_level": self.terms.shortfall_level,
+            "recommended_reserve": money(self.recommended_reserve),
+        }
+
+
+def assess_risk(
+    terms: RiskTerms,
+    series: Sequence[SeriesTerms],
+    fiscal: pd.DataFrame,
+    seed: int,
+    fiscal_year_end: str = "12-31",
+    register: pd.DataFrame | None = None,
+    cash_end: pd.Series | None = None,
+    minimum_cash: int = 0,
+) -> RiskResult:
+    """Simulate the holders' behaviour and measure the liquidity need and shortfall.
+
+    ``fiscal`` is the issue's debt service by fiscal year; ``cash_end`` the planned closing
+    cash by fiscal year (indexed by fiscal year) from the capacity analysis, when known.
+    """
+    from_register = register is not None and bool((register["amount"] > 0).any())
+    holders = (
+        holders_from_register(register, series, terms.holding)
+        if from_register
+        else equal_holders(series, terms.holding)
+    )
+    sim = simulate_risk(terms, series, holders, seed, fiscal_year_end)
+    planned = (
+        fiscal.set_index("fiscal_year")["principal"]
+        .reindex(sim.years, fill_value=0)
+        .to_numpy(dtype=np.int64)
+    )
+    table = liquidity_table(sim, planned)
+    if cash_end is not None:
+        cash = cash_end.reindex(sim.years).ffill().fillna(0).to_numpy(dtype=np.int64)
+        short = shortfall(sim, planned, cash, minimum_cash, terms.shortfall_level)
+        table["p_shortfall"] = short["p_shortfall_by_year"]
+        p_short = short["p_shortfall"]
+    else:
+        short = shortfall(
+            sim, planned, np.zeros(len(sim.years), dtype=np.int64), 0, terms.shortfall_level
+        )
+        p_short = None
+    return RiskResult(
+        terms=terms,
+        holders=holders,
+        simulation=sim,
+        table=table,
+        p_shortfall=p_short,
+        recommended_reserve=short["recommended_reserve"],
+        holders_from_register=from_register,
+    )
