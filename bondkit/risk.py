@@ -323,17 +323,23 @@ def simulate_risk(
 
 
 def liquidity_table(sim: RiskSimulation, planned_principal: np.ndarray) -> pd.DataFrame:
-    """By fiscal year: expected outflow and p50/p95/p99 liquidity need [cents].
+    """By fiscal year: expected outflows and the quantiles of the liquidity need [cents].
 
-    ``planned_principal`` is the principal the schedule repays each fiscal year (aligned with
-    ``sim.years``); the need beyond plan is what early requests and non-renewals add.
+    The need of a year is the principal paid out that year (early redemptions plus
+    repayments at maturity); ``need_p05`` ... ``need_p99`` are its quantiles over the paths
+    (inverted CDF: each is an amount some path really paid). ``planned_principal`` is what
+    the schedule repays each fiscal year (aligned with ``sim.years``).
     """
     out = sim.outflow
-    q = {
-        k: np.quantile(out, v, axis=0, method="inverted_cdf")
-        for k, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+    levels = {
+        "need_p05": 0.05,
+        "need_p25": 0.25,
+        "need_p50": 0.5,
+        "need_p75": 0.75,
+        "need_p95": 0.95,
+        "need_p99": 0.99,
     }
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "fiscal_year": sim.years,
             "planned_principal": planned_principal,
@@ -341,12 +347,12 @@ def liquidity_table(sim: RiskSimulation, planned_principal: np.ndarray) -> pd.Da
             "expected_maturity": sim.maturity.mean(axis=0),
             "expected_renewed": sim.renewed.mean(axis=0),
             "expected_outflow": out.mean(axis=0),
-            "need_p50": q["p50"],
-            "need_p95": q["p95"],
-            "need_p99": q["p99"],
             "p_stress": sim.stress.mean(axis=0),
         }
     )
+    for col, level in levels.items():
+        table[col] = np.quantile(out, level, axis=0, method="inverted_cdf")
+    return table
 
 
 def shortfall(
