@@ -116,6 +116,70 @@ def bench_campaign(n_campaigns: int = 10_000, people: int = 2_000, sample: int =
     ]
 
 
+_RISK_CHILD = """
+import datetime as dt, resource, sys, time
+import numpy as np
+from bondkit.risk import Holders, simulate_risk
+from bondkit.terms import RiskTerms, SeriesTerms
+cap = None if sys.argv[1] == "none" else float(sys.argv[1])
+s = SeriesTerms("A", 5_000_000, 100, 0.04, dt.date(2026, 1, 1), term_years=10, repayment="bullet")
+rng = np.random.default_rng(0)
+w = rng.lognormal(0, 1, 500)
+bonds = np.maximum(1, np.floor(w / w.sum() * 50_000)).astype(np.int64)
+bonds[-1] += 50_000 - bonds.sum()
+holders = Holders(np.zeros(500, dtype=np.int64), np.array([None] * 500, dtype=object), bonds * 10_000)
+terms = RiskTerms(annual_probability=0.03, lock_in_years=2, stress_probability=0.05,
+                  stress_annual_probability=0.15, annual_cap=cap, paths=100_000)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+best = 1e9
+for _ in range(3):
+    t0 = time.perf_counter()
+    simulate_risk(terms, [s], holders, seed=1)
+    best = min(best, time.perf_counter() - t0)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(best, before / 1024, peak / 1024)
+"""
+
+
+def bench_risk() -> list[str]:
+    """100,000 paths x 500 uneven holders x 10 years, lock-in and stress; then with an annual cap."""
+    lines = []
+    for cap, target in (("none", 0.5), ("0.05", 2.0)):
+        out = subprocess.run(
+            [sys.executable, "-c", _RISK_CHILD, cap], capture_output=True, text=True, check=True
+        )
+        seconds, base_mb, peak_mb = map(float, out.stdout.split())
+        what = "no cap" if cap == "none" else f"annual cap {float(cap):.0%} and its queue"
+        verdict = "met" if seconds < target and peak_mb < 300 else "NOT met"
+        lines.append(
+            f"redemption Monte Carlo, 100,000 paths x 500 holders x 10 years, {what}: {seconds:5.2f} s, "
+            f"peak resident {peak_mb:.0f} MB ({base_mb:.0f} MB after imports)  (target < {target} s and < 300 MB: {verdict})"
+        )
+
+    # the naive way: one Bernoulli draw per holder and year, in numpy, on the same work
+    rng = np.random.default_rng(1)
+    paths, holders, years, chunk = 100_000, 500, 10, 5_000
+    amounts = rng.integers(1, 200, holders).astype(np.float64)
+
+    def naive():
+        out = np.zeros((paths, years))
+        for c0 in range(0, paths, chunk):
+            stress = rng.random((chunk, years)) < 0.05
+            p = np.where(stress, 0.15, 0.03)
+            p[:, :2] = 0.0
+            asks = rng.random((chunk, holders, years)) < p[:, None, :]
+            first = np.where(asks.any(axis=2), asks.argmax(axis=2), years)
+            for y in range(years):
+                out[c0 : c0 + chunk, y] = (first == y) @ amounts
+        return out
+
+    t_naive = best_of(naive, repeat=1)
+    lines.append(
+        f"  baseline: naive per-holder-per-year Bernoulli draw in numpy, same work: {t_naive:6.2f} s"
+    )
+    return lines
+
+
 def bench_help() -> list[str]:
     exe = shutil.which("bondkit", path=str(Path(sys.executable).parent)) or "bondkit"
     t = best_of(lambda: subprocess.run([exe, "--help"], check=True, capture_output=True), repeat=7)
@@ -156,7 +220,7 @@ def main() -> None:
         print(line)
     for name, seconds, comment in bench_irr():
         print(f"{name}: {seconds * 1000:8.1f} ms  {comment}")
-    for line in bench_campaign() + bench_help() + bench_make_run():
+    for line in bench_campaign() + bench_risk() + bench_help() + bench_make_run():
         print(line)
 
 

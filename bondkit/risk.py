@@ -150,77 +150,96 @@ def _skip_hits(rng, n: int, p: float) -> np.ndarray:
     return np.concatenate(out)
 
 
-#: (path, holder) pairs handled at once: bounds the memory of a simulation
+#: (path, holder) pairs handled at once: bounds the memory and keeps the work in cache
 CHUNK = 500_000
 
 
-def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y):
+#: resolution of the per-holder draws: probabilities are resolved to 1/65,536
+LEVELS = 2**16
+
+
+def _amount_tables(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """Sum of the amounts of every subset of 8 consecutive holders, for packed bit masks."""
+    groups = -(-len(a) // 8)
+    padded = np.zeros(groups * 8, dtype=np.int64)
+    padded[: len(a)] = a
+    bits = (np.arange(256)[:, None] >> (7 - np.arange(8))[None, :]) & 1  # np.packbits order
+    return (bits @ padded.reshape(groups, 8).T).T, groups
+
+
+def _masked_sums(mask: np.ndarray, tables: np.ndarray, groups: int) -> np.ndarray:
+    """Per row of a (paths, holders) boolean mask, the sum of the masked holders' amounts."""
+    packed = np.packbits(mask, axis=1)
+    return tables[np.arange(groups)[None, :], packed].sum(axis=1)
+
+
+def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y, tables, a_tiled):
     """Holders with the same terms over a block of paths: requests and maturity [cents].
 
-    One 32-bit draw per (path, holder) decides both its normal request year (inverse
+    One 16-bit draw per (path, holder) decides both its normal request year (inverse
     transform of the geometric law over the window) and, for a holder who does not ask,
-    whether it renews at maturity (the same draw, rescaled, is uniform and independent of
-    the request year given that the holder did not ask). Stress requests are drawn only in
-    stress years. Returns (requested early by path and payment year, requested but payable
-    only at maturity by path, repaid at maturity by path, renewed at maturity by path).
+    whether it renews at maturity (the same draw, shifted, is uniform on what is left and
+    independent of the request year). Stress requests are drawn only in stress years.
+    Returns (requested early by path and payment year, requested but payable only at
+    maturity by path, repaid at maturity by path, renewed at maturity by path).
     """
     P, H = stress.shape[0], len(a)
     n = P * H
     req = np.zeros((P, Y), dtype=np.int64)
     late = np.zeros(P, dtype=np.int64)
-    u = rng.integers(0, 2**32, n, dtype=np.uint32)
+    u = rng.integers(0, LEVELS, n, dtype=np.uint16)
     window = max(y1 - y0 + 1, 0)
-    cut = min(int((1 - (1 - p) ** window) * 2**32), 2**32 - 1)  # a normal request in the window
+    cut = int((1 - (1 - p) ** window) * LEVELS) if window else 0  # a normal request in the window
     first = None
-    if window:
+    if cut:
         asked = np.flatnonzero(u < cut)
-        # the request falls in year k of the window when u < (1 - (1 - p)^k) x 2^32
-        edges = [int((1 - (1 - p) ** k) * 2**32) for k in range(1, window + 1)]
+        # the request falls in year k of the window when u < (1 - (1 - p)^k) x LEVELS
         ua = u[asked]
         year = np.full(len(asked), y0, dtype=np.int8)
-        for e in edges[:-1]:
-            year += ua >= e
-        stressed = terms.stress_probability > 0 and terms.stress_annual_probability > p
-        if stressed:
-            first = np.full(n, 127, dtype=np.int8)  # bond year of the first request
-            first[asked] = year
-            extra = (terms.stress_annual_probability - p) / (1 - p)  # on top of the normal chance
-            for y in range(y0, y1 + 1):
-                in_stress = np.flatnonzero(stress[:, start_fy[y - 1]])
-                hits = _skip_hits(rng, len(in_stress) * H, extra)
-                if len(hits):
-                    idx = in_stress[hits // H] * H + hits % H
-                    first[idx] = np.minimum(first[idx], y)
-            asked = np.flatnonzero(first <= y1)
-            year = first[asked]
-        if len(asked):
-            path, holder = np.divmod(asked, H)
-            w = a[holder]
-            month = (
-                12 * (year.astype(np.int64) - 1)
-                + rng.integers(0, 12, len(asked))
-                + terms.notice_months
-            )
-            at_maturity = month >= term
-            fy = month_fy[np.minimum(month, term)]
-            early = ~at_maturity
-            req = (
-                np.bincount(path[early] * Y + fy[early], weights=w[early], minlength=P * Y)
-                .reshape(P, Y)
-                .astype(np.int64)
-            )
-            late = np.bincount(path[at_maturity], weights=w[at_maturity], minlength=P).astype(
-                np.int64
-            )
-    # at maturity a holder who did not ask leaves with probability 1 - renewal_rate; for a
-    # holder with u >= cut, (u - cut) is uniform on what is left and independent of the rest
-    leave = int((1 - terms.renewal_rate) * (2**32 - cut))
-    leaves = (u - np.uint32(cut)) < np.uint32(min(leave, 2**32 - 1))  # wraps for u < cut: False
+        for k in range(1, window):
+            year += ua >= int((1 - (1 - p) ** k) * LEVELS)
+    else:
+        asked, year = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+    if window and terms.stress_probability > 0 and terms.stress_annual_probability > p:
+        first = np.full(n, 127, dtype=np.int8)  # bond year of the first request
+        first[asked] = year
+        extra = (terms.stress_annual_probability - p) / (1 - p)  # on top of the normal chance
+        # every (path, bond year) of the window that is a stress year, then its holders
+        pairs = np.flatnonzero(stress[:, start_fy[y0 - 1 : y1]])
+        hits = _skip_hits(rng, len(pairs) * H, extra)
+        if len(hits):
+            pair, holder = np.divmod(hits, H)
+            path_, y = np.divmod(pairs[pair], y1 - y0 + 1)
+            np.minimum.at(first, path_ * H + holder, (y + y0).astype(np.int8))
+        asked = np.flatnonzero(first <= y1)
+        year = first[asked]
+    if len(asked):
+        asked = asked.astype(np.int32)
+        path = asked // np.int32(H)
+        w = a_tiled[asked]
+        months = rng.integers(0, 12, len(asked), dtype=np.uint8)
+        month = 12 * (year.astype(np.int32) - 1) + months + np.int32(terms.notice_months)
+        at_maturity = month >= term
+        fy = month_fy[np.minimum(month, term)]
+        early = ~at_maturity
+        req = (
+            np.bincount(path[early] * Y + fy[early], weights=w[early], minlength=P * Y)
+            .reshape(P, Y)
+            .astype(np.int64)
+        )
+        late = np.bincount(path[at_maturity], weights=w[at_maturity], minlength=P).astype(np.int64)
+    # at maturity a holder who did not ask leaves with probability 1 - renewal_rate
+    leave = int((1 - terms.renewal_rate) * (LEVELS - cut))
+    leaves = (
+        (u - np.uint16(cut)) < np.uint16(min(leave, LEVELS - 1))
+        if leave
+        else np.zeros(n, dtype=bool)
+    )
+    if leave >= LEVELS - 1:
+        leaves = u >= cut
     if first is not None:
         leaves &= first == 127  # those who asked in a stress year are gone already
-    repaid = np.rint(leaves.reshape(P, H).astype(np.float64) @ a.astype(np.float64)).astype(
-        np.int64
-    )
+    repaid = _masked_sums(leaves.reshape(P, H), *tables)
     stayed = int(a.sum()) - req.sum(axis=1) - late
     return req, late, repaid, stayed - repaid
 
@@ -276,10 +295,23 @@ def simulate_risk(
             a = holders.amount[mine & (holders.segment == segment)]
             p = terms.probability(segment)
             step = max(1, CHUNK // len(a))
+            tables, a_tiled = _amount_tables(a), np.tile(a, min(step, P))
             for c0 in range(0, P, step):
                 rows = slice(c0, min(P, c0 + step))
                 req, late_c, repaid, renew = _group(
-                    rng, terms, a, p, stress[rows], y0, y1, term, month_fy, start_fy, Y
+                    rng,
+                    terms,
+                    a,
+                    p,
+                    stress[rows],
+                    y0,
+                    y1,
+                    term,
+                    month_fy,
+                    start_fy,
+                    Y,
+                    tables,
+                    a_tiled,
                 )
                 requested_by_series[j, rows] += req
                 late[j, rows] += late_c
