@@ -2,23 +2,92 @@
 
 Only click and the standard library are imported here at module level, so that
 ``bondkit --help`` answers at once; the library loads inside each command.
+
+The commands that compute (``schedule``, ``run``) never show a traceback: a bad file
+exits 2 with its problems; anything else that goes wrong exits 1 with one line on stderr
+(see :func:`_last_resort`).
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from bondkit import __version__
 
 EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+class _OutputError(Exception):
+    """Standard output could not be written (a full disk, a closed file)."""
+
+
+def _echo(text: str, nl: bool = True) -> None:
+    """``click.echo`` to stdout; a failure to write (other than a closed pipe) is an
+    :class:`_OutputError` carrying the system's reason."""
+    try:
+        click.echo(text, nl=nl)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _OutputError(exc.strerror or str(exc)) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush of what is still
+    buffered cannot fail again (and print "Exception ignored ...") on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        pass
+
+
+def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command so that it never ends in a traceback, whatever goes wrong.
+
+    - stdout closed by its reader (``| head``): exit 1 quietly, as click does;
+    - stdout cannot be written (``> /dev/full``): ``bondkit: cannot write the output: ...``;
+    - :class:`~bondkit.errors.BondkitError` (a message for the user): ``bondkit: <message>``;
+    - ValueError or OverflowError while computing:
+      ``bondkit: cannot compute this scenario: <message>``;
+    - any other exception: ``bondkit: internal error, please report it: <type>: <message>``.
+
+    All exit 1; a bad scenario file still exits 2 (:func:`_load`).
+    """
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        from bondkit.errors import BondkitError
+
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_FAILED)
+        except _OutputError as exc:
+            _silence_stdout()
+            _fail(f"bondkit: cannot write the output: {exc}")
+        except BondkitError as exc:
+            _fail(f"bondkit: {exc}")
+        except (ValueError, OverflowError) as exc:
+            _fail(f"bondkit: cannot compute this scenario: {exc}")
+        except Exception as exc:
+            _fail(f"bondkit: internal error, please report it: {type(exc).__name__}: {exc}")
+
+    return guarded
 
 
 def _load(file: Path):
@@ -78,6 +147,7 @@ def validate(file: Path) -> None:
     show_default=True,
     help="csv and json follow the documented contract; table is for reading.",
 )
+@_last_resort
 def schedule(file: Path, fmt: str) -> None:
     """Print the payment schedule of every series (one row per series and payment date).
 
@@ -89,7 +159,7 @@ def schedule(file: Path, fmt: str) -> None:
     sc = _load(file)
     df = issue_schedule(sc.series_terms())
     render = {"csv": schedule_csv, "json": schedule_json, "table": schedule_table}[fmt]
-    click.echo(render(df), nl=False)
+    _echo(render(df), nl=False)
 
 
 @main.command("run")
@@ -108,28 +178,25 @@ def schedule(file: Path, fmt: str) -> None:
     default=None,
     help="Language of the outputs (default: the scenario's).",
 )
+@_last_resort
 def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
-    from bondkit.errors import BondkitError
     from bondkit.output import write_outputs
     from bondkit.runner import run
 
     sc = _load(file)
     stem = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
-    try:
-        result = run(sc)
-        paths = write_outputs(result, out_dir, stem, lang=lang)
-    except BondkitError as exc:
-        _fail(f"bondkit: {exc}")
+    result = run(sc)
+    paths = write_outputs(result, out_dir, stem, lang=lang)
     campaign = result.campaign
     for finding in campaign.findings if campaign is not None else ():
         click.echo(f"warning: rule set {campaign.terms.rule_set!r}: {finding.message()}", err=True)
-    click.echo(f"workbook: {paths['workbook']}")
-    click.echo(f"summary:  {paths['summary']}")
-    click.echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
+    _echo(f"workbook: {paths['workbook']}")
+    _echo(f"summary:  {paths['summary']}")
+    _echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
 
 
 @main.command()

@@ -15,6 +15,12 @@ They never loop forever and never print: a series without a rate gives ``nan``, 
 Rates very close to -100 % are returned as floats near -1, which keep few digits of
 ``1 + r``, so the NPV at such a rate may not be small relative to the flows.
 
+Flows at the same time are netted before solving (a loan received and repaid on the same
+day is no flow at all), and a series needs a sign change of its netted flows. A rate is
+returned only where the NPV really changes sign: a Newton root is checked on a small
+bracket around it, so a series whose NPV merely tends to 0 as the rate grows (its netted
+flows are all outflows, say) gives ``nan``, never a huge "rate" where Newton stalled.
+
 Several rates of return
 -----------------------
 A series whose sign changes more than once can have several rates of return. The solvers
@@ -50,12 +56,18 @@ _RESIDUAL = 1e-9  # a Newton root must have |log(PV of inflows / PV of outflows)
 # Fallback grid: 400 rates, uniform in log(1 + r), from -99 % to +1000 %.
 _GRID_X = np.linspace(np.log(0.01), np.log(11.0), 400)
 _BISECT_MAXITER = 200
+# A Newton root x is accepted only if the NPV has opposite signs at x -/+ this (times
+# max(1, |x|)): far wider than the root's error (~1e-12), far narrower than distinct roots.
+_BRACKET = 1e-6
+# Flows at the same time net to 0 when their sum is within this of their total size
+# (float sums of cents, e.g. 0.1 + 0.2 - 0.3, leave a residue of about 1e-17).
+_NET_ZERO = 1e-12
 
 # failure reasons, by code
 _OK, _NO_SIGN_CHANGE, _NO_ROOT = 0, 1, 2
 _REASONS = {
-    _NO_SIGN_CHANGE: "the cash flows never change sign (an IRR needs at least one outflow "
-    "and one inflow)",
+    _NO_SIGN_CHANGE: "the cash flows, netted at each date, never change sign (an IRR needs at "
+    "least one outflow and one inflow)",
     _NO_ROOT: "Newton's method did not converge from the guess and no sign change of the "
     "NPV was found for rates between -99% and +1000%",
 }
@@ -252,6 +264,37 @@ def _clean(
     return amounts, times
 
 
+def _net_equal_times(
+    amounts: NDArray[np.float64], times: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Flows at the same time of a row summed into one (the others become 0).
+
+    When no row has two flows at the same time (the usual case) the arrays come back as
+    they are. Otherwise each row is sorted by time and each group of equal times keeps its
+    sum in its first slot; a sum within ``_NET_ZERO`` of the group's total size is 0.
+    """
+    if amounts.shape[1] < 2:
+        return amounts, times
+    t = np.where(amounts != 0, times, np.nan)  # zero flows net with nothing
+    with np.errstate(invalid="ignore"):
+        if (np.diff(t, axis=1) > 0).all():  # already in strictly increasing order
+            return amounts, times
+    order = np.argsort(t, axis=1, kind="stable")  # nan (no flow) last
+    ts = np.take_along_axis(t, order, axis=1)
+    same = ts[:, 1:] == ts[:, :-1]  # nan == nan is False: zero flows stay alone
+    if not same.any():
+        return amounts, times
+    a = np.take_along_axis(amounts, order, axis=1)
+    new = np.ones(a.shape, dtype=bool)
+    new[:, 1:] = ~same
+    starts = np.flatnonzero(new.ravel())  # every row starts a group, so none spans two rows
+    net = np.zeros(a.size)
+    net[starts] = np.add.reduceat(a.ravel(), starts)
+    gross = np.add.reduceat(np.abs(a).ravel(), starts)
+    net[starts[np.abs(net[starts]) <= _NET_ZERO * gross]] = 0.0
+    return net.reshape(a.shape), np.take_along_axis(times, order, axis=1)
+
+
 # ---------------------------------------------------------------- the solver
 
 
@@ -289,6 +332,7 @@ def _solve(
     rates = np.full(n, np.nan)
     reasons = np.full(n, _OK, dtype=np.int8)
 
+    amounts, times = _net_equal_times(amounts, times)
     flows = amounts != 0
     has_sign_change = (amounts > 0).any(axis=1) & (amounts < 0).any(axis=1)
     reasons[~has_sign_change] = _NO_SIGN_CHANGE
@@ -339,6 +383,14 @@ def _solve(
         converged[active[done & ~failed]] = True
         active = active[~done & ~failed]
     good = converged & np.isfinite(x)
+    # a root only where the NPV changes sign around it (not where it merely tends to 0)
+    idx = np.flatnonzero(good)
+    if idx.size:
+        c, t, lo_t, hi_t, xr = amounts[idx], times[idx], tmin[idx], tmax[idx], x[idx]
+        d = _BRACKET * np.maximum(1.0, np.abs(xr))
+        below = _npv_sign(c, t, xr - d, lo_t, hi_t)
+        above = _npv_sign(c, t, xr + d, lo_t, hi_t)
+        good[idx[below * above >= 0]] = False
     rates[good] = np.expm1(x[good])
 
     # --- fallback: grid scan for a sign change near the guess, then vectorised bisection

@@ -105,6 +105,23 @@ ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHARES_TOLERANCE = Decimal("1e-9")  # series_shares must add up to 1 within this
 BARE_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 
+# ---- limits. Money is computed in int64 cents (and shown through float64), so every file
+# accepted must keep every amount, balance and total far below 2**63 cents (9.2e16 in the
+# currency) and below 2**53 cents (float64 then still holds every cent). The bounds below
+# keep the largest possible debt of an issue (principal plus compound interest) at most
+# MAX_DEBT, 1e15 cents: 9,000 times below int64, 9 times below 2**53.
+MAX_AMOUNT = Decimal(10_000_000_000)  # any amount, and the series amounts together
+MAX_AMOUNT_TEXT = "10000000000, ten billion"  # "(you wrote ...)" may follow
+MAX_DEBT = Decimal(10) ** 13  # the most compound interest may grow an issue or a loan to
+MAX_DEBT_TEXT = "10000000000000 (ten thousand billion)"
+MAX_TERM_YEARS = 100
+# the schedule kernel holds each rate as an exact int64 ratio over 10**8 (schedule._rate_ratio)
+RATE_DECIMALS = 8
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+MAX_PEOPLE = 10_000_000  # people of one campaign segment
+# a match is computed as community cents x ratio numerator: <= 1e12 x 1e6, well within int64
+MAX_MATCH_RATIO, MATCH_RATIO_DECIMALS = 100, 4
+
 
 # ================================================================ showing what the user wrote
 
@@ -220,13 +237,20 @@ def _number(value: Any, example: str) -> Decimal:
     raise _fail(f"must be a number such as {example}")
 
 
+def _decimals(number: Decimal, most: int) -> None:
+    """Refuse a number written with more than ``most`` decimals (``0.0400`` has 2)."""
+    if (Fraction(number) * 10**most).denominator != 1:
+        raise _fail(f"must have at most {most} decimals")
+
+
 def _rate(value: Any) -> Decimal:
-    """A rate as a fraction: 0 <= rate <= 1 (0.04 is 4 %)."""
+    """A rate as a fraction: 0 <= rate <= 1 (0.04 is 4 %), at most 8 decimals."""
     rate = _number(value, "0.04")
     if rate < 0:
         raise _fail("must not be negative")
     if rate > 1:
         raise _fail("must be a fraction such as 0.04")
+    _decimals(rate, RATE_DECIMALS)
     return rate
 
 
@@ -241,6 +265,8 @@ def _money(*, positive: bool) -> Callable[[Any], Decimal]:
             raise _fail("must not be negative")
         if (Fraction(amount) * 100).denominator != 1:
             raise _fail("must be in whole cents: at most 2 decimals")
+        if amount > MAX_AMOUNT:
+            raise _fail(f"must be at most {MAX_AMOUNT_TEXT}")
         return amount
 
     return validate
@@ -274,9 +300,10 @@ def _share(value: Any) -> Decimal:
 
 
 def _quantity(
-    example: str, *, positive: bool, maximum: int | None = None
+    example: str, *, positive: bool, maximum: int | None = None, decimals: int | None = None
 ) -> Callable[[Any], Decimal]:
-    """A number that is not money (hours, a ratio, a spread), decimals allowed."""
+    """A number that is not money (hours, a ratio, a spread), decimals allowed (at most
+    ``decimals`` of them when given)."""
 
     def validate(value: Any) -> Decimal:
         number = _number(value, example)
@@ -286,6 +313,8 @@ def _quantity(
             raise _fail("must not be negative")
         if maximum is not None and number > maximum:
             raise _fail(f"must be at most {maximum}, such as {example}")
+        if decimals is not None:
+            _decimals(number, decimals)
         return number
 
     return validate
@@ -300,10 +329,13 @@ def _boolean(value: Any) -> bool:
 
 
 def _date(value: Any) -> dt.date:
-    """A TOML date such as 2025-01-15 (not a string, not a date with a time)."""
+    """A TOML date such as 2025-01-15 (not a string, not a date with a time), from
+    FIRST_DATE to LAST_DATE."""
     if isinstance(value, dt.datetime):
         raise _fail("must be a date without a time, such as 2025-01-15")
     if isinstance(value, dt.date):
+        if not FIRST_DATE <= value <= LAST_DATE:
+            raise _fail(f"must be between {FIRST_DATE} and {LAST_DATE}")
         return value
     if isinstance(value, str):
         if ISO_DATE_PATTERN.fullmatch(value.strip()):
@@ -397,6 +429,10 @@ Share = Annotated[Decimal, PlainValidator(_share)]
 Money = Annotated[Decimal, PlainValidator(_money(positive=False))]  # an amount, 0 allowed
 OptionalAmount = Annotated[Decimal | None, PlainValidator(_optional(_money(positive=True)))]
 Whole1 = Annotated[int, PlainValidator(_whole(minimum=1))]
+TermYears = Annotated[int, PlainValidator(_whole(minimum=1, maximum=MAX_TERM_YEARS))]
+OptionalTermYears = Annotated[
+    int | None, PlainValidator(_optional(_whole(minimum=1, maximum=MAX_TERM_YEARS)))
+]
 Repayment = Annotated[str, PlainValidator(_one_of(REPAYMENTS))]
 
 
@@ -464,7 +500,7 @@ class SeriesTable(Table):
     face_value: Amount
     annual_rate: Rate
     issue_date: Date
-    term_years: Annotated[int | None, PlainValidator(_optional(_whole(minimum=1)))] = None
+    term_years: OptionalTermYears = None
     maturity_date: OptionalDate = None
     repayment: Annotated[str, PlainValidator(_one_of(REPAYMENTS))]
     interest: Annotated[str | None, PlainValidator(_optional(_one_of(INTEREST_KINDS)))] = None
@@ -531,14 +567,14 @@ class SeriesTable(Table):
                 )
                 maturity = None
         elif _valid(v, "issue_date", "term_years"):
-            try:
-                maturity = add_years(v["issue_date"], v["term_years"])
-            except (ValueError, OverflowError):  # past year 9999
+            maturity = add_years(v["issue_date"], v["term_years"])  # by 2299: both bounded
+            if maturity > LAST_DATE:
                 yield _Issue(
                     ("term_years",),
-                    "is too long: maturity would be after the year 9999",
+                    f"is too long: maturity would be after {LAST_DATE}",
                     v["term_years"],
                 )
+                maturity = None
 
         # -- keys that apply to some repayment styles only
         if _valid(v, "repayment"):
@@ -639,7 +675,7 @@ class SegmentTable(Table):
     """One ``[[campaign.segments]]`` table: a group of potential investors."""
 
     name: Annotated[str, PlainValidator(_text("Membres"))]
-    people: Annotated[int, PlainValidator(_whole(minimum=0))]
+    people: Annotated[int, PlainValidator(_whole(minimum=0, maximum=MAX_PEOPLE))]
     reached: Share
     supporting: Share = Decimal(1)
     conversion: Share
@@ -696,14 +732,30 @@ class CampaignCostsTable(Table):
             commission_rate=self.commission_rate,
         )
 
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        if _valid(values, "staff_hours", "hourly_cost"):
+            hours, cost = values["staff_hours"], values["hourly_cost"]
+            if hours * cost > MAX_AMOUNT:
+                yield _Issue(
+                    (),
+                    f"staff_hours x hourly_cost must be at most {MAX_AMOUNT_TEXT}",
+                    _Verbatim(f"{_plain(hours)} x {_plain(cost)}"),
+                )
+
 
 class MatchTable(Table):
     """``[campaign.match]``: a co-lender who lends ``ratio`` dollars per community dollar."""
 
-    ratio: Annotated[Decimal, PlainValidator(_quantity("1", positive=True))] = Decimal(1)
+    ratio: Annotated[
+        Decimal,
+        PlainValidator(
+            _quantity("1", positive=True, maximum=MAX_MATCH_RATIO, decimals=MATCH_RATIO_DECIMALS)
+        ),
+    ] = Decimal(1)
     max_amount: Amount
     annual_rate: Rate
-    term_years: Whole1
+    term_years: TermYears
     repayment: Repayment = "bullet"
     counts_toward_minimum: Annotated[bool, PlainValidator(_boolean)] = True
 
@@ -718,13 +770,17 @@ class MatchTable(Table):
             counts_toward_minimum=self.counts_toward_minimum,
         )
 
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        yield from _loan_within_limits(values)
+
 
 class UnderwriterTable(Table):
     """``[campaign.underwriter]``: a lender who takes up what is missing to reach the minimum."""
 
     max_amount: Amount
     annual_rate: Rate
-    term_years: Whole1
+    term_years: TermYears
     repayment: Repayment = "bullet"
 
     def terms(self) -> Backstop:
@@ -736,6 +792,27 @@ class UnderwriterTable(Table):
             ratio=Decimal(1),
             repayment=self.repayment,
             counts_toward_minimum=False,
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        yield from _loan_within_limits(values)
+
+
+def _loan_within_limits(v: dict[str, Any]) -> Iterator[_Issue]:
+    """A match or underwriter loan repaid "accumulating" (compounded yearly) must not
+    grow past MAX_DEBT."""
+    if not _valid(v, "repayment", "max_amount", "annual_rate", "term_years"):
+        return
+    if v["repayment"] != "accumulating":
+        return
+    rate, years, amount = v["annual_rate"], v["term_years"], v["max_amount"]
+    if _debt_too_large(amount, _compound_log_growth(rate, 1, years)):
+        yield _Issue(
+            (),
+            f"compound interest at {_plain(rate)} a year over {years} years could grow "
+            f"max_amount {_plain(amount)} past the most bondkit computes, {MAX_DEBT_TEXT}, "
+            "by maturity: lower max_amount, annual_rate or term_years",
         )
 
 
@@ -823,6 +900,17 @@ class CampaignTable(Table):
 
         # -- segments: at least one, names unique
         segments = v.get("segments")
+        costs = v.get("costs")
+        if isinstance(segments, list) and segments and _valid(costs, "per_subscriber"):
+            if all(_valid(segment, "people") for segment in segments):
+                people = sum(segment["people"] for segment in segments)
+                if costs["per_subscriber"] * people > MAX_AMOUNT:
+                    yield _Issue(
+                        ("costs", "per_subscriber"),
+                        f"times the {people} people of the segments must be at most "
+                        f"{MAX_AMOUNT_TEXT}",
+                        costs["per_subscriber"],
+                    )
         if isinstance(segments, list):
             if not segments:
                 yield _Issue(("segments",), "needs at least one [[campaign.segments]] table")
@@ -939,10 +1027,60 @@ class Scenario(Table):
                         s["id"],
                     )
                 first_index.setdefault(s["id"], i)
+        yield from _issue_within_limits(series)
         campaign = values.get("campaign")
         if series and isinstance(campaign, dict):
             for issue in _campaign_against_series(campaign, series):
                 yield issue._replace(loc=("campaign", *issue.loc))
+
+
+def _issue_within_limits(series: list[Any]) -> Iterator[_Issue]:
+    """The series amounts together at most MAX_AMOUNT, and no compound interest that could
+    grow them past MAX_DEBT.
+
+    The growth is bounded on the total of the series amounts, not on each series' own
+    amount: a campaign may raise the whole issue in the series that grows fastest.
+    """
+    if not series or not all(_valid(s, "amount") for s in series):
+        return
+    total = sum((s["amount"] for s in series), Decimal(0))
+    if total > MAX_AMOUNT:
+        yield _Issue(
+            ("series",),
+            f"the series amounts add up to {_plain(total)}, above the most bondkit accepts, "
+            f"{_plain(MAX_AMOUNT)} (ten billion)",
+        )
+        return
+    worst: tuple[float, int, Decimal, int, bool] | None = None
+    for i, s in enumerate(series):
+        if not _valid(s, "repayment", "interest", "annual_rate", "frequency"):
+            continue
+        if (s["repayment"], s["interest"]) != ("accumulating", "compound"):
+            continue
+        maturity = _maturity(s)
+        if maturity is None:
+            continue
+        rates = [s["annual_rate"]]
+        steps = s.get("step_rates")
+        if isinstance(steps, list):  # else INVALID: reported already
+            rates += [st["annual_rate"] for st in steps if _valid(st, "annual_rate")]
+        rate, years = max(rates), _bond_years(s["issue_date"], maturity)
+        growth = _compound_log_growth(rate, 12 // FREQUENCIES[s["frequency"]], years)
+        if worst is None or growth > worst[0]:
+            worst = (growth, i, rate, years, len(rates) > 1)
+    if worst is not None and _debt_too_large(total, worst[0]):
+        _, i, rate, years, stepped = worst
+        what = (
+            f"{_plain(total)}"
+            if len(series) == 1
+            else f"{_plain(total)}, the total of the series amounts,"
+        )
+        yield _Issue(
+            ("series", i),
+            f"compound interest at {'up to ' if stepped else ''}{_plain(rate)} a year over "
+            f"{years} years could grow {what} past the most bondkit computes, "
+            f"{MAX_DEBT_TEXT}, by maturity: lower the amount, the rate or the term",
+        )
 
 
 def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_Issue]:
@@ -1347,6 +1485,40 @@ def _years_later(d: dt.date, years: int) -> dt.date:
         return add_years(d, years)
     except (ValueError, OverflowError):
         return dt.date.max
+
+
+def _maturity(v: Any) -> dt.date | None:
+    """The contractual maturity of a series (partial values); None unless its keys give a
+    valid one."""
+    if not _valid(v, "issue_date"):
+        return None
+    issue = v["issue_date"]
+    if v.get("term_years") is not None and v.get("maturity_date") is not None:
+        return None
+    if _valid(v, "maturity_date"):
+        return v["maturity_date"] if v["maturity_date"] > issue else None
+    if _valid(v, "term_years"):
+        maturity = add_years(issue, v["term_years"])
+        return maturity if maturity <= LAST_DATE else None
+    return None
+
+
+def _compound_log_growth(rate: Decimal, per_year: int, years: int) -> float:
+    """The log of the most that compound interest at ``rate`` a year (or less), added to the
+    balance ``per_year`` times a year, can multiply it by over ``years`` bond years.
+
+    Period k multiplies the balance by 1 + rate_k x yf_k. A term of ``years`` bond years has
+    at most per_year x (years + 1) periods whose year fractions add up to less than
+    years + 1 (a year fraction is at most 366/365 of the actual time, plus a few days of
+    business-day adjustment), and for a given sum the product is largest when the fractions
+    are many and equal: so it is at most (1 + rate / per_year) ** (per_year x (years + 1)).
+    """
+    return per_year * (years + 1) * math.log1p(float(rate) / per_year)
+
+
+def _debt_too_large(amount: Decimal, log_growth: float) -> bool:
+    """Whether ``amount`` grown by exp(``log_growth``) could exceed MAX_DEBT."""
+    return math.log(amount) + log_growth > math.log(MAX_DEBT)
 
 
 def _bond_years(issue: dt.date, maturity: dt.date) -> int:

@@ -24,7 +24,7 @@ def _cells(df: pd.DataFrame) -> list[list[str]]:
         if unit == "cents":
             out.append([cents_to_str(v) for v in values])
         elif unit == "date":
-            out.append([d.strftime("%Y-%m-%d") for d in values])
+            out.append([d.date().isoformat() for d in values])
         else:
             out.append([str(v) for v in values])
     return [list(row) for row in zip(*out, strict=True)]

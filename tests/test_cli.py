@@ -348,3 +348,175 @@ def test_failed_move_restores_the_previous_outputs(runner, tmp_path, monkeypatch
     assert result.exit_code == 1 and "Input/output error" in result.stderr
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+# ---------------------------------------------------------------- never a traceback
+
+SIMPLE_TOML = """\
+[scenario]
+name = "T"
+[issuer]
+name = "I"
+[[series]]
+id = "A"
+amount = 1000
+face_value = 100
+annual_rate = 0.05
+repayment = "bullet"
+issue_date = 2020-01-01
+term_years = 2
+"""
+
+
+def _raise(exc: BaseException):
+    def broken(*args, **kwargs):
+        raise exc
+
+    return broken
+
+
+@pytest.mark.parametrize("command", ["schedule", "run"])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (None, "bondkit: the issue cannot be computed on a Sunday"),  # a BondkitError
+        (
+            ValueError("rates must have at most 8 decimals"),
+            "bondkit: cannot compute this scenario: rates must have at most 8 decimals",
+        ),
+        (
+            OverflowError("Python int too large to convert to C long"),
+            "bondkit: cannot compute this scenario: Python int too large to convert to C long",
+        ),
+        (
+            ZeroDivisionError("division by zero"),
+            "bondkit: internal error, please report it: ZeroDivisionError: division by zero",
+        ),
+        (KeyError("A"), "bondkit: internal error, please report it: KeyError: 'A'"),
+    ],
+    ids=["bondkit-error", "value-error", "overflow", "zero-division", "key-error"],
+)
+def test_compute_commands_end_with_one_line_and_exit_1_whatever_fails(
+    runner, tmp_path, monkeypatch, command, exc, expected
+):
+    import bondkit.runner
+    import bondkit.schedule
+    from bondkit.errors import BondkitError
+
+    exc = exc if exc is not None else BondkitError("the issue cannot be computed on a Sunday")
+    if command == "schedule":
+        monkeypatch.setattr(bondkit.schedule, "issue_schedule", _raise(exc))
+        args = ["schedule", str(write(tmp_path, SIMPLE_TOML)), "--format", "csv"]
+    else:
+        monkeypatch.setattr(bondkit.runner, "run", _raise(exc))
+        args = ["run", str(write(tmp_path, SIMPLE_TOML)), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not the exception itself
+    assert result.stderr == expected + "\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_failing_while_writing_is_an_internal_error_not_a_traceback(
+    runner, tmp_path, monkeypatch
+):
+    import bondkit.output
+
+    monkeypatch.setattr(bondkit.output, "summary_json", _raise(TypeError("not serializable")))
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(write(tmp_path, SIMPLE_TOML)), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "bondkit: internal error, please report it: TypeError: not serializable\n"
+    )
+    assert [p for p in out.rglob("*")] == []
+
+
+def test_a_bad_file_still_exits_2_with_its_problems(runner, tmp_path):
+    bad = write(tmp_path, SIMPLE_TOML.replace("annual_rate = 0.05", "annual_rate = 1e-300"))
+    for args in (["schedule", str(bad)], ["run", str(bad), "--out", str(tmp_path / "out")]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "series[1].annual_rate: must have at most 8 decimals (you wrote 1e-300)\n"
+        )
+
+
+def test_stdout_that_cannot_be_written_gives_one_line_and_exit_1(runner, tmp_path, monkeypatch):
+    import click
+
+    echo = click.echo
+
+    def full(message=None, file=None, nl=True, err=False, color=None):
+        if err:
+            return echo(message, file=file, nl=nl, err=err, color=color)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(click, "echo", full)
+    src = write(tmp_path, SIMPLE_TOML)
+    for args in (["schedule", str(src)], ["run", str(src), "--out", str(tmp_path / "out")]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 1
+        assert result.stderr == "bondkit: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_schedule_to_a_full_device(tmp_path):
+    src = write(tmp_path, SIMPLE_TOML)
+    with open("/dev/full", "w") as full:
+        out = subprocess.run(
+            [sys.executable, "-m", "bondkit", "schedule", str(src), "--format", "csv"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert out.returncode == 1
+    assert out.stderr == "bondkit: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX pipes")
+def test_schedule_into_a_closed_pipe_exits_quietly(tmp_path):
+    src = write(tmp_path, SIMPLE_TOML)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bondkit", "schedule", str(src), "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before anything is written, as with `| head -0`
+    stderr = proc.stderr.read()
+    assert proc.wait() == 1
+    assert stderr == b""
+
+
+# ---------------------------------------------------------------- fixes found in review
+
+
+def test_run_of_costs_that_take_all_the_proceeds_writes_a_null_all_in_cost(runner, tmp_path):
+    # upfront_rate = 1: the net proceeds at the issue date are 0, then only outflows, so there
+    # is no rate (the solver once returned 1.2e15)
+    src = write(tmp_path, SIMPLE_TOML + "[costs]\nupfront_rate = 1\n", "upfront_all.toml")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "upfront_all-summary.json").read_text(encoding="utf-8"))
+    assert summary["issuer_all_in_cost"] is None
+    assert summary["series"]["A"]["investor_yield"] == pytest.approx(0.05, abs=1e-3)
+
+
+def test_schedule_dates_are_iso_with_four_digit_years():
+    import datetime as dt
+
+    from bondkit.schedule import issue_schedule
+    from bondkit.tables import schedule_csv, schedule_json, schedule_table
+    from bondkit.terms import SeriesTerms
+
+    # year 1 cannot come from a file any more; the renderers must still write it in full
+    terms = SeriesTerms("A", 1000, 100, 0.05, dt.date(1, 2, 1), term_years=2, repayment="bullet")
+    df = issue_schedule([terms])
+    assert schedule_csv(df).splitlines()[1:] == [
+        "A,1,0002-02-01,1000.00,50.00,0.00,50.00,1000.00",
+        "A,2,0003-02-01,1000.00,50.00,1000.00,1050.00,0.00",
+    ]
+    assert [r["date"] for r in json.loads(schedule_json(df))] == ["0002-02-01", "0003-02-01"]
+    assert "0003-02-01" in schedule_table(df)

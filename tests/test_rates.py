@@ -390,3 +390,51 @@ def test_xnpv_at_the_xirr_is_zero(principal, flows):
     # the scale of the flows at that rate: the sum of their discounted sizes
     scale = xnpv(rate, np.abs(amounts), dates=dates)
     assert abs(residual) <= 1e-9 * scale
+
+
+# ---------------------------------------------------------------- flows at the same time
+
+
+def test_xirr_has_no_root_at_infinity_when_flows_at_t0_cancel():
+    # 1000 in and 1000 out at t = 0 are no flow at all; then only outflows: no rate. The NPV
+    # only tends to 0 as the rate grows, which Newton once took for a root (r ~ 1.9e15).
+    amounts, times = [1000.0, -1000.0, -50.0, -1050.0], [0.0, 0.0, 1.0, 2.0]
+    assert np.isnan(xirr(amounts, times))
+    with pytest.raises(BondkitError, match="netted at each date, never change sign"):
+        xirr(amounts, times, raise_on_failure=True)
+    dates = [dt.date(2020, 1, 1), dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2022, 1, 1)]
+    assert np.isnan(xirr(amounts, dates=dates))
+    # the same row among others, in a 2-D call, and cancelling only up to float rounding
+    rows = [[0.1, 0.2, -0.3, -50.0, -1050.0], [-1000.0, 0.0, 0.0, 50.0, 1050.0]]
+    got = xirr(rows, [0.0, 0.0, 0.0, 1.0, 2.0])
+    assert np.isnan(got[0]) and got[1] == pytest.approx(0.05, abs=1e-12)
+
+
+def test_xirr_nets_flows_at_the_same_time_before_solving():
+    # net flows: -50 at t = 1, +1050 at t = 2: 1 + r = 1050 / 50
+    assert xirr([1000.0, -1000.0, -50.0, 1050.0], [0.0, 0.0, 1.0, 2.0]) == pytest.approx(20.0)
+    # equal times anywhere in the row, in any order, give the rate of the netted flows
+    netted = xirr([-1000.0, 30.0, 1080.0], [0.0, 0.5, 1.5])
+    assert xirr([1080.0, -600.0, 10.0, -400.0, 20.0], [1.5, 0.0, 0.5, 0.0, 0.5]) == pytest.approx(
+        netted, abs=1e-13
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    flows=st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([-1050.0, -1000.0, -50.0, 50.0, 1000.0])),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_a_rate_is_returned_only_where_the_npv_changes_sign(flows):
+    # few distinct times and amounts, so flows often cancel at a time or never change sign
+    times = np.array([t for t, _ in flows], dtype=float)
+    amounts = np.array([a for _, a in flows])
+    rate = xirr(amounts, times)
+    if np.isnan(rate):
+        return
+    x = np.log1p(rate)
+    lo, hi = (xnpv(np.expm1(x + s * 1e-4 * max(1.0, abs(x))), amounts, times) for s in (-1, 1))
+    assert lo * hi < 0, (rate, lo, hi)

@@ -375,11 +375,13 @@ CASES = {
         scenario(series(term_years="0")),
         ["series[1].term_years: must be at least 1 (you wrote 0)"],
     ),
-    "term past the year 9999": (
+    "term of more than 100 years": (
         scenario(series(term_years="8000")),
-        [
-            "series[1].term_years: is too long: maturity would be after the year 9999 (you wrote 8000)"
-        ],
+        ["series[1].term_years: must be at most 100 (you wrote 8000)"],
+    ),
+    "term past 2199": (
+        scenario(series(issue_date="2150-06-30", term_years="50")),
+        ["series[1].term_years: is too long: maturity would be after 2199-12-31 (you wrote 50)"],
     ),
     "maturity before issue": (
         scenario(series(term_years=None, maturity_date="2017-02-01")),
@@ -513,6 +515,307 @@ def test_a_file_that_cannot_be_read_is_a_scenario_error(tmp_path: Path) -> None:
     (tmp_path / "latin1.toml").write_bytes('[scenario]\nname = "Cinéma"\n'.encode("latin-1"))
     with pytest.raises(ScenarioError, match="is not UTF-8 text"):
         load_scenario(tmp_path / "latin1.toml")
+
+
+# ---------------------------------------------------------------- limits: nothing accepted can overflow
+
+CAMPAIGN = """\
+[campaign]
+opens = 2016-11-15
+closes = 2017-01-31
+minimum = 60_000
+target = 100_000
+
+[[campaign.segments]]
+name = "Membres"
+people = 1_200
+reached = 0.8
+conversion = 0.25
+ticket_median = 500
+"""
+
+
+def campaign(*tables: str, segment: str = "", **keys: str) -> str:
+    """CAMPAIGN with keys of [campaign] changed or added, ``segment`` (the keys of a first
+    segment) before its segment, then sub-tables (their header included)."""
+    head, segments = CAMPAIGN.split("\n[[campaign.segments]]")
+    lines = [line for line in head.splitlines() if line.split(" = ")[0] not in keys]
+    head = "\n".join([*lines, *(f"{k} = {v}" for k, v in keys.items())]) + "\n"
+    first = f"[[campaign.segments]]\n{segment}\n" if segment else ""
+    return "\n".join([head, first + "[[campaign.segments]]" + segments, *tables])
+
+
+COMPOUND = {"repayment": '"accumulating"', "interest": '"compound"'}
+
+LIMIT_CASES = {
+    "amount above ten billion": (
+        scenario(series(amount="50000000000000000", face_value="100")),
+        [
+            "series[1].amount: must be at most 10000000000, ten billion "
+            "(you wrote 50000000000000000)"
+        ],
+    ),
+    "amount written as a huge float": (
+        scenario(series(amount="1e17")),
+        ["series[1].amount: must be at most 10000000000, ten billion (you wrote 1e+17)"],
+    ),
+    "face value above ten billion": (
+        scenario(series(face_value="10_000_000_000.01")),
+        [
+            "series[1].face_value: must be at most 10000000000, ten billion (you wrote 10000000000.01)"
+        ],
+    ),
+    "costs above ten billion": (
+        scenario(series(), "[costs]\nupfront = 2e10\nannual_admin = 99_999_999_999\n"),
+        [
+            "costs.upfront: must be at most 10000000000, ten billion (you wrote 20000000000.0)",
+            "costs.annual_admin: must be at most 10000000000, ten billion (you wrote 99999999999)",
+        ],
+    ),
+    "series amounts together above ten billion": (
+        scenario(
+            series(amount="6_000_000_000"),
+            series(id='"B"', amount="4_000_000_000.5", face_value="0.5"),
+        ),
+        [
+            "series: the series amounts add up to 10000000000.5, above the most bondkit accepts, "
+            "10000000000 (ten billion)"
+        ],
+    ),
+    "rate of 1e-300": (
+        scenario(series(annual_rate="1e-300")),
+        ["series[1].annual_rate: must have at most 8 decimals (you wrote 1e-300)"],
+    ),
+    "rates with 9 decimals": (
+        scenario(
+            series(
+                annual_rate="0.123456789",
+                step_rates="[{ from_year = 2, annual_rate = 0.000000001 }]",
+            ),
+            "[costs]\nupfront_rate = 0.0100000001\n",
+        ),
+        [
+            "series[1].annual_rate: must have at most 8 decimals (you wrote 0.123456789)",
+            "series[1].step_rates[1].annual_rate: must have at most 8 decimals (you wrote 1e-09)",
+            "costs.upfront_rate: must have at most 8 decimals (you wrote 0.0100000001)",
+        ],
+    ),
+    "dates before 1900 and after 2199": (
+        scenario(series(issue_date="0001-01-01"), series(id='"B"', issue_date="1899-12-31")),
+        [
+            "series[1].issue_date: must be between 1900-01-01 and 2199-12-31 (you wrote 0001-01-01)",
+            "series[2].issue_date: must be between 1900-01-01 and 2199-12-31 (you wrote 1899-12-31)",
+        ],
+    ),
+    "issue and maturity in the year 9999": (
+        scenario(
+            series(
+                issue_date="9999-01-01",
+                term_years=None,
+                maturity_date="9999-12-31",
+                business_day='"following"',
+            )
+        ),
+        [
+            "series[1].issue_date: must be between 1900-01-01 and 2199-12-31 (you wrote 9999-01-01)",
+            "series[1].maturity_date: must be between 1900-01-01 and 2199-12-31 (you wrote 9999-12-31)",
+        ],
+    ),
+    "maturity in 2200": (
+        scenario(series(term_years=None, maturity_date="2200-01-01")),
+        [
+            "series[1].maturity_date: must be between 1900-01-01 and 2199-12-31 (you wrote 2200-01-01)"
+        ],
+    ),
+    "compound growth past ten thousand billion": (
+        scenario(
+            series(amount="100_000", face_value="100", annual_rate="1", term_years="60", **COMPOUND)
+        ),
+        [
+            "series[1]: compound interest at 1 a year over 60 years could grow 100000 past the "
+            "most bondkit computes, 10000000000000 (ten thousand billion), by maturity: lower "
+            "the amount, the rate or the term"
+        ],
+    ),
+    "compound growth of a step rate, on the total of the series amounts": (
+        scenario(
+            series(amount="9_000_000_000"),
+            series(
+                id='"B"',
+                annual_rate="0.01",
+                frequency='"monthly"',
+                step_rates="[{ from_year = 2, annual_rate = 0.2 }]",
+                term_years="40",
+                **COMPOUND,
+            ),
+        ),
+        [
+            "series[2]: compound interest at up to 0.2 a year over 40 years could grow "
+            "9000100000, the total of the series amounts, past the most bondkit computes, "
+            "10000000000000 (ten thousand billion), by maturity: lower the amount, the rate or "
+            "the term"
+        ],
+    ),
+    "campaign dates and amounts": (
+        scenario(
+            series(),
+            campaign(opens="1899-12-01", cap="1e11").replace(
+                "ticket_median = 500", "ticket_median = 20_000_000_000"
+            ),
+        ),
+        [
+            "campaign.opens: must be between 1900-01-01 and 2199-12-31 (you wrote 1899-12-01)",
+            "campaign.cap: must be at most 10000000000, ten billion (you wrote 100000000000.0)",
+            "campaign.segments[1].ticket_median: must be at most 10000000000, ten billion "
+            "(you wrote 20000000000)",
+        ],
+    ),
+    "people of a segment": (
+        scenario(series(), campaign().replace("people = 1_200", "people = 10_000_001")),
+        ["campaign.segments[1].people: must be at most 10000000 (you wrote 10000001)"],
+    ),
+    "staff cost and cost per subscriber": (
+        scenario(
+            series(),
+            campaign(
+                "[campaign.costs]\nstaff_hours = 1_000_000\nhourly_cost = 100_000\n"
+                "per_subscriber = 1_000\n",
+                segment='name = "B"\npeople = 10_000_000\nreached = 0.1\nconversion = 0.1\n'
+                "ticket_median = 500",
+            ),
+        ),
+        [
+            "campaign.costs: staff_hours x hourly_cost must be at most 10000000000, ten billion "
+            "(you wrote 1000000 x 100000)",
+            "campaign.costs.per_subscriber: times the 10001200 people of the segments must be at "
+            "most 10000000000, ten billion (you wrote 1000)",
+        ],
+    ),
+    "match and underwriter": (
+        scenario(
+            series(),
+            campaign(
+                "[campaign.match]\nratio = 0.33333\nmax_amount = 1e12\nannual_rate = 0.0100000001\n"
+                "term_years = 101\n",
+                "[campaign.underwriter]\nmax_amount = 10_000_000_000\nannual_rate = 0.5\n"
+                'term_years = 30\nrepayment = "accumulating"\n',
+            ),
+        ),
+        [
+            "campaign.match.ratio: must have at most 4 decimals (you wrote 0.33333)",
+            "campaign.match.max_amount: must be at most 10000000000, ten billion "
+            "(you wrote 1000000000000.0)",
+            "campaign.match.annual_rate: must have at most 8 decimals (you wrote 0.0100000001)",
+            "campaign.match.term_years: must be at most 100 (you wrote 101)",
+            "campaign.underwriter: compound interest at 0.5 a year over 30 years could grow "
+            "max_amount 10000000000 past the most bondkit computes, 10000000000000 (ten "
+            "thousand billion), by maturity: lower max_amount, annual_rate or term_years",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("text, expected", LIMIT_CASES.values(), ids=LIMIT_CASES.keys())
+def test_each_limit_gets_its_exact_message(text: str, expected: list[str]) -> None:
+    assert problems(text) == expected
+
+
+def _check_schedule(sc: Scenario) -> None:
+    """The schedule of an accepted scenario: computed, exact and far from int64's limits."""
+    from bondkit.schedule import issue_schedule
+
+    df = issue_schedule(sc.series_terms())
+    for terms in sc.series_terms():
+        rows = df[df["series"] == terms.id]
+        assert int(rows["principal"].sum()) == terms.amount_cents
+    money = df[["opening_balance", "interest", "principal", "payment", "closing_balance"]]
+    assert (money >= 0).all().all()
+    assert (df["payment"] == df["interest"] + df["principal"]).all()
+    assert int(money.to_numpy().max()) <= 10**15  # MAX_DEBT in cents: exact in a float too
+    assert int(df["payment"].sum()) <= 2 * 10**15
+
+
+LARGEST = {
+    "amount": "10_000_000_000",
+    "face_value": "0.01",
+    "annual_rate": "1",
+    "issue_date": "2099-12-31",
+    "term_years": "100",
+    "frequency": '"monthly"',
+    "day_count": '"ACT/365F"',
+    "business_day": '"following"',
+}
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        {"repayment": '"bullet"'},
+        {"repayment": '"level-payment"', "interest_only_years": "99"},
+        {"repayment": '"level-principal"'},
+        {"repayment": '"accumulating"', "interest": '"simple"'},
+        # (1 + 0.0575 / 12) ** (12 x 101) = 327: 1e10 grows to 3.3e12 at most
+        {**COMPOUND, "annual_rate": "0.0575", "day_count": '"ACT/ACT"'},
+        {**COMPOUND, "annual_rate": "0.00000001", "issue_date": "1900-01-01"},
+    ],
+    ids=lambda keys: "-".join(v.strip('"') for v in keys.values()),
+)
+def test_the_largest_values_accepted_compute_exactly(keys: dict[str, str]) -> None:
+    text = scenario(
+        series(**{**LARGEST, **keys}),
+        "[costs]\nupfront = 10_000_000_000\nupfront_rate = 1\nannual_admin = 10_000_000_000\n",
+    )
+    _check_schedule(parse_scenario(text))
+
+
+def test_dates_from_1900_to_2199_are_accepted() -> None:
+    text = scenario(
+        series(issue_date="1900-01-01", term_years="100"),
+        series(id='"B"', issue_date="2199-12-30", term_years=None, maturity_date="2199-12-31"),
+    )
+    sc = parse_scenario(text)
+    assert [t.maturity for t in sc.series_terms()] == [dt.date(2000, 1, 1), dt.date(2199, 12, 31)]
+    _check_schedule(sc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cents=st.integers(1, 2 * 10**12),
+    rate=st.integers(0, 10**8).map(lambda n: Decimal(n) / 10**8) | st.floats(0, 1),
+    term=st.integers(1, 110),
+    year=st.integers(1880, 2220),
+    repayment=st.sampled_from(["bullet", "level-payment", "level-principal", "simple", "compound"]),
+    frequency=st.sampled_from(["annual", "semi-annual", "quarterly", "monthly"]),
+    day_count=st.sampled_from(["30/360", "30E/360", "ACT/365F", "ACT/ACT"]),
+    business_day=st.sampled_from(["unadjusted", "following", "modified-following"]),
+)
+def test_any_file_accepted_computes_its_schedule_without_overflow(
+    cents, rate, term, year, repayment, frequency, day_count, business_day
+) -> None:
+    amount = Decimal(cents) / 100
+    data = parse_scenario(scenario()).to_data()
+    data["series"] = [
+        {
+            "id": "A",
+            "amount": amount,
+            "face_value": amount,
+            "annual_rate": rate,
+            "issue_date": dt.date(year, 3, 31),
+            "term_years": term,
+            "repayment": "accumulating" if repayment in ("simple", "compound") else repayment,
+            "frequency": frequency,
+            "day_count": day_count,
+            "business_day": business_day,
+        }
+        | ({"interest": repayment} if repayment in ("simple", "compound") else {})
+    ]
+    try:
+        sc = validate_data(data)
+    except ScenarioError as exc:
+        for line in str(exc).splitlines():
+            assert PROBLEM_LINE.match(line), line
+        return
+    _check_schedule(sc)
 
 
 # ---------------------------------------------------------------- every problem at once
