@@ -22,6 +22,8 @@ To add a table (campaign, capacity...): write ``class CampaignTable(Table)`` wit
 checks that each key of the schema appears there). A table may hold tables of its own
 (``[campaign.arrivals]``, ``[[campaign.segments]]``); rules that involve keys of different
 top-level tables (the campaign against the series) live in :meth:`Scenario.cross_check`.
+Keys that hold one amount per fiscal year are arrays checked entry by entry, each entry
+located by its place (``capacity.cash_flow[3]``).
 
 This module imports only the standard library, pydantic and bondkit's standard-library-only
 modules (conventions, errors, rules, terms), so the CLI can load it cheaply.
@@ -54,6 +56,8 @@ from bondkit.conventions import (
     DAY_COUNTS,
     FREQUENCIES,
     add_years,
+    adjust,
+    fiscal_year,
     parse_month_day,
     to_cents,
 )
@@ -64,13 +68,18 @@ from bondkit.terms import (
     INTEREST_KINDS,
     INTEREST_STARTS,
     REPAYMENTS,
+    RESERVE_TARGETS,
     ArrivalShape,
     Backstop,
     CampaignCosts,
     CampaignTerms,
+    CapacityTerms,
     CostTerms,
+    Reserve,
+    RiskTerms,
     Segment,
     SeriesTerms,
+    SinkingFund,
     StepRate,
 )
 
@@ -89,6 +98,10 @@ __all__ = [
     "MatchTable",
     "UnderwriterTable",
     "CampaignTable",
+    "SinkingFundTable",
+    "ReserveTable",
+    "CapacityTable",
+    "RiskTable",
     "Scenario",
     "load_scenario",
     "parse_scenario",
@@ -121,6 +134,9 @@ FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 MAX_PEOPLE = 10_000_000  # people of one campaign segment
 # a match is computed as community cents x ratio numerator: <= 1e12 x 1e6, well within int64
 MAX_MATCH_RATIO, MATCH_RATIO_DECIMALS = 100, 4
+MAX_RESERVE_MONTHS = 36
+MIN_PATHS, MAX_PATHS = 100, 1_000_000  # simulated paths of the risk model
+MAX_COVERAGE_THRESHOLD = 10
 
 
 # ================================================================ showing what the user wrote
@@ -420,6 +436,69 @@ def _inline_table(example: str) -> Callable[[Any, Any], Any]:
     return validate
 
 
+def _signed_money(value: Any) -> Decimal:
+    """An amount that may be 0 or negative (a year that loses money), in whole cents."""
+    amount = _number(value, "45000")
+    if (Fraction(amount) * 100).denominator != 1:
+        raise _fail("must be in whole cents: at most 2 decimals")
+    if amount > MAX_AMOUNT:
+        raise _fail(f"must be at most {MAX_AMOUNT_TEXT}")
+    if amount < -MAX_AMOUNT:
+        raise _fail(f"must be at least -{_plain(MAX_AMOUNT)}, minus ten billion")
+    return amount
+
+
+def _by_fiscal_year(
+    example: str, single: Callable[[Any], Any] | None = None
+) -> Callable[[Any, Any], Any]:
+    """An array of amounts, one per fiscal year, that pydantic then checks one by one (each
+    located by its place, as in ``capacity.cash_flow[3]``); ``None`` stands for "not given".
+
+    With ``single`` (the check of one amount), one amount alone is accepted too: the same
+    amount every year, kept as an array of that one amount (as the dataclasses take it).
+    """
+
+    def validate(value: Any, check_entries: Callable[[Any], Any]) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, list | tuple):
+            if not value:
+                raise _fail(f"must hold at least one amount, such as {example}")
+            return check_entries(value)
+        if single is not None and not isinstance(value, dict):
+            return (single(value),)
+        either = "an amount, or " if single is not None else ""
+        raise _fail(f"must be {either}an array of amounts by fiscal year, such as {example}")
+
+    return validate
+
+
+def _probability(value: Any) -> Decimal:
+    """A probability: 0 <= p <= 1 (0.02 is a 2 % chance)."""
+    p = _number(value, "0.02")
+    if p < 0:
+        raise _fail("must not be negative")
+    if p > 1:
+        raise _fail("must be a probability between 0 and 1 such as 0.02")
+    return p
+
+
+def _growth(value: Any) -> Decimal:
+    """A growth rate per year as a fraction, from -1 (nothing left) to 1 (doubling)."""
+    growth = _number(value, "0.02")
+    if not -1 <= growth <= 1:
+        raise _fail("must be a fraction per year from -1 to 1, such as 0.02 (2 % a year)")
+    return growth
+
+
+def _open_share(value: Any) -> Decimal:
+    """A share strictly between 0 and 1."""
+    share = _number(value, "0.05")
+    if not 0 < share < 1:
+        raise _fail("must be above 0 and below 1, such as 0.05")
+    return share
+
+
 Rate = Annotated[Decimal, PlainValidator(_rate)]
 Amount = Annotated[Decimal, PlainValidator(_money(positive=True))]
 Cost = Annotated[Decimal, PlainValidator(_money(positive=False))]
@@ -434,6 +513,8 @@ OptionalTermYears = Annotated[
     int | None, PlainValidator(_optional(_whole(minimum=1, maximum=MAX_TERM_YEARS)))
 ]
 Repayment = Annotated[str, PlainValidator(_one_of(REPAYMENTS))]
+SignedAmount = Annotated[Decimal, PlainValidator(_signed_money)]
+Probability = Annotated[Decimal, PlainValidator(_probability)]
 
 
 # ================================================================ the tables
@@ -927,6 +1008,177 @@ class CampaignTable(Table):
                     first_index.setdefault(name, i)
 
 
+class SinkingFundTable(Table):
+    """``[capacity.sinking_fund]``: year-end deposits that accumulate the principal due at
+    each maturity of the bullet and accumulating series."""
+
+    rate: Rate = Decimal(0)
+
+    def terms(self) -> SinkingFund:
+        return SinkingFund(rate=self.rate)
+
+
+class ReserveTable(Table):
+    """``[capacity.reserve]``: a reserve kept in cash, and its target."""
+
+    target: Annotated[str, PlainValidator(_one_of(RESERVE_TARGETS))] = RESERVE_TARGETS[0]
+    months: Annotated[
+        int | None, PlainValidator(_optional(_whole(minimum=0, maximum=MAX_RESERVE_MONTHS)))
+    ] = None
+
+    def terms(self) -> Reserve:
+        return Reserve(target=self.target, months=6 if self.months is None else self.months)
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        if _valid(values, "target", "months") and values["target"] != "months-of-next-year":
+            yield _Issue(
+                ("months",),
+                'applies only when target is "months-of-next-year": remove it',
+                values["months"],
+            )
+
+
+class CapacityTable(Table):
+    """``[capacity]``: the enterprise's cash flow available for debt service (optional: no
+    table, no capacity analysis).
+
+    Its rules against the series (the fiscal years the cash flow must cover) are in
+    :meth:`Scenario.cross_check`.
+    """
+
+    cash_flow: Annotated[
+        tuple[SignedAmount, ...] | None,
+        WrapValidator(_by_fiscal_year("[45_000, 47_000, 48_500]")),
+    ] = None
+    cash_flow_base: OptionalAmount = None
+    cash_flow_growth: Annotated[Decimal | None, PlainValidator(_optional(_growth))] = None
+    first_fiscal_year: Annotated[
+        int | None,
+        PlainValidator(_optional(_whole(minimum=FIRST_DATE.year, maximum=LAST_DATE.year))),
+    ] = None
+    other_debt_service: Annotated[
+        tuple[Money, ...] | None,
+        WrapValidator(_by_fiscal_year("[12_000, 12_000, 9_000]", _money(positive=False))),
+    ] = None
+    opening_cash: Money = Decimal(0)
+    minimum_cash: Money = Decimal(0)
+    coverage_threshold: Annotated[
+        Decimal, PlainValidator(_quantity("1.25", positive=True, maximum=MAX_COVERAGE_THRESHOLD))
+    ] = Decimal("1.25")
+    sizing_rate: Annotated[Decimal | None, PlainValidator(_optional(_rate))] = None
+    sizing_term_years: OptionalTermYears = None
+    sinking_fund: SinkingFundTable | None = None
+    reserve: ReserveTable | None = None
+
+    def terms(self) -> CapacityTerms:
+        """These keys as the :class:`~bondkit.terms.CapacityTerms` the capacity model takes."""
+        return CapacityTerms(
+            cash_flow=self.cash_flow or (),
+            cash_flow_base=self.cash_flow_base,
+            cash_flow_growth=self.cash_flow_growth or Decimal(0),
+            first_fiscal_year=self.first_fiscal_year,
+            other_debt_service=self.other_debt_service or (),
+            opening_cash=self.opening_cash,
+            minimum_cash=self.minimum_cash,
+            coverage_threshold=self.coverage_threshold,
+            sizing_rate=self.sizing_rate,
+            sizing_term_years=self.sizing_term_years,
+            sinking_fund=self.sinking_fund.terms() if self.sinking_fund else None,
+            reserve=self.reserve.terms() if self.reserve else None,
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        # -- exactly one of cash_flow and cash_flow_base (INVALID counts as written)
+        table_given = values.get("cash_flow") is not None
+        base_given = values.get("cash_flow_base") is not None
+        if table_given and base_given:
+            yield _Issue((), "give cash_flow or cash_flow_base, not both")
+        elif not table_given and not base_given:
+            yield _Issue(("cash_flow",), "required (missing): give cash_flow or cash_flow_base")
+        elif table_given and _valid(values, "cash_flow_growth"):
+            yield _Issue(
+                ("cash_flow_growth",),
+                "applies only with cash_flow_base: remove it, or give cash_flow_base "
+                "instead of cash_flow",
+                values["cash_flow_growth"],
+            )
+
+
+class RiskTable(Table):
+    """``[risk]``: early redemptions and renewals at maturity, simulated holder by holder
+    (optional: no table, no simulation).
+
+    Its rules against the series (the lock-in) and the campaign (segment names) are in
+    :meth:`Scenario.cross_check`.
+    """
+
+    annual_probability: Probability = Decimal("0.02")
+    segment_probability: Annotated[
+        dict[str, Probability] | None,
+        WrapValidator(_inline_table("{ Membres = 0.01, Voisinage = 0.04 }")),
+    ] = None
+    lock_in_years: Annotated[int, PlainValidator(_whole(minimum=0))] = 0
+    notice_months: Annotated[int, PlainValidator(_whole(minimum=0, maximum=24))] = 0
+    annual_cap: Annotated[Decimal | None, PlainValidator(_optional(_share))] = None
+    stress_probability: Probability = Decimal(0)
+    stress_annual_probability: Annotated[
+        Decimal | None, PlainValidator(_optional(_probability))
+    ] = None
+    renewal_rate: Probability = Decimal("0.65")
+    shortfall_level: Annotated[Decimal, PlainValidator(_open_share)] = Decimal("0.05")
+    holding: Amount = Decimal(1000)
+    paths: Annotated[int, PlainValidator(_whole(minimum=MIN_PATHS, maximum=MAX_PATHS))] = 10_000
+
+    def terms(self) -> RiskTerms:
+        """These keys as the :class:`~bondkit.terms.RiskTerms` the risk model takes."""
+        stress = self.stress_annual_probability
+        return RiskTerms(
+            annual_probability=float(self.annual_probability),
+            segment_probability=tuple(
+                (name, float(p)) for name, p in (self.segment_probability or {}).items()
+            ),
+            lock_in_years=self.lock_in_years,
+            notice_months=self.notice_months,
+            annual_cap=None if self.annual_cap is None else float(self.annual_cap),
+            stress_probability=float(self.stress_probability),
+            stress_annual_probability=0.0 if stress is None else float(stress),
+            renewal_rate=float(self.renewal_rate),
+            shortfall_level=float(self.shortfall_level),
+            holding=self.holding,
+            paths=self.paths,
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        # -- in a stress year a holder is at least as likely to ask as in another year
+        if not _valid(values, "stress_probability") or values["stress_probability"] == 0:
+            return
+        usual = []
+        if _valid(values, "annual_probability"):
+            usual.append(("annual_probability", values["annual_probability"]))
+        segments = values.get("segment_probability")
+        if isinstance(segments, dict):
+            usual += [(f"segment_probability.{_toml_key(k)}", p) for k, p in segments.items()]
+        stress = values.get("stress_annual_probability")
+        if stress is INVALID or not usual:
+            return
+        name, highest = max(usual, key=lambda pair: pair[1])  # the first of equals
+        if stress is None and highest > 0:  # its default, 0, would be below
+            yield _Issue(
+                ("stress_annual_probability",),
+                "required (missing) when stress_probability is above 0: a holder's "
+                f"probability of asking in a stress year, at least {name} {_plain(highest)}",
+            )
+        elif stress is not None and stress < highest:
+            yield _Issue(
+                ("stress_annual_probability",),
+                f"must not be below {name} {_plain(highest)} when stress_probability is above 0",
+                stress,
+            )
+
+
 class Scenario(Table):
     """A validated scenario file. Build one with :func:`load_scenario`,
     :func:`parse_scenario` or :func:`validate_data` (which also run the cross-key rules).
@@ -955,6 +1207,8 @@ class Scenario(Table):
     series: tuple[SeriesTable, ...]
     costs: CostsTable = CostsTable()
     campaign: CampaignTable | None = None
+    capacity: CapacityTable | None = None
+    risk: RiskTable | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
@@ -1005,6 +1259,14 @@ class Scenario(Table):
         """The subscription campaign, or None when the file has no ``[campaign]``."""
         return self.campaign.terms() if self.campaign else None
 
+    def capacity_terms(self) -> CapacityTerms | None:
+        """The enterprise's capacity to pay, or None when the file has no ``[capacity]``."""
+        return self.capacity.terms() if self.capacity else None
+
+    def risk_terms(self) -> RiskTerms | None:
+        """Early redemption and renewal risk, or None when the file has no ``[risk]``."""
+        return self.risk.terms() if self.risk else None
+
     def to_data(self) -> dict[str, Any]:
         """The scenario as a plain dict that :func:`validate_data` accepts again
         (e.g. merged with changes)."""
@@ -1013,6 +1275,10 @@ class Scenario(Table):
     @classmethod
     def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
         series = values.get("series")
+        risk = values.get("risk")
+        if isinstance(risk, dict):  # its rule against the campaign needs no series
+            for issue in _risk_against_the_issue(risk, series, values.get("campaign")):
+                yield issue._replace(loc=("risk", *issue.loc))
         if not isinstance(series, list):
             return
         if not series:
@@ -1032,6 +1298,10 @@ class Scenario(Table):
         if series and isinstance(campaign, dict):
             for issue in _campaign_against_series(campaign, series):
                 yield issue._replace(loc=("campaign", *issue.loc))
+        capacity, issuer = values.get("capacity"), values.get("issuer")
+        if series and isinstance(capacity, dict) and _valid(issuer, "fiscal_year_end"):
+            for issue in _capacity_against_series(capacity, series, issuer["fiscal_year_end"]):
+                yield issue._replace(loc=("capacity", *issue.loc))
 
 
 def _issue_within_limits(series: list[Any]) -> Iterator[_Issue]:
@@ -1159,6 +1429,120 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
             )
 
 
+def _fiscal_years_of_issue(series: list[Any], fiscal_year_end: Any) -> tuple[int, int] | None:
+    """(fiscal year of the earliest issue_date, fiscal year of the last payment) from the
+    partial values of the series, or None when a key they need has a problem.
+
+    The last payment is a maturity moved by the series' business_day convention: only a
+    maturity on a weekend at the very end of a fiscal year can move into the next one.
+    """
+    if not isinstance(fiscal_year_end, str) or not series:
+        return None
+    first: int | None = None
+    last: int | None = None
+    for s in series:
+        maturity = _maturity(s)
+        if maturity is None or not _valid(s, "business_day"):
+            return None
+        paid = adjust(maturity, s["business_day"])  # within 2 days: dates end by 2199
+        issued = fiscal_year(s["issue_date"], fiscal_year_end)
+        ends = fiscal_year(paid, fiscal_year_end)
+        first = issued if first is None else min(first, issued)
+        last = ends if last is None else max(last, ends)
+    assert first is not None and last is not None
+    return first, last
+
+
+def _capacity_against_series(
+    c: dict[str, Any], series: list[Any], fiscal_year_end: Any
+) -> Iterator[_Issue]:
+    """The rules between ``[capacity]`` and the ``[[series]]``: the fiscal years covered."""
+    years = _fiscal_years_of_issue(series, fiscal_year_end)
+    if years is None:
+        return
+    issued, last = years
+    first = c.get("first_fiscal_year")
+    if first is INVALID:
+        return
+    if first is not None and first > issued:
+        yield _Issue(
+            ("first_fiscal_year",),
+            f"must not be after {issued}, the fiscal year of the earliest issue_date",
+            first,
+        )
+        return
+    first = issued if first is None else first
+    if _valid(c, "cash_flow_base", "cash_flow_growth") and c["cash_flow_growth"] > 0:
+        base, growth = c["cash_flow_base"], c["cash_flow_growth"]
+        if math.log(base) + (last - first) * math.log1p(growth) > math.log(MAX_AMOUNT):
+            yield _Issue(
+                ("cash_flow_growth",),
+                f"would grow cash_flow_base {_plain(base)} past the most bondkit accepts, "
+                f"{MAX_AMOUNT_TEXT}, by fiscal year {last}",
+                growth,
+            )
+    for key in ("cash_flow", "other_debt_service"):
+        amounts = c.get(key)
+        if not isinstance(amounts, tuple | list) or (
+            key == "other_debt_service" and len(amounts) == 1  # one amount: every year
+        ):
+            continue
+        end = first + len(amounts) - 1
+        if end < last:
+            more = last - end
+            yield _Issue(
+                (key,),
+                f"covers fiscal years {first} to {end} but the issue runs to {last}: "
+                f"add {more} more year{'s' if more > 1 else ''}",
+                amounts,
+            )
+
+
+def _risk_against_the_issue(r: dict[str, Any], series: Any, campaign: Any) -> Iterator[_Issue]:
+    """The rules between ``[risk]`` and the series (the lock-in) and the campaign (the
+    segment names)."""
+    # -- segment_probability names segments of the campaign
+    shares = r.get("segment_probability")
+    if isinstance(shares, dict):
+        if campaign is None:
+            yield _Issue(
+                ("segment_probability",),
+                "applies only with a [campaign] and its [[campaign.segments]]: remove it",
+                shares,
+            )
+        elif isinstance(campaign, dict) and isinstance(campaign.get("segments"), list):
+            segments = campaign["segments"]
+            if all(_valid(s, "name") for s in segments):
+                names = list(dict.fromkeys(s["name"] for s in segments))
+                for key in shares:
+                    if key not in names:
+                        yield _Issue(
+                            ("segment_probability", key),
+                            "no campaign segment has this name (segment names: "
+                            + ", ".join(_quoted(n) for n in names)
+                            + ")",
+                        )
+
+    # -- the lock-in ends before every maturity
+    lock = r.get("lock_in_years")
+    if not _valid(r, "lock_in_years") or not lock or not isinstance(series, list):
+        return
+    for i, s in enumerate(series):
+        maturity = _maturity(s)
+        if maturity is not None and _years_later(s["issue_date"], lock) >= maturity:
+            years = _bond_years(s["issue_date"], maturity)
+            whole = _years_later(s["issue_date"], years) == maturity
+            term = f"{years} years" if whole else f"less than {years} years"
+            name = f"series {s['id']}" if _valid(s, "id") else f"series[{i + 1}]"
+            yield _Issue(
+                ("lock_in_years",),
+                f"must be shorter than the term of every series: {name} matures {term} "
+                "after its issue_date",
+                lock,
+            )
+            return
+
+
 # ================================================================ loading
 
 
@@ -1272,11 +1656,6 @@ def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> str:
         isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
     )
     message = "unknown table" if is_table else "unknown key"
-    home = _home_of(key, is_table, loc[:-1])
-    if home == ():
-        return f"{message} (it belongs at the top of the file)"
-    if home is not None and _header_of(home) != _header_of(loc[:-1]):
-        return f"{message} (it belongs under {_header_of(home)})"
     table = _table_at(loc[:-1])
     known = [  # a [table] is never what a plain value meant, nor a plain key what a table meant
         name
@@ -1284,9 +1663,16 @@ def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> str:
         if isinstance(value, dict) or not _is_single_table(field)
         if not isinstance(value, dict) or _nested_table(field)
     ]
+    # "rate" for annual_rate, "term" for term_years, when only one key of this table fits:
+    # that key shortened, even when another table has a key of that name (sinking_fund.rate)
+    parts = [k for k in known if k.endswith(f"_{typed}") or k.startswith(f"{typed}_")]
+    home = _home_of(key, is_table, loc[:-1]) if len(parts) != 1 else None
+    if home == ():
+        return f"{message} (it belongs at the top of the file)"
+    if home is not None and _header_of(home) != _header_of(loc[:-1]):
+        return f"{message} (it belongs under {_header_of(home)})"
     close = difflib.get_close_matches(typed, known, n=1)
-    if not close:  # "rate" for annual_rate, "term" for term_years, when only one key fits
-        parts = [k for k in known if k.endswith(f"_{typed}") or k.startswith(f"{typed}_")]
+    if not close:
         close = parts if len(parts) == 1 else []
     if close:
         return f"{message} (did you mean {close[0]}?)"
