@@ -5,8 +5,9 @@ Axes, draws on it (on a new :class:`~matplotlib.figure.Figure` when ``ax`` is No
 returns the Axes, so a notebook user can place charts in their own figures.
 :func:`save_charts` writes the charts as PNG and SVG (the debt service and the balance;
 with a subscription campaign also the campaign band and the distribution of the amount
-raised); the files are byte-identical from one run to the next (fixed SVG hash salt, no
-dates in the metadata).
+raised; with a capacity analysis the coverage chart; with a risk analysis the fan of
+principal paid out); the files are byte-identical from one run to the next (fixed SVG
+hash salt, no dates in the metadata).
 
 Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
 """
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from bondkit.campaign import CampaignResult
+    from bondkit.capacity import CapacityResult
+    from bondkit.risk import RiskResult
     from bondkit.runner import Result
 
 __all__ = [
@@ -40,6 +43,10 @@ __all__ = [
     "balance_chart",
     "campaign_chart",
     "raised_chart",
+    "coverage_chart",
+    "redemption_fan_chart",
+    "CAPACITY_CHARTS",
+    "RISK_CHARTS",
     "save_charts",
     "series_colour",
 ]
@@ -371,10 +378,222 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
     return ax
 
 
+# ---------------------------------------------------------------- capacity and redemption risk
+
+#: colours: cash flow, debt service, coverage ratio, threshold, cash available for principal
+_CASH, _DEBT, _RATIO, _THRESHOLD = "#009e73", "#0072b2", "#d55e00", "#555555"
+
+
+def _capacity_of(result: Result, lang: str) -> CapacityResult:
+    if result.capacity is None:
+        raise ValueError(t("chart.no_capacity", lang))
+    return result.capacity
+
+
+def _risk_of(result: Result, lang: str) -> RiskResult:
+    if result.risk is None:
+        raise ValueError(t("chart.no_risk", lang))
+    return result.risk
+
+
+def _year_axis(ax: Axes, years: np.ndarray) -> None:
+    """Fiscal years on the x axis, each one ticked when there are few."""
+    if len(years) <= 16:
+        ax.set_xticks(years)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: str(int(round(v)))))
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+
+
+def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Cash flow available against the total debt service, by fiscal year, with the coverage.
+
+    Two bars a year (``capacity.table``, cents / 100): the cash flow available for debt
+    service, and the debt service, this issue's below the other debt's. The coverage
+    ratio is a line on a second y axis (on the right, no point in a year without debt
+    service), with the scenario's threshold as a dashed line. The ratio axis stops at
+    about three times the threshold: a ratio above it is written at the top.
+    Returns the main Axes; the ratio axis is its twin.
+    """
+    lang = lang or result.scenario.language
+    cap = _capacity_of(result, lang)
+    ax = ax if ax is not None else _new_axes()
+    table = cap.table
+    years = table["fiscal_year"].to_numpy(dtype=int)
+
+    def amounts(key: str) -> np.ndarray:
+        return table[key].to_numpy(dtype=float) / 100.0
+
+    width = 0.38
+    ax.bar(
+        years - width / 2,
+        amounts("cash_flow"),
+        width=width,
+        color=_CASH,
+        label=t("chart.cash_flow", lang),
+    )
+    issue = amounts("debt_service")
+    ax.bar(years + width / 2, issue, width=width, color=_DEBT, label=t("chart.issue_ds", lang))
+    other = amounts("other_debt_service")
+    if other.any():
+        ax.bar(
+            years + width / 2,
+            other,
+            width=width,
+            bottom=issue,
+            color=_lighter(_DEBT),
+            edgecolor=_DEBT,
+            linewidth=0.0,
+            hatch="////",
+            label=t("chart.other_ds", lang),
+        )
+    _year_axis(ax, years)
+    ax.set_xlabel(label("fiscal_year", lang))
+    _money_axis(ax, result, lang)
+    if (amounts("cash_flow") < 0).any():
+        ax.axhline(0, color="#888888", linewidth=0.8)
+
+    twin = ax.twinx()
+    coverage = table["coverage"].to_numpy(dtype=float)
+    threshold = float(cap.terms.coverage_threshold)
+    twin.plot(
+        years,
+        coverage,
+        color=_RATIO,
+        linewidth=1.8,
+        marker="o",
+        markersize=4,
+        label=t("chart.coverage", lang),
+    )
+    twin.axhline(
+        threshold,
+        color=_THRESHOLD,
+        linestyle="--",
+        linewidth=1.3,
+        label=t("chart.threshold", lang).format(ratio=number_text(threshold, lang, 2)),
+    )
+    known = coverage[~np.isnan(coverage)]
+    high = max(float(known.max()) if len(known) else threshold, threshold)
+    top = min(high * 1.15, max(3.0 * threshold, 4.0))
+    bottom = min(0.0, float(known.min()) * 1.15 if len(known) else 0.0)
+    twin.set_ylim(bottom, top)
+    for year, value in zip(years, coverage, strict=True):
+        if value > top:  # off the scale: written at the top, above its bar pair
+            twin.text(
+                year,
+                top - (top - bottom) * 0.01,
+                f"\u2191 {number_text(value, lang, 2)}",
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=_RATIO,
+            )
+    twin.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 1)))
+    twin.set_ylabel(t("chart.ratio_axis", lang))
+    twin.spines["top"].set_visible(False)
+    ax.set_title(t("chart.coverage.title", lang))
+    handles, names = ax.get_legend_handles_labels()
+    more, more_names = twin.get_legend_handles_labels()
+    ax.legend(
+        handles + more,
+        names + more_names,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.16),
+        ncols=2,
+        frameon=False,
+    )
+    return ax
+
+
+def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
+    """Principal paid out by fiscal year (early redemptions and maturities), as a fan.
+
+    Over the simulated paths (``risk.table``, cents / 100): the 5th to 95th percentile
+    lightly shaded, the 25th to 75th darker, the median and the expected (mean) as lines,
+    the principal the schedule plans as dots. With a capacity analysis, a line gives the
+    cash available for principal: the cash flow minus the issue's interest and the other
+    debt service of the year.
+    """
+    lang = lang or result.scenario.language
+    risk = _risk_of(result, lang)
+    ax = ax if ax is not None else _new_axes()
+    table = risk.table
+    years = table["fiscal_year"].to_numpy(dtype=int)
+
+    def amounts(key: str) -> np.ndarray:
+        return table[key].to_numpy(dtype=float) / 100.0
+
+    ax.fill_between(
+        years,
+        amounts("need_p05"),
+        amounts("need_p95"),
+        linewidth=0,
+        color=_lighter(_BAND, 0.78),
+        label=t("chart.fan_90", lang),
+    )
+    ax.fill_between(
+        years,
+        amounts("need_p25"),
+        amounts("need_p75"),
+        linewidth=0,
+        color=_lighter(_BAND, 0.45),
+        label=t("chart.fan_50", lang),
+    )
+    ax.plot(years, amounts("need_p50"), color=_BAND, linewidth=2.0, label=t("chart.median", lang))
+    ax.plot(
+        years,
+        amounts("expected_outflow"),
+        color="#222222",
+        linewidth=1.3,
+        linestyle="--",
+        label=t("chart.expected", lang),
+    )
+    ax.plot(
+        years,
+        amounts("planned_principal"),
+        linestyle="none",
+        marker="D",
+        markersize=4,
+        color="#222222",
+        label=t("chart.planned_principal", lang),
+    )
+    if result.capacity is not None:
+        cap = result.capacity.table.set_index("fiscal_year")
+        interest = result.fiscal.set_index("fiscal_year")["interest"]
+        available = (cap["cash_flow"] - cap["other_debt_service"]).sub(interest, fill_value=0)
+        available = available.reindex(years).to_numpy(dtype=float) / 100.0
+        ax.plot(
+            years,
+            available,
+            color=_CASH,
+            linewidth=2.0,
+            marker="o",
+            markersize=3.5,
+            label=f"{t('chart.cash_for_principal', lang)}\n{t('chart.cash_for_principal_how', lang)}",
+        )
+        if np.nanmin(available) < 0:
+            ax.axhline(0, color="#888888", linewidth=0.8)
+    _year_axis(ax, years)
+    ax.set_xlabel(label("fiscal_year", lang))
+    _money_axis(ax, result, lang)
+    if ax.get_ylim()[0] > 0:
+        ax.set_ylim(bottom=0)
+    sim = risk.simulation
+    subtitle = t("chart.paths", lang).format(n=number_text(sim.paths, lang), seed=sim.seed)
+    ax.set_title(f"{t('chart.redemptions.title', lang)}\n{subtitle}")
+    _legend_below(ax, 2)
+    return ax
+
+
 #: chart name -> drawing function, in the order the workbook shows them
 CHARTS = {"debt-service": debt_service_chart, "balance": balance_chart}
 #: the charts added when the result has a subscription campaign
 CAMPAIGN_CHARTS = {"campaign": campaign_chart, "raised": raised_chart}
+#: the chart added when the result has a capacity analysis
+CAPACITY_CHARTS = {"coverage": coverage_chart}
+#: the chart added when the result has a redemption risk analysis
+RISK_CHARTS = {"redemptions": redemption_fan_chart}
 
 
 def save_charts(
@@ -382,8 +601,9 @@ def save_charts(
 ) -> dict[str, Path]:
     """Write ``<stem>-<chart>.png`` and ``.svg`` for each chart in ``folder``.
 
-    Returns the PNG paths by chart name (``"debt-service"``, ``"balance"``, and with a
-    campaign ``"campaign"`` and ``"raised"``). PNGs are at 150 dpi. The same result gives
+    Returns the PNG paths by chart name (``"debt-service"``, ``"balance"``, with a
+    campaign ``"campaign"`` and ``"raised"``, with a capacity analysis ``"coverage"``, with
+    a risk analysis ``"redemptions"``). PNGs are at 150 dpi. The same result gives
     byte-identical files on every run.
     """
     lang = check_language(lang or result.scenario.language)
@@ -393,6 +613,10 @@ def save_charts(
     charts = dict(CHARTS)
     if result.campaign is not None:
         charts.update(CAMPAIGN_CHARTS)
+    if result.capacity is not None:
+        charts.update(CAPACITY_CHARTS)
+    if result.risk is not None:
+        charts.update(RISK_CHARTS)
     for name, draw in charts.items():
         with mpl.rc_context(_RC):
             fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")

@@ -14,6 +14,16 @@ campaign charts; B2 (and the Summary) hold the community-capacity rows of the re
 grid, each with its value, its threshold (:data:`READINESS_THRESHOLDS`) and a status shown
 as a word and a colour.
 
+With a capacity analysis (``result.capacity``), B3.4 gains a block after the debt service
+by fiscal year: coverage by fiscal year (with the coverage chart), the maturity-year test,
+the sinking fund and the reserve when set, the largest issue the cash flow can carry.
+With a risk analysis (``result.risk``), B3.5 gains the maturity wall, every renewal and
+redemption assumption (with the number of simulated paths and the seed), the shortfall
+and the recommended reserve, the principal paid out by fiscal year and the fan chart.
+Either one adds the financial-capacity rows to B2 and the Summary (lowest coverage,
+coverage of each maturity year, chance of a shortfall, reserve covered), and key figures
+to the Summary.
+
 Layout: every sheet starts with its title (row 1) and the scenario name (row 2), both
 kept visible by a frozen pane; sections follow, each a bold heading over a table or
 key-value lines (label in column A, value in column B). Column widths come from the
@@ -21,8 +31,9 @@ content (long text wraps, with row heights set for it, since LibreOffice does no
 re-fit them); every sheet prints one page wide, landscape when wide, with the sheet name
 and page number in the footer. On B3.4 the schedule's header is frozen and repeated on
 printed pages, the payment calendar is written in the schedule's own columns so that the
-same header names it, and the debt service by fiscal year (pivoted by series) comes last
-on a page of its own. On B1 and B3.2 the header of the long table at the bottom (what one
+same header names it, and the debt service by fiscal year (pivoted by series) comes on a
+page of its own, then the capacity block (two printed pages); its key-value labels run
+over empty cells instead of widening the schedule's columns. On B1 and B3.2 the header of the long table at the bottom (what one
 bond pays; the issuer's flows) is repeated on the printed pages that follow.
 
 Rules this module keeps:
@@ -104,6 +115,22 @@ READINESS_THRESHOLDS: dict[str, tuple[Any, Any]] = {
     "expected_raise": ("camp.target", "camp.minimum"),
     "p_minimum": (0.90, 0.70),
     "p_minimum_community": (0.90, 0.70),
+    # financial capacity (B2 and the Summary, with [capacity] and [risk]):
+    # the lowest coverage ratio: OK at or above the scenario's own threshold
+    # (``coverage_threshold``), Watch at or above 1.0 (the cash flow still pays the debt
+    # service, with no margin left), Risk below; no debt service at all: not applicable
+    "min_coverage": ("cap.threshold", 1.0),
+    # each maturity year of a bullet or accumulating series: (cash at start + sinking fund
+    # + the year's cash flow) / what falls due. At 1 or more the enterprise repays from its
+    # own cash even if no holder renews: OK. From 0.9 the gap is at most a tenth of the
+    # maturity, which renewals (about 65 % in the one published programme) or a bridge
+    # loan can fill: Watch. Below: Risk
+    "maturity_coverage": (1.0, 0.9),
+    # the simulated chance of a liquidity shortfall, in multiples of the scenario's own
+    # ``shortfall_level`` and read the other way: OK at or below 1x the level, Watch at
+    # or below 2x, Risk above. Reserve covered (no threshold): OK when every fiscal year
+    # closes with the minimum cash plus the reserve target, else Risk
+    "p_shortfall": (1.0, 2.0),
 }
 
 #: fill and font colour of each status (Excel's good / neutral / bad styles); the cell also
@@ -112,15 +139,23 @@ _STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "ok": ("#c6efce", "#006100"),
     "watch": ("#ffeb9c", "#7a4a00"),
     "risk": ("#ffc7ce", "#9c0006"),
+    "na": ("#ededed", "#404040"),  # a criterion that does not apply (word ``status.na``)
 }
 
 
-def readiness_status(value: float, ok: float, watch: float) -> str:
+def readiness_status(value: float, ok: float, watch: float, higher_is_better: bool = True) -> str:
     """``"ok"`` when ``value >= ok``, ``"watch"`` when ``value >= watch``, else ``"risk"``.
+
+    With ``higher_is_better=False`` the comparisons turn round (``value <= ok`` is OK),
+    for a chance of something going wrong.
 
     >>> readiness_status(0.95, 0.90, 0.70), readiness_status(0.75, 0.90, 0.70)
     ('ok', 'watch')
+    >>> readiness_status(0.08, 0.05, 0.10, higher_is_better=False)
+    'watch'
     """
+    if not higher_is_better:
+        return readiness_status(-value, -ok, -watch)
     if value >= ok:
         return "ok"
     if value >= watch:
@@ -133,7 +168,8 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
 
     Kinds: money, rate (percent, 2 to 4 decimals), date (``yyyy-mm-dd``), int (thousands
     separated), plain (a year, a seed), years (2 decimals), fraction (6 decimals), decimal
-    (an expected count of people: thousands separated, 1 decimal).
+    (an expected count of people: thousands separated, 1 decimal), ratio (a coverage
+    ratio: 2 decimals).
 
     French codes start with the fr-CA locale tag (``[$-C0C]``) so LibreOffice shows
     ``1 234,56 $`` and ``2,25%`` whatever its own locale (a tag inside the currency
@@ -152,6 +188,7 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
             "years": "[$-C0C]0.00",
             "fraction": "[$-C0C]0.000000",
             "decimal": "[$-C0C]#,##0.0",
+            "ratio": "[$-C0C]0.00",
         }
     return {
         "money": f"[${sym}-1009]#,##0.00",
@@ -162,6 +199,7 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
         "years": "0.00",
         "fraction": "0.000000",
         "decimal": "#,##0.0",
+        "ratio": "0.00",
     }
 
 
@@ -237,6 +275,13 @@ class _Sheet:
         else:
             self._track(row, col, chars)
 
+    def overflow(self, row: int, col: int, s: str, kind: str = "text") -> None:
+        """Text that runs over the empty cells on its right: its column keeps its width,
+        and the printed width covers where the text ends."""
+        self.text(row, col, s, kind=kind, track=False)
+        offset = sum(self.widths.get(c, 8.43) for c in range(col)) / 0.85
+        self.span_chars = max(self.span_chars, offset + len(s) * (1.12 if kind == "bold" else 1.0))
+
     def money(self, row: int, col: int, cents: int, total: bool = False) -> None:
         self.ws.write_number(row, col, int(cents) / 100, self.book.fmt("money", total=total))
         self._track(row, col, len(money_text(int(cents), self.lang, self.book.currency)) + 3)
@@ -261,13 +306,13 @@ class _Sheet:
             self.text(row, col, t("not_applicable", self.lang))
             return
         self.ws.write_number(row, col, x, self.book.fmt(kind, total=total))
-        extra = {"int": 0, "plain": 0, "years": 3, "fraction": 7, "decimal": 2}[kind]
+        extra = {"int": 0, "plain": 0, "years": 3, "fraction": 7, "decimal": 2, "ratio": 3}[kind]
         digits = len(f"{abs(x):,.0f}") + extra
         self._track(row, col, digits + 3)
 
-    def status(self, row: int, col: int, status: str) -> None:
-        """A readiness status: its word, bold, on its colour."""
-        s = t(f"status.{status}", self.lang)
+    def status(self, row: int, col: int, status: str, word: str | None = None) -> None:
+        """A readiness status: its word (or ``word``), bold, on its colour."""
+        s = t(f"status.{status}", self.lang) if word is None else word
         self.ws.write_string(row, col, s, self.book.fmt(f"status_{status}"))
         self._track(row, col, len(s) * 1.05 / _CHARS_PER_WIDTH + 4)
 
@@ -291,12 +336,20 @@ class _Sheet:
         self.ws.set_row(row, 18)
         return row + 1
 
-    def note(self, row: int, text: str, col: int = 0) -> int:
-        """A paragraph cut into lines of plain text (overflowing to the right); returns the next row."""
-        for line in textwrap.wrap(text, _NOTE_CHARS):
+    def note(self, row: int, text: str, col: int = 0, chars: int = _NOTE_CHARS) -> int:
+        """A paragraph cut into lines of plain text (overflowing to the right); returns the next row.
+
+        Lines hold at most ``chars`` characters (see :meth:`wide`)."""
+        for line in textwrap.wrap(text, chars):
             self.text(row, col, line, kind="note", track=False)
             row += 1
         return row
+
+    def wide(self) -> int:
+        """Characters a note line may hold on a sheet whose tables are already wide: as many
+        as the columns written so far hold (at least ``_NOTE_CHARS``, at most 170)."""
+        units = sum(self.widths.get(c, 8.43) for c in range(self.last_col + 1))
+        return max(_NOTE_CHARS, min(170, int(units * 1.05)))
 
     def header(
         self, row: int, col: int, labels: list[str], main: bool = False, repeat: bool = False
@@ -403,6 +456,9 @@ class _Book:
                 props.update(italic=True, font_color="#404040")
             elif kind == "section":
                 props.update(bold=True, font_size=12, font_color=_BLUE)
+            elif kind == "block":
+                props.update(bold=True, font_size=13, font_color=_BLUE, bottom=2)
+                props["bottom_color"] = _BLUE
             elif kind in ("header", "group"):
                 props.update(
                     bold=True, bg_color=_LIGHT, bottom=1, bottom_color=_RULE, text_wrap=True
@@ -449,7 +505,8 @@ def write_workbook(
     lang : ``"fr"`` or ``"en"``; default: the scenario's language
     charts : chart name -> PNG path (as :func:`bondkit.charts.save_charts` returns),
         inserted on the summary sheet in that order, two by row; the campaign charts
-        (``"campaign"``, ``"raised"``) also on B3.3; none when omitted
+        (``"campaign"``, ``"raised"``) also on B3.3, the coverage chart (``"coverage"``)
+        on B3.4 and the redemption fan (``"redemptions"``) on B3.5; none when omitted
     """
     lang = check_language(lang or result.scenario.language)
     book = _Book(result, Path(path), lang)
@@ -460,8 +517,8 @@ def write_workbook(
         "sheet.b3_1": _planning,
         "sheet.b3_2": _design,
         "sheet.b3_3": lambda s: _issue(s, charts or {}),
-        "sheet.b3_4": _management,
-        "sheet.b3_5": _renewal,
+        "sheet.b3_4": lambda s: _management(s, charts or {}),
+        "sheet.b3_5": lambda s: _renewal(s, charts or {}),
         "sheet.b4": _cases,
         "sheet.b5": _glossary,
     }
@@ -508,9 +565,55 @@ def _total_row(sheet: _Sheet, row: int, first_col: int, last_col: int, label_tex
     sheet.text(row, first_col, label_text, kind="total_text")
 
 
-def _coming(sheet: _Sheet, row: int, key: str) -> int:
+def _coming(sheet: _Sheet, row: int, key: str, hints: tuple[str, ...] = ()) -> int:
+    """What later versions will add, then ``hints`` (label keys): what the scenario can add."""
     row = sheet.section(row, "sec.coming")
-    return sheet.note(row, t(key, sheet.lang)) + 1
+    row = sheet.note(row, t(key, sheet.lang))
+    for hint in hints:
+        row = sheet.note(row, t(hint, sheet.lang))
+    return row + 1
+
+
+def _pct(x: float, lang: str) -> str:
+    """A share as a percentage with as few decimals as it needs (0 to 2): ``5 %``, ``2,5 %``."""
+    for decimals in (0, 1):
+        if abs(round(x * 100, decimals) - x * 100) < 1e-9:
+            return percent_text(x, lang, decimals)
+    return percent_text(x, lang, 2)
+
+
+def _expected(x: float) -> int:
+    """An expectation in cents (a float) as whole cents, half up."""
+    return round_half_up(exact(float(x)))
+
+
+def _block(sheet: _Sheet, row: int, text: str, ncols: int) -> int:
+    """The heading of a block of sections: larger, ruled across ``ncols`` columns; next row."""
+    sheet.text(row, 0, text, kind="block", track=False)
+    for c in range(1, ncols):
+        sheet.ws.write_blank(row, c, None, sheet.book.fmt("block"))
+    sheet.ws.set_row(row, 21)
+    return row + 1
+
+
+def _kv_lines(sheet: _Sheet, row: int, lines: list[tuple[str, Any]]) -> int:
+    """Key-value lines whose labels run over the empty cells on their right; next row.
+
+    On sheets whose column A belongs to a table (B3.4, B3.5) a long label must not widen
+    it: the label is written untracked, and every value of the block goes in the first
+    column right of the longest label, from the widths known so far (widths only grow).
+    ``lines`` = (label text, writer(row, col)).
+    """
+    need = max(len(text) * 1.12 / _CHARS_PER_WIDTH + 3 for text, _ in lines)
+    col, total = 0, 0.0
+    while total < need:
+        total += sheet.widths.get(col, 8.43)
+        col += 1
+    for text, write in lines:
+        sheet.overflow(row, 0, text, kind="bold")
+        write(row, col)
+        row += 1
+    return row
 
 
 def _series_table(sheet: _Sheet, row: int, columns: list[tuple[str, Any]]) -> int:
@@ -608,6 +711,7 @@ def _summary(sheet: _Sheet, charts: dict[str, Path]) -> None:
         ("kf.annual_admin_total", lambda r: sheet.money(r, 1, res.annual_admin_total)),
         ("kf.first_issue", lambda r: sheet.date(r, 1, min(x.issue_date for x in res.series))),
         ("kf.last_maturity", lambda r: sheet.date(r, 1, max(x.maturity for x in res.series))),
+        *_financial_figures(sheet),
     ):
         write(sheet.kv(row, key))
         row += 1
@@ -647,6 +751,9 @@ def _summary(sheet: _Sheet, charts: dict[str, Path]) -> None:
             7: ("money", res.total_interest),
         },
     )
+    if res.capacity is not None or res.risk is not None:
+        row = sheet.section(row + 1, "sec.financial")
+        row = _readiness_grid(sheet, row, thresholds=False, rows=_financial_rows(sheet))
     if res.campaign is not None:
         row = sheet.section(row + 1, "sec.community")
         row = _readiness_grid(sheet, row, thresholds=False)
@@ -655,6 +762,29 @@ def _summary(sheet: _Sheet, charts: dict[str, Path]) -> None:
             sheet.ws.set_h_pagebreaks([row + 1])
         row = sheet.section(row + 1, "sec.charts")
         _pictures(sheet, row, list(charts.values()))
+
+
+def _financial_figures(sheet: _Sheet) -> list[tuple[str, Any]]:
+    """Key figures of the capacity and risk analyses, when the run has them."""
+    res, lang = sheet.book.result, sheet.lang
+    lines: list[tuple[str, Any]] = []
+    if res.capacity is not None:
+        dscr = res.capacity.min_dscr
+        lines.append(("kf.min_dscr", lambda r: sheet.number(r, 1, dscr, "ratio")))
+    if res.risk is not None:
+        risk = res.risk
+
+        def _p_shortfall(r: int) -> None:
+            if risk.p_shortfall is None:
+                sheet.text(r, 1, t("not_applicable", lang))
+            else:
+                sheet.rate(r, 1, risk.p_shortfall)
+
+        lines += [
+            ("kf.recommended_reserve", lambda r: sheet.money(r, 1, risk.recommended_reserve)),
+            ("kf.p_shortfall", _p_shortfall),
+        ]
+    return lines
 
 
 def _pictures(sheet: _Sheet, row: int, paths: list[Path], per_row: int = 2) -> int:
@@ -797,12 +927,32 @@ def _overview(sheet: _Sheet) -> None:
 
 
 def _readiness(sheet: _Sheet) -> None:
+    """The readiness grid: financial capacity (with [capacity] or [risk]), community capacity
+    (with a campaign), then what is still to come and the scenario inputs."""
     res, lang = sheet.book.result, sheet.lang
     issuer = res.scenario.issuer
-    if res.campaign is None:
-        row = _coming(sheet, _FIRST_ROW, "coming.b2")
-    else:
-        row = sheet.section(_FIRST_ROW, "sec.community")
+    financial = res.capacity is not None or res.risk is not None
+    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, "na")}
+    row = _FIRST_ROW
+    if financial:
+        row = sheet.section(row, "sec.financial")
+        row = _readiness_grid(sheet, row, rows=_financial_rows(sheet))
+        row += 1
+        if res.campaign is None:  # the campaign's note names the status words otherwise
+            row = sheet.note(row, t("ready.words", lang).format(**words))
+        if res.capacity is not None:
+            row = sheet.note(row, t("ready.fin_note", lang).format(sheet=t("sheet.b3_4", lang)))
+        if res.risk is not None:
+            sim = res.risk.simulation
+            row = sheet.note(
+                row,
+                t("ready.risk_note", lang).format(
+                    n=number_text(sim.paths, lang), seed=sim.seed, sheet=t("sheet.b3_5", lang)
+                ),
+            )
+        row += 1
+    if res.campaign is not None:
+        row = sheet.section(row, "sec.community")
         row = _readiness_grid(sheet, row)
         sim = res.campaign.simulation
         row = sheet.note(
@@ -814,7 +964,19 @@ def _readiness(sheet: _Sheet) -> None:
                 sheet=t("sheet.b3_3", lang),
             ),
         )
-        row = _coming(sheet, row + 1, "coming.b2_campaign")
+        row += 1
+    hints = tuple(
+        key
+        for key, missing in (
+            ("hint.capacity", res.capacity is None),
+            ("hint.risk", res.risk is None),
+            ("hint.campaign", res.campaign is None),
+        )
+        if missing
+    )
+    # with rows in the grid, only the organisational answers are still to come
+    has_rows = financial or res.campaign is not None
+    row = _coming(sheet, row, "coming.b2_campaign" if has_rows else "coming.b2", hints)
     row = sheet.section(row, "sec.inputs")
     for key, write in (
         ("legal_form", lambda r: sheet.text(r, 1, t(f"legal_form.{issuer.legal_form}", lang))),
@@ -875,9 +1037,13 @@ def _issue(sheet: _Sheet, charts: dict[str, Path]) -> None:
     )
 
 
-def _renewal(sheet: _Sheet) -> None:
+def _renewal(sheet: _Sheet, charts: dict[str, Path]) -> None:
+    """Maturities of each series; with a risk analysis, the maturity wall, the assumptions,
+    the simulated principal paid out by fiscal year, the shortfall and the reserve."""
     res, lang = sheet.book.result, sheet.lang
-    row = _coming(sheet, _FIRST_ROW, "coming.b3_5")
+    row = _FIRST_ROW
+    if res.risk is None:
+        row = _coming(sheet, row, "coming.b3_5", ("hint.b3_5",))
     row = sheet.section(row, "sec.maturities")
     last_rows = {sid: g.iloc[-1] for sid, g in res.schedule.groupby("series", sort=False)}
 
@@ -899,7 +1065,7 @@ def _renewal(sheet: _Sheet) -> None:
         (t("col.amount", lang), _c_amount),
     ]
     row = _series_table(sheet, row, columns)
-    _totals(
+    row = _totals(
         sheet,
         row,
         len(columns),
@@ -909,6 +1075,159 @@ def _renewal(sheet: _Sheet) -> None:
             5: ("money", res.total_principal),
         },
     )
+    if res.risk is not None:
+        _risk(sheet, row, charts.get("redemptions"))
+
+
+def _risk(sheet: _Sheet, row: int, chart: Path | None) -> None:
+    """B3.5 with a risk analysis: the maturity wall (planned), the renewal and redemption
+    assumptions with the size and seed of the simulation, the principal paid out by fiscal
+    year (simulated), the shortfall and the recommended reserve, the fan chart."""
+    res, lang = sheet.book.result, sheet.lang
+    risk = res.risk
+    terms, sim, table = risk.terms, risk.simulation, risk.table
+    currency = sheet.book.currency
+    simulated = {"n": number_text(sim.paths, lang), "seed": sim.seed}
+
+    def words(text: str):
+        return lambda r, c: sheet.overflow(r, c, text)
+
+    def share(x: float):
+        return lambda r, c: sheet.rate(r, c, float(x))
+
+    def count(x: int, kind: str = "int"):
+        return lambda r, c: sheet.number(r, c, int(x), kind)
+
+    # the maturity wall: principal falling due by fiscal year and series, as planned
+    row = sheet.section(row + 1, "sec.wall")
+    ids = [x.id for x in res.series]
+    row = sheet.header(
+        row,
+        0,
+        [label("fiscal_year", lang)]
+        + [t("series_n", lang).format(series=sid) for sid in ids]
+        + [t("total", lang)],
+    )
+    principal = res.fiscal_by_series.set_index(["fiscal_year", "series"])["principal"]
+    for rec in res.fiscal.itertuples(index=False):
+        year = int(rec.fiscal_year)
+        sheet.number(row, 0, year, "plain")
+        for k, sid in enumerate(ids, start=1):
+            sheet.money(row, k, int(principal.get((year, sid), 0)))
+        sheet.money(row, len(ids) + 1, int(rec.principal))
+        row += 1
+    _total_row(sheet, row, 0, len(ids) + 1, t("total", lang))
+    for k, sid in enumerate(ids, start=1):
+        sheet.money(row, k, int(principal.xs(sid, level="series").sum()), total=True)
+    sheet.money(row, len(ids) + 1, int(res.fiscal["principal"].sum()), total=True)
+    row += 1
+
+    # the assumptions, every one in words, with the size and seed of the simulation; the
+    # assumptions and the simulated results each start a printed page
+    breaks = [row + 1]
+    row = sheet.section(row + 1, "sec.risk_terms")
+    lines: list[tuple[str, Any]] = [
+        (t("risk.annual_probability", lang), share(terms.annual_probability))
+    ]
+    if terms.segment_probability:
+        lines += [
+            (t("risk.segment", lang).format(segment=name), share(p))
+            for name, p in terms.segment_probability
+        ]
+    else:
+        lines.append((t("risk.by_segment", lang), words(t("risk.same_for_all", lang))))
+
+    if risk.holders_from_register:
+        holdings = t("risk.from_register", lang)
+    else:
+        holdings = t("risk.equal", lang).format(
+            amount=money_text(to_cents(terms.holding), lang, currency)
+        )
+    lines += [
+        (t("risk.lock_in", lang), count(terms.lock_in_years)),
+        (t("risk.notice", lang), count(terms.notice_months)),
+        (
+            t("risk.annual_cap", lang),
+            words(t("risk.no_cap", lang)) if terms.annual_cap is None else share(terms.annual_cap),
+        ),
+    ]
+    if terms.annual_cap is not None:
+        cap_cents = math.floor(terms.annual_cap * sim.issued)
+        lines.append((t("risk.cap_amount", lang), lambda r, c: sheet.money(r, c, cap_cents)))
+    lines += [
+        (t("risk.stress_probability", lang), share(terms.stress_probability)),
+        (t("risk.stress_annual_probability", lang), share(terms.stress_annual_probability)),
+        (t("risk.renewal_rate", lang), share(terms.renewal_rate)),
+        (t("risk.shortfall_level", lang), share(terms.shortfall_level)),
+        (t("risk.holders", lang), count(len(risk.holders.amount))),
+        (t("risk.holdings", lang), words(holdings)),
+        (t("risk.paths", lang), count(sim.paths)),
+        (t("risk.seed", lang), count(sim.seed, "plain")),
+    ]
+    row = _kv_lines(sheet, row, lines)
+    row = sheet.note(row, t("risk.terms_note", lang), chars=sheet.wide())
+    row = sheet.note(row, t("risk.simulated_note", lang).format(**simulated), chars=sheet.wide())
+
+    # the shortfall over the whole life and the recommended reserve
+    row = sheet.section(row + 1, "sec.risk_overall", **simulated)
+
+    def _p(r: int, c: int) -> None:
+        if risk.p_shortfall is None:
+            sheet.overflow(r, c, t("risk.p_unknown", lang))
+        else:
+            sheet.rate(r, c, risk.p_shortfall)
+
+    row = _kv_lines(
+        sheet,
+        row,
+        [
+            (t("risk.p_shortfall", lang), _p),
+            (
+                t("risk.recommended_reserve", lang),
+                lambda r, c: sheet.money(r, c, risk.recommended_reserve),
+            ),
+        ],
+    )
+    level = _pct(terms.shortfall_level, lang)
+    if risk.p_shortfall is None or res.capacity is None:
+        sentence = t("risk.reserve_sentence_no_cash", lang).format(level=level)
+    else:
+        minimum = money_text(to_cents(res.capacity.terms.minimum_cash), lang, currency)
+        sentence = t("risk.reserve_sentence", lang).format(level=level, minimum=minimum)
+    row = sheet.note(row, sentence, chars=sheet.wide())
+
+    # principal paid out by fiscal year, simulated; on a new printed page
+    breaks.append(row + 1)
+    row = sheet.section(row + 1, "sec.risk_results", **simulated)
+    row = sheet.note(row, t("risk.need_note", lang), chars=sheet.wide())
+    columns = [
+        ("planned_principal", "col.planned_principal"),
+        ("expected_early", "col.exp_early"),
+        ("expected_maturity", "col.exp_maturity"),
+        ("expected_renewed", "col.exp_renewed"),
+        ("expected_outflow", "col.exp_outflow"),
+        ("need_p50", "col.need_p50"),
+        ("need_p95", "col.need_p95"),
+        ("need_p99", "col.need_p99"),
+    ]
+    with_p = "p_shortfall" in table.columns
+    heads = [label("fiscal_year", lang)] + [t(k, lang) for _, k in columns]
+    row = sheet.header(row, 0, heads + ([t("col.p_shortfall", lang)] if with_p else []))
+    for rec in table.to_dict("records"):
+        sheet.number(row, 0, int(rec["fiscal_year"]), "plain")
+        for c, (key, _) in enumerate(columns, start=1):
+            sheet.money(row, c, _expected(rec[key]))
+        if with_p:
+            sheet.rate(row, len(columns) + 1, float(rec["p_shortfall"]))
+        row += 1
+    _total_row(sheet, row, 0, len(columns) + (1 if with_p else 0), t("total", lang))
+    for c, (key, _) in enumerate(columns[:5], start=1):
+        sheet.money(row, c, _expected(table[key].sum()), total=True)
+    row += 1
+
+    if chart is not None:
+        _pictures(sheet, row + 1, [chart])
+    sheet.ws.set_h_pagebreaks(breaks)
 
 
 def _cases(sheet: _Sheet) -> None:
@@ -1033,8 +1352,118 @@ def _readiness_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
     return rows
 
 
-def _readiness_grid(sheet: _Sheet, row: int, thresholds: bool = True) -> int:
-    """The community-capacity table; returns the next row.
+def _financial_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
+    """The financial-capacity rows of the readiness grid (rows as :func:`_readiness_rows`).
+
+    Lowest coverage ratio, coverage of each maturity year, chance of a liquidity
+    shortfall, reserve (or minimum cash) covered; thresholds from
+    :data:`READINESS_THRESHOLDS` and the scenario's own coverage threshold and shortfall
+    level. A criterion that does not apply has the status ``"na"``.
+    """
+    res, lang = sheet.book.result, sheet.lang
+    cap, risk = res.capacity, res.risk
+    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, "na")}
+    rows: list[tuple[str, str, Any, str, str]] = []
+    if cap is not None:
+        table = cap.table
+        own = float(cap.terms.coverage_threshold)
+        low = min(float(READINESS_THRESHOLDS["min_coverage"][1]), own)
+        threshold = t("thr.coverage", lang).format(
+            threshold=number_text(own, lang, 2), low=number_text(low, lang, 2), **words
+        )
+        dscr = cap.min_dscr
+        if dscr is None:
+            rows.append(
+                (
+                    t("ready.coverage", lang),
+                    "text",
+                    t("ready.no_debt_service", lang),
+                    threshold,
+                    "na",
+                )
+            )
+        else:
+            year = int(table.loc[table["coverage"].idxmin(), "fiscal_year"])
+            rows.append(
+                (
+                    t("ready.min_coverage", lang).format(year=year),
+                    "ratio",
+                    dscr,
+                    threshold,
+                    readiness_status(dscr, own, low),
+                )
+            )
+        high, low = READINESS_THRESHOLDS["maturity_coverage"]
+        threshold = t("thr.chance", lang).format(
+            high=number_text(high, lang, 2), low=number_text(low, lang, 2), **words
+        )
+        if cap.maturities.empty:
+            rows.append(
+                (
+                    t("ready.maturity", lang),
+                    "text",
+                    t("ready.no_maturity_test", lang),
+                    t("thr.no_maturity_test", lang),
+                    "na",
+                )
+            )
+        for rec in cap.maturities.itertuples(index=False):
+            cov = float(rec.coverage)
+            rows.append(
+                (
+                    t("ready.maturity_coverage", lang).format(year=int(rec.fiscal_year)),
+                    "ratio",
+                    None if math.isnan(cov) else cov,
+                    threshold,
+                    "na" if math.isnan(cov) else readiness_status(cov, high, low),
+                )
+            )
+    if risk is not None:
+        if risk.p_shortfall is None:
+            rows.append(
+                (
+                    t("ready.p_shortfall", lang),
+                    "text",
+                    t("not_applicable", lang),
+                    t("thr.needs_capacity", lang),
+                    "na",
+                )
+            )
+        else:
+            level = risk.terms.shortfall_level
+            ok, watch = (level * m for m in READINESS_THRESHOLDS["p_shortfall"])
+            threshold = t("thr.shortfall", lang).format(
+                level=_pct(ok, lang), double=_pct(watch, lang), **words
+            )
+            status = readiness_status(risk.p_shortfall, ok, watch, higher_is_better=False)
+            rows.append((t("ready.p_shortfall", lang), "rate", risk.p_shortfall, threshold, status))
+    if cap is not None:
+        table = cap.table
+        missed = [int(y) for y in table.loc[~table["reserve_covered"], "fiscal_year"]]
+        key = "ready.reserve" if cap.terms.reserve is not None else "ready.minimum_cash"
+        if missed:
+            value = t("ready.not_covered", lang).format(year=missed[0], n=len(missed))
+        else:
+            value = t("ready.every_year", lang)
+        rows.append(
+            (
+                t(key, lang),
+                "text",
+                value,
+                t("thr.every_year", lang).format(**words),
+                "risk" if missed else "ok",
+            )
+        )
+    return rows
+
+
+def _readiness_grid(
+    sheet: _Sheet,
+    row: int,
+    thresholds: bool = True,
+    rows: list[tuple[str, str, Any, str, str]] | None = None,
+) -> int:
+    """A readiness table (the community-capacity rows unless ``rows`` are given); next row.
 
     Columns: criterion, value, threshold (unless ``thresholds`` is false, as on the
     Summary, which points to B2 for them), status.
@@ -1042,13 +1471,17 @@ def _readiness_grid(sheet: _Sheet, row: int, thresholds: bool = True) -> int:
     lang = sheet.lang
     keys = ["col.criterion", "col.value"] + (["col.threshold"] if thresholds else [])
     row = sheet.header(row, 0, [t(k, lang) for k in keys + ["col.readiness"]])
-    for criterion, kind, value, threshold, status in _readiness_rows(sheet):
+    for criterion, kind, value, threshold, status in (
+        _readiness_rows(sheet) if rows is None else rows
+    ):
         # bold text runs wider than the estimate: wrap criteria before the label width
         sheet.text(row, 0, criterion, kind="bold", max_width=_LABEL_WIDTH - 10)
         if kind == "money":
             sheet.money(row, 1, value)
         elif kind == "rate":
             sheet.rate(row, 1, value)
+        elif kind == "ratio":
+            sheet.number(row, 1, value, "ratio")
         else:
             sheet.text(row, 1, value)
         if thresholds:
@@ -1424,13 +1857,14 @@ def _design(sheet: _Sheet) -> None:
 # ---------------------------------------------------------------- B3.4 Management
 
 
-def _management(sheet: _Sheet) -> None:
+def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
     """Schedule (frozen, print-repeated header), the calendar in the same columns, then fiscal years.
 
     The payment calendar sits in the schedule's own columns (series, payment date,
     interest, principal, payment), so the header frozen on screen and repeated on printed
     pages names its columns too. The debt service by fiscal year, pivoted by series,
-    comes last and starts on a new printed page.
+    starts on a new printed page. With a capacity analysis, the capacity block follows on
+    a new printed page (see :func:`_capacity`).
     """
     res, lang = sheet.book.result, sheet.lang
     sched = res.schedule
@@ -1548,7 +1982,223 @@ def _management(sheet: _Sheet) -> None:
             sheet.money(row, 1 + 3 * k + j, int(own[key].sum()), total=True)
     for j, key in enumerate(("interest", "principal", "debt_service")):
         sheet.money(row, total_first + j, int(fiscal[key].sum()), total=True)
-    _coming(sheet, row + 2, "coming.b3_4")
+    if res.capacity is None:
+        _coming(sheet, row + 2, "coming.b3_4", ("hint.b3_4",))
+        return
+    breaks.append(row + 2)
+    sheet.ws.set_h_pagebreaks(breaks)
+    _capacity(sheet, row + 2, ncols, charts.get("coverage"), breaks)
+
+
+def _capacity(sheet: _Sheet, row: int, ncols: int, chart: Path | None, breaks: list[int]) -> None:
+    """B3.4's capacity block: inputs, coverage by fiscal year (with the chart), the
+    maturity-year test, the sinking fund and the reserve when set, the largest issue.
+    ``breaks``: the sheet's printed page breaks so far (one more before the maturity test).
+
+    Below the schedule, whose header stays frozen: each table has its own header, and
+    key-value labels run over empty cells rather than widening the schedule's columns.
+    """
+    res, lang = sheet.book.result, sheet.lang
+    cap = res.capacity
+    terms, table = cap.terms, cap.table
+    currency = sheet.book.currency
+
+    def words(text: str):
+        return lambda r, c: sheet.overflow(r, c, text)
+
+    row = _block(sheet, row, t("sec.capacity", lang), ncols)
+    if terms.cash_flow:
+        source = t("cap.cf_table", lang)
+    elif terms.cash_flow_growth == 0:
+        source = t("cap.cf_flat", lang).format(
+            base=money_text(to_cents(terms.cash_flow_base), lang, currency)
+        )
+    else:
+        source = t("cap.cf_growth", lang).format(
+            base=money_text(to_cents(terms.cash_flow_base), lang, currency),
+            growth=_pct(float(terms.cash_flow_growth), lang),
+        )
+    threshold = float(terms.coverage_threshold)
+    row = _kv_lines(
+        sheet,
+        row + 1,
+        [
+            (t("cap.cash_flow", lang), words(source)),
+            (t("cap.threshold", lang), lambda r, c: sheet.number(r, c, threshold, "ratio")),
+            (
+                t("cap.opening_cash", lang),
+                lambda r, c: sheet.money(r, c, to_cents(terms.opening_cash)),
+            ),
+            (
+                t("cap.minimum_cash", lang),
+                lambda r, c: sheet.money(r, c, to_cents(terms.minimum_cash)),
+            ),
+        ],
+    )
+
+    # coverage by fiscal year
+    row = sheet.section(row + 1, "sec.coverage")
+    row = sheet.note(row, t("cap.note", lang), chars=sheet.wide())
+    money_cols = ("cash_flow", "debt_service", "other_debt_service", "total_debt_service")
+    row = sheet.header(
+        row,
+        0,
+        [label("fiscal_year", lang)]
+        + [
+            t(k, lang)
+            for k in (
+                "col.cash_flow",
+                "col.issue_ds",
+                "col.other_ds",
+                "col.total_ds",
+                "col.coverage",
+                "col.readiness",
+                "col.cash_end",
+            )
+        ],
+    )
+    watch_at = min(float(READINESS_THRESHOLDS["min_coverage"][1]), threshold)
+    for rec in table.itertuples(index=False):
+        sheet.number(row, 0, int(rec.fiscal_year), "plain")
+        for c, key in enumerate(money_cols, start=1):
+            sheet.money(row, c, int(getattr(rec, key)))
+        coverage = float(rec.coverage)
+        if not math.isnan(coverage):  # no debt service: no ratio, an empty cell
+            sheet.number(row, 5, coverage, "ratio")
+        if rec.no_capacity:
+            sheet.status(row, 6, "risk", t("cap.no_capacity", lang))
+        elif rec.below_threshold:
+            status = "watch" if coverage >= watch_at else "risk"
+            sheet.status(row, 6, status, t("cap.below", lang))
+        sheet.money(row, 7, int(rec.cash_end))
+        row += 1
+    _total_row(sheet, row, 0, 7, t("total", lang))
+    for c, key in enumerate(money_cols, start=1):
+        sheet.money(row, c, int(table[key].sum()), total=True)
+    below = cap.years_below_threshold
+    row = _kv_lines(
+        sheet,
+        row + 2,
+        [
+            (t("cap.min_dscr", lang), lambda r, c: sheet.number(r, c, cap.min_dscr, "ratio")),
+            (t("cap.avg_dscr", lang), lambda r, c: sheet.number(r, c, cap.average_dscr, "ratio")),
+            (
+                t("cap.years_below", lang),
+                words(", ".join(str(y) for y in below) if below else t("none", lang)),
+            ),
+        ],
+    )
+    if chart is not None:
+        row = _pictures(sheet, row + 1, [chart])
+
+    # the maturity-year test of bullet and accumulating series, then the sinking fund, the
+    # reserve and the sizing: on a new printed page
+    row += 1
+    sheet.ws.set_h_pagebreaks([*breaks, row])
+    row = sheet.section(row, "sec.maturity_test")
+    mats = cap.maturities
+    if mats.empty:
+        row = sheet.note(row, t("mat.none", lang), chars=sheet.wide())
+    else:
+        row = sheet.note(row, t("mat.note", lang), chars=sheet.wide())
+        row = sheet.header(
+            row,
+            0,
+            [label("fiscal_year", lang)]
+            + [
+                t(k, lang)
+                for k in (
+                    "col.due",
+                    "col.cash_start",
+                    "col.sinking_fund",
+                    "col.cash_flow_net",
+                    "col.maturity_coverage",
+                )
+            ],
+        )
+        for rec in mats.itertuples(index=False):
+            sheet.number(row, 0, int(rec.fiscal_year), "plain")
+            for c, key in enumerate(("due", "cash_start", "sinking_fund", "cash_flow"), start=1):
+                sheet.money(row, c, int(getattr(rec, key)))
+            if not math.isnan(float(rec.coverage)):
+                sheet.number(row, 5, float(rec.coverage), "ratio")
+            row += 1
+
+    # the sinking fund, when the scenario sets one
+    if terms.sinking_fund is not None:
+        row = sheet.section(row + 1, "sec.sinking")
+        rate = float(terms.sinking_fund.rate)
+        row = _kv_lines(sheet, row, [(t("sink.rate", lang), lambda r, c: sheet.rate(r, c, rate))])
+        row = sheet.note(row, t("sink.note", lang), chars=sheet.wide())
+        row = sheet.header(
+            row,
+            0,
+            [label("fiscal_year", lang)]
+            + [t(k, lang) for k in ("col.deposit", "col.withdrawal", "col.fund_balance")],
+        )
+        keys = ("sinking_deposit", "sinking_withdrawal", "sinking_balance")
+        for rec in table.itertuples(index=False):
+            sheet.number(row, 0, int(rec.fiscal_year), "plain")
+            for c, key in enumerate(keys, start=1):
+                sheet.money(row, c, int(getattr(rec, key)))
+            row += 1
+        _total_row(sheet, row, 0, 3, t("total", lang))
+        for c, key in enumerate(keys[:2], start=1):
+            sheet.money(row, c, int(table[key].sum()), total=True)
+        row += 1
+
+    # the reserve, when the scenario sets one
+    if terms.reserve is not None:
+        row = sheet.section(row + 1, "sec.reserve")
+        target = t(f"res.{terms.reserve.target}", lang).format(months=terms.reserve.months)
+        minimum = to_cents(terms.minimum_cash)
+        row = _kv_lines(
+            sheet,
+            row,
+            [
+                (t("res.target", lang), words(target)),
+                (t("cap.minimum_cash", lang), lambda r, c: sheet.money(r, c, minimum)),
+            ],
+        )
+        row = sheet.note(row, t("res.note", lang), chars=sheet.wide())
+        row = sheet.header(
+            row,
+            0,
+            [label("fiscal_year", lang)]
+            + [
+                t(k, lang)
+                for k in ("col.reserve_target", "col.cash_required", "col.cash_end", "col.covered")
+            ],
+        )
+        for rec in table.itertuples(index=False):
+            sheet.number(row, 0, int(rec.fiscal_year), "plain")
+            sheet.money(row, 1, int(rec.reserve_target))
+            sheet.money(row, 2, minimum + int(rec.reserve_target))
+            sheet.money(row, 3, int(rec.cash_end))
+            covered = bool(rec.reserve_covered)
+            sheet.status(
+                row, 4, "ok" if covered else "risk", t("word.yes" if covered else "word.no", lang)
+            )
+            row += 1
+
+    # the largest issue the cash flow can carry
+    row = sheet.section(row + 1, "sec.sizing")
+    none = cap.years_without_capacity
+    row = _kv_lines(
+        sheet,
+        row,
+        [
+            (t("size.level", lang), lambda r, c: sheet.money(r, c, cap.max_debt_level_payment)),
+            (t("size.sculpted", lang), lambda r, c: sheet.money(r, c, cap.max_debt_sculpted)),
+            (t("size.rate", lang), lambda r, c: sheet.rate(r, c, cap.sizing_rate)),
+            (t("size.years", lang), lambda r, c: sheet.number(r, c, cap.sizing_years)),
+            (
+                t("size.no_capacity", lang),
+                words(", ".join(str(y) for y in none) if none else t("none", lang)),
+            ),
+        ],
+    )
+    sheet.note(row, t("size.note", lang), chars=sheet.wide())
 
 
 # ---------------------------------------------------------------- B5 Glossary

@@ -13,12 +13,14 @@ from scenario_texts import CONTRACT, TWO_SERIES
 from bondkit.charts import (
     balance_chart,
     campaign_chart,
+    coverage_chart,
     debt_service_chart,
     raised_chart,
+    redemption_fan_chart,
     save_charts,
 )
 from bondkit.columns import label
-from bondkit.labels import money_text, percent_text, t
+from bondkit.labels import money_text, number_text, percent_text, t
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
 
@@ -287,3 +289,182 @@ def test_save_charts_adds_the_campaign_charts(campaign_fr, tmp_path):
         svg = png.with_suffix(".svg").read_bytes()
         assert svg == second[name].with_suffix(".svg").read_bytes()
         assert b"<dc:date>" not in svg
+
+
+# ---------------------------------------------------------------- capacity and redemption risk
+
+
+@pytest.fixture(scope="module")
+def analyses_fr():
+    """Capacity (with other debt) and risk, every status OK (see test_excel_capacity)."""
+    from test_excel_capacity import ok_result
+
+    return ok_result("fr")
+
+
+@pytest.fixture(scope="module")
+def analyses_en():
+    """The contract example with a tiny cash flow: coverage far below the threshold."""
+    from test_excel_capacity import risk_result
+
+    return risk_result("en")
+
+
+@pytest.fixture(scope="module")
+def risk_only_en():
+    from test_excel_capacity import risk_only_result
+
+    return risk_only_result("en")
+
+
+def _bars(ax) -> dict[str, list]:
+    return {c.get_label(): list(c.patches) for c in ax.containers}
+
+
+def _twin(ax):
+    (twin,) = [a for a in ax.figure.axes if a is not ax]
+    return twin
+
+
+@pytest.mark.parametrize("which", ["analyses_fr", "analyses_en"])
+def test_coverage_bars_equal_the_capacity_table(which, request):
+    result = request.getfixturevalue(which)
+    lang = result.scenario.language
+    ax = coverage_chart(result)
+    table = result.capacity.table
+    years = table["fiscal_year"].to_numpy()
+    bars = _bars(ax)
+    cash = bars[t("chart.cash_flow", lang)]
+    issue = bars[t("chart.issue_ds", lang)]
+    centres = [p.get_x() + p.get_width() / 2 for p in cash]
+    np.testing.assert_allclose(centres, years - 0.19)
+    np.testing.assert_allclose([p.get_height() for p in cash], table["cash_flow"] / 100)
+    np.testing.assert_allclose([p.get_height() for p in issue], table["debt_service"] / 100)
+    other = table["other_debt_service"].to_numpy() / 100
+    if other.any():
+        stacked = bars[t("chart.other_ds", lang)]
+        np.testing.assert_allclose([p.get_height() for p in stacked], other)
+        np.testing.assert_allclose([p.get_y() for p in stacked], table["debt_service"] / 100)
+        tops = [p.get_y() + p.get_height() for p in stacked]
+        np.testing.assert_allclose(tops, table["total_debt_service"] / 100)
+    else:
+        assert t("chart.other_ds", lang) not in bars
+
+
+@pytest.mark.parametrize("which", ["analyses_fr", "analyses_en"])
+def test_coverage_ratio_and_threshold_on_the_right_axis(which, request):
+    result = request.getfixturevalue(which)
+    lang = result.scenario.language
+    ax = coverage_chart(result)
+    twin = _twin(ax)
+    cap = result.capacity
+    lines = {x.get_label(): x for x in twin.lines}
+    ratio = lines[t("chart.coverage", lang)]
+    np.testing.assert_array_equal(ratio.get_xdata(), cap.table["fiscal_year"])
+    np.testing.assert_allclose(ratio.get_ydata(), cap.table["coverage"], equal_nan=True)
+    threshold = float(cap.terms.coverage_threshold)
+    name = t("chart.threshold", lang).format(ratio=number_text(threshold, lang, 2))
+    assert set(lines[name].get_ydata()) == {threshold}
+    assert twin.get_ylabel() == t("chart.ratio_axis", lang)
+    assert twin.get_ylim()[0] <= min(0.0, np.nanmin(cap.table["coverage"]))
+    # both axes in one legend
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert t("chart.cash_flow", lang) in legend and name in legend
+
+
+def test_ratios_off_the_scale_are_written_at_the_top(analyses_fr):
+    """The first fiscal year pays only the other debt: coverage 10, far above the scale."""
+    ax = coverage_chart(analyses_fr)
+    twin = _twin(ax)
+    coverage = analyses_fr.capacity.table["coverage"]
+    top = twin.get_ylim()[1]
+    above = [v for v in coverage if v > top]
+    assert above and top < 10
+    texts = [x.get_text() for x in twin.texts]
+    assert texts == [f"\u2191 {number_text(v, 'fr', 2)}" for v in above]
+
+
+def _line(ax, name: str):
+    return next(x for x in ax.lines if x.get_label() == name)
+
+
+@pytest.mark.parametrize("which", ["analyses_fr", "analyses_en", "risk_only_en"])
+def test_redemption_fan_equals_the_risk_table(which, request):
+    result = request.getfixturevalue(which)
+    lang = result.scenario.language
+    ax = redemption_fan_chart(result)
+    table = result.risk.table
+    years = table["fiscal_year"].to_numpy()
+    by_label = {c.get_label(): c for c in ax.collections}
+    for key, low, high in (("chart.fan_90", "need_p05", "need_p95"),
+                           ("chart.fan_50", "need_p25", "need_p75")):  # fmt: skip
+        xs, lower, upper = _band_edges(by_label[t(key, lang)])
+        np.testing.assert_allclose(xs, years)
+        np.testing.assert_allclose(lower, table[low] / 100)
+        np.testing.assert_allclose(upper, table[high] / 100)
+    for key, column in (
+        ("chart.median", "need_p50"),
+        ("chart.expected", "expected_outflow"),
+        ("chart.planned_principal", "planned_principal"),
+    ):
+        line = _line(ax, t(key, lang))
+        np.testing.assert_allclose(line.get_xdata(), years)
+        np.testing.assert_allclose(line.get_ydata(), table[column] / 100)
+    cash_name = f"{t('chart.cash_for_principal', lang)}\n{t('chart.cash_for_principal_how', lang)}"
+    if result.capacity is None:
+        assert cash_name not in [x.get_label() for x in ax.lines]
+        return
+    cap = result.capacity.table.set_index("fiscal_year")
+    interest = result.fiscal.set_index("fiscal_year")["interest"]
+    expected = [
+        (cap.loc[y, "cash_flow"] - cap.loc[y, "other_debt_service"] - interest.get(y, 0)) / 100
+        for y in years
+    ]
+    np.testing.assert_allclose(_line(ax, cash_name).get_ydata(), expected)
+
+
+def test_analysis_charts_speak_french(analyses_fr):
+    ax = coverage_chart(analyses_fr)
+    assert ax.get_title() == t("chart.coverage.title", "fr")
+    assert ax.get_xlabel() == "Exercice" and ax.get_ylabel() == "Montant (CAD)"
+    assert _twin(ax).get_ylabel() == "Ratio de couverture"
+    assert "Seuil 1,25 (axe de droite)" in [x.get_text() for x in ax.get_legend().get_texts()]
+    fan = redemption_fan_chart(analyses_fr)
+    assert fan.get_title().startswith(t("chart.redemptions.title", "fr"))
+    assert "2\u00a0000 trajectoires simulées, germe 1" in fan.get_title()
+    legend = [x.get_text() for x in fan.get_legend().get_texts()]
+    assert t("chart.fan_90", "fr") in legend and t("chart.expected", "fr") in legend
+
+
+def test_analysis_charts_draw_on_the_axes_given(analyses_fr):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert coverage_chart(analyses_fr, "en", ax=ax) is ax
+    other = fig.add_subplot(2, 1, 2)
+    assert redemption_fan_chart(analyses_fr, "en", ax=other) is other
+    new = redemption_fan_chart(analyses_fr, "en")
+    assert isinstance(new.figure, Figure) and getattr(new.figure.canvas, "manager", None) is None
+
+
+def test_analysis_charts_need_their_analysis(two_fr, risk_only_en):
+    with pytest.raises(ValueError, match=t("chart.no_capacity", "en")[:30]):
+        coverage_chart(two_fr, "en")
+    with pytest.raises(ValueError, match=t("chart.no_capacity", "en")[:30]):
+        coverage_chart(risk_only_en, "en")
+    with pytest.raises(ValueError, match=t("chart.no_risk", "en")[:30]):
+        redemption_fan_chart(two_fr, "en")
+
+
+def test_save_charts_adds_coverage_and_redemptions(analyses_fr, risk_only_en, tmp_path):
+    first = save_charts(analyses_fr, tmp_path / "one", "epicerie")
+    second = save_charts(analyses_fr, tmp_path / "two", "epicerie")
+    assert list(first) == ["debt-service", "balance", "coverage", "redemptions"]
+    for name in ("coverage", "redemptions"):
+        png = first[name]
+        assert png.name == f"epicerie-{name}.png" and png.read_bytes()[:4] == b"\x89PNG"
+        assert png.read_bytes() == second[name].read_bytes()
+        svg = png.with_suffix(".svg").read_bytes()
+        assert svg == second[name].with_suffix(".svg").read_bytes()
+        assert b"<dc:date>" not in svg
+    only = save_charts(risk_only_en, tmp_path / "three", "two")
+    assert list(only) == ["debt-service", "balance", "redemptions"]

@@ -1,0 +1,779 @@
+"""The workbook of a scenario with a capacity and a risk analysis, reopened with openpyxl.
+
+B3.4 Management (coverage by fiscal year, maturity-year test, sinking fund, reserve,
+sizing), B3.5 Renewal-repayment (maturity wall, assumptions, simulated principal paid out,
+shortfall and recommended reserve), the financial-capacity rows of B2 Readiness and the
+Summary. Results are built by hand (``run``, then ``capacity.assess`` and
+``risk.assess_risk`` composed as the runner does), so the cases do not depend on the
+scenario file format; one case goes through a TOML file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from scenario_texts import CONTRACT, TWO_SERIES
+from test_excel import Book
+from test_excel_campaign import FILLS, campaign_terms
+
+from bondkit.capacity import assess
+from bondkit.charts import save_charts
+from bondkit.columns import label
+from bondkit.conventions import exact, round_half_up, to_cents
+from bondkit.excel import READINESS_THRESHOLDS, number_formats, write_workbook
+from bondkit.labels import SHEETS, money_text, number_text, t
+from bondkit.risk import assess_risk
+from bondkit.runner import run, run_campaign
+from bondkit.scenario import Scenario, parse_scenario
+from bondkit.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
+
+PATHS = 2000
+
+#: two series issued 2026-06-01, fiscal years ending March 31: level payment and bullet
+OK_TOML = """
+[scenario]
+name = "Épicerie solidaire 2026"
+language = "{lang}"
+currency = "CAD"
+seed = 7
+
+[issuer]
+name = "Épicerie solidaire du quartier"
+legal_form = "npo"
+jurisdiction = "QC"
+fiscal_year_end = "03-31"
+
+[[series]]
+id = "A"
+amount = 80_000
+face_value = 500
+annual_rate = 0.05
+issue_date = 2026-06-01
+term_years = 7
+repayment = "level-payment"
+frequency = "annual"
+
+[[series]]
+id = "B"
+amount = 20_000
+face_value = 1_000
+annual_rate = 0.04
+issue_date = 2026-06-01
+term_years = 5
+repayment = "bullet"
+frequency = "annual"
+
+[costs]
+upfront = 2_000
+"""
+
+
+def expected_cents(x: float) -> int:
+    """An expectation in cents (float) to whole cents, half up, as the workbook writes it."""
+    return round_half_up(exact(float(x)))
+
+
+def with_analyses(
+    toml: str,
+    capacity: CapacityTerms | None,
+    risk: RiskTerms | None,
+    campaign=None,
+):
+    """``run`` plus the capacity and risk analyses, composed as ``runner.run`` does."""
+    result = run(parse_scenario(toml))
+    fye = result.scenario.issuer.fiscal_year_end
+    if campaign is not None:
+        campaign = run_campaign(campaign, result.series, result.costs, seed=1)
+    cap = None
+    if capacity is not None:
+        cap = assess(capacity, result.series, result.fiscal, result.schedule, fye)
+    rsk = None
+    if risk is not None:
+        rsk = assess_risk(
+            risk,
+            result.series,
+            result.fiscal,
+            seed=1,
+            fiscal_year_end=fye,
+            register=campaign.simulation.register if campaign is not None else None,
+            cash_end=cap.table.set_index("fiscal_year")["cash_end"] if cap is not None else None,
+            minimum_cash=to_cents(capacity.minimum_cash) if cap is not None else 0,
+        )
+    return dataclasses.replace(result, campaign=campaign, capacity=cap, risk=rsk)
+
+
+def ok_result(lang: str = "fr"):
+    """Cash flow well above the debt service, a sinking fund and a reserve: every status OK."""
+    return with_analyses(
+        OK_TOML.format(lang=lang),
+        CapacityTerms(
+            cash_flow_base=60_000,
+            cash_flow_growth="0.02",
+            opening_cash=40_000,
+            minimum_cash=5_000,
+            other_debt_service=(6_000,),
+            sinking_fund=SinkingFund("0.02"),
+            reserve=Reserve(),
+        ),
+        RiskTerms(
+            annual_probability=0.02,
+            lock_in_years=2,
+            notice_months=3,
+            annual_cap=0.1,
+            stress_probability=0.05,
+            stress_annual_probability=0.15,
+            renewal_rate=0.65,
+            paths=PATHS,
+        ),
+    )
+
+
+def risk_result(lang: str = "fr"):
+    """The contract example with a tiny cash flow: every financial status Risk."""
+    return with_analyses(
+        CONTRACT.format(lang=lang, issuer="Cinéma du Parc"),
+        CapacityTerms(
+            cash_flow=(2_000, 2_500, 3_000, 3_000, 3_000, 3_500),
+            minimum_cash=5_000,
+            reserve=Reserve("months-of-next-year", 6),
+        ),
+        RiskTerms(annual_probability=0.05, renewal_rate=0.5, paths=PATHS),
+    )
+
+
+def risk_only_result(lang: str = "en"):
+    """A risk analysis without the enterprise's cash flows: no shortfall probability."""
+    return with_analyses(TWO_SERIES.format(lang=lang), None, RiskTerms(annual_cap=0.1, paths=PATHS))
+
+
+def _write(tmp_path_factory, result, name: str) -> Book:
+    folder = tmp_path_factory.mktemp(name)
+    pngs = save_charts(result, folder, name)
+    path = folder / f"{name}.xlsx"
+    write_workbook(result, path, charts=pngs)
+    return Book(result, path, result.scenario.language)
+
+
+@pytest.fixture(scope="module")
+def ok_fr(tmp_path_factory) -> Book:
+    return _write(tmp_path_factory, ok_result("fr"), "ok-fr")
+
+
+@pytest.fixture(scope="module")
+def risk_fr(tmp_path_factory) -> Book:
+    return _write(tmp_path_factory, risk_result("fr"), "risk-fr")
+
+
+@pytest.fixture(scope="module")
+def watch_en(tmp_path_factory) -> Book:
+    """The lowest coverage (the bullet's maturity year) between 1.0 and the threshold 1.25."""
+    result = with_analyses(
+        OK_TOML.format(lang="en"),
+        CapacityTerms(cash_flow_base=48_000, opening_cash=10_000, other_debt_service=(6_000,)),
+        None,
+    )
+    return _write(tmp_path_factory, result, "watch-en")
+
+
+@pytest.fixture(scope="module")
+def risk_only_en(tmp_path_factory) -> Book:
+    return _write(tmp_path_factory, risk_only_result("en"), "risk-only-en")
+
+
+@pytest.fixture(scope="module")
+def campaign_en(tmp_path_factory) -> Book:
+    """Campaign, capacity and risk together; holders shaped like the campaign register."""
+    result = with_analyses(
+        CONTRACT.format(lang="en", issuer="Cinéma du Parc"),
+        CapacityTerms(cash_flow_base=30_000, opening_cash=20_000, sinking_fund=SinkingFund()),
+        RiskTerms(
+            segment_probability=(("Membres", 0.01), ("Voisins", 0.04)),
+            lock_in_years=1,
+            paths=PATHS,
+        ),
+        campaign=campaign_terms(),
+    )
+    return _write(tmp_path_factory, result, "campaign-en")
+
+
+BOOKS = ["ok_fr", "risk_fr", "campaign_en"]
+
+
+@pytest.fixture(params=BOOKS)
+def book(request) -> Book:
+    return request.getfixturevalue(request.param)
+
+
+# ---------------------------------------------------------------- reading the sheets
+
+
+def _kv(book: Book, sheet: str, text: str, start: int = 1):
+    """The value of a key-value line: the first filled cell right of the label ``text``."""
+    ws = book.sheet(sheet)
+    r = book.find(ws, text, start=start)
+    for c in range(2, ws.max_column + 1):
+        if ws.cell(r, c).value is not None:
+            return ws.cell(r, c)
+    raise AssertionError(f"no value right of {text!r}")
+
+
+def _table(book: Book, sheet: str, section: str, first_header: str, **fields):
+    """(header cells, body rows, total row or None) of the table under a section heading.
+
+    Body rows run until an empty first cell or the total row.
+    """
+    ws = book.sheet(sheet)
+    heading = t(section, book.lang).format(**fields) if fields else t(section, book.lang)
+    start = book.find(ws, heading)
+    head = book.find(ws, first_header, start=start)
+    width = 1
+    while ws.cell(head, width + 1).value is not None:
+        width += 1
+    rows, r = [], head + 1
+    total = t("total", book.lang)
+    while ws.cell(r, 1).value not in (None, total):
+        rows.append([ws.cell(r, c) for c in range(1, width + 1)])
+        r += 1
+    last = [ws.cell(r, c) for c in range(1, width + 1)] if ws.cell(r, 1).value == total else None
+    return [ws.cell(head, c) for c in range(1, width + 1)], rows, last
+
+
+def _cents(cell) -> int:
+    return round(cell.value * 100)
+
+
+def _grid(book: Book, sheet: str = "sheet.b2", columns: int = 4) -> dict[str, list]:
+    """The financial-capacity rows: criterion -> cells of the row."""
+    ws = book.sheet(sheet)
+    start = book.find(ws, t("sec.financial", book.lang))
+    head = book.find(ws, t("col.criterion", book.lang), start=start)
+    rows, r = {}, head + 1
+    while ws.cell(r, 1).value:
+        rows[ws.cell(r, 1).value] = [ws.cell(r, c) for c in range(1, columns + 1)]
+        r += 1
+    return rows
+
+
+# ---------------------------------------------------------------- B3.4 Management
+
+
+def test_coverage_table_equals_the_capacity_table(book):
+    cap = book.result.capacity
+    lang = book.lang
+    head, rows, total = _table(book, "sheet.b3_4", "sec.coverage", label("fiscal_year", lang))
+    assert [c.value for c in head] == [label("fiscal_year", lang)] + [
+        t(k, lang)
+        for k in (
+            "col.cash_flow",
+            "col.issue_ds",
+            "col.other_ds",
+            "col.total_ds",
+            "col.coverage",
+            "col.readiness",
+            "col.cash_end",
+        )
+    ]
+    table = cap.table
+    assert len(rows) == len(table)
+    for cells, rec in zip(rows, table.itertuples(index=False), strict=True):
+        assert cells[0].value == rec.fiscal_year
+        for cell, key in zip(
+            cells[1:5],
+            ("cash_flow", "debt_service", "other_debt_service", "total_debt_service"),
+            strict=True,
+        ):
+            assert _cents(cell) == getattr(rec, key), (rec.fiscal_year, key)
+        if math.isnan(rec.coverage):
+            assert cells[5].value is None, rec.fiscal_year  # no debt service: an empty cell
+        else:
+            assert cells[5].value == pytest.approx(rec.coverage, abs=1e-9)
+            assert cells[5].number_format == number_formats(lang)["ratio"]
+        word = (
+            t("cap.no_capacity", lang)
+            if rec.no_capacity
+            else t("cap.below", lang)
+            if rec.below_threshold
+            else None
+        )
+        assert cells[6].value == word, rec.fiscal_year
+        if word is not None:
+            assert cells[6].fill.fgColor.rgb in (FILLS["risk"], FILLS["watch"])
+        assert _cents(cells[7]) == rec.cash_end
+    assert _cents(total[1]) == int(table["cash_flow"].sum())
+    assert _cents(total[4]) == int(table["total_debt_service"].sum())
+
+
+def test_nan_coverage_is_an_empty_cell(risk_fr):
+    """The accumulating contract pays nothing before 2022: no ratio in 2017-2021."""
+    table = risk_fr.result.capacity.table
+    assert table["coverage"].isna().sum() == 5
+    _head, rows, _total = _table(risk_fr, "sheet.b3_4", "sec.coverage", label("fiscal_year", "fr"))
+    assert [c[5].value is None for c in rows] == [True] * 5 + [False]
+    assert rows[-1][6].value == t("cap.below", "fr") == "Sous le seuil"
+    assert rows[-1][6].fill.fgColor.rgb == FILLS["risk"]  # below 1.0
+
+
+def test_coverage_key_figures(book):
+    cap = book.result.capacity
+    lang = book.lang
+    assert _kv(book, "sheet.b3_4", t("cap.min_dscr", lang)).value == pytest.approx(
+        cap.min_dscr, abs=1e-9
+    )
+    assert _kv(book, "sheet.b3_4", t("cap.avg_dscr", lang)).value == pytest.approx(
+        cap.average_dscr, abs=1e-9
+    )
+    below = _kv(book, "sheet.b3_4", t("cap.years_below", lang)).value
+    years = cap.years_below_threshold
+    assert below == (", ".join(map(str, years)) if years else t("none", lang))
+    threshold = _kv(book, "sheet.b3_4", t("cap.threshold", lang))
+    assert threshold.value == float(cap.terms.coverage_threshold)
+
+
+def test_maturity_test_equals_the_maturities(book):
+    mats = book.result.capacity.maturities
+    lang = book.lang
+    assert len(mats) == 1  # one bullet or accumulating series in each case
+    _head, rows, _total = _table(
+        book, "sheet.b3_4", "sec.maturity_test", label("fiscal_year", lang)
+    )
+    for cells, rec in zip(rows, mats.itertuples(index=False), strict=True):
+        assert cells[0].value == rec.fiscal_year
+        for cell, key in zip(
+            cells[1:5], ("due", "cash_start", "sinking_fund", "cash_flow"), strict=True
+        ):
+            assert _cents(cell) == getattr(rec, key), key
+        assert cells[5].value == pytest.approx(rec.coverage, abs=1e-9)
+
+
+def test_sinking_fund_table(ok_fr):
+    table = ok_fr.result.capacity.table
+    head, rows, total = _table(ok_fr, "sheet.b3_4", "sec.sinking", label("fiscal_year", "fr"))
+    assert [c.value for c in head[1:]] == [
+        t(k, "fr") for k in ("col.deposit", "col.withdrawal", "col.fund_balance")
+    ]
+    for cells, rec in zip(rows, table.itertuples(index=False), strict=True):
+        assert cells[0].value == rec.fiscal_year
+        assert _cents(cells[1]) == rec.sinking_deposit
+        assert _cents(cells[2]) == rec.sinking_withdrawal
+        assert _cents(cells[3]) == rec.sinking_balance
+    assert _cents(total[1]) == int(table["sinking_deposit"].sum())
+    assert _cents(total[2]) == 2_000_000  # the bullet's principal, withdrawn at maturity
+    assert _kv(ok_fr, "sheet.b3_4", t("sink.rate", "fr")).value == 0.02
+
+
+def test_reserve_table(ok_fr, risk_fr):
+    for book in (ok_fr, risk_fr):
+        cap = book.result.capacity
+        minimum = to_cents(cap.terms.minimum_cash)
+        _head, rows, _total = _table(book, "sheet.b3_4", "sec.reserve", label("fiscal_year", "fr"))
+        for cells, rec in zip(rows, cap.table.itertuples(index=False), strict=True):
+            assert _cents(cells[1]) == rec.reserve_target
+            assert _cents(cells[2]) == minimum + rec.reserve_target
+            assert _cents(cells[3]) == rec.cash_end
+            status = "ok" if rec.reserve_covered else "risk"
+            assert cells[4].value == t("word.yes" if rec.reserve_covered else "word.no", "fr")
+            assert cells[4].fill.fgColor.rgb == FILLS[status]
+    target = _kv(risk_fr, "sheet.b3_4", t("res.target", "fr")).value
+    assert target == t("res.months-of-next-year", "fr").format(months=6)
+
+
+def _headings(book: Book, sheet: str) -> set[str]:
+    ws = book.sheet(sheet)
+    return {ws.cell(r, 1).value for r in range(1, ws.max_row + 1)}
+
+
+def test_no_sinking_fund_or_reserve_no_table(campaign_en, watch_en):
+    headings = _headings(watch_en, "sheet.b3_4")
+    assert t("sec.sinking", "en") not in headings and t("sec.reserve", "en") not in headings
+    assert _kv(watch_en, "sheet.b3_4", t("cap.cash_flow", "en")).value == t(
+        "cap.cf_flat", "en"
+    ).format(base="$48,000.00")
+    headings = _headings(campaign_en, "sheet.b3_4")
+    assert t("sec.sinking", "en") in headings and t("sec.reserve", "en") not in headings
+
+
+def test_sizing_lines(book):
+    cap = book.result.capacity
+    lang = book.lang
+    assert _cents(_kv(book, "sheet.b3_4", t("size.level", lang))) == cap.max_debt_level_payment
+    assert _cents(_kv(book, "sheet.b3_4", t("size.sculpted", lang))) == cap.max_debt_sculpted
+    rate = _kv(book, "sheet.b3_4", t("size.rate", lang))
+    assert rate.value == pytest.approx(cap.sizing_rate) and "%" in rate.number_format
+    assert _kv(book, "sheet.b3_4", t("size.years", lang)).value == cap.sizing_years
+    none = cap.years_without_capacity
+    assert _kv(book, "sheet.b3_4", t("size.no_capacity", lang)).value == (
+        ", ".join(map(str, none)) if none else t("none", lang)
+    )
+
+
+def test_capacity_block_keeps_the_schedule_frozen_and_starts_printed_pages(book):
+    ws = book.sheet("sheet.b3_4")
+    head = book.find(ws, label("series", book.lang))
+    assert ws.freeze_panes == f"A{head + 1}"
+    assert ws.print_title_rows.replace("$", "") == f"{head}:{head}"
+    breaks = [b.id for b in ws.row_breaks.brk]
+    for key in ("sec.calendar", "sec.fiscal", "sec.capacity", "sec.maturity_test"):
+        assert book.find(ws, t(key, book.lang)) - 1 in breaks, key
+    # the capacity block comes after the debt service by fiscal year
+    assert book.find(ws, t("sec.capacity", book.lang)) > book.find(ws, t("sec.fiscal", book.lang))
+    # and the sheet no longer says coverage is still to come
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert t("sec.coming", book.lang) not in texts
+
+
+def test_labels_of_the_blocks_do_not_widen_column_a(book, tmp_path):
+    """Key-value labels run over the empty cells on their right: column A of B3.4 stays as
+    wide as without the analyses, and on B3.5 as wide as its fiscal years need."""
+    plain = dataclasses.replace(book.result, capacity=None, risk=None, campaign=None)
+    write_workbook(plain, tmp_path / "plain.xlsx")
+    other = Book(plain, tmp_path / "plain.xlsx", book.lang)
+    width = book.sheet("sheet.b3_4").column_dimensions["A"].width
+    assert width == other.sheet("sheet.b3_4").column_dimensions["A"].width
+    assert book.sheet("sheet.b3_5").column_dimensions["A"].width < 16
+
+
+# ---------------------------------------------------------------- B3.5 Renewal-repayment
+
+
+def test_maturity_wall_equals_the_principal_by_fiscal_year_and_series(book):
+    res, lang = book.result, book.lang
+    head, rows, total = _table(book, "sheet.b3_5", "sec.wall", label("fiscal_year", lang))
+    ids = [s.id for s in res.series]
+    assert [c.value for c in head] == [label("fiscal_year", lang)] + [
+        t("series_n", lang).format(series=s) for s in ids
+    ] + [t("total", lang)]
+    fb = res.fiscal_by_series.set_index(["fiscal_year", "series"])["principal"]
+    for cells, rec in zip(rows, res.fiscal.itertuples(index=False), strict=True):
+        assert cells[0].value == rec.fiscal_year
+        for k, sid in enumerate(ids, start=1):
+            assert _cents(cells[k]) == fb.get((rec.fiscal_year, sid), 0)
+        assert _cents(cells[-1]) == rec.principal
+    assert _cents(total[-1]) == res.total_principal
+
+
+def test_risk_table_equals_the_simulation(book):
+    risk, lang = book.result.risk, book.lang
+    sim = risk.simulation
+    simulated = {"n": number_text(sim.paths, lang), "seed": sim.seed}
+    head, rows, total = _table(
+        book, "sheet.b3_5", "sec.risk_results", label("fiscal_year", lang), **simulated
+    )
+    keys = [
+        "planned_principal",
+        "expected_early",
+        "expected_maturity",
+        "expected_renewed",
+        "expected_outflow",
+        "need_p50",
+        "need_p95",
+        "need_p99",
+    ]
+    with_p = book.result.capacity is not None
+    assert len(head) == 1 + len(keys) + with_p
+    table = risk.table
+    assert len(rows) == len(table)
+    for cells, rec in zip(rows, table.to_dict("records"), strict=True):
+        assert cells[0].value == rec["fiscal_year"]
+        for cell, key in zip(cells[1:], keys, strict=False):
+            assert _cents(cell) == expected_cents(rec[key]), (rec["fiscal_year"], key)
+        if with_p:
+            assert cells[-1].value == rec["p_shortfall"]
+    # the quantiles are amounts some path paid: whole cents, exactly
+    for cells, rec in zip(rows, table.to_dict("records"), strict=True):
+        assert [_cents(c) for c in cells[6:9]] == [
+            rec["need_p50"],
+            rec["need_p95"],
+            rec["need_p99"],
+        ]
+    assert _cents(total[1]) == int(table["planned_principal"].sum())
+    assert _cents(total[5]) == expected_cents(table["expected_outflow"].sum())
+
+
+def test_seed_and_paths_are_shown(book):
+    sim, lang = book.result.risk.simulation, book.lang
+    assert _kv(book, "sheet.b3_5", t("risk.paths", lang)).value == sim.paths == PATHS
+    assert _kv(book, "sheet.b3_5", t("risk.seed", lang)).value == sim.seed == 1
+    ws = book.sheet("sheet.b3_5")
+    simulated = {"n": number_text(PATHS, lang), "seed": 1}
+    for key in ("sec.risk_results", "sec.risk_overall"):
+        book.find(ws, t(key, lang).format(**simulated))
+    notes = " ".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    assert number_text(PATHS, lang) in notes
+
+
+def test_every_assumption_in_words(ok_fr):
+    terms = ok_fr.result.risk.terms
+    lang = "fr"
+
+    def value(key):
+        return _kv(ok_fr, "sheet.b3_5", t(key, lang)).value
+
+    assert value("risk.annual_probability") == terms.annual_probability
+    assert value("risk.by_segment") == t("risk.same_for_all", lang)
+    assert value("risk.lock_in") == 2
+    assert value("risk.notice") == 3
+    assert value("risk.annual_cap") == 0.1
+    assert round(value("risk.cap_amount") * 100) == 1_000_000  # 10 % of 100 000 $
+    assert value("risk.stress_probability") == 0.05
+    assert value("risk.stress_annual_probability") == 0.15
+    assert value("risk.renewal_rate") == 0.65
+    assert value("risk.shortfall_level") == 0.05
+    assert value("risk.holders") == len(ok_fr.result.risk.holders.amount)
+    assert value("risk.holdings") == t("risk.equal", lang).format(
+        amount=money_text(100_000, lang, "CAD")
+    )
+
+
+def test_segments_and_register_holdings(campaign_en):
+    risk = campaign_en.result.risk
+    assert risk.holders_from_register
+    for name, p in (("Membres", 0.01), ("Voisins", 0.04)):
+        assert (
+            _kv(campaign_en, "sheet.b3_5", t("risk.segment", "en").format(segment=name)).value == p
+        )
+    assert _kv(campaign_en, "sheet.b3_5", t("risk.holdings", "en")).value == t(
+        "risk.from_register", "en"
+    )
+    assert _kv(campaign_en, "sheet.b3_5", t("risk.annual_cap", "en")).value == t(
+        "risk.no_cap", "en"
+    )
+
+
+def test_shortfall_and_recommended_reserve(book):
+    risk, lang = book.result.risk, book.lang
+    assert _kv(book, "sheet.b3_5", t("risk.p_shortfall", lang)).value == risk.p_shortfall
+    reserve = _kv(book, "sheet.b3_5", t("risk.recommended_reserve", lang))
+    assert _cents(reserve) == risk.recommended_reserve
+    assert reserve.number_format == number_formats(lang)["money"]
+    ws = book.sheet("sheet.b3_5")
+    texts = " ".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    minimum = money_text(to_cents(book.result.capacity.terms.minimum_cash), lang, "CAD")
+    assert minimum in texts  # the sentence that explains the reserve names the minimum cash
+
+
+def test_risk_only_has_no_shortfall_probability(risk_only_en):
+    risk = risk_only_en.result.risk
+    assert risk.p_shortfall is None and "p_shortfall" not in risk.table
+    assert _kv(risk_only_en, "sheet.b3_5", t("risk.p_shortfall", "en")).value == t(
+        "risk.p_unknown", "en"
+    )
+    assert _cents(_kv(risk_only_en, "sheet.b3_5", t("risk.recommended_reserve", "en"))) == (
+        risk.recommended_reserve
+    )
+    row = _grid(risk_only_en)[t("ready.p_shortfall", "en")]
+    assert row[1].value == t("not_applicable", "en")
+    assert row[3].value == t("status.na", "en") == "Not applicable"
+    assert row[3].fill.fgColor.rgb == "FFEDEDED"
+    # B3.4 still says what a [capacity] table would add; no coverage chart
+    ws = risk_only_en.sheet("sheet.b3_4")
+    r = risk_only_en.find(ws, t("sec.coming", "en"))
+    assert t("coming.b3_4", "en").startswith(ws.cell(r + 1, 1).value)
+    assert len(ws._images) == 0
+    assert len(risk_only_en.sheet("sheet.b3_5")._images) == 1
+
+
+# ---------------------------------------------------------------- B2 readiness and the Summary
+
+
+def _financial(book: Book, sheet: str = "sheet.b2", columns: int = 4) -> dict[str, list]:
+    """The four criteria of these cases by kind: coverage, maturity, shortfall, reserve."""
+    rows = _grid(book, sheet, columns)
+    res, lang = book.result, book.lang
+    cap = res.capacity
+    table = cap.table
+    year = int(table.loc[table["coverage"].idxmin(), "fiscal_year"])
+    out = {
+        "coverage": rows[t("ready.min_coverage", lang).format(year=year)],
+        "maturity": rows[
+            t("ready.maturity_coverage", lang).format(year=int(cap.maturities["fiscal_year"][0]))
+        ],
+        "reserve": rows[
+            t("ready.reserve" if cap.terms.reserve is not None else "ready.minimum_cash", lang)
+        ],
+    }
+    if res.risk is not None:
+        out["shortfall"] = rows[t("ready.p_shortfall", lang)]
+    assert len(rows) == len(out)
+    return out
+
+
+def test_readiness_ok_case(ok_fr):
+    rows = _financial(ok_fr)
+    assert list(rows) == ["coverage", "maturity", "reserve", "shortfall"]
+    for key, cells in rows.items():
+        assert cells[3].value == "OK", key
+        assert cells[3].fill.fgColor.rgb == FILLS["ok"], key
+    cap, risk = ok_fr.result.capacity, ok_fr.result.risk
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
+    assert rows["coverage"][1].value >= 1.25
+    assert rows["maturity"][1].value == pytest.approx(cap.maturities["coverage"][0], abs=1e-9)
+    assert rows["shortfall"][1].value == risk.p_shortfall <= risk.terms.shortfall_level
+    assert rows["reserve"][1].value == t("ready.every_year", "fr")
+
+
+def test_readiness_risk_case(risk_fr):
+    rows = _financial(risk_fr)
+    for key, cells in rows.items():
+        assert cells[3].value == t("status.risk", "fr") == "Risque", key
+        assert cells[3].fill.fgColor.rgb == FILLS["risk"], key
+        assert cells[3].font.b
+    cap, risk = risk_fr.result.capacity, risk_fr.result.risk
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
+    assert cap.min_dscr < 1.0
+    assert rows["maturity"][1].value < 0.9
+    assert rows["shortfall"][1].value == risk.p_shortfall > 2 * risk.terms.shortfall_level
+    missed = [int(y) for y in cap.table.loc[~cap.table["reserve_covered"], "fiscal_year"]]
+    assert rows["reserve"][1].value == t("ready.not_covered", "fr").format(
+        year=missed[0], n=len(missed)
+    )
+
+
+def test_readiness_watch_case(watch_en):
+    cap = watch_en.result.capacity
+    threshold = float(cap.terms.coverage_threshold)
+    assert 1.0 <= cap.min_dscr < threshold
+    rows = _financial(watch_en)
+    assert rows["coverage"][3].value == "Watch"
+    assert rows["coverage"][3].fill.fgColor.rgb == FILLS["watch"]
+    # the coverage table marks that year below the threshold, on the Watch colour
+    _head, body, _total = _table(watch_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en"))
+    marked = [c for c in body if c[6].value]
+    assert [c[0].value for c in marked] == cap.years_below_threshold
+    assert all(c[6].fill.fgColor.rgb == FILLS["watch"] for c in marked)
+    # no [risk] table: no shortfall row, and B3.5 still says what will come
+    ws = watch_en.sheet("sheet.b3_5")
+    r = watch_en.find(ws, t("sec.coming", "en"))
+    assert t("coming.b3_5", "en").startswith(ws.cell(r + 1, 1).value)
+
+
+def test_readiness_thresholds_are_written_out(book):
+    rows = _financial(book)
+    lang = book.lang
+    own = number_text(float(book.result.capacity.terms.coverage_threshold), lang, 2)
+    assert own in rows["coverage"][2].value
+    high, low = READINESS_THRESHOLDS["maturity_coverage"]
+    assert number_text(low, lang, 2) in rows["maturity"][2].value
+    for word in ("status.ok", "status.watch", "status.risk"):
+        assert t(word, lang) in rows["coverage"][2].value
+    if "shortfall" in rows:
+        assert "5" in rows["shortfall"][2].value and "10" in rows["shortfall"][2].value
+
+
+def test_statuses_follow_the_thresholds(book):
+    cap, risk = book.result.capacity, book.result.risk
+    rows = _financial(book)
+    thr = float(cap.terms.coverage_threshold)
+    dscr = cap.min_dscr
+    expected = {"coverage": "ok" if dscr >= thr else "watch" if dscr >= 1.0 else "risk"}
+    cov = float(cap.maturities["coverage"][0])
+    expected["maturity"] = "ok" if cov >= 1.0 else "watch" if cov >= 0.9 else "risk"
+    expected["reserve"] = "ok" if cap.table["reserve_covered"].all() else "risk"
+    level = risk.terms.shortfall_level
+    p = risk.p_shortfall
+    expected["shortfall"] = "ok" if p <= level else "watch" if p <= 2 * level else "risk"
+    for key, status in expected.items():
+        assert rows[key][3].value == t(f"status.{status}", book.lang), key
+        assert rows[key][3].fill.fgColor.rgb == FILLS[status], key
+
+
+def test_readiness_notes_and_what_is_still_to_come(book):
+    ws = book.sheet("sheet.b2")
+    lang = book.lang
+    r = book.find(ws, t("sec.coming", lang))
+    assert t("coming.b2_campaign", lang).startswith(ws.cell(r + 1, 1).value)
+    texts = " ".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    assert t("hint.capacity", lang)[:40] not in texts
+    assert (t("hint.campaign", lang)[:40] in texts) == (book.result.campaign is None)
+    # the financial grid comes before the community grid
+    if book.result.campaign is not None:
+        assert book.find(ws, t("sec.financial", lang)) < book.find(ws, t("sec.community", lang))
+
+
+def test_summary_key_figures_and_statuses(book):
+    res, lang = book.result, book.lang
+    assert book.value_of("kf.min_dscr").value == pytest.approx(res.capacity.min_dscr, abs=1e-9)
+    assert book.value_of("kf.min_dscr").number_format == number_formats(lang)["ratio"]
+    assert _cents(book.value_of("kf.recommended_reserve")) == res.risk.recommended_reserve
+    assert book.value_of("kf.p_shortfall").value == res.risk.p_shortfall
+    summary = _financial(book, "sheet.summary", columns=3)
+    grid = _financial(book)
+    for key, cells in summary.items():
+        assert cells[2].value == grid[key][3].value, key  # no threshold column there
+        assert cells[2].fill.fgColor.rgb == grid[key][3].fill.fgColor.rgb, key
+
+
+def test_charts_on_the_summary_the_management_and_the_renewal_sheets(book):
+    with_campaign = book.result.campaign is not None
+    assert len(book.sheet("sheet.summary")._images) == 4 + 2 * with_campaign
+    assert len(book.sheet("sheet.b3_4")._images) == 1
+    assert len(book.sheet("sheet.b3_5")._images) == 1
+
+
+# ---------------------------------------------------------------- layout and safety
+
+
+def test_columns_are_wide_enough_for_their_figures(book):
+    """No "####": every amount fits its column on every sheet."""
+    for key in SHEETS:
+        ws = book.sheet(key)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, int | float) and "$" in cell.number_format:
+                    width = ws.column_dimensions[cell.column_letter].width
+                    needed = len(money_text(round(cell.value * 100), book.lang, "CAD"))
+                    assert width >= needed + 1, (ws.title, cell.coordinate, width, needed)
+
+
+def test_print_settings(book):
+    for key in ("sheet.b2", "sheet.b3_4", "sheet.b3_5"):
+        ws = book.sheet(key)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, key
+        assert ws.page_setup.fitToHeight == 0, key
+    ws = book.sheet("sheet.b3_5")
+    assert ws.page_setup.orientation == "landscape"
+    breaks = [b.id for b in ws.row_breaks.brk]
+    simulated = {"n": number_text(PATHS, book.lang), "seed": 1}
+    for key, fields in (("sec.risk_terms", {}), ("sec.risk_results", simulated)):
+        assert book.find(ws, t(key, book.lang).format(**fields)) - 1 in breaks, key
+
+
+def test_no_formulas_anywhere(book):
+    assert not any(c.data_type == "f" for s in book.wb for row in s.iter_rows() for c in row)
+
+
+# ---------------------------------------------------------------- through a scenario file
+
+ANALYSES_TOML = """
+[capacity]
+cash_flow = [2_000, 2_500, 3_000, 3_000, 3_000, 3_500]
+minimum_cash = 5_000
+
+[capacity.reserve]
+target = "months-of-next-year"
+months = 6
+
+[risk]
+annual_probability = 0.05
+renewal_rate = 0.5
+paths = 2_000
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(Scenario, "capacity_terms") or not hasattr(Scenario, "risk_terms"),
+    reason="scenario.py has no [capacity] and [risk] tables yet",
+)
+def test_a_scenario_file_with_capacity_and_risk(tmp_path):
+    toml = CONTRACT.format(lang="fr", issuer="Cinéma du Parc") + ANALYSES_TOML
+    result = run(parse_scenario(toml))
+    assert result.capacity is not None and result.risk is not None
+    pngs = save_charts(result, tmp_path, "file")
+    assert list(pngs)[-2:] == ["coverage", "redemptions"]
+    write_workbook(result, tmp_path / "file.xlsx", charts=pngs)
+    book = Book(result, tmp_path / "file.xlsx", "fr")
+    assert _kv(book, "sheet.b3_5", t("risk.seed", "fr")).value == result.scenario.seed == 2016
+    assert _kv(book, "sheet.b3_5", t("risk.paths", "fr")).value == 2000
+    rows = _financial(book)
+    assert rows["coverage"][3].value == "Risque"
