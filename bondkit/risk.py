@@ -115,6 +115,7 @@ class RiskSimulation:
     paths: int
     years: np.ndarray
     early: np.ndarray  # [paths, years] early redemptions paid
+    scheduled: np.ndarray  # [paths, years] scheduled repayments before maturity (amortising series)
     maturity: np.ndarray  # [paths, years] principal repaid at maturity
     renewed: np.ndarray  # [paths, years] principal rolled over at maturity
     requested: np.ndarray  # [paths, years] early requests made (by payment year before any cap)
@@ -123,7 +124,7 @@ class RiskSimulation:
 
     @property
     def outflow(self) -> np.ndarray:
-        return self.early + self.maturity
+        return self.early + self.scheduled + self.maturity
 
 
 def _skip_hits(rng, n: int, p: float) -> np.ndarray:
@@ -173,24 +174,25 @@ def _masked_sums(mask: np.ndarray, tables: np.ndarray, groups: int) -> np.ndarra
     return tables[np.arange(groups)[None, :], packed].sum(axis=1)
 
 
-def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y, tables, a_tiled):
+def _group(rng, terms, a, p, stress, y0, y1, term, start_fy, tables, a_tiled, month_fy, Y):
     """Holders with the same terms over a block of paths: requests and maturity [cents].
 
     One 16-bit draw per (path, holder) decides both its normal request year (inverse
     transform of the geometric law over the window) and, for a holder who does not ask,
     whether it renews at maturity (the same draw, shifted, is uniform on what is left and
     independent of the request year). Stress requests are drawn only in stress years.
-    Returns (requested early by path and payment year, requested but payable only at
-    maturity by path, repaid at maturity by path, renewed at maturity by path).
+    Returns (early requests by path and month of payment — or by fiscal year when
+    ``month_fy`` is given, for series that repay everything at maturity —, requests
+    payable only at maturity by path, leaving at maturity by path, renewing at maturity by
+    path), all as original holdings (before any scheduled repayment) [cents].
     """
     P, H = stress.shape[0], len(a)
     n = P * H
-    req = np.zeros((P, Y), dtype=np.int64)
+    req = np.zeros((P, Y if month_fy is not None else term + 1))
     late = np.zeros(P, dtype=np.int64)
     u = rng.integers(0, LEVELS, n, dtype=np.uint16)
     window = max(y1 - y0 + 1, 0)
     cut = int((1 - (1 - p) ** window) * LEVELS) if window else 0  # a normal request in the window
-    first = None
     if cut:
         asked = np.flatnonzero(u < cut)
         # the request falls in year k of the window when u < (1 - (1 - p)^k) x LEVELS
@@ -200,9 +202,8 @@ def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y, tables
             year += ua >= int((1 - (1 - p) ** k) * LEVELS)
     else:
         asked, year = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+    newcomers = np.zeros(0, dtype=np.int64)  # asked only because of a stress year
     if window and terms.stress_probability > 0 and terms.stress_annual_probability > p:
-        first = np.full(n, 127, dtype=np.int8)  # bond year of the first request
-        first[asked] = year
         extra = (terms.stress_annual_probability - p) / (1 - p)  # on top of the normal chance
         # every (path, bond year) of the window that is a stress year, then its holders
         pairs = np.flatnonzero(stress[:, start_fy[y0 - 1 : y1]])
@@ -210,9 +211,17 @@ def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y, tables
         if len(hits):
             pair, holder = np.divmod(hits, H)
             path_, y = np.divmod(pairs[pair], y1 - y0 + 1)
-            np.minimum.at(first, path_ * H + holder, (y + y0).astype(np.int8))
-        asked = np.flatnonzero(first <= y1)
-        year = first[asked]
+            idx, y = path_ * H + holder, (y + y0).astype(np.int8)
+            order = np.lexsort((y, idx))  # a holder asked in several stress years: the first
+            idx, y = idx[order], y[order]
+            keep = np.concatenate([[True], idx[1:] != idx[:-1]])
+            idx, y = idx[keep], y[keep]
+            pos = np.minimum(np.searchsorted(asked, idx), max(len(asked) - 1, 0))
+            known = (asked[pos] == idx) if len(asked) else np.zeros(len(idx), dtype=bool)
+            year[pos[known]] = np.minimum(year[pos[known]], y[known])
+            newcomers = idx[~known]
+            asked = np.concatenate([asked, newcomers])
+            year = np.concatenate([year, y[~known]])
     if len(asked):
         asked = asked.astype(np.int32)
         path = asked // np.int32(H)
@@ -220,28 +229,76 @@ def _group(rng, terms, a, p, stress, y0, y1, term, month_fy, start_fy, Y, tables
         months = rng.integers(0, 12, len(asked), dtype=np.uint8)
         month = 12 * (year.astype(np.int32) - 1) + months + np.int32(terms.notice_months)
         at_maturity = month >= term
-        fy = month_fy[np.minimum(month, term)]
         early = ~at_maturity
-        req = (
-            np.bincount(path[early] * Y + fy[early], weights=w[early], minlength=P * Y)
-            .reshape(P, Y)
-            .astype(np.int64)
-        )
+        if month_fy is not None:  # principal all at maturity: bin straight by fiscal year
+            req = np.bincount(
+                path[early] * Y + month_fy[month[early]], weights=w[early], minlength=P * Y
+            ).reshape(P, Y)
+        else:
+            req = np.bincount(
+                path[early] * (term + 1) + month[early], weights=w[early], minlength=P * (term + 1)
+            ).reshape(P, term + 1)
         late = np.bincount(path[at_maturity], weights=w[at_maturity], minlength=P).astype(np.int64)
-    # at maturity a holder who did not ask leaves with probability 1 - renewal_rate
+    # at maturity a holder who did not ask leaves with probability 1 - renewal_rate; for a
+    # holder with u >= cut, (u - cut) is uniform on what is left and independent of the rest
     leave = int((1 - terms.renewal_rate) * (LEVELS - cut))
-    leaves = (
-        (u - np.uint16(cut)) < np.uint16(min(leave, LEVELS - 1))
-        if leave
-        else np.zeros(n, dtype=bool)
-    )
     if leave >= LEVELS - 1:
         leaves = u >= cut
-    if first is not None:
-        leaves &= first == 127  # those who asked in a stress year are gone already
+    elif leave:
+        leaves = (u - np.uint16(cut)) < np.uint16(leave)  # wraps for u < cut: False
+    else:
+        leaves = np.zeros(n, dtype=bool)
+    if len(newcomers):
+        leaves[newcomers] = False  # those who asked in a stress year are gone already
     repaid = _masked_sums(leaves.reshape(P, H), *tables)
-    stayed = int(a.sum()) - req.sum(axis=1) - late
+    stayed = int(a.sum()) - np.rint(req.sum(axis=1)).astype(np.int64) - late
     return req, late, repaid, stayed - repaid
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a series repays one unit of principal, month by month after its issue.
+
+    early[m, y] — what a holding redeemed early at month m is paid, in fiscal year y (the
+    balance left after the scheduled repayments made up to m); gone[m, y] — the scheduled
+    repayments it no longer gets in fiscal year y; scheduled[y] — the planned repayments
+    before the final one [cents]; final — the share of principal paid at maturity.
+    """
+
+    early: np.ndarray
+    gone: np.ndarray
+    scheduled: np.ndarray
+    final: float
+    final_fy: int
+
+
+def _plan(s: SeriesTerms, term: int, first_fy: int, Y: int, fiscal_year_end: str) -> _Plan:
+    from bondkit.schedule import periods, series_schedule
+
+    sched = series_schedule(s)
+    per = periods(s)
+    amount = s.amount_cents
+    month_of = [
+        (d.year - s.issue_date.year) * 12 + d.month - s.issue_date.month for d in per.unadjusted_end
+    ]
+    fy_of = [fiscal_year(d.date(), fiscal_year_end) - first_fy for d in sched["date"]]
+    principal = sched["principal"].to_numpy(dtype=np.int64)
+    month_fy = [
+        fiscal_year(add_months(s.issue_date, k), fiscal_year_end) - first_fy
+        for k in range(term + 1)
+    ]
+    early = np.zeros((term + 1, Y))
+    gone = np.zeros((term + 1, Y))
+    scheduled = np.zeros(Y, dtype=np.int64)
+    for k in range(len(principal) - 1):
+        scheduled[fy_of[k]] += principal[k]
+    for m in range(term):
+        paid = sum(int(principal[k]) for k in range(len(principal) - 1) if month_of[k] <= m)
+        early[m, month_fy[m]] = (amount - paid) / amount
+        for k in range(len(principal) - 1):
+            if month_of[k] > m:
+                gone[m, fy_of[k]] += principal[k] / amount
+    return _Plan(early, gone, scheduled, float(principal[-1]) / amount, fy_of[-1])
 
 
 def simulate_risk(
@@ -259,7 +316,9 @@ def simulate_risk(
     P = terms.paths if paths is None else paths
     rng = np.random.default_rng(np.random.SeedSequence([seed, RISK_STREAM]))
     first_fy = min(fiscal_year(s.issue_date, fiscal_year_end) for s in series)
-    last_fy = max(fiscal_year(s.maturity, fiscal_year_end) for s in series)
+    from bondkit.schedule import periods
+
+    last_fy = max(fiscal_year(periods(s).end[-1], fiscal_year_end) for s in series)  # last payment
     years = np.arange(first_fy, last_fy + 1)
     Y = len(years)
     stress = rng.random((P, Y)) < terms.stress_probability
@@ -268,21 +327,19 @@ def simulate_risk(
     late = np.zeros((len(series), P), dtype=np.int64)  # requests only payable at maturity
     maturity = np.zeros((P, Y), dtype=np.int64)
     renewed = np.zeros((P, Y), dtype=np.int64)
+    scheduled = np.zeros((P, Y), dtype=np.int64)  # scheduled repayments before maturity
+    final_fy: list[int] = []  # fiscal year of each series' last payment
     issued = int(holders.amount.sum())
 
     for j, s in enumerate(series):
         term = (s.maturity.year - s.issue_date.year) * 12 + s.maturity.month - s.issue_date.month
         bond_years = -(-term // 12)
         y0, y1 = terms.lock_in_years + 1, bond_years - 1  # request window, bond years
-        mat_fy = fiscal_year(s.maturity, fiscal_year_end) - first_fy
-        # fiscal year of a payment made k months after issue (k beyond the term: at maturity)
-        month_fy = np.array(
-            [
-                fiscal_year(add_months(s.issue_date, k), fiscal_year_end) - first_fy
-                for k in range(term + 1)
-            ],
-            dtype=np.int64,
-        )
+        plan = _plan(s, term, first_fy, Y, fiscal_year_end)
+        final_fy.append(plan.final_fy)
+        # a series that repays all at maturity needs no month-by-month balance
+        bullet_like = not plan.gone.any()
+        month_fy = np.argmax(plan.early, axis=1).astype(np.int64) if bullet_like else None
         start_fy = np.array(
             [
                 fiscal_year(add_months(s.issue_date, 12 * (y - 1)), fiscal_year_end) - first_fy
@@ -290,6 +347,8 @@ def simulate_risk(
             ],
             dtype=np.int64,
         )
+        gone = np.zeros((P, Y))
+        leaving = np.zeros(P, dtype=np.int64)  # holdings leaving at maturity, before repayments
         mine = holders.series == j
         for segment in dict.fromkeys(holders.segment[mine]):
             a = holders.amount[mine & (holders.segment == segment)]
@@ -298,7 +357,7 @@ def simulate_risk(
             tables, a_tiled = _amount_tables(a), np.tile(a, min(step, P))
             for c0 in range(0, P, step):
                 rows = slice(c0, min(P, c0 + step))
-                req, late_c, repaid, renew = _group(
+                req, late_c, repaid, _ = _group(
                     rng,
                     terms,
                     a,
@@ -307,24 +366,35 @@ def simulate_risk(
                     y0,
                     y1,
                     term,
-                    month_fy,
                     start_fy,
-                    Y,
                     tables,
                     a_tiled,
+                    month_fy,
+                    Y,
                 )
-                requested_by_series[j, rows] += req
+                if month_fy is not None:
+                    requested_by_series[j, rows] += np.rint(req).astype(np.int64)
+                else:
+                    requested_by_series[j, rows] += np.rint(req @ plan.early).astype(np.int64)
+                    gone[rows] += req @ plan.gone
                 late[j, rows] += late_c
-                maturity[rows, mat_fy] += repaid
-                renewed[rows, mat_fy] += renew
+                leaving[rows] += repaid + late_c
+        paid_plan = plan.scheduled[None, :] - np.rint(gone).astype(np.int64)
+        scheduled += paid_plan
+        maturity[:, plan.final_fy] += np.rint(leaving * plan.final).astype(np.int64)
+        # what is left renews: the issue's principal less everything paid out (absorbs rounding)
+        renewed[:, plan.final_fy] += (
+            s.amount_cents
+            - requested_by_series[j].sum(axis=1)
+            - paid_plan.sum(axis=1)
+            - np.rint(leaving * plan.final).astype(np.int64)
+        )
         requested += requested_by_series[j]
 
     # the annual cap: payments beyond it wait, oldest first; what waits at maturity is paid then
     early = np.zeros((P, Y), dtype=np.int64)
     if terms.annual_cap is None:
         early = requested.copy()
-        for j in range(len(series)):
-            maturity[:, fiscal_year(series[j].maturity, fiscal_year_end) - first_fy] += late[j]
     else:
         cap = int(np.floor(terms.annual_cap * issued))
         queue = np.zeros((len(series), P, Y), dtype=np.int64)  # waiting, by series and year asked
@@ -337,9 +407,10 @@ def simulate_risk(
                     queue[j, :, g] -= pay
                     room -= pay
                     early[:, f] += pay
-            for j, s in enumerate(series):
-                if fiscal_year(s.maturity, fiscal_year_end) - first_fy == f:
-                    maturity[:, f] += queue[j].sum(axis=1) + late[j]
+            for j in range(len(series)):
+                if final_fy[j] == f:
+                    waiting = queue[j].sum(axis=1)  # paid at maturity instead of renewing
+                    maturity[:, f] += waiting
                     queue[j] = 0
     return RiskSimulation(
         seed=seed,
@@ -351,6 +422,7 @@ def simulate_risk(
         requested=requested,
         stress=stress,
         issued=issued,
+        scheduled=scheduled,
     )
 
 

@@ -201,3 +201,40 @@ def test_shortfall_and_reserve_by_hand():
     assert out["p_shortfall_by_year"].tolist() == [0.0, 0.5, 0.5]
     assert out["recommended_reserve"] == 0  # the median path needs nothing
     assert shortfall(Sim, planned, cash_end, 50, level=0.01)["recommended_reserve"] == 150
+
+
+def amortising(kind="level-payment", years=6) -> SeriesTerms:
+    return SeriesTerms("L", 60_000, 100, 0.05, ISSUE, term_years=years, repayment=kind, frequency="quarterly")
+
+
+@pytest.mark.parametrize("kind", ["level-payment", "level-principal"])
+def test_amortising_series_without_redemption_pays_exactly_the_plan(kind):
+    """No early request and no renewal: every path pays the schedule's principal, year by year."""
+    from bondkit.schedule import annual_debt_service, series_schedule
+
+    s = amortising(kind)
+    planned = annual_debt_service(series_schedule(s)).set_index("fiscal_year")["principal"]
+    sim = simulate_risk(RiskTerms(annual_probability=0.0, renewal_rate=0.0, paths=50), [s], uneven(s, 40), seed=1)
+    expected = planned.reindex(sim.years, fill_value=0).to_numpy()
+    assert (sim.outflow == expected[None, :]).all()
+    assert (sim.renewed == 0).all()
+
+
+def test_amortising_series_early_redemption_pays_the_remaining_balance():
+    """A holder leaving early is paid what the schedule still owed it, and nothing after."""
+    from bondkit.schedule import series_schedule
+
+    s = amortising("level-principal")
+    holders = uneven(s, 60)
+    terms = RiskTerms(annual_probability=0.1, lock_in_years=1, renewal_rate=0.5, paths=8_000)
+    sim = simulate_risk(terms, [s], holders, seed=4)
+    # money conserved on every path, and no path pays more than the issue
+    assert (sim.outflow.sum(axis=1) + sim.renewed.sum(axis=1) == sim.issued).all()
+    # by hand: the expected total paid out = issued - expected renewed; renewed only from the last
+    # instalment of holders who never asked (each year of the window: 10 %), half of them renewing
+    sched = series_schedule(s)
+    last = int(sched["principal"].iloc[-1]) / s.amount_cents
+    stay = 0.9 ** (6 - 1 - 1)  # bond years 2..5 may ask
+    expected_renewed = sim.issued * last * stay * 0.5
+    got = sim.renewed.sum(axis=1)
+    assert abs(got.mean() - expected_renewed) < 4.5 * got.std(ddof=1) / math.sqrt(sim.paths) + 1
