@@ -112,6 +112,9 @@ __all__ = [
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 LEGAL_FORMS: tuple[str, ...] = ("npo", "coop", "other")
 AMORTISING: tuple[str, ...] = ("level-payment", "level-principal")
+#: campaign simulations are held in memory: bounds that keep them within a few hundred MB
+MAX_CAMPAIGN_DAYS = 731
+MAX_SIMULATED_SUBSCRIBERS = 20_000_000
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,16}")
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
 ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -966,6 +969,33 @@ class CampaignTable(Table):
                     f"must not be below min_subscription {v['min_subscription']}",
                     v["max_per_investor"],
                 )
+
+        # -- the size of the simulation: a window of at most two years, and at most
+        #    MAX_SIMULATED_SUBSCRIBERS expected subscribers over all simulated campaigns
+        if window_ok and (v["closes"] - v["opens"]).days + 1 > MAX_CAMPAIGN_DAYS:
+            yield _Issue(
+                ("closes",),
+                f"must be at most {MAX_CAMPAIGN_DAYS} days after opens {v['opens']}",
+                v["closes"],
+            )
+        segs = v.get("segments")
+        if _valid(v, "simulations") and isinstance(segs, list) and segs:
+            if all(_valid(g, "people", "reached", "conversion") for g in segs):
+                expected = sum(
+                    g["people"]
+                    * float(g["reached"])
+                    * float(g.get("supporting", 1))
+                    * float(g["conversion"])
+                    for g in segs
+                )
+                if expected * v["simulations"] > MAX_SIMULATED_SUBSCRIBERS:
+                    most = max(100, int(MAX_SIMULATED_SUBSCRIBERS // max(expected, 1)))
+                    yield _Issue(
+                        ("simulations",),
+                        f"is too many for {expected:.0f} expected subscribers a campaign: at most "
+                        f"{most} keep the simulation within memory",
+                        v["simulations"],
+                    )
 
         # -- the arrival shape fits in the window
         arrivals = v.get("arrivals")

@@ -860,3 +860,19 @@ def test_example_campaigns_expect_a_plausible_demand(stem: str, low: float, high
         for s in c.segments
     )
     assert low <= demand / float(c.target) <= high
+
+
+def test_the_simulation_must_fit_in_memory() -> None:
+    # 1 200 x 0.8 x 0.25 = 240 expected subscribers a campaign: 20 000 000 / 240 = 83 333
+    assert problems(campaign(simulations="100_000")) == [
+        "campaign.simulations: is too many for 240 expected subscribers a campaign: "
+        "at most 83333 keep the simulation within memory (you wrote 100000)"
+    ]
+    assert terms(campaign(simulations="80_000")).simulations == 80_000
+
+
+def test_the_window_is_at_most_two_years() -> None:
+    text = campaign(opens="2014-01-01", series=SERIES)
+    assert problems(text) == [
+        "campaign.closes: must be at most 731 days after opens 2014-01-01 (you wrote 2017-01-31)"
+    ]
