@@ -980,11 +980,11 @@ class CampaignTable(Table):
             )
         segs = v.get("segments")
         if _valid(v, "simulations") and isinstance(segs, list) and segs:
-            if all(_valid(g, "people", "reached", "conversion") for g in segs):
+            if all(_valid(g, "people", "reached", "conversion", "supporting") for g in segs):
                 expected = sum(
                     g["people"]
                     * float(g["reached"])
-                    * float(g.get("supporting", 1))
+                    * float(g["supporting"])
                     * float(g["conversion"])
                     for g in segs
                 )

@@ -683,7 +683,7 @@ LIMIT_CASES = {
                 segment='name = "B"\npeople = 10_000_000\nreached = 0.1\nconversion = 0.1\n'
                 "ticket_median = 500",
             ),
-        ),
+        ).replace("[campaign]\n", "[campaign]\nsimulations = 100\n"),
         [
             "campaign.costs: staff_hours x hourly_cost must be at most 10000000000, ten billion "
             "(you wrote 1000000 x 100000)",

@@ -303,7 +303,7 @@ def test_a_dumped_campaign_validates_again_to_the_same_terms() -> None:
         campaign(segment(people="0", reached="0", conversion="0", ticket_spread="0")),
         campaign(segment(reached="1", supporting="1", conversion="1", ticket_spread="3")),
         campaign(simulations="100"),
-        campaign(simulations="1_000_000"),
+        campaign(segment(people="20"), simulations="1_000_000"),  # 4 subscribers a campaign
         campaign(table("campaign.arrivals", start_share="0.6", final_share="0.4"), segment()),
     ],
 )
