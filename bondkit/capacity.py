@@ -6,7 +6,8 @@ Everything is by fiscal year (named by the calendar year in which it ends) and i
   + other debt service); a year without debt service has no coverage (NaN, ``null`` in
   JSON), never an infinite one. For bullet and accumulating series the year that matters
   is the maturity year: cash at its start + sinking fund + that year's cash flow − other
-  debt service, against what falls due (*maturity coverage*).
+  debt service − what the issue's other payments take that year, against what falls due
+  at maturity (*maturity coverage*).
 - **Sizing**: the largest principal the cash flow carries at a target coverage, with level
   annual payments (limited by the weakest year) and with payments shaped to the cash flow
   (sculpted: the present value of each year's capacity). A year whose capacity is zero or
@@ -152,6 +153,13 @@ class CapacityResult:
         return float(c.min()) if len(c) else None
 
     @property
+    def min_dscr_outside_maturity(self) -> float | None:
+        """Lowest coverage over the years in which no bullet or accumulating series matures
+        (those years have their own test, the maturity coverage)."""
+        c = self.table.loc[~self.table["maturity_year"], "coverage"].dropna()
+        return float(c.min()) if len(c) else None
+
+    @property
     def average_dscr(self) -> float | None:
         c = self.table["coverage"].dropna()
         return float(c.mean()) if len(c) else None
@@ -169,6 +177,7 @@ class CapacityResult:
     def summary(self) -> dict:
         return {
             "min_dscr": self.min_dscr,
+            "min_dscr_outside_maturity": self.min_dscr_outside_maturity,
             "average_dscr": self.average_dscr,
             "coverage_threshold": float(self.terms.coverage_threshold),
             "years_below_threshold": self.years_below_threshold,
@@ -244,6 +253,12 @@ def assess(
             dtype=np.int64,
         )
 
+    # the maturity-year test of bullet and accumulating series
+    due_by_year: dict[int, int] = {}
+    for s in _at_maturity(series):
+        own = schedule[schedule["series"] == s.id]
+        fy = fiscal_year(own["date"].iloc[-1].date(), fiscal_year_end)
+        due_by_year[fy] = due_by_year.get(fy, 0) + int(own["payment"].iloc[-1])
     cash = np.cumsum(cf - total_ds - deposit + withdrawal) + to_cents(terms.opening_cash)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(total_ds > 0, cf / np.where(total_ds > 0, total_ds, 1), np.nan)
@@ -266,25 +281,22 @@ def assess(
             "reserve_covered": cash >= to_cents(terms.minimum_cash) + target,
         }
     )
+    table["maturity_year"] = table["fiscal_year"].isin(list(due_by_year))
 
-    # the maturity-year test of bullet and accumulating series
     rows = []
     cash_start = np.concatenate([[to_cents(terms.opening_cash)], cash[:-1]])
-    due_by_year: dict[int, int] = {}
-    for s in _at_maturity(series):
-        own = schedule[schedule["series"] == s.id]
-        fy = fiscal_year(own["date"].iloc[-1].date(), fiscal_year_end)
-        due_by_year[fy] = due_by_year.get(fy, 0) + int(own["payment"].iloc[-1])
     for fy, due in sorted(due_by_year.items()):
         k = years.index(fy)
-        have = int(cash_start[k] + fund_at_start[k] + cf[k] - other[k])
+        # what else the issue pays that year (coupons, other series) comes first
+        others = int(ds[k]) - due
+        have = int(cash_start[k] + fund_at_start[k] + cf[k] - other[k] - others)
         rows.append(
             {
                 "fiscal_year": fy,
                 "due": due,
                 "cash_start": int(cash_start[k]),
                 "sinking_fund": int(fund_at_start[k]),
-                "cash_flow": int(cf[k] - other[k]),
+                "cash_flow": int(cf[k] - other[k] - others),
                 "coverage": have / due if due else float("nan"),
             }
         )

@@ -1371,7 +1371,8 @@ def _financial_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
         threshold = t("thr.coverage", lang).format(
             threshold=number_text(own, lang, 2), low=number_text(low, lang, 2), **words
         )
-        dscr = cap.min_dscr
+        # years in which a bullet or accumulating series matures have their own test below
+        dscr = cap.min_dscr_outside_maturity
         if dscr is None:
             rows.append(
                 (
@@ -1383,7 +1384,8 @@ def _financial_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
                 )
             )
         else:
-            year = int(table.loc[table["coverage"].idxmin(), "fiscal_year"])
+            regular = table[~table["maturity_year"]]
+            year = int(regular.loc[regular["coverage"].idxmin(), "fiscal_year"])
             rows.append(
                 (
                     t("ready.min_coverage", lang).format(year=year),

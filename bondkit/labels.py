@@ -452,7 +452,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ready.min_coverage": ("Lowest debt service coverage ratio (fiscal year {year})",
                            "Ratio de couverture du service de la dette le plus bas (exercice {year})"),
     "ready.coverage": ("Debt service coverage ratio", "Ratio de couverture du service de la dette"),
-    "ready.no_debt_service": ("No debt service", "Aucun service de la dette"),
+    "ready.no_debt_service": ("No debt service outside maturity years", "Aucun service de la dette hors échéances"),
     "thr.coverage": ("{ok} at or above {threshold} (the scenario's threshold); {watch} at or above {low}; {risk} below",
                      "{ok} à partir de {threshold} (seuil du scénario); {watch} à partir de {low}; {risk} en deçà"),
     "ready.maturity_coverage": ("Repayment at maturity: coverage in fiscal year {year}",

@@ -154,3 +154,14 @@ def test_reserve_targets():
     assert (res.table["reserve_target"] == 10_400_000).all()
     covered = res.table["cash_end"] >= 100_000 + 10_400_000
     assert (res.table["reserve_covered"] == covered).all()
+
+
+def test_maturity_coverage_counts_the_issues_other_payments_that_year():
+    # A matures in 2025 (104 000 $ due); B keeps paying its 4 000 $ coupon that year
+    a, b = bullet(sid="A", years=5), bullet(sid="B", years=7)
+    res, fiscal = run([a, b], cash_flow=(60_000,) * 8, opening_cash=0)
+    m = res.maturities.set_index("fiscal_year").loc[2025]
+    assert m["due"] == 10_400_000
+    cash_start = int(res.table.set_index("fiscal_year").loc[2024, "cash_end"])
+    assert m["coverage"] == pytest.approx((cash_start + 6_000_000 - 400_000) / 10_400_000)
+    assert bool(res.table.set_index("fiscal_year").loc[2025, "maturity_year"])

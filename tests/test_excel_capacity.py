@@ -31,6 +31,24 @@ from bondkit.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 
 PATHS = 2000
 
+#: the readiness colours, with the grey of a criterion that does not apply
+STATUS_FILLS = {**FILLS, "na": "FFEDEDED"}
+
+#: appended to CONTRACT: a level-payment series paying in 2018-2022 (fiscal years end Dec 31),
+#: so the years before the accumulating series matures carry debt service
+AMORTISING = """
+[[series]]
+id = "B"
+amount = 30_000
+face_value = 500
+annual_rate = 0.03
+issue_date = 2017-02-01
+term_years = 5
+repayment = "level-payment"
+frequency = "annual"
+day_count = "30/360"
+"""
+
 #: two series issued 2026-06-01, fiscal years ending March 31: level payment and bullet
 OK_TOML = """
 [scenario]
@@ -131,9 +149,10 @@ def ok_result(lang: str = "fr"):
 
 
 def risk_result(lang: str = "fr"):
-    """The contract example with a tiny cash flow: every financial status Risk."""
+    """The contract example plus a level-payment series, with a tiny cash flow: every
+    financial status Risk (the level payments of 2018-2021 are far above the cash flow)."""
     return with_analyses(
-        CONTRACT.format(lang=lang, issuer="Cinéma du Parc"),
+        CONTRACT.format(lang=lang, issuer="Cinéma du Parc") + AMORTISING,
         CapacityTerms(
             cash_flow=(2_000, 2_500, 3_000, 3_000, 3_000, 3_500),
             minimum_cash=5_000,
@@ -168,10 +187,12 @@ def risk_fr(tmp_path_factory) -> Book:
 
 @pytest.fixture(scope="module")
 def watch_en(tmp_path_factory) -> Book:
-    """The lowest coverage (the bullet's maturity year) between 1.0 and the threshold 1.25."""
+    """The lowest coverage outside the bullet's maturity year (2032) between 1.0 and the
+    threshold 1.25; in 2032 itself the coverage is below 1.0, but the cash at hand covers
+    the bullet (the maturity test)."""
     result = with_analyses(
         OK_TOML.format(lang="en"),
-        CapacityTerms(cash_flow_base=48_000, opening_cash=10_000, other_debt_service=(6_000,)),
+        CapacityTerms(cash_flow_base=24_000, opening_cash=10_000, other_debt_service=(6_000,)),
         None,
     )
     return _write(tmp_path_factory, result, "watch-en")
@@ -184,7 +205,11 @@ def risk_only_en(tmp_path_factory) -> Book:
 
 @pytest.fixture(scope="module")
 def campaign_en(tmp_path_factory) -> Book:
-    """Campaign, capacity and risk together; holders shaped like the campaign register."""
+    """Campaign, capacity and risk together; holders shaped like the campaign register.
+
+    The accumulating contract is the only series: all its debt service falls in its
+    maturity year, so the lowest-coverage criterion does not apply.
+    """
     result = with_analyses(
         CONTRACT.format(lang="en", issuer="Cinéma du Parc"),
         CapacityTerms(cash_flow_base=30_000, opening_cash=20_000, sinking_fund=SinkingFund()),
@@ -305,13 +330,15 @@ def test_coverage_table_equals_the_capacity_table(book):
     assert _cents(total[4]) == int(table["total_debt_service"].sum())
 
 
-def test_nan_coverage_is_an_empty_cell(risk_fr):
+def test_nan_coverage_is_an_empty_cell(campaign_en):
     """The accumulating contract pays nothing before 2022: no ratio in 2017-2021."""
-    table = risk_fr.result.capacity.table
+    table = campaign_en.result.capacity.table
     assert table["coverage"].isna().sum() == 5
-    _head, rows, _total = _table(risk_fr, "sheet.b3_4", "sec.coverage", label("fiscal_year", "fr"))
+    _head, rows, _total = _table(
+        campaign_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en")
+    )
     assert [c[5].value is None for c in rows] == [True] * 5 + [False]
-    assert rows[-1][6].value == t("cap.below", "fr") == "Sous le seuil"
+    assert rows[-1][6].value == t("cap.below", "en") == "Below the threshold"
     assert rows[-1][6].fill.fgColor.rgb == FILLS["risk"]  # below 1.0
 
 
@@ -389,7 +416,7 @@ def test_no_sinking_fund_or_reserve_no_table(campaign_en, watch_en):
     assert t("sec.sinking", "en") not in headings and t("sec.reserve", "en") not in headings
     assert _kv(watch_en, "sheet.b3_4", t("cap.cash_flow", "en")).value == t(
         "cap.cf_flat", "en"
-    ).format(base="$48,000.00")
+    ).format(base="$24,000.00")
     headings = _headings(campaign_en, "sheet.b3_4")
     assert t("sec.sinking", "en") in headings and t("sec.reserve", "en") not in headings
 
@@ -578,14 +605,25 @@ def test_risk_only_has_no_shortfall_probability(risk_only_en):
 
 
 def _financial(book: Book, sheet: str = "sheet.b2", columns: int = 4) -> dict[str, list]:
-    """The four criteria of these cases by kind: coverage, maturity, shortfall, reserve."""
+    """The four criteria of these cases by kind: coverage, maturity, shortfall, reserve.
+
+    The coverage row names the fiscal year of the lowest coverage outside the maturity years
+    of bullet and accumulating series (taken here from ``cap.maturities``); when no other
+    year has debt service, it is the "does not apply" row ``ready.coverage``.
+    """
     rows = _grid(book, sheet, columns)
     res, lang = book.result, book.lang
     cap = res.capacity
     table = cap.table
-    year = int(table.loc[table["coverage"].idxmin(), "fiscal_year"])
+    regular = table[~table["fiscal_year"].isin(cap.maturities["fiscal_year"])]
+    regular = regular.dropna(subset=["coverage"])
+    if regular.empty:
+        coverage = t("ready.coverage", lang)
+    else:
+        year = int(regular.loc[regular["coverage"].idxmin(), "fiscal_year"])
+        coverage = t("ready.min_coverage", lang).format(year=year)
     out = {
-        "coverage": rows[t("ready.min_coverage", lang).format(year=year)],
+        "coverage": rows[coverage],
         "maturity": rows[
             t("ready.maturity_coverage", lang).format(year=int(cap.maturities["fiscal_year"][0]))
         ],
@@ -599,6 +637,69 @@ def _financial(book: Book, sheet: str = "sheet.b2", columns: int = 4) -> dict[st
     return out
 
 
+def _coverage_by_year(cap) -> dict[int, float]:
+    return dict(zip(cap.table["fiscal_year"], cap.table["coverage"], strict=True))
+
+
+def test_min_dscr_outside_maturity_by_hand(watch_en, risk_fr):
+    """Cash flow / total debt service over the fiscal years in which no bullet or
+    accumulating series matures, from the scenarios' own figures."""
+    # watch_en: fiscal years end March 31; series A pays 7 level payments on June 1,
+    # 2027-2033 (fiscal years 2028-2034); the bullet B pays its 800 coupon on June 1,
+    # 2027-2030 and its principal with the last coupon on 2031-06-01 (fiscal year 2032)
+    cap = watch_en.result.capacity
+    level = round(80_000 * 0.05 / (1 - 1.05**-7) * 100)  # cents
+    assert level == 1_382_559
+    cash_flow, other, coupon = 2_400_000, 600_000, 80_000
+    expected = {
+        2027: cash_flow / other,  # issued 2026-06-01: nothing paid on the issue yet
+        **{y: cash_flow / (level + coupon + other) for y in range(2028, 2032)},
+        2033: cash_flow / (level + other),
+    }
+    by_year = _coverage_by_year(cap)
+    for year, ratio in expected.items():
+        assert by_year[year] == pytest.approx(ratio, rel=1e-12), year
+    assert by_year[2034] >= expected[2033]  # the last payment only takes up the rounding
+    assert cap.min_dscr_outside_maturity == pytest.approx(cash_flow / 2_062_559, rel=1e-12)
+    assert cap.min_dscr_outside_maturity == pytest.approx(1.1636, abs=1e-4)
+    # the bullet's maturity year is lower still, and left to the maturity test
+    maturity = cash_flow / (level + coupon + 2_000_000 + other)
+    assert cap.min_dscr == pytest.approx(maturity, rel=1e-12) == by_year[2032]
+    assert list(cap.table.loc[cap.table["maturity_year"], "fiscal_year"]) == [2032]
+
+    # risk_fr: fiscal years end December 31; the level-payment series B pays 6 550,64 on
+    # February 1, 2018-2022, the accumulating A everything on 2022-02-01; nothing in 2017
+    cap = risk_fr.result.capacity
+    level = round(30_000 * 0.03 / (1 - 1.03**-5) * 100)
+    assert level == 655_064
+    expected = {2018: 250_000 / level, 2019: 300_000 / level, 2020: 300_000 / level}
+    expected[2021] = expected[2020]
+    by_year = _coverage_by_year(cap)
+    assert math.isnan(by_year[2017])
+    for year, ratio in expected.items():
+        assert by_year[year] == pytest.approx(ratio, rel=1e-12), year
+    assert cap.min_dscr_outside_maturity == pytest.approx(expected[2018], rel=1e-12)
+    assert cap.min_dscr == by_year[2022] < cap.min_dscr_outside_maturity
+
+
+def test_min_dscr_outside_maturity_skips_the_maturity_years(book):
+    """In every case: the minimum of the coverage column over the other years, or None."""
+    cap = book.result.capacity
+    table = cap.table
+    due = set(int(y) for y in cap.maturities["fiscal_year"])
+    assert table["maturity_year"].tolist() == [int(y) in due for y in table["fiscal_year"]]
+    ratios = [
+        rec.cash_flow / rec.total_debt_service
+        for rec in table.itertuples(index=False)
+        if int(rec.fiscal_year) not in due and rec.total_debt_service > 0
+    ]
+    if ratios:
+        assert cap.min_dscr_outside_maturity == pytest.approx(min(ratios), rel=1e-12)
+    else:
+        assert cap.min_dscr_outside_maturity is None
+    assert cap.summary()["min_dscr_outside_maturity"] == cap.min_dscr_outside_maturity
+
+
 def test_readiness_ok_case(ok_fr):
     rows = _financial(ok_fr)
     assert list(rows) == ["coverage", "maturity", "reserve", "shortfall"]
@@ -606,7 +707,11 @@ def test_readiness_ok_case(ok_fr):
         assert cells[3].value == "OK", key
         assert cells[3].fill.fgColor.rgb == FILLS["ok"], key
     cap, risk = ok_fr.result.capacity, ok_fr.result.risk
-    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
+    # the overall lowest coverage is the bullet's maturity year, 2032: the row skips it
+    assert cap.min_dscr == pytest.approx(_coverage_by_year(cap)[2032], abs=1e-12)
+    assert rows["coverage"][0].value == t("ready.min_coverage", "fr").format(year=2028)
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr_outside_maturity, abs=1e-9)
+    assert rows["coverage"][1].value > cap.min_dscr
     assert rows["coverage"][1].value >= 1.25
     assert rows["maturity"][1].value == pytest.approx(cap.maturities["coverage"][0], abs=1e-9)
     assert rows["shortfall"][1].value == risk.p_shortfall <= risk.terms.shortfall_level
@@ -620,8 +725,11 @@ def test_readiness_risk_case(risk_fr):
         assert cells[3].fill.fgColor.rgb == FILLS["risk"], key
         assert cells[3].font.b
     cap, risk = risk_fr.result.capacity, risk_fr.result.risk
-    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
-    assert cap.min_dscr < 1.0
+    # the level payments of 2018-2021, not the accumulating series' maturity year 2022
+    assert rows["coverage"][0].value == t("ready.min_coverage", "fr").format(year=2018)
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr_outside_maturity, abs=1e-9)
+    assert cap.min_dscr < cap.min_dscr_outside_maturity < 1.0
+    assert rows["maturity"][0].value == t("ready.maturity_coverage", "fr").format(year=2022)
     assert rows["maturity"][1].value < 0.9
     assert rows["shortfall"][1].value == risk.p_shortfall > 2 * risk.terms.shortfall_level
     missed = [int(y) for y in cap.table.loc[~cap.table["reserve_covered"], "fiscal_year"]]
@@ -633,19 +741,56 @@ def test_readiness_risk_case(risk_fr):
 def test_readiness_watch_case(watch_en):
     cap = watch_en.result.capacity
     threshold = float(cap.terms.coverage_threshold)
-    assert 1.0 <= cap.min_dscr < threshold
+    assert 1.0 <= cap.min_dscr_outside_maturity < threshold
+    assert cap.min_dscr < 1.0  # the maturity year 2032: the old rule would have said Risk
     rows = _financial(watch_en)
+    assert rows["coverage"][0].value == t("ready.min_coverage", "en").format(year=2028)
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr_outside_maturity, abs=1e-9)
     assert rows["coverage"][3].value == "Watch"
     assert rows["coverage"][3].fill.fgColor.rgb == FILLS["watch"]
-    # the coverage table marks that year below the threshold, on the Watch colour
+    # 2032 is judged by the maturity test: the cash at hand covers the bullet
+    assert rows["maturity"][0].value == t("ready.maturity_coverage", "en").format(year=2032)
+    assert rows["maturity"][1].value >= 1.0
+    assert rows["maturity"][3].value == "OK"
+    # the coverage table marks every year below the threshold: Watch from 1.0, Risk below
     _head, body, _total = _table(watch_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en"))
     marked = [c for c in body if c[6].value]
     assert [c[0].value for c in marked] == cap.years_below_threshold
-    assert all(c[6].fill.fgColor.rgb == FILLS["watch"] for c in marked)
+    for c in marked:
+        status = "watch" if c[5].value >= 1.0 else "risk"
+        assert c[6].fill.fgColor.rgb == FILLS[status], c[0].value
+    assert [c[0].value for c in marked if c[5].value < 1.0] == [2032]
     # no [risk] table: no shortfall row, and B3.5 still says what will come
     ws = watch_en.sheet("sheet.b3_5")
     r = watch_en.find(ws, t("sec.coming", "en"))
     assert t("coming.b3_5", "en").startswith(ws.cell(r + 1, 1).value)
+
+
+def test_coverage_does_not_apply_when_all_debt_service_is_at_maturity(campaign_en):
+    """The accumulating contract alone: its one payment falls in its maturity year 2022,
+    which the maturity test judges; the lowest-coverage criterion does not apply."""
+    cap, lang = campaign_en.result.capacity, "en"
+    table = cap.table
+    assert list(cap.maturities["fiscal_year"]) == [2022]
+    assert (table.loc[table["fiscal_year"] != 2022, "total_debt_service"] == 0).all()
+    assert cap.min_dscr_outside_maturity is None
+    assert cap.min_dscr == pytest.approx(_coverage_by_year(cap)[2022], abs=1e-12)
+    grid = _grid(campaign_en)
+    prefix = t("ready.min_coverage", lang).split("{")[0]
+    assert not [k for k in grid if k.startswith(prefix)]
+    row = grid[t("ready.coverage", lang)]
+    assert row[1].value == t("ready.no_debt_service", lang)
+    assert row[3].value == t("status.na", lang) == "Not applicable"
+    assert row[3].fill.fgColor.rgb == STATUS_FILLS["na"]
+    rows = _financial(campaign_en)
+    assert rows["coverage"] == row
+    assert rows["maturity"][1].value == pytest.approx(cap.maturities["coverage"][0], abs=1e-9)
+    assert rows["maturity"][3].value in {t(f"status.{k}", lang) for k in ("ok", "watch", "risk")}
+    # the Summary: the same word and colour; its key figure keeps the overall lowest ratio
+    summary = _financial(campaign_en, "sheet.summary", columns=3)
+    assert summary["coverage"][2].value == "Not applicable"
+    assert summary["coverage"][2].fill.fgColor.rgb == STATUS_FILLS["na"]
+    assert campaign_en.value_of("kf.min_dscr").value == pytest.approx(cap.min_dscr, abs=1e-9)
 
 
 def test_readiness_thresholds_are_written_out(book):
@@ -665,8 +810,11 @@ def test_statuses_follow_the_thresholds(book):
     cap, risk = book.result.capacity, book.result.risk
     rows = _financial(book)
     thr = float(cap.terms.coverage_threshold)
-    dscr = cap.min_dscr
-    expected = {"coverage": "ok" if dscr >= thr else "watch" if dscr >= 1.0 else "risk"}
+    dscr = cap.min_dscr_outside_maturity
+    if dscr is None:  # no debt service outside the maturity years
+        expected = {"coverage": "na"}
+    else:
+        expected = {"coverage": "ok" if dscr >= thr else "watch" if dscr >= 1.0 else "risk"}
     cov = float(cap.maturities["coverage"][0])
     expected["maturity"] = "ok" if cov >= 1.0 else "watch" if cov >= 0.9 else "risk"
     expected["reserve"] = "ok" if cap.table["reserve_covered"].all() else "risk"
@@ -675,7 +823,7 @@ def test_statuses_follow_the_thresholds(book):
     expected["shortfall"] = "ok" if p <= level else "watch" if p <= 2 * level else "risk"
     for key, status in expected.items():
         assert rows[key][3].value == t(f"status.{status}", book.lang), key
-        assert rows[key][3].fill.fgColor.rgb == FILLS[status], key
+        assert rows[key][3].fill.fgColor.rgb == STATUS_FILLS[status], key
 
 
 def test_readiness_notes_and_what_is_still_to_come(book):
@@ -714,14 +862,25 @@ def test_charts_on_the_summary_the_management_and_the_renewal_sheets(book):
 # ---------------------------------------------------------------- layout and safety
 
 
+def _column_widths(ws) -> dict[int, float]:
+    """Set widths by column number: a ``<col min max>`` element may cover several columns
+    (the writer groups neighbours of equal width), which openpyxl keys by the first one."""
+    widths = {}
+    for dim in list(ws.column_dimensions.values()):
+        if dim.customWidth:
+            widths.update(dict.fromkeys(range(dim.min, dim.max + 1), dim.width))
+    return widths
+
+
 def test_columns_are_wide_enough_for_their_figures(book):
     """No "####": every amount fits its column on every sheet."""
     for key in SHEETS:
         ws = book.sheet(key)
+        widths = _column_widths(ws)
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, int | float) and "$" in cell.number_format:
-                    width = ws.column_dimensions[cell.column_letter].width
+                    width = widths[cell.column]
                     needed = len(money_text(round(cell.value * 100), book.lang, "CAD"))
                     assert width >= needed + 1, (ws.title, cell.coordinate, width, needed)
 
@@ -776,4 +935,7 @@ def test_a_scenario_file_with_capacity_and_risk(tmp_path):
     assert _kv(book, "sheet.b3_5", t("risk.seed", "fr")).value == result.scenario.seed == 2016
     assert _kv(book, "sheet.b3_5", t("risk.paths", "fr")).value == 2000
     rows = _financial(book)
-    assert rows["coverage"][3].value == "Risque"
+    # the accumulating series pays only in its maturity year: that year's own test applies
+    assert rows["coverage"][0].value == t("ready.coverage", "fr")
+    assert rows["coverage"][3].value == t("status.na", "fr") == "Sans objet"
+    assert rows["maturity"][3].value == "Risque"

@@ -204,7 +204,9 @@ def test_shortfall_and_reserve_by_hand():
 
 
 def amortising(kind="level-payment", years=6) -> SeriesTerms:
-    return SeriesTerms("L", 60_000, 100, 0.05, ISSUE, term_years=years, repayment=kind, frequency="quarterly")
+    return SeriesTerms(
+        "L", 60_000, 100, 0.05, ISSUE, term_years=years, repayment=kind, frequency="quarterly"
+    )
 
 
 @pytest.mark.parametrize("kind", ["level-payment", "level-principal"])
@@ -214,7 +216,9 @@ def test_amortising_series_without_redemption_pays_exactly_the_plan(kind):
 
     s = amortising(kind)
     planned = annual_debt_service(series_schedule(s)).set_index("fiscal_year")["principal"]
-    sim = simulate_risk(RiskTerms(annual_probability=0.0, renewal_rate=0.0, paths=50), [s], uneven(s, 40), seed=1)
+    sim = simulate_risk(
+        RiskTerms(annual_probability=0.0, renewal_rate=0.0, paths=50), [s], uneven(s, 40), seed=1
+    )
     expected = planned.reindex(sim.years, fill_value=0).to_numpy()
     assert (sim.outflow == expected[None, :]).all()
     assert (sim.renewed == 0).all()
