@@ -73,3 +73,33 @@ upfront = 3_000
 upfront_rate = 0.01
 annual_admin = 500
 """
+
+# the head of a minimal scenario, and two bullet series A (100 000 in bonds of 500) and
+# B (50 000 in bonds of 1 000), both issued 2017-02-01 for 5 years
+HEAD = """\
+[scenario]
+name = "Test"
+
+[issuer]
+name = "Co-op"
+"""
+
+TWO_BULLETS = """
+[[series]]
+id = "A"
+amount = 100_000
+face_value = 500
+annual_rate = 0.02
+issue_date = 2017-02-01
+term_years = 5
+repayment = "bullet"
+
+[[series]]
+id = "B"
+amount = 50_000
+face_value = 1_000
+annual_rate = 0.03
+issue_date = 2017-02-01
+term_years = 5
+repayment = "bullet"
+"""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenario_texts import HEAD, TWO_BULLETS
 
 from bondkit.errors import ScenarioError
 from bondkit.rules import rule_sets
@@ -21,34 +22,9 @@ from bondkit.terms import ArrivalShape, Backstop, CampaignCosts, CampaignTerms, 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "scenario-reference.md"
 
-HEAD = """\
-[scenario]
-name = "Test"
-
-[issuer]
-name = "Co-op"
-"""
 
 # two series: A 100 000 in bonds of 500, B 50 000 in bonds of 1 000, both issued 2017-02-01
-SERIES = """
-[[series]]
-id = "A"
-amount = 100_000
-face_value = 500
-annual_rate = 0.02
-issue_date = 2017-02-01
-term_years = 5
-repayment = "bullet"
-
-[[series]]
-id = "B"
-amount = 50_000
-face_value = 1_000
-annual_rate = 0.03
-issue_date = 2017-02-01
-term_years = 5
-repayment = "bullet"
-"""
+SERIES = TWO_BULLETS
 
 # the keys of a valid [campaign] and of a valid segment, as TOML literals
 CAMPAIGN = {

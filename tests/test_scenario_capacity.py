@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenario_texts import HEAD, TWO_BULLETS
 
 from bondkit.capacity import assess
 from bondkit.errors import ScenarioError
@@ -21,34 +22,9 @@ from bondkit.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "scenario-reference.md"
 
-HEAD = """\
-[scenario]
-name = "Test"
-
-[issuer]
-name = "Co-op"
-"""
 
 # two bullet series issued 2017-02-01 for 5 years: fiscal years 2017 to 2022 (year end 12-31)
-SERIES = """
-[[series]]
-id = "A"
-amount = 100_000
-face_value = 500
-annual_rate = 0.02
-issue_date = 2017-02-01
-term_years = 5
-repayment = "bullet"
-
-[[series]]
-id = "B"
-amount = 50_000
-face_value = 1_000
-annual_rate = 0.03
-issue_date = 2017-02-01
-term_years = 5
-repayment = "bullet"
-"""
+SERIES = TWO_BULLETS
 
 CAMPAIGN = """
 [campaign]
