@@ -319,10 +319,11 @@ def simulate_risk(
 ) -> RiskSimulation:
     """Simulate early redemptions and renewals for ``paths`` paths (default ``terms.paths``).
 
-    Same seed, same numbers: the generator is ``SeedSequence([seed, RISK_STREAM])``.
+    Same seed, same numbers: the generator is numpy's SFC64 seeded with
+    ``SeedSequence([seed, RISK_STREAM])`` (SFC64: the fastest of numpy's generators here).
     """
     P = terms.paths if paths is None else paths
-    rng = np.random.default_rng(np.random.SeedSequence([seed, RISK_STREAM]))
+    rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence([seed, RISK_STREAM])))
     first_fy = min(fiscal_year(s.issue_date, fiscal_year_end) for s in series)
     from bondkit.schedule import periods
 
