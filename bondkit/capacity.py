@@ -4,7 +4,8 @@ Everything is by fiscal year (named by the calendar year in which it ends) and i
 
 - **Coverage** of a year = cash flow available for debt service ÷ (the issue's debt service
   + other debt service); a year without debt service has no coverage (NaN, ``null`` in
-  JSON), never an infinite one. For bullet and accumulating series the year that matters
+  JSON), never an infinite one, and a year whose cash flow is zero or negative has none
+  either: it is listed in ``years_without_capacity``, never given a negative coverage. For bullet and accumulating series the year that matters
   is the maturity year: cash at its start + sinking fund + that year's cash flow − other
   debt service − what the issue's other payments take that year, against what falls due
   at maturity (*maturity coverage*).
@@ -235,11 +236,15 @@ def assess(
         for s in _at_maturity(series):
             pay_date = schedule.loc[schedule["series"] == s.id, "date"].iloc[-1].date()
             m = years.index(fiscal_year(pay_date, fiscal_year_end))
-            pays, bals = sinking_fund_schedule(s.amount_cents, m, rate)
-            deposit[:m] += pays
-            balance[:m] += bals
-            fund_at_start[m] += s.amount_cents if m else 0
-            withdrawal[m] += s.amount_cents if m else 0
+            # deposits at the end of each fiscal year from the series' issue to the one before
+            # its maturity (none when it matures in the fiscal year it is issued)
+            first = years.index(fiscal_year(s.issue_date, fiscal_year_end))
+            pays, bals = sinking_fund_schedule(s.amount_cents, m - first, rate)
+            deposit[first:m] += pays
+            balance[first:m] += bals
+            if m > first:
+                fund_at_start[m] += s.amount_cents
+                withdrawal[m] += s.amount_cents
 
     # reserve target
     if terms.reserve is None:
@@ -262,6 +267,9 @@ def assess(
     cash = np.cumsum(cf - total_ds - deposit + withdrawal) + to_cents(terms.opening_cash)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(total_ds > 0, cf / np.where(total_ds > 0, total_ds, 1), np.nan)
+    # a year whose cash flow is zero or negative has no capacity: no coverage, never a
+    # negative one (it is listed in years_without_capacity)
+    coverage = np.where(cf > 0, coverage, np.nan)
     threshold = float(terms.coverage_threshold)
     table = pd.DataFrame(
         {
@@ -272,7 +280,7 @@ def assess(
             "total_debt_service": total_ds,
             "coverage": coverage,
             "below_threshold": np.nan_to_num(coverage, nan=np.inf) < threshold,
-            "no_capacity": cf - other <= 0,
+            "no_capacity": (cf - other <= 0) & (total_ds > 0),
             "sinking_deposit": deposit,
             "sinking_withdrawal": withdrawal,
             "sinking_balance": balance,
@@ -297,7 +305,7 @@ def assess(
                 "cash_start": int(cash_start[k]),
                 "sinking_fund": int(fund_at_start[k]),
                 "cash_flow": int(cf[k] - other[k] - others),
-                "coverage": have / due if due else float("nan"),
+                "coverage": max(have, 0) / due if due else float("nan"),
             }
         )
     maturities = pd.DataFrame(
@@ -318,9 +326,12 @@ def assess(
     available = (cf - other).astype(float)[1 : 1 + size_years]
     level = level_payment_capacity(available, rate, len(available), threshold)
     sculpted = sculpted_capacity(available, rate, len(available), threshold)
-    no_cap = tuple(
+    # years with debt service but no capacity, and years of the sizing window without any
+    no_cap = {int(y) for y in table.loc[table["no_capacity"], "fiscal_year"]}
+    no_cap |= {
         int(y) for y, c in zip(years[1 : len(available) + 1], available, strict=True) if c <= 0
-    )
+    }
+    no_cap = tuple(sorted(no_cap))
     return CapacityResult(
         terms=terms,
         table=table,

@@ -1373,7 +1373,18 @@ def _financial_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
         )
         # years in which a bullet or accumulating series matures have their own test below
         dscr = cap.min_dscr_outside_maturity
-        if dscr is None:
+        lacking = table.loc[table["no_capacity"], "fiscal_year"]
+        if len(lacking):  # debt service in a year whose cash flow is zero or negative
+            rows.append(
+                (
+                    t("ready.coverage", lang),
+                    "text",
+                    f"{t('cap.no_capacity', lang)}: {', '.join(str(int(y)) for y in lacking)}",
+                    threshold,
+                    "risk",
+                )
+            )
+        elif dscr is None:
             rows.append(
                 (
                     t("ready.coverage", lang),
