@@ -243,6 +243,7 @@ def allocate(
     rule: str,
     n_groups: int | None = None,
     order: np.ndarray | None = None,
+    minimum: np.ndarray | None = None,
 ) -> np.ndarray:
     """Allocate each group's (path's) subscriptions under a cap [cents].
 
@@ -255,17 +256,23 @@ def allocate(
     rule : str — first-come | lottery | pro-rata
     order : int[T] or None — the subscribers sorted by group then ``order_key``, when the
         caller already has it (it saves a sort)
+    minimum : int[T] or None — the least one subscriber may be allotted (the minimum
+        subscription in whole bonds of its series) [cents]
 
     first-come / lottery: in order of ``order_key``, full tickets until the cap; the one who
-    crosses it gets what is left in whole bonds; later ones nothing.
+    crosses it gets what is left in whole bonds (nothing if that is below its minimum);
+    later ones nothing.
     pro-rata (only when demand exceeds the cap): each gets ``ticket x cap / demand`` rounded
     down to whole bonds, then one more bond goes to the largest remainders first (ties:
-    smaller order_key) as long as the leftover covers it.
-    Allocations never exceed the ticket and are whole bonds; allocated + refused = demanded.
+    smaller order_key) as long as the leftover covers it; a subscriber whose share falls
+    below its minimum is refused and the others share the cap again.
+    Allocations never exceed the ticket, are whole bonds, and are 0 or at least the
+    minimum; allocated + refused = demanded.
     """
     tickets = np.asarray(tickets, dtype=np.int64)
     face = np.asarray(face, dtype=np.int64)
     group = np.asarray(group, dtype=np.int64)
+    minimum = face if minimum is None else np.asarray(minimum, dtype=np.int64)
     n = int(group.max()) + 1 if n_groups is None and len(group) else (n_groups or 0)
     out = np.zeros_like(tickets)
     if not len(tickets):
@@ -279,14 +286,27 @@ def allocate(
         before = cum - t - np.concatenate([[0], cum])[starts][g]
         room = np.maximum(cap - before, 0)
         f = face[order]
-        out[order] = np.where(room >= t, t, room // f * f)
+        got = np.where(room >= t, t, room // f * f)
+        out[order] = np.where(got >= minimum[order], got, 0)
         return out
     if rule != "pro-rata":
         raise ValueError(f"unknown allocation rule {rule!r}")
-    demand = np.bincount(group, weights=tickets, minlength=n).astype(np.int64)
+    eligible = np.ones(len(tickets), dtype=bool)
+    while True:
+        out = _pro_rata(tickets, face, group, order_key, cap, n, eligible)
+        short = eligible & (out < minimum)  # a share below the minimum subscription
+        if not short.any():
+            return out
+        eligible &= ~short  # refused: the others share the cap again
+
+
+def _pro_rata(tickets, face, group, order_key, cap, n, eligible) -> np.ndarray:
+    """Pro-rata in whole bonds among the ``eligible`` subscribers (the others get nothing)."""
+    t_all = np.where(eligible, tickets, 0)
+    demand = np.bincount(group, weights=t_all, minlength=n).astype(np.int64)
     over = demand > cap
-    out[:] = np.where(over[group], 0, tickets)
-    idx = np.flatnonzero(over[group])
+    out = np.where(over[group], 0, t_all)
+    idx = np.flatnonzero(over[group] & eligible)
     if not len(idx):
         return out
     t, f, g = tickets[idx], face[idx], group[idx]
@@ -442,7 +462,10 @@ def simulate(
         by_key = np.argsort(path + key, kind="stable")
     else:
         key, by_key = t, by_time
-    alloc = allocate(ticket, face[choice], path, key, cap, terms.allocation, n, order=by_key)
+    least = k_lo[choice] * face[choice]  # the minimum subscription, in whole bonds
+    alloc = allocate(
+        ticket, face[choice], path, key, cap, terms.allocation, n, order=by_key, minimum=least
+    )
 
     demand = np.bincount(path, weights=ticket, minlength=n).astype(np.int64)
     community = np.bincount(path, weights=alloc, minlength=n).astype(np.int64)

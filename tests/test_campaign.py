@@ -272,10 +272,15 @@ def test_allocation_conserves_money_and_respects_caps(d, rule):
         if demand[g] <= cap:
             assert (alloc[mine] == tickets[mine]).all()
         elif rule == "pro-rata":
-            share = tickets[mine] * Fraction(cap) / int(demand[g])
+            # those kept (a share of at least one bond) share the cap in proportion
+            kept = mine & (alloc > 0)
+            if int(tickets[kept].sum()) <= cap:  # after refusals the others fit in full
+                assert (alloc[kept] == tickets[kept]).all()
+                continue
+            share = tickets[kept] * Fraction(cap) / int(tickets[kept].sum())
             assert all(
                 abs(Fraction(int(a)) - s) < f
-                for a, s, f in zip(alloc[mine], share, face[mine], strict=True)
+                for a, s, f in zip(alloc[kept], share, face[kept], strict=True)
             )
             assert cap - per_group[g] < face[mine].max()  # what is left buys no further bond
         else:
@@ -310,3 +315,41 @@ def test_pro_rata_by_hand():
         "first-come",
     )
     assert alloc.tolist() == [0, 100_000, 100_000]
+
+
+@given(demands(), st.sampled_from(["first-come", "lottery", "pro-rata"]), st.data())
+@settings(max_examples=300, deadline=None)
+def test_nobody_is_allotted_less_than_the_minimum_subscription(d, rule, data):
+    tickets, face, group, key, cap, n = d
+    least = np.array([data.draw(st.integers(1, 4)) for _ in tickets]) * face
+    least = np.minimum(least, tickets)  # a ticket is at least the minimum subscription
+    alloc = allocate(tickets, face, group, key, cap, rule, n, minimum=least)
+    assert ((alloc == 0) | (alloc >= least)).all()
+    assert (alloc <= tickets).all() and (alloc % face == 0).all()
+    per_group = np.bincount(group, weights=alloc, minlength=n)
+    assert (per_group <= cap).all()
+    if rule == "pro-rata":
+        for g in range(n):
+            kept = (group == g) & (alloc > 0)
+            demand = int(tickets[kept].sum())
+            if demand > cap:  # the subscribers kept share the cap in proportion
+                share = tickets[kept] * Fraction(cap) / demand
+                assert all(
+                    abs(Fraction(int(a)) - s) < f
+                    for a, s, f in zip(alloc[kept], share, face[kept], strict=True)
+                )
+            else:
+                assert (alloc[kept] == tickets[kept]).all()
+
+
+def test_pro_rata_below_the_minimum_by_hand():
+    # 4 subscribers of 10 bonds of 100 $ against a cap of 1 000 $, minimum 3 bonds each.
+    # Round 1: 2.5 bonds each -> 2 bonds each, and the 200 $ left gives one more bond to the
+    # first two (equal remainders: earlier first): 3, 3, 2, 2. The two at 2 bonds are refused.
+    # Round 2: the two kept share 1 000 $: 5 bonds each.
+    tickets = np.full(4, 100_000)
+    alloc = allocate(
+        tickets, np.full(4, 10_000), np.zeros(4, int), np.arange(4.0), 100_000, "pro-rata",
+        minimum=np.full(4, 30_000),
+    )  # fmt: skip
+    assert alloc.tolist() == [50_000, 50_000, 0, 0]
