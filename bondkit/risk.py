@@ -7,7 +7,9 @@ The model, holder by holder (every parameter is an input of ``[risk]``):
   per fiscal year for all holders, raises every holder's probability that year to the
   stress probability: requests come together, the way real runs do.
 - A request comes at a uniformly drawn month of its bond year and is paid ``notice_months``
-  later (at maturity if that is later). With an **annual cap**, payments beyond the cap of a
+  later (at maturity if that is later), at the holder's remaining balance: for an
+  amortising series what the schedule still owes it, for an accumulating series its
+  principal with the interest capitalised to date. With an **annual cap**, payments beyond the cap of a
   fiscal year wait for the next one, oldest requests first; what still waits at a series'
   maturity is paid then.
 - At maturity each holder still there **renews** with ``renewal_rate``; the others, and
@@ -116,6 +118,9 @@ class RiskSimulation:
     years: np.ndarray
     early: np.ndarray  # [paths, years] early redemptions paid
     scheduled: np.ndarray  # [paths, years] scheduled repayments before maturity (amortising series)
+    interest_shift: (
+        np.ndarray
+    )  # [paths, years] capitalised interest paid early (+) / saved at maturity (-)
     maturity: np.ndarray  # [paths, years] principal repaid at maturity
     renewed: np.ndarray  # [paths, years] principal rolled over at maturity
     requested: np.ndarray  # [paths, years] early requests made (by payment year before any cap)
@@ -124,7 +129,10 @@ class RiskSimulation:
 
     @property
     def outflow(self) -> np.ndarray:
-        return self.early + self.scheduled + self.maturity
+        """Paid out each year beyond the planned coupons: principal, and the capitalised
+        interest of accumulating bonds redeemed early (less what they no longer get at
+        maturity) [cents]."""
+        return self.early + self.scheduled + self.maturity + self.interest_shift
 
 
 def _skip_hits(rng, n: int, p: float) -> np.ndarray:
@@ -271,6 +279,9 @@ class _Plan:
     balance left after the scheduled repayments made up to m); gone[m, y] — the scheduled
     repayments it no longer gets in fiscal year y; scheduled[y] — the planned repayments
     before the final one [cents]; final — the share of principal paid at maturity.
+    For an accumulating series, interest[m, y] is the capitalised interest a holding
+    redeemed at month m is paid with its principal, and interest_final the interest one
+    unit earns to maturity, which a holding redeemed early no longer gets.
     """
 
     early: np.ndarray
@@ -278,6 +289,8 @@ class _Plan:
     scheduled: np.ndarray
     final: float
     final_fy: int
+    interest: np.ndarray
+    interest_final: float
 
 
 def _plan(s: SeriesTerms, term: int, first_fy: int, Y: int, fiscal_year_end: str) -> _Plan:
@@ -297,6 +310,15 @@ def _plan(s: SeriesTerms, term: int, first_fy: int, Y: int, fiscal_year_end: str
     ]
     early = np.zeros((term + 1, Y))
     gone = np.zeros((term + 1, Y))
+    interest = np.zeros((term + 1, Y))
+    interest_final = 0.0
+    if s.repayment == "accumulating":
+        from bondkit.metrics import accrued_interest
+
+        for m in range(term):
+            at = add_months(s.issue_date, m)
+            interest[m, month_fy[m]] = accrued_interest(s, at) / amount
+        interest_final = float(sched["interest"].iloc[-1]) / amount
     scheduled = np.zeros(Y, dtype=np.int64)
     for k in range(len(principal) - 1):
         scheduled[fy_of[k]] += principal[k]
@@ -306,7 +328,9 @@ def _plan(s: SeriesTerms, term: int, first_fy: int, Y: int, fiscal_year_end: str
         for k in range(len(principal) - 1):
             if month_of[k] > m:
                 gone[m, fy_of[k]] += principal[k] / amount
-    return _Plan(early, gone, scheduled, float(principal[-1]) / amount, fy_of[-1])
+    return _Plan(
+        early, gone, scheduled, float(principal[-1]) / amount, fy_of[-1], interest, interest_final
+    )
 
 
 def simulate_risk(
@@ -337,6 +361,8 @@ def simulate_risk(
     maturity = np.zeros((P, Y), dtype=np.int64)
     renewed = np.zeros((P, Y), dtype=np.int64)
     scheduled = np.zeros((P, Y), dtype=np.int64)  # scheduled repayments before maturity
+    # accumulating series: interest paid early with redemptions (+), then not at maturity (-)
+    interest_shift = np.zeros((P, Y), dtype=np.int64)
     final_fy: list[int] = []  # fiscal year of each series' last payment
     issued = int(holders.amount.sum())
 
@@ -347,7 +373,7 @@ def simulate_risk(
         plan = _plan(s, term, first_fy, Y, fiscal_year_end)
         final_fy.append(plan.final_fy)
         # a series that repays all at maturity needs no month-by-month balance
-        bullet_like = not plan.gone.any()
+        bullet_like = not plan.gone.any() and not plan.interest.any()
         month_fy = np.argmax(plan.early, axis=1).astype(np.int32) if bullet_like else None
         start_fy = np.array(
             [
@@ -357,6 +383,8 @@ def simulate_risk(
             dtype=np.int64,
         )
         gone = np.zeros((P, Y))
+        paid_interest = np.zeros((P, Y))  # capitalised interest paid with early redemptions
+        saved_interest = np.zeros(P)  # ... and no longer paid at maturity
         leaving = np.zeros(P, dtype=np.int64)  # holdings leaving at maturity, before repayments
         mine = holders.series == j
         for segment in dict.fromkeys(holders.segment[mine]):
@@ -386,6 +414,8 @@ def simulate_risk(
                 else:
                     requested_by_series[j, rows] += np.rint(req @ plan.early).astype(np.int64)
                     gone[rows] += req @ plan.gone
+                    paid_interest[rows] += req @ plan.interest
+                    saved_interest[rows] += req.sum(axis=1) * plan.interest_final
                 late[j, rows] += late_c
                 leaving[rows] += repaid + late_c
         paid_plan = plan.scheduled[None, :] - np.rint(gone).astype(np.int64)
@@ -399,6 +429,8 @@ def simulate_risk(
             - np.rint(leaving * plan.final).astype(np.int64)
         )
         requested += requested_by_series[j]
+        interest_shift += np.rint(paid_interest).astype(np.int64)
+        interest_shift[:, plan.final_fy] -= np.rint(saved_interest).astype(np.int64)
 
     # the annual cap: payments beyond it wait, oldest first; what waits at maturity is paid then
     early = np.zeros((P, Y), dtype=np.int64)
@@ -432,6 +464,7 @@ def simulate_risk(
         stress=stress,
         issued=issued,
         scheduled=scheduled,
+        interest_shift=interest_shift,
     )
 
 

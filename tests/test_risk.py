@@ -242,3 +242,35 @@ def test_amortising_series_early_redemption_pays_the_remaining_balance():
     expected_renewed = sim.issued * last * stay * 0.5
     got = sim.renewed.sum(axis=1)
     assert abs(got.mean() - expected_renewed) < 4.5 * got.std(ddof=1) / math.sqrt(sim.paths) + 1
+
+
+def test_accumulating_bonds_redeemed_early_are_paid_their_capitalised_interest():
+    """The interest paid with early redemptions, and not paid at maturity, by the formula."""
+    from bondkit.metrics import accrued_interest
+    from bondkit.schedule import series_schedule
+
+    s = SeriesTerms(
+        "C", 60_000, 100, 0.05, ISSUE, term_years=6, repayment="accumulating", interest="compound"
+    )
+    holders = uneven(s, 80)
+    terms = RiskTerms(annual_probability=0.06, lock_in_years=1, renewal_rate=0.5, paths=20_000)
+    sim = simulate_risk(terms, [s], holders, seed=9)
+    total, p = float(holders.amount.sum()), 0.06
+    expected: dict[int, float] = {}
+    survive, asked = 1.0, 0.0
+    for y in range(2, 6):  # bond years after the lock-in, before the last
+        p_year = survive * p
+        for m in range(12):
+            month = 12 * (y - 1) + m
+            fy = add_months(ISSUE, month).year
+            share = accrued_interest(s, add_months(ISSUE, month)) / s.amount_cents
+            expected[fy] = expected.get(fy, 0.0) + total * p_year / 12 * share
+        asked += p_year
+        survive *= 1 - p
+    final = int(series_schedule(s)["interest"].iloc[-1]) / s.amount_cents
+    expected[2026] = expected.get(2026, 0.0) - total * asked * final
+    for k, fy in enumerate(sim.years):
+        got = sim.interest_shift[:, k]
+        se = got.std(ddof=1) / math.sqrt(sim.paths) + 1e-9
+        assert abs(got.mean() - expected.get(int(fy), 0.0)) < 4.5 * se, fy
+    assert (sim.early + sim.maturity + sim.renewed).sum(axis=1).tolist() == [sim.issued] * sim.paths
