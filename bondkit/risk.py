@@ -27,7 +27,9 @@ the simulation against it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,6 +163,8 @@ def _skip_hits(rng, n: int, p: float) -> np.ndarray:
 
 #: (path, holder) pairs handled at once: bounds the memory and keeps the work in cache
 CHUNK = 500_000
+#: blocks simulated at the same time (numpy releases the GIL in the heavy work)
+THREADS = min(2, os.cpu_count() or 1)
 
 
 #: resolution of the per-holder draws: probabilities are resolved to 1/65,536 (and the
@@ -343,8 +347,10 @@ def simulate_risk(
 ) -> RiskSimulation:
     """Simulate early redemptions and renewals for ``paths`` paths (default ``terms.paths``).
 
-    Same seed, same numbers: the generator is numpy's SFC64 seeded with
-    ``SeedSequence([seed, RISK_STREAM])`` (SFC64: the fastest of numpy's generators here).
+    Same seed, same numbers: the stress years come from numpy's SFC64 generator seeded with
+    ``SeedSequence([seed, RISK_STREAM])``, and each block of holders and paths from its own
+    ``SeedSequence([seed, RISK_STREAM, series, segment, block])``, so the result does not
+    depend on how many threads run the blocks (SFC64: the fastest of numpy's generators here).
     """
     P = terms.paths if paths is None else paths
     rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence([seed, RISK_STREAM])))
@@ -387,28 +393,49 @@ def simulate_risk(
         saved_interest = np.zeros(P)  # ... and no longer paid at maturity
         leaving = np.zeros(P, dtype=np.int64)  # holdings leaving at maturity, before repayments
         mine = holders.series == j
-        for segment in dict.fromkeys(holders.segment[mine]):
+        blocks = []  # (rows, holdings, probability, tables, tiled holdings, random stream)
+        for g, segment in enumerate(dict.fromkeys(holders.segment[mine])):
             a = holders.amount[mine & (holders.segment == segment)]
-            p = terms.probability(segment)
             step = max(1, CHUNK // len(a))
             tables, a_tiled = _amount_tables(a), np.tile(a.astype(np.float64), min(step, P))
-            for c0 in range(0, P, step):
-                rows = slice(c0, min(P, c0 + step))
-                req, late_c, repaid, _ = _group(
-                    rng,
-                    terms,
-                    a,
-                    p,
-                    stress[rows],
-                    y0,
-                    y1,
-                    term,
-                    start_fy,
-                    tables,
-                    a_tiled,
-                    month_fy,
-                    Y,
+            for c, c0 in enumerate(range(0, P, step)):
+                # each block has its own stream, so the numbers do not depend on the threads
+                stream = np.random.SeedSequence([seed, RISK_STREAM, j, g, c])
+                blocks.append(
+                    (
+                        slice(c0, min(P, c0 + step)),
+                        a,
+                        terms.probability(segment),
+                        tables,
+                        a_tiled,
+                        stream,
+                    )
                 )
+
+        def block(b, term=term, y0=y0, y1=y1, start_fy=start_fy, month_fy=month_fy):
+            rows, a, p, tables, a_tiled, stream = b
+            rng_b = np.random.Generator(np.random.SFC64(stream))
+            return _group(
+                rng_b,
+                terms,
+                a,
+                p,
+                stress[rows],
+                y0,
+                y1,
+                term,
+                start_fy,
+                tables,
+                a_tiled,
+                month_fy,
+                Y,
+            )
+
+        # numpy releases the GIL in the heavy work: two threads use the two cores
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            for (rows, *_), (req, late_c, repaid, _) in zip(
+                blocks, pool.map(block, blocks), strict=True
+            ):
                 if month_fy is not None:
                     requested_by_series[j, rows] += np.rint(req).astype(np.int64)
                 else:

@@ -274,3 +274,20 @@ def test_accumulating_bonds_redeemed_early_are_paid_their_capitalised_interest()
         se = got.std(ddof=1) / math.sqrt(sim.paths) + 1e-9
         assert abs(got.mean() - expected.get(int(fy), 0.0)) < 4.5 * se, fy
     assert (sim.early + sim.maturity + sim.renewed).sum(axis=1).tolist() == [sim.issued] * sim.paths
+
+
+def test_the_numbers_do_not_depend_on_the_threads(monkeypatch):
+    import bondkit.risk as risk
+
+    s = bullet()
+    terms = RiskTerms(
+        annual_probability=0.05, stress_probability=0.1, stress_annual_probability=0.3, paths=3_000
+    )
+    h = uneven(s, 400)  # several blocks of paths
+    monkeypatch.setattr(risk, "CHUNK", 100_000)
+    monkeypatch.setattr(risk, "THREADS", 1)
+    one = simulate_risk(terms, [s], h, seed=5)
+    monkeypatch.setattr(risk, "THREADS", 2)
+    two = simulate_risk(terms, [s], h, seed=5)
+    assert np.array_equal(one.early, two.early) and np.array_equal(one.maturity, two.maturity)
+    assert np.array_equal(one.renewed, two.renewed)
