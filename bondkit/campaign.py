@@ -701,12 +701,30 @@ class CampaignResult:
 def expected_cost(
     terms: CampaignTerms, series: Sequence[SeriesTerms], funnel_df: pd.DataFrame
 ) -> int:
-    """Campaign cost at the expected demand (capped) and expected subscribers [cents]."""
+    """Campaign cost at the expected demand (capped) and expected subscribers [cents].
+
+    With ``interest_start = "subscription-date"`` it includes the expected interest from
+    each subscription to its series' issue date (actual days / 365), on the expected path.
+    """
     c = terms.costs
-    raised = min(float(funnel_df["demand"].sum()) * 100, cap_cents(terms, series))
+    demand = float(funnel_df["demand"].sum()) * 100
+    raised = min(demand, cap_cents(terms, series))
     subscribers = float(funnel_df["subscribers"].sum())
     fixed = to_cents(c.fixed) + to_cents(exact(c.staff_hours) * exact(c.hourly_cost))
     variable = exact(c.per_subscriber) * 100 * exact(subscribers) + (
         exact(c.payment_fee_rate) + exact(c.commission_rate)
     ) * exact(raised)
+    if terms.interest_start == "subscription-date" and demand > 0:
+        density = arrival_density(terms)
+        days = np.arange(terms.days)
+        interest = 0.0
+        for seg, row in zip(terms.segments, funnel_df.itertuples(index=False), strict=True):
+            daily = (1 - seg.pledged) * density
+            daily[0] += seg.pledged
+            for s, share in zip(series, _shares(seg, series), strict=True):
+                to_issue = np.maximum((s.issue_date - terms.opens).days - days, 0)
+                interest += (
+                    row.demand * 100 * share * float(s.rate) * float((daily * to_issue).sum()) / 365
+                )
+        variable += exact(interest * raised / demand)  # scaled like the money raised
     return fixed + round_half_up(variable)

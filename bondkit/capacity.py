@@ -322,15 +322,21 @@ def assess(
         size_years = terms.sizing_term_years
     else:
         size_years = max((s.maturity.year - s.issue_date.year) for s in series)
-    # a new loan taken in the first fiscal year is repaid over the fiscal years that follow
+    # a new loan taken in the first fiscal year is repaid over the fiscal years that follow;
+    # a cash flow given by base and growth is extended past the issue when the sizing needs it
     available = (cf - other).astype(float)[1 : 1 + size_years]
+    if len(available) < size_years and terms.cash_flow_base is not None:
+        longer = list(range(years[0], years[0] + size_years + 1))
+        try:
+            more = cash_flow_by_year(terms, longer) - other_debt_service_by_year(terms, longer)
+            available = more.astype(float)[1:]
+        except ValueError:  # an other_debt_service table that stops with the issue
+            pass
     level = level_payment_capacity(available, rate, len(available), threshold)
     sculpted = sculpted_capacity(available, rate, len(available), threshold)
     # years with debt service but no capacity, and years of the sizing window without any
     no_cap = {int(y) for y in table.loc[table["no_capacity"], "fiscal_year"]}
-    no_cap |= {
-        int(y) for y, c in zip(years[1 : len(available) + 1], available, strict=True) if c <= 0
-    }
+    no_cap |= {years[0] + 1 + k for k, c in enumerate(available) if c <= 0}
     no_cap = tuple(sorted(no_cap))
     return CapacityResult(
         terms=terms,

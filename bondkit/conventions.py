@@ -179,7 +179,7 @@ def exact(x: float | int | str | Decimal | Fraction) -> Fraction:
     if isinstance(x, float):
         if x != x or x in (float("inf"), float("-inf")):
             raise ValueError(f"not a finite number: {x}")
-        return Fraction(Decimal(repr(x)))
+        return Fraction(Decimal(repr(float(x))))  # float(): numpy floats repr differently
     return Fraction(Decimal(str(x)))
 
 

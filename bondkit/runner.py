@@ -165,7 +165,8 @@ def run(scenario: Scenario) -> Result:
             scenario.seed,
             fye,
             register=campaign.simulation.register if campaign is not None else None,
-            cash_end=capacity.table.set_index("fiscal_year")["cash_end"]
+            # the cash the enterprise can draw on: its cash and its sinking fund
+            cash_end=capacity.table.set_index("fiscal_year").eval("cash_end + sinking_balance")
             if capacity is not None
             else None,
             minimum_cash=to_cents(cap_terms.minimum_cash) if capacity is not None else 0,

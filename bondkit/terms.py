@@ -463,7 +463,8 @@ class Reserve:
     """A reserve account kept in cash.
 
     target : str — max-annual-debt-service (the largest annual debt service of the issue) or
-        months-of-next-year (``months`` of the next fiscal year's debt service)
+        months-of-next-year (``months`` of the issue's debt service of the next fiscal year;
+        other debt is not counted)
     months : int — with months-of-next-year [months]
     """
 

@@ -353,3 +353,17 @@ def test_pro_rata_below_the_minimum_by_hand():
         minimum=np.full(4, 30_000),
     )  # fmt: skip
     assert alloc.tolist() == [50_000, 50_000, 0, 0]
+
+
+def test_expected_cost_includes_the_interest_before_issue():
+    """One segment, everyone pledged (all subscribe on opening day): the expected interest is
+    demand x rate x (days from opening to issue) / 365, on top of the other costs."""
+    from bondkit.campaign import expected_cost
+
+    seg = replace(NEIGHBOURS, pledged=1.0)  # 37.5 subscribers x 1 000 $ on 2016-11-15
+    c = campaign([seg], interest_start="subscription-date", cap=150_000)
+    f = funnel(c, [series()])
+    days = (ISSUE - dt.date(2016, 11, 15)).days
+    by_hand = 37_500 * 0.02 * days / 365
+    base = expected_cost(replace(c, interest_start="issue-date"), [series()], f)
+    assert expected_cost(c, [series()], f) - base == round(by_hand * 100)

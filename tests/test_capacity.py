@@ -195,3 +195,19 @@ def test_sinking_fund_deposits_start_when_the_series_is_issued():
     )
     assert t.loc[2022, "sinking_deposit"] == 2_000_000 + round(5_000_000 / 3)
     assert t.loc[2025, "sinking_withdrawal"] == 15_000_000
+
+
+def test_sizing_extends_a_growing_cash_flow_past_the_issue():
+    res, _ = run(
+        [bullet()],
+        cash_flow_base=20_000,
+        cash_flow_growth=0.0,
+        sizing_term_years=10,
+        sizing_rate=0.05,
+    )
+    assert res.sizing_years == 10
+    annuity = (1 - 1.05**-10) / 0.05
+    assert res.max_debt_level_payment == math.floor(20_000 / 1.25 * annuity * 100)
+    # a table cannot be extended: the sizing uses the years it has (reported)
+    table, _ = run([bullet()], cash_flow=(20_000,) * 6, sizing_term_years=10, sizing_rate=0.05)
+    assert table.sizing_years == 5
