@@ -3,7 +3,7 @@
 Only click and the standard library are imported here at module level, so that
 ``bondkit --help`` answers at once; the library loads inside each command.
 
-The commands that compute (``schedule``, ``run``) never show a traceback: a bad file
+The commands that compute (``schedule``, ``run``, ``compare``) never show a traceback: a bad file
 exits 2 with its problems; anything else that goes wrong exits 1 with one line on stderr
 (see :func:`_last_resort`).
 """
@@ -197,6 +197,74 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     _echo(f"workbook: {paths['workbook']}")
     _echo(f"summary:  {paths['summary']}")
     _echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
+
+
+@main.command("compare")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the comparison workbook and charts (created if missing).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="Language of the outputs (default: the first scenario's).",
+)
+@_last_resort
+def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) -> None:
+    """Compare options: run each scenario, write a comparison workbook and charts.
+
+    Every file is checked first; if any has problems, all of them are listed (each line
+    starting with its file name), exit 2 and nothing is written.
+
+    Example: bondkit compare option-a.toml option-b.toml --out out/
+    """
+    from bondkit.compare import comparison_table, option_name, write_comparison
+    from bondkit.errors import ScenarioError
+    from bondkit.labels import t
+    from bondkit.runner import run
+    from bondkit.scenario import load_scenario
+
+    if len(files) < 2:
+        _fail("bondkit compare: give at least two scenario files", EXIT_BAD_INPUT)
+    scenarios, problems = [], []
+    for file in files:
+        try:
+            scenarios.append(load_scenario(file))
+        except ScenarioError as exc:
+            for line in str(exc).splitlines():
+                problems.append(line if line.startswith(f"{file}:") else f"{file}: {line}")
+    msg_lang = lang or (scenarios[0].language if scenarios else "en")
+    names = [option_name(f) for f in files]
+    seen: set[str] = set()
+    for file, name in zip(files, names, strict=True):
+        if name in seen:
+            problems.append(t("cmp.err.same_name", msg_lang).format(file=file, name=name))
+        seen.add(name)
+    if problems:
+        _fail("\n".join(problems), EXIT_BAD_INPUT)
+    results = [run(sc) for sc in scenarios]
+    paths = write_comparison(results, names, out_dir, lang=msg_lang)
+    for file, result in zip(files, results, strict=True):
+        campaign = result.campaign
+        for finding in campaign.findings if campaign is not None else ():
+            click.echo(
+                f"{file}: warning: rule set {campaign.terms.rule_set!r}: {finding.message()}",
+                err=True,
+            )
+    currencies = [r.scenario.currency for r in results]
+    _echo(comparison_table(paths["table"], currencies, msg_lang), nl=False)
+    _echo("")
+    _echo(t("cmp.out.workbook", msg_lang).format(path=paths["workbook"]))
+    charts = paths["chart_files"]
+    if charts:
+        folder = f"{charts[0].parent}{os.sep}"
+        _echo(t("cmp.out.charts", msg_lang).format(path=folder, n=len(charts)))
 
 
 @main.command()

@@ -1,0 +1,391 @@
+"""Side by side: the key figures of several options (scenarios), for an advisor.
+
+:func:`compare` puts the runs' key figures in one DataFrame (one row per option);
+:func:`write_comparison` writes ``comparison.xlsx`` (one sheet, the comparison table) and
+``charts/comparison-<metric>.png|.svg`` (one bar per option), all or nothing, as
+:mod:`bondkit.output` does for a run; :func:`comparison_table` is the same table as text
+for the terminal.
+
+Each option keeps its own scenario's seed, so two options that differ only in their
+terms are simulated on the same random draws (common random numbers).
+
+Every word comes from :mod:`bondkit.labels`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bondkit.conventions import money
+from bondkit.errors import BondkitError
+from bondkit.labels import check_language, money_text, number_text, percent_text, t
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from bondkit.runner import Result
+
+__all__ = [
+    "METRICS",
+    "METRIC_KINDS",
+    "option_name",
+    "compare",
+    "comparison_table",
+    "comparison_chart",
+    "write_comparison",
+]
+
+#: the compared figures, in the order of the table
+METRICS: tuple[str, ...] = (
+    "total_principal",
+    "issuer_all_in_cost",
+    "total_interest",
+    "max_annual_debt_service",
+    "min_dscr",
+    "p_minimum_reached",
+    "p_shortfall",
+)
+#: how each figure is shown: money (currency units), pct (a fraction shown as a percentage)
+#: or times (a ratio)
+METRIC_KINDS: dict[str, str] = {
+    "total_principal": "money",
+    "issuer_all_in_cost": "pct",
+    "total_interest": "money",
+    "max_annual_debt_service": "money",
+    "min_dscr": "times",
+    "p_minimum_reached": "pct",
+    "p_shortfall": "pct",
+}
+_MISSING = "\u2014"  # an em dash: the figure does not apply to this option
+_WORKBOOK = "comparison.xlsx"
+_CHARTS = "charts/"  # the folder of the charts, as for a run (bondkit.output)
+#: text a spreadsheet would read as a formula: written with a quote prefix
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def option_name(path: str | os.PathLike) -> str:
+    """The name of an option: its file name without ``.toml`` (``a/b.toml`` -> ``"b"``)."""
+    name = Path(path).name
+    return name[: -len(".toml")] if name.endswith(".toml") else Path(name).stem
+
+
+def _number(x: Any) -> float | None:
+    """``x`` as a float, or None when absent or not a number (an unsolvable rate)."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _row(result: Result) -> dict[str, float | None]:
+    capacity, campaign, risk = result.capacity, result.campaign, result.risk
+    return {
+        "total_principal": money(result.total_principal),
+        "issuer_all_in_cost": _number(result.issuer_all_in_cost),
+        "total_interest": money(result.total_interest),
+        "max_annual_debt_service": money(result.max_annual_debt_service),
+        "min_dscr": _number(capacity.min_dscr) if capacity is not None else None,
+        "p_minimum_reached": float(campaign.simulation.went_ahead.mean())
+        if campaign is not None
+        else None,
+        "p_shortfall": _number(risk.p_shortfall) if risk is not None else None,
+    }
+
+
+def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd.DataFrame:
+    """The key figures of each option, one row per option (index ``option_name``).
+
+    ``names`` default to the scenario files' names (:func:`option_name`), or the scenario
+    names for scenarios not read from a file. Money is in currency units (cents / 100,
+    as in the summary JSON); rates and chances are fractions; a figure that does not
+    apply (no ``[capacity]``, ``[campaign]`` or ``[risk]`` table) is None. The columns
+    are :data:`METRICS`, of dtype object so that None stays None.
+    """
+    if names is None:
+        names = [
+            option_name(r.scenario.source_path)
+            if r.scenario.source_path is not None
+            else r.scenario.name
+            for r in results
+        ]
+    rows = [_row(r) for r in results]
+    index = pd.Index(list(names), name="option_name", dtype=object)
+    if len(index) != len(rows):
+        raise ValueError((len(index), len(rows)))
+    return pd.DataFrame(
+        [[row[m] for m in METRICS] for row in rows],
+        index=index,
+        columns=list(METRICS),
+        dtype=object,
+    )
+
+
+def _value_text(value: float | None, kind: str, lang: str, currency: str) -> str:
+    if value is None:
+        return _MISSING
+    if kind == "money":
+        return money_text(round(value * 100), lang, currency)
+    if kind == "pct":
+        return percent_text(value, lang, 2)
+    return number_text(value, lang, 2)
+
+
+def comparison_table(
+    table: pd.DataFrame, currencies: Sequence[str], lang: str, names: Sequence[str] | None = None
+) -> str:
+    """The comparison as aligned text: one line per figure, one column per option.
+
+    ``table`` is :func:`compare`'s DataFrame, ``currencies`` the options' currencies in
+    its order; ``names`` the headers of the options (default: the index). Money and
+    ratios to the cent, percentages with 2 decimals, in the language's style.
+    """
+    check_language(lang)
+    names = list(table.index if names is None else names)
+    head = [t("cmp.option", lang), *names]
+    lines = [head]
+    for metric in METRICS:
+        kind = METRIC_KINDS[metric]
+        cells = [
+            _value_text(v, kind, lang, cur)
+            for v, cur in zip(table[metric], currencies, strict=True)
+        ]
+        lines.append([t(f"cmp.metric.{metric}", lang), *cells])
+    widths = [max(len(line[j]) for line in lines) for j in range(len(head))]
+    out = []
+    for line in lines:
+        first = line[0].ljust(widths[0])
+        rest = [cell.rjust(w) for cell, w in zip(line[1:], widths[1:], strict=True)]
+        out.append("  ".join([first, *rest]).rstrip())
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _mathtext_safe(s: str) -> str:
+    """User text for matplotlib: a ``$`` must not start mathematical notation."""
+    return s.replace("$", r"\$")
+
+
+def comparison_chart(
+    table: pd.DataFrame,
+    metric: str,
+    lang: str,
+    currency: str = "CAD",
+    ax: Axes | None = None,
+) -> Axes:
+    """One bar per option for ``metric`` (a column of :func:`compare`'s table).
+
+    An option to which the figure does not apply gets no bar and a dash. Money axes are in
+    ``currency`` units; percentages on a percent axis.
+    """
+    import numpy as np
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    from bondkit.charts import _FIGSIZE, series_colour
+
+    check_language(lang)
+    if ax is None:
+        ax = Figure(figsize=_FIGSIZE, layout="constrained").add_subplot()
+    kind = METRIC_KINDS[metric]
+    values = [_number(v) for v in table[metric]]
+    x = np.arange(len(values))
+    heights = [v if v is not None else 0.0 for v in values]
+    colours = [series_colour(k) for k in range(len(values))]
+    bars = ax.bar(x, heights, width=0.6, color=colours)
+    labels = [_value_text(v, kind, lang, currency) for v in values]
+    ax.bar_label(bars, labels=[_mathtext_safe(s) for s in labels], padding=3, fontsize=9)
+    ax.set_xticks(x, [_mathtext_safe(str(n)) for n in table.index])
+    ax.set_xlim(-0.6, len(values) - 0.4)
+    top = max([abs(h) for h in heights] + [0.0])
+    ax.set_ylim(min(0.0, *heights) * 1.15, top * 1.15 if top > 0 else 1.0)
+    if kind == "money":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
+        ax.set_ylabel(t("chart.amount_axis", lang).format(currency=currency))
+    elif kind == "pct":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: percent_text(v, lang, 1)))
+        ax.set_ylabel(t("cmp.chart.percent_axis", lang))
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 2)))
+        ax.set_ylabel(t("cmp.chart.ratio_axis", lang))
+    ax.set_xlabel(t("cmp.option", lang))
+    ax.set_title(t(f"cmp.metric.{metric}", lang))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def _chart_stem(metric: str) -> str:
+    return "comparison-" + metric.replace("_", "-")
+
+
+def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) -> dict[str, Path]:
+    """PNG and SVG of each metric with at least one value; byte-identical on every run."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from bondkit.charts import _DPI, _FIGSIZE, _RC
+
+    paths: dict[str, Path] = {}
+    for metric in METRICS:
+        if all(_number(v) is None for v in table[metric]):
+            continue
+        with mpl.rc_context(_RC):
+            fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
+            comparison_chart(table, metric, lang, currency, ax=fig.add_subplot())
+            png = folder / f"{_chart_stem(metric)}.png"
+            fig.savefig(png, dpi=_DPI, format="png", metadata={"Software": None})
+            fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
+        paths[metric] = png
+    return paths
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def _write_workbook(table: pd.DataFrame, results: Sequence[Result], path: Path, lang: str) -> None:
+    import xlsxwriter
+
+    from bondkit.excel import number_formats
+
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    formats: dict[tuple[str, str], Any] = {}
+
+    def fmt(kind: str, currency: str = "CAD") -> Any:
+        key = (kind, currency)
+        if key not in formats:
+            props: dict[str, Any] = {"valign": "top"}
+            codes = number_formats(lang, currency)
+            if kind == "money":
+                props["num_format"] = codes["money"]
+            elif kind == "pct":
+                props["num_format"] = codes["rate"]
+            elif kind == "times":
+                props["num_format"] = codes["ratio"]
+            elif kind == "plain":
+                props["num_format"] = codes["plain"]
+            elif kind == "title":
+                props.update(bold=True, font_size=14, font_color="#1f4e79")
+            elif kind == "header":
+                props.update(bold=True, text_wrap=True, bottom=1, bg_color="#dde7f1")
+            elif kind == "missing":
+                props["align"] = "center"
+            elif kind == "quoted":
+                props["quote_prefix"] = True
+            elif kind == "note":
+                props.update(italic=True, font_color="#404040")
+            formats[key] = wb.add_format(props)
+        return formats[key]
+
+    ws = wb.add_worksheet(t("cmp.sheet", lang))
+    ws.write_string(0, 0, t("cmp.title", lang), fmt("title"))
+    header_row = 2
+    headers = [
+        t("cmp.option", lang),
+        t("cmp.currency", lang),
+        t("cmp.seed", lang),
+        *(t(f"cmp.metric.{m}", lang) for m in METRICS),
+    ]
+    for col, text in enumerate(headers):
+        ws.write_string(header_row, col, text, fmt("header"))
+    for i, (name, result) in enumerate(zip(table.index, results, strict=True)):
+        row = header_row + 1 + i
+        name = str(name)
+        ws.write_string(row, 0, name, fmt("quoted" if name.startswith(_FORMULA_START) else "text"))
+        currency = result.scenario.currency
+        ws.write_string(row, 1, currency, fmt("text"))
+        ws.write_number(row, 2, result.scenario.seed, fmt("plain"))
+        for j, metric in enumerate(METRICS):
+            value = _number(table[metric].iloc[i])
+            col = 3 + j
+            if value is None:
+                missing = t("not_solvable", lang) if metric == "issuer_all_in_cost" else _MISSING
+                ws.write_string(row, col, missing, fmt("missing"))
+            else:
+                ws.write_number(row, col, value, fmt(METRIC_KINDS[metric], currency))
+    note_row = header_row + len(results) + 2
+    ws.write_string(note_row, 0, t("cmp.note.missing", lang), fmt("note"))
+    seed_note = t("cmp.note.seed", lang).format(seed=t("cmp.seed", lang))
+    ws.write_string(note_row + 1, 0, seed_note, fmt("note"))
+    width = min(max([len(str(n)) for n in table.index] + [len(headers[0])]) + 2, 40)
+    ws.set_column(0, 0, width)
+    ws.set_column(1, 2, 10)
+    ws.set_column(3, 2 + len(METRICS), 18)
+    ws.set_row(header_row, 45)
+    ws.freeze_panes(header_row + 1, 1)
+    ws.set_landscape()
+    ws.set_paper(1)  # Letter, as in Canada
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    wb.close()
+
+
+def _previous_outputs(out: Path) -> list[Path]:
+    """What an earlier comparison left in ``out`` (relative paths)."""
+    names = [Path(_WORKBOOK)]
+    names += [Path(_CHARTS) / f"{_chart_stem(m)}{ext}" for m in METRICS for ext in (".png", ".svg")]
+    return [n for n in names if (out / n).is_file()]
+
+
+def _write_error(out: Path, exc: OSError, lang: str) -> BondkitError:
+    return BondkitError(t("cmp.err.write", lang).format(path=out, reason=exc.strerror or exc))
+
+
+def write_comparison(
+    results: Sequence[Result],
+    names: Sequence[str],
+    out_dir: str | os.PathLike,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """Write ``comparison.xlsx`` and ``charts/comparison-<metric>.png|.svg`` in ``out_dir``.
+
+    ``lang`` defaults to the first option's language. Everything is staged in a hidden
+    folder inside ``out_dir`` and moved into place only when every file was written; an
+    earlier comparison's files are replaced as a whole. Money charts are labelled with the
+    first option's currency, or all the currencies when they differ.
+
+    Returns ``{"workbook": path, "chart_files": [paths], "table": DataFrame}``.
+    Raises :class:`BondkitError` when the folder cannot be written.
+    """
+    from bondkit.output import _swap
+
+    lang = check_language(lang or (results[0].scenario.language if results else "en"))
+    table = compare(results, names)
+    currencies = list(dict.fromkeys(r.scenario.currency for r in results))
+    currency = "/".join(currencies)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".bondkit-compare-", dir=out))
+    except OSError as exc:
+        raise _write_error(out, exc, lang) from None
+    try:
+        new = stage / "new"
+        (new / _CHARTS).mkdir(parents=True)
+        _save_charts(table, new / _CHARTS, lang, currency)
+        _write_workbook(table, results, new / _WORKBOOK, lang)
+        staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
+        _swap(out, stage, staged, _previous_outputs(out))
+    except OSError as exc:
+        raise _write_error(out, exc, lang) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return {
+        "workbook": out / _WORKBOOK,
+        "chart_files": [out / rel for rel in staged if rel.parts[0] == Path(_CHARTS).name],
+        "table": table,
+    }
