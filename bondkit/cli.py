@@ -3,7 +3,7 @@
 Only click and the standard library are imported here at module level, so that
 ``bondkit --help`` answers at once; the library loads inside each command.
 
-The commands that compute (``schedule``, ``run``, ``compare``) never show a traceback: a bad file
+The commands that compute (``schedule``, ``run``, ``compare``, ``sweep``) never show a traceback: a bad file
 exits 2 with its problems; anything else that goes wrong exits 1 with one line on stderr
 (see :func:`_last_resort`).
 """
@@ -265,6 +265,94 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     if charts:
         folder = f"{charts[0].parent}{os.sep}"
         _echo(t("cmp.out.charts", msg_lang).format(path=folder, n=len(charts)))
+
+
+@main.command("sweep")
+@scenario_file
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="KEY=SPEC",
+    help="A key and its values: START:STOP:STEP or a comma list (repeatable). KEY is a "
+    "series key (annual_rate: every series), series[N].key or a table key (campaign.target).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for sweep.csv, sweep.xlsx and the chart (created if missing).",
+)
+@click.option(
+    "--metric",
+    type=click.Choice(
+        [
+            "total_principal",
+            "issuer_all_in_cost",
+            "total_interest",
+            "max_annual_debt_service",
+            "min_dscr",
+            "p_minimum_reached",
+            "p_shortfall",
+        ]
+    ),
+    default="issuer_all_in_cost",
+    show_default=True,
+    help="The figure of the heat map.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes to run the variants on.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="Language of the outputs (default: the scenario's).",
+)
+@_last_resort
+def sweep_command(
+    file: Path, varies: tuple[str, ...], out_dir: Path, metric: str, jobs: int, lang: str | None
+) -> None:
+    """Run the grid of variants of one scenario: a table, a workbook sheet and a heat map.
+
+    A variant that is not a valid scenario is listed with its first problem. A --vary that
+    cannot be used exits 2 and nothing is written. Every variant uses the scenario's seed.
+
+    Example: bondkit sweep issue.toml --vary annual_rate=0.02:0.05:0.005 --vary term_years=3,5,7
+    """
+    from bondkit.labels import t
+    from bondkit.sweep import (
+        SweepSpecError,
+        check_specs,
+        parse_vary,
+        sweep,
+        sweep_table,
+        write_sweep,
+    )
+
+    sc = _load(file)
+    msg_lang = lang or sc.language
+    try:
+        specs = [parse_vary(v, msg_lang) for v in varies]
+        check_specs(sc, specs, msg_lang)
+    except SweepSpecError as exc:
+        _fail(f"bondkit sweep: {exc}", EXIT_BAD_INPUT)
+    table = sweep(sc, specs, jobs=jobs)
+    paths = write_sweep(table, out_dir, metric, msg_lang, sc.currency, sc.seed)
+    _echo(sweep_table(table, msg_lang, sc.currency), nl=False)
+    _echo("")
+    _echo(t("sweep.out.csv", msg_lang).format(path=paths["csv"]))
+    _echo(t("cmp.out.workbook", msg_lang).format(path=paths["workbook"]))
+    charts = paths["chart_files"]
+    folder = f"{charts[0].parent}{os.sep}"
+    _echo(t("cmp.out.charts", msg_lang).format(path=folder, n=len(charts)))
 
 
 @main.command()

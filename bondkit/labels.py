@@ -771,6 +771,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp.err.write": ("cannot write to {path}: {reason}", "impossible d'écrire dans {path} : {reason}"),
     "cmp.err.same_name": ("{file}: another option has the same name {name!r}; rename one of the files",
                           "{file} : une autre option porte le même nom {name!r}; renommez l'un des fichiers"),
+    # bondkit sweep: the grid of variants of one scenario (bondkit.sweep)
+    "sweep.sheet": ("Variants", "Variantes"),
+    "sweep.title": ("Variants of the scenario", "Variantes du scénario"),
+    "sweep.problem": ("Problem", "Problème"),
+    "sweep.note.seed": ("Every variant uses the scenario's seed ({seed}), so differences are not simulation noise.",
+                        "Chaque variante utilise le germe du scénario ({seed}) : les écarts ne viennent pas du hasard des simulations."),
+    "sweep.chart.others": ("Other varied keys at their first value: {values}",
+                           "Autres clés variées à leur première valeur : {values}"),
+    "sweep.out.csv": ("table:    {path}", "tableau : {path}"),
+    "sweep.err.syntax": ("--vary {spec!r}: write KEY=START:STOP:STEP or KEY=V1,V2,...",
+                         "--vary {spec!r} : écrivez CLÉ=DÉBUT:FIN:PAS ou CLÉ=V1,V2,..."),
+    "sweep.err.step": ("--vary {key}: the step must be greater than 0",
+                       "--vary {key} : le pas doit être supérieur à 0"),
+    "sweep.err.empty": ("--vary {key}: no values (an empty list, or a stop before the start)",
+                        "--vary {key} : aucune valeur (liste vide, ou fin avant le début)"),
+    "sweep.err.repeated": ("--vary {key}: a value is given twice", "--vary {key} : une valeur est donnée deux fois"),
+    "sweep.err.too_many": ("--vary {key}: {n} values is too many", "--vary {key} : {n} valeurs, c'est trop"),
+    "sweep.err.none": ("give at least one --vary KEY=SPEC", "donnez au moins un --vary CLÉ=SPEC"),
+    "sweep.err.twice": ("--vary {key}: the key is varied twice", "--vary {key} : la clé est variée deux fois"),
+    "sweep.err.unknown_key": ("--vary {key}: unknown key; use a series key (annual_rate, term_years, amount...), "
+                              "series[N].key or a table key such as campaign.target",
+                              "--vary {key} : clé inconnue; utilisez une clé de série (annual_rate, term_years, amount...), "
+                              "series[N].clé ou une clé de table comme campaign.target"),
+    "sweep.err.series_index": ("--vary {key}: the scenario has {n} series (number them from 1)",
+                               "--vary {key} : le scénario a {n} séries (numérotées à partir de 1)"),
+    "sweep.err.no_table": ("--vary {key}: the scenario has no [{table}] table",
+                           "--vary {key} : le scénario n'a pas de table [{table}]"),
 }
 # fmt: on
 

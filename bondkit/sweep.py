@@ -1,0 +1,637 @@
+"""A sweep: the grid of variants of one scenario, their key figures, a table and a heat map.
+
+:func:`parse_vary` reads one ``--vary KEY=SPEC``; :func:`grid` is the cartesian product of
+the varied values; :func:`sweep` builds each variant from ``scenario.to_data()`` with its
+changes, validates it with :func:`~bondkit.scenario.validate_data`, runs it and keeps the
+figures of :func:`bondkit.compare.compare` (one row per variant; a variant that is not a
+valid scenario gets its first problem instead); :func:`write_sweep` writes ``sweep.csv``,
+``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``, all or nothing.
+
+Every variant keeps the scenario's seed (common random numbers), so the table is the same
+whatever the executor or the order of the runs.
+
+Every word comes from :mod:`bondkit.labels`.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import io
+import itertools
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bondkit.compare import _MISSING, METRIC_KINDS, METRICS, _mathtext_safe, _number, _value_text
+from bondkit.errors import BondkitError
+from bondkit.labels import check_language, t
+from bondkit.terms import REPAYMENTS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from bondkit.scenario import Scenario
+
+__all__ = [
+    "parse_vary",
+    "check_specs",
+    "grid",
+    "variant_data",
+    "sweep",
+    "sweep_table",
+    "sweep_chart",
+    "write_sweep",
+]
+
+PROBLEM = "first_problem"  # the column of a variant's first problem (None when it ran)
+_CSV = "sweep.csv"
+_WORKBOOK = "sweep.xlsx"
+_CHARTS = "charts/"
+_STEM = "sweep-"
+_FORMULA_START = ("=", "+", "-", "@")
+_SERIES = "series"
+#: the two ways to give a term: varying one drops the other
+_TERM_KEYS = {"term_years": "maturity_date", "maturity_date": "term_years"}
+
+
+class SweepSpecError(BondkitError):
+    """A ``--vary`` the sweep cannot use: unknown key, empty list, step not above 0..."""
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One varied key and its values, in order (Decimals, ints, dates or text)."""
+
+    key: str
+    values: tuple[Any, ...]
+
+
+def _err(code: str, lang: str, **fields: Any) -> SweepSpecError:
+    return SweepSpecError(t(f"sweep.err.{code}", lang).format(**fields))
+
+
+def _tidy(d: Decimal) -> Decimal | int:
+    """A whole Decimal as an int (a term, an amount); any other without trailing zeros."""
+    if d == d.to_integral_value():
+        return int(d)
+    n = d.normalize()
+    return n if n.as_tuple().exponent >= -28 else d  # type: ignore[operator]
+
+
+def _item(text: str) -> Any:
+    """One value of a comma list: a whole number, a decimal, a date or text."""
+    s = text.strip().replace("_", "")
+    try:
+        return _tidy(Decimal(s)) if s and s.lower() not in ("nan", "inf", "infinity") else s
+    except InvalidOperation:
+        pass
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return text.strip()
+
+
+def parse_vary(text: str, lang: str = "en") -> Vary:
+    """``KEY=START:STOP:STEP`` or ``KEY=V1,V2,...`` as a :class:`Vary`.
+
+    The range is computed with Decimals, from start by step, up to stop included when it
+    falls on the grid: ``annual_rate=0.02:0.05:0.005`` gives exactly 0.02, 0.025, ... 0.05.
+    Raises :class:`SweepSpecError` (message in ``lang``) for a spec it cannot read.
+    """
+    check_language(lang)
+    key, sep, spec = text.partition("=")
+    key, spec = key.strip(), spec.strip()
+    if not sep or not key:
+        raise _err("syntax", lang, spec=text)
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise _err("syntax", lang, spec=text)
+        try:
+            start, stop, step = (Decimal(p.strip().replace("_", "")) for p in parts)
+        except InvalidOperation:
+            raise _err("syntax", lang, spec=text) from None
+        if not all(x.is_finite() for x in (start, stop, step)):
+            raise _err("syntax", lang, spec=text)
+        if step <= 0:
+            raise _err("step", lang, key=key)
+        if stop < start:
+            raise _err("empty", lang, key=key)
+        count = int((stop - start) // step) + 1
+        if count > 100_000:
+            raise _err("too_many", lang, key=key, n=count)
+        values = tuple(_tidy(start + i * step) for i in range(count))
+    else:
+        items = [s for s in spec.split(",") if s.strip()]
+        if not items:
+            raise _err("empty", lang, key=key)
+        values = tuple(_item(s) for s in items)
+    if len(set(values)) != len(values):
+        raise _err("repeated", lang, key=key)
+    return Vary(key, values)
+
+
+def grid(specs: Sequence[Vary]) -> list[dict[str, Any]]:
+    """Every combination of the varied values, the first key varying slowest.
+
+    >>> [g["a"] for g in grid([parse_vary("a=0.02:0.03:0.005")])]
+    [Decimal('0.02'), Decimal('0.025'), Decimal('0.03')]
+    """
+    keys = [s.key for s in specs]
+    return [
+        dict(zip(keys, combo, strict=True))
+        for combo in itertools.product(*(s.values for s in specs))
+    ]
+
+
+# ---------------------------------------------------------------- keys and variants
+
+
+def _table_class(annotation: Any) -> type | None:
+    """The Table class of a field (``CampaignTable | None`` -> CampaignTable), if any."""
+    from typing import get_args
+
+    from bondkit.scenario import Table
+
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, Table):
+            return candidate
+    return None
+
+
+def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> None:
+    """Refuse keys the scenario cannot vary, with a :class:`SweepSpecError` in ``lang``.
+
+    A key is a series key (``annual_rate``: every series), ``series[N].key`` (the N-th
+    series, from 1) or a dotted table key (``campaign.target``, ``costs.upfront``).
+    """
+    from bondkit.scenario import Scenario, SeriesTable
+
+    check_language(lang)
+    if not specs:
+        raise _err("none", lang)
+    seen: set[str] = set()
+    for spec in specs:
+        key = spec.key
+        if key in seen:
+            raise _err("twice", lang, key=key)
+        seen.add(key)
+        if key in SeriesTable.model_fields:
+            if key in ("id", "step_rates"):
+                raise _err("unknown_key", lang, key=key)
+            continue
+        m = _one_series(key)
+        if m:
+            n, field = m
+            if field not in SeriesTable.model_fields or field in ("id", "step_rates"):
+                raise _err("unknown_key", lang, key=key)
+            if not 1 <= n <= len(scenario.series):
+                raise _err("series_index", lang, key=key, n=len(scenario.series))
+            continue
+        parts = key.split(".")
+        cls: type | None = Scenario
+        node: Any = scenario
+        for depth, part in enumerate(parts):
+            fields = getattr(cls, "model_fields", {}) if cls is not None else {}
+            if part not in fields or (depth == 0 and part == _SERIES) or len(parts) < 2:
+                raise _err("unknown_key", lang, key=key)
+            sub = _table_class(fields[part].annotation)
+            last = depth == len(parts) - 1
+            if last and sub is not None:  # a whole table is not a value
+                raise _err("unknown_key", lang, key=key)
+            if not last:
+                if sub is None:
+                    raise _err("unknown_key", lang, key=key)
+                node = getattr(node, part, None)
+                if node is None:
+                    table = ".".join(parts[: depth + 1])
+                    raise _err("no_table", lang, key=key, table=table)
+            cls = sub
+
+
+def _one_series(key: str) -> tuple[int, str] | None:
+    """``series[N].key`` as (N, key); None for any other key (N not a whole number too)."""
+    head = _SERIES + "["
+    if not key.startswith(head) or "]." not in key:
+        return None
+    number, _, field = key[len(head) :].partition("].")
+    return (int(number), field) if number.isdigit() and field else None
+
+
+def _set_series(entry: dict[str, Any], key: str, value: Any) -> None:
+    entry[key] = value
+    other = _TERM_KEYS.get(key)
+    if other is not None:
+        entry.pop(other, None)
+    if value in REPAYMENTS and value != "accumulating":  # a repayment: interest is for
+        entry.pop("interest", None)  # accumulating series only
+
+
+def variant_data(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` (a scenario's :meth:`~bondkit.scenario.Scenario.to_data`) with
+    ``changes`` (varied key -> value) applied; keys as :func:`check_specs` accepts them.
+
+    Setting ``term_years`` drops ``maturity_date`` of the same series, and vice versa;
+    a repayment other than ``accumulating`` drops ``interest``.
+    """
+    out = copy.deepcopy(data)
+    out[_SERIES] = [dict(s) for s in out[_SERIES]]
+    for key, value in changes.items():
+        m = _one_series(key)
+        if m:
+            _set_series(out[_SERIES][m[0] - 1], m[1], value)
+        elif "." not in key:
+            for entry in out[_SERIES]:
+                _set_series(entry, key, value)
+        else:
+            *path, last = key.split(".")
+            node = out
+            for part in path:
+                node = node[part]
+            node[last] = value
+    return out
+
+
+def _run_variant(data: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one variant (``compare``'s row), or its first problem."""
+    from bondkit.compare import compare
+    from bondkit.errors import ScenarioError
+    from bondkit.runner import run
+    from bondkit.scenario import validate_data
+
+    try:
+        scenario = validate_data(data)
+    except ScenarioError as exc:
+        first = exc.problems[0] if exc.problems else exc
+        return {PROBLEM: str(first)}
+    try:
+        result = run(scenario)
+    except (ValueError, OverflowError) as exc:
+        return {PROBLEM: str(exc)}
+    row = compare([result], ["variant"]).iloc[0]
+    return {m: row[m] for m in METRICS} | {PROBLEM: None}
+
+
+def _key_value(value: Any) -> Any:
+    """A varied value as a table cell: a float for a fraction, else as it is."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def sweep(
+    scenario: Scenario,
+    specs: Sequence[Vary],
+    jobs: int = 1,
+    executor: Executor | None = None,
+) -> pd.DataFrame:
+    """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
+
+    Columns: the varied keys (values as given; decimals as floats), then
+    :data:`bondkit.compare.METRICS` (None where a figure does not apply), then
+    ``problem``: None, or the first problem of a variant that is not a valid scenario
+    (its figures are then None). The index ``variant`` counts from 1.
+
+    Serial by default; ``jobs > 1`` runs on that many processes, and ``executor`` on any
+    :class:`concurrent.futures.Executor` (Dask's client executor...). Every variant keeps
+    the scenario's seed, so the table does not depend on how it was run.
+    """
+    check_specs(scenario, specs)
+    combos = grid(specs)
+    base = scenario.to_data()
+    datas = [variant_data(base, c) for c in combos]
+    if executor is not None:
+        rows = list(executor.map(_run_variant, datas))
+    elif jobs > 1 and len(datas) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(datas))) as pool:
+            rows = list(pool.map(_run_variant, datas, chunksize=max(1, len(datas) // (4 * jobs))))
+    else:
+        rows = [_run_variant(d) for d in datas]
+    keys = [s.key for s in specs]
+    records = [
+        [_key_value(c[k]) for k in keys] + [r.get(m) for m in METRICS] + [r[PROBLEM]]
+        for c, r in zip(combos, rows, strict=True)
+    ]
+    index = pd.RangeIndex(1, len(records) + 1, name="variant")
+    return pd.DataFrame(records, index=index, columns=[*keys, *METRICS, PROBLEM], dtype=object)
+
+
+def _keys_of(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if c not in METRICS and c != PROBLEM]
+
+
+# ---------------------------------------------------------------- text
+
+
+def _plain(value: Any) -> str:
+    """A cell as plain CSV text: numbers unformatted, None empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def sweep_csv(table: pd.DataFrame) -> str:
+    """The table as CSV: a header of key names, unformatted numbers, empty when absent."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(table.columns))
+    for row in table.itertuples(index=False):
+        writer.writerow([_plain(v) for v in row])
+    return buf.getvalue()
+
+
+def _shown_metrics(table: pd.DataFrame) -> list[str]:
+    """The metrics with at least one value (the others do not apply to this scenario)."""
+    return [m for m in METRICS if any(_number(v) is not None for v in table[m])]
+
+
+def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
+    """The sweep as aligned text for the terminal: one line per variant."""
+    check_language(lang)
+    keys = _keys_of(table)
+    metrics = _shown_metrics(table)
+    head = [*keys, *(t(f"cmp.metric.{m}", lang) for m in metrics), t("sweep.problem", lang)]
+    lines = [head]
+    for _, row in table.iterrows():
+        cells = [_plain(row[k]) for k in keys]
+        cells += [_value_text(_number(row[m]), METRIC_KINDS[m], lang, currency) for m in metrics]
+        cells.append(row[PROBLEM] or "")
+        lines.append(cells)
+    widths = [max(len(line[j]) for line in lines) for j in range(len(head))]
+    out = []
+    for line in lines:
+        body = [c.rjust(w) for c, w in zip(line[:-1], widths[:-1], strict=True)]
+        out.append("  ".join([*body, line[-1]]).rstrip())
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- chart
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def heat_map_data(table: pd.DataFrame, metric: str) -> tuple[list, list, Any]:
+    """(x values, y values, matrix) of the heat map: x the first varied key, y the
+    second, the others at their first value; cells with no value are NaN."""
+    import numpy as np
+
+    keys = _keys_of(table)
+    rows = table
+    for k in keys[2:]:
+        rows = rows[rows[k] == table[k].iloc[0]]
+    xs = list(dict.fromkeys(table[keys[0]]))
+    ys = list(dict.fromkeys(table[keys[1]]))
+    z = np.full((len(ys), len(xs)), np.nan)
+    for _, row in rows.iterrows():
+        value = _number(row[metric])
+        if value is not None:
+            z[ys.index(row[keys[1]]), xs.index(row[keys[0]])] = value
+    return xs, ys, z
+
+
+def sweep_chart(
+    table: pd.DataFrame, metric: str, lang: str, currency: str = "CAD", ax: Axes | None = None
+) -> Axes:
+    """A heat map of ``metric`` over the first two varied keys (x: the first, y: the second;
+    further keys at their first value, said in the subtitle), or a line over the one key."""
+    import numpy as np
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    from bondkit.charts import _FIGSIZE, series_colour
+    from bondkit.labels import number_text, percent_text
+
+    check_language(lang)
+    if ax is None:
+        ax = Figure(figsize=_FIGSIZE, layout="constrained").add_subplot()
+    kind = METRIC_KINDS[metric]
+
+    def text(v: float | None) -> str:
+        return _mathtext_safe(_value_text(v, kind, lang, currency))
+
+    def fmt(v: float, _pos: Any = None) -> str:
+        if kind == "pct":
+            return percent_text(v, lang, 2)
+        return number_text(v, lang, 0 if kind == "money" else 2)
+
+    keys = _keys_of(table)
+    title = t(f"cmp.metric.{metric}", lang)
+    if len(keys) == 1:
+        key = keys[0]
+        xs = list(table[key])
+        ys = [_number(v) for v in table[metric]]
+        y = np.array([np.nan if v is None else v for v in ys], dtype=float)
+        numeric = all(_is_number(v) for v in xs)
+        x = np.array(xs, dtype=float) if numeric else np.arange(len(xs), dtype=float)
+        ax.plot(x, y, marker="o", color=series_colour(0))
+        if not numeric:
+            ax.set_xticks(x, [_mathtext_safe(_plain(v)) for v in xs])
+        for xi, yi in zip(x, ys, strict=True):
+            if yi is not None:
+                ax.text(xi, yi, text(yi) + "\n", ha="center", va="center", fontsize=8)
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+        ax.set_xlabel(_mathtext_safe(key))
+        ax.set_ylabel(title)
+        ax.grid(color="#dddddd", linewidth=0.6)
+        ax.set_title(title)
+    else:
+        xs, ys, z = heat_map_data(table, metric)
+        image = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
+        ax.set_xticks(range(len(xs)), [_mathtext_safe(_plain(v)) for v in xs])
+        ax.set_yticks(range(len(ys)), [_mathtext_safe(_plain(v)) for v in ys])
+        ax.set_xlabel(_mathtext_safe(keys[0]))
+        ax.set_ylabel(_mathtext_safe(keys[1]))
+        finite = z[np.isfinite(z)]
+        middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+        if len(xs) * len(ys) <= 150:
+            for i in range(len(ys)):
+                for j in range(len(xs)):
+                    v = z[i, j]
+                    label = text(None if math.isnan(v) else float(v))
+                    colour = "#000000" if not math.isnan(v) and v > middle else "#ffffff"
+                    if math.isnan(v):
+                        colour = "#404040"
+                    ax.text(j, i, label, ha="center", va="center", fontsize=7, color=colour)
+        ax.figure.colorbar(image, ax=ax, format=FuncFormatter(fmt), label=title)
+        if len(keys) > 2:
+            first = ", ".join(f"{k} = {_plain(table[k].iloc[0])}" for k in keys[2:])
+            others = t("sweep.chart.others", lang).format(values=first)
+            ax.set_title(f"{title}\n{_mathtext_safe(others)}")
+        else:
+            ax.set_title(title)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def _chart_stem(metric: str) -> str:
+    return _STEM + metric.replace("_", "-")
+
+
+def _save_chart(table: pd.DataFrame, metric: str, folder: Path, lang: str, currency: str) -> Path:
+    """PNG and SVG of the sweep chart; byte-identical on every run."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from bondkit.charts import _DPI, _FIGSIZE, _RC
+
+    with mpl.rc_context(_RC):
+        fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
+        sweep_chart(table, metric, lang, currency, ax=fig.add_subplot())
+        png = folder / f"{_chart_stem(metric)}.png"
+        fig.savefig(png, dpi=_DPI, format="png", metadata={"Software": None})
+        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
+    return png
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, seed: int) -> None:
+    import xlsxwriter
+
+    from bondkit.excel import number_formats
+
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    codes = number_formats(lang, currency)
+    formats = {
+        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1f4e79"}),
+        "header": wb.add_format(
+            {"bold": True, "text_wrap": True, "bottom": 1, "bg_color": "#dde7f1", "valign": "top"}
+        ),
+        "money": wb.add_format({"num_format": codes["money"]}),
+        "pct": wb.add_format({"num_format": codes["rate"]}),
+        "times": wb.add_format({"num_format": codes["ratio"]}),
+        "date": wb.add_format({"num_format": codes["date"]}),
+        "number": wb.add_format({}),
+        "text": wb.add_format({}),
+        "quoted": wb.add_format({"quote_prefix": True}),
+        "missing": wb.add_format({"align": "center"}),
+        "note": wb.add_format({"italic": True, "font_color": "#404040"}),
+    }
+
+    def write_text(row: int, col: int, text: str) -> None:
+        kind = "quoted" if text.startswith(_FORMULA_START) else "text"
+        ws.write_string(row, col, text, formats[kind])
+
+    ws = wb.add_worksheet(t("sweep.sheet", lang))
+    ws.write_string(0, 0, t("sweep.title", lang), formats["title"])
+    keys = _keys_of(table)
+    header_row = 2
+    headers = [*keys, *(t(f"cmp.metric.{m}", lang) for m in METRICS), t("sweep.problem", lang)]
+    for col, text in enumerate(headers):
+        ws.write_string(header_row, col, text, formats["header"])
+    for i, (_, row) in enumerate(table.iterrows()):
+        r = header_row + 1 + i
+        for col, k in enumerate(keys):
+            v = row[k]
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, col, dt.datetime.combine(v, dt.time()), formats["date"])
+            elif _is_number(v):
+                ws.write_number(r, col, v, formats["number"])
+            else:
+                write_text(r, col, str(v))
+        for j, m in enumerate(METRICS):
+            col = len(keys) + j
+            value = _number(row[m])
+            if value is None:
+                ws.write_string(r, col, _MISSING, formats["missing"])
+            else:
+                ws.write_number(r, col, value, formats[METRIC_KINDS[m]])
+        if row[PROBLEM]:
+            write_text(r, len(headers) - 1, str(row[PROBLEM]))
+    note = header_row + len(table) + 2
+    ws.write_string(note, 0, t("cmp.note.missing", lang), formats["note"])
+    ws.write_string(note + 1, 0, t("sweep.note.seed", lang).format(seed=seed), formats["note"])
+    ws.set_column(0, max(len(keys) - 1, 0), 16)
+    ws.set_column(len(keys), len(keys) + len(METRICS) - 1, 18)
+    ws.set_column(len(headers) - 1, len(headers) - 1, 50)
+    ws.set_row(header_row, 45)
+    ws.freeze_panes(header_row + 1, len(keys))
+    ws.autofilter(header_row, 0, header_row + len(table), len(headers) - 1)
+    ws.set_landscape()
+    ws.set_paper(1)  # Letter, as in Canada
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    wb.close()
+
+
+def _previous_outputs(out: Path) -> list[Path]:
+    """What an earlier sweep left in ``out`` (relative paths): the set is replaced whole."""
+    names = [Path(_CSV), Path(_WORKBOOK)]
+    charts = out / _CHARTS
+    if charts.is_dir():
+        names += [
+            p.relative_to(out)
+            for p in charts.glob(f"{_STEM}*")
+            if p.suffix in (".png", ".svg") and p.is_file()
+        ]
+    return [n for n in names if (out / n).is_file()]
+
+
+def write_sweep(
+    table: pd.DataFrame,
+    out_dir: str | os.PathLike,
+    metric: str = "issuer_all_in_cost",
+    lang: str = "en",
+    currency: str = "CAD",
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Write ``sweep.csv``, ``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``.
+
+    Staged in a hidden folder inside ``out_dir`` and moved into place together (an earlier
+    sweep's files are replaced as a whole). Returns ``{"csv", "workbook", "chart_files"}``.
+    Raises :class:`BondkitError` when the folder cannot be written.
+    """
+    from bondkit.output import _swap
+
+    check_language(lang)
+    if metric not in METRICS:
+        raise ValueError(metric)
+    out = Path(out_dir)
+
+    def error(exc: OSError) -> BondkitError:
+        return BondkitError(t("cmp.err.write", lang).format(path=out, reason=exc.strerror or exc))
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".bondkit-sweep-", dir=out))
+    except OSError as exc:
+        raise error(exc) from None
+    try:
+        new = stage / "new"
+        (new / _CHARTS).mkdir(parents=True)
+        (new / _CSV).write_text(sweep_csv(table), encoding="utf-8")
+        _write_workbook(table, new / _WORKBOOK, lang, currency, seed)
+        _save_chart(table, metric, new / _CHARTS, lang, currency)
+        staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
+        _swap(out, stage, staged, _previous_outputs(out))
+    except OSError as exc:
+        raise error(exc) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return {
+        "csv": out / _CSV,
+        "workbook": out / _WORKBOOK,
+        "chart_files": [out / rel for rel in staged if rel.parts[0] == Path(_CHARTS).name],
+    }
