@@ -104,6 +104,32 @@ def _load(file: Path):
 scenario_file = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 
 
+def out_option(help_text: str):
+    """The ``--out DIR`` option shared by the commands that write files."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("out"),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def lang_option(help_text: str):
+    """The ``--lang fr|en`` option of the commands that write outputs."""
+    return click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help=help_text)
+
+
+def _warn_findings(result, prefix: str = "") -> None:
+    """Rule-set breaches of a run's campaign, one warning line each on stderr."""
+    campaign = result.campaign
+    for finding in campaign.findings if campaign is not None else ():
+        click.echo(
+            f"{prefix}warning: rule set {campaign.terms.rule_set!r}: {finding.message()}", err=True
+        )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bondkit")
 def main() -> None:
@@ -164,20 +190,8 @@ def schedule(file: Path, fmt: str) -> None:
 
 @main.command("run")
 @scenario_file
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for the workbook, summary and charts (created if missing).",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default=None,
-    help="Language of the outputs (default: the scenario's).",
-)
+@out_option("Folder for the workbook, summary and charts (created if missing).")
+@lang_option("Language of the outputs (default: the scenario's).")
 @_last_resort
 def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
@@ -191,9 +205,7 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     stem = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
     result = run(sc)
     paths = write_outputs(result, out_dir, stem, lang=lang)
-    campaign = result.campaign
-    for finding in campaign.findings if campaign is not None else ():
-        click.echo(f"warning: rule set {campaign.terms.rule_set!r}: {finding.message()}", err=True)
+    _warn_findings(result)
     _echo(f"workbook: {paths['workbook']}")
     _echo(f"summary:  {paths['summary']}")
     _echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
@@ -201,20 +213,8 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
 
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for the comparison workbook and charts (created if missing).",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default=None,
-    help="Language of the outputs (default: the first scenario's).",
-)
+@out_option("Folder for the comparison workbook and charts (created if missing).")
+@lang_option("Language of the outputs (default: the first scenario's).")
 @_last_resort
 def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) -> None:
     """Compare options: run each scenario, write a comparison workbook and charts.
@@ -251,12 +251,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     results = [run(sc) for sc in scenarios]
     paths = write_comparison(results, names, out_dir, lang=msg_lang)
     for file, result in zip(files, results, strict=True):
-        campaign = result.campaign
-        for finding in campaign.findings if campaign is not None else ():
-            click.echo(
-                f"{file}: warning: rule set {campaign.terms.rule_set!r}: {finding.message()}",
-                err=True,
-            )
+        _warn_findings(result, prefix=f"{file}: ")
     currencies = [r.scenario.currency for r in results]
     _echo(comparison_table(paths["table"], currencies, msg_lang), nl=False)
     _echo("")
@@ -278,14 +273,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     help="A key and its values: START:STOP:STEP or a comma list (repeatable). KEY is a "
     "series key (annual_rate: every series), series[N].key or a table key (campaign.target).",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for sweep.csv, sweep.xlsx and the chart (created if missing).",
-)
+@out_option("Folder for sweep.csv, sweep.xlsx and the chart (created if missing).")
 @click.option(
     "--metric",
     type=click.Choice(
@@ -310,12 +298,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     show_default=True,
     help="Processes to run the variants on.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default=None,
-    help="Language of the outputs (default: the scenario's).",
-)
+@lang_option("Language of the outputs (default: the scenario's).")
 @_last_resort
 def sweep_command(
     file: Path, varies: tuple[str, ...], out_dir: Path, metric: str, jobs: int, lang: str | None
