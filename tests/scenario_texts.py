@@ -3,6 +3,13 @@
 CONTRACT is the example file of scenario-format.md, whose published figures the tests check.
 """
 
+from __future__ import annotations
+
+import pytest
+
+from bondkit.errors import ScenarioError
+from bondkit.scenario import parse_scenario
+
 CONTRACT = """
 [scenario]
 name = "Cinéma du Parc 2016"
@@ -103,3 +110,12 @@ issue_date = 2017-02-01
 term_years = 5
 repayment = "bullet"
 """
+
+
+def problems(text: str) -> list[str]:
+    """The lines of the error message for ``text`` (fails if the text is valid)."""
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    lines = str(info.value).splitlines()
+    assert lines == [str(p) for p in info.value.problems]
+    return lines

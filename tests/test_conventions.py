@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ql_helpers import py_date, ql_convention, ql_date, ql_day_counter
 
 from bondkit.conventions import (
     add_months,
@@ -37,31 +38,6 @@ YF_DENOMINATOR = 1_603_080
 QL_DATES = st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2198, 12, 31))
 DAY_COUNTS = ("30/360", "30E/360", "ACT/365F", "ACT/ACT")
 CONVENTIONS = ("unadjusted", "following", "modified-following")
-
-
-def ql_date(ql, d: dt.date):
-    return ql.Date(d.day, d.month, d.year)
-
-
-def py_date(d) -> dt.date:
-    return dt.date(d.year(), d.month(), d.dayOfMonth())
-
-
-def ql_day_counter(ql, name: str):
-    return {
-        "30/360": ql.Thirty360(ql.Thirty360.BondBasis),
-        "30E/360": ql.Thirty360(ql.Thirty360.European),
-        "ACT/365F": ql.Actual365Fixed(),
-        "ACT/ACT": ql.ActualActual(ql.ActualActual.ISDA),
-    }[name]
-
-
-def ql_convention(ql, name: str):
-    return {
-        "unadjusted": ql.Unadjusted,
-        "following": ql.Following,
-        "modified-following": ql.ModifiedFollowing,
-    }[name]
 
 
 def exact_from_quantlib(yf: float) -> Fraction:

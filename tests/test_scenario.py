@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from scenario_texts import problems
 
 from bondkit.errors import ScenarioError
 from bondkit.scenario import (
@@ -91,15 +92,6 @@ def series(**changes: str | None) -> str:
 
 def scenario(*tables: str, head: str = HEAD) -> str:
     return "\n".join([head, *(tables or [series()])])
-
-
-def problems(text: str) -> list[str]:
-    """The lines of the error message for ``text`` (fails if the text is valid)."""
-    with pytest.raises(ScenarioError) as info:
-        parse_scenario(text)
-    lines = str(info.value).splitlines()
-    assert lines == [str(p) for p in info.value.problems]
-    return lines
 
 
 # ---------------------------------------------------------------- valid files

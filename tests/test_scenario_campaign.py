@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scenario_texts import HEAD, TWO_BULLETS
+from scenario_texts import HEAD, TWO_BULLETS, problems
 
 from bondkit.errors import ScenarioError
 from bondkit.rules import rule_sets
@@ -63,15 +63,6 @@ def campaign(*tables: str, series: str = SERIES, **changes: str | None) -> str:
     return (
         HEAD + series + "\n[campaign]\n" + keys(CAMPAIGN, changes) + "".join(tables or [segment()])
     )
-
-
-def problems(text: str) -> list[str]:
-    """The lines of the error message for ``text`` (fails if the text is valid)."""
-    with pytest.raises(ScenarioError) as info:
-        parse_scenario(text)
-    lines = str(info.value).splitlines()
-    assert lines == [str(p) for p in info.value.problems]
-    return lines
 
 
 def terms(text: str) -> CampaignTerms:

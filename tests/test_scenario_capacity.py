@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scenario_texts import HEAD, TWO_BULLETS
+from scenario_texts import HEAD, TWO_BULLETS, problems
 
 from bondkit.capacity import assess
 from bondkit.errors import ScenarioError
@@ -76,15 +76,6 @@ def risk(*, series: str = SERIES, campaign: bool = True, **values: str | None) -
     """A scenario with SERIES, the two-segment CAMPAIGN (unless ``campaign`` is false) and
     a [risk] with the keys given."""
     return HEAD + series + (CAMPAIGN if campaign else "") + "\n[risk]\n" + keys(values)
-
-
-def problems(text: str) -> list[str]:
-    """The lines of the error message for ``text`` (fails if the text is valid)."""
-    with pytest.raises(ScenarioError) as info:
-        parse_scenario(text)
-    lines = str(info.value).splitlines()
-    assert lines == [str(p) for p in info.value.problems]
-    return lines
 
 
 def capacity_terms(text: str) -> CapacityTerms:

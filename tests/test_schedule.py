@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from ql_helpers import py_date, ql_convention, ql_date, ql_day_counter
 
 from bondkit.schedule import (
     annual_debt_service,
@@ -170,31 +171,6 @@ def money_rows(df) -> list[tuple[int, ...]]:
 
 def dates_of(df, column: str = "date") -> list[dt.date]:
     return [t.date() for t in df[column]]
-
-
-def ql_date(ql, d: dt.date):
-    return ql.Date(d.day, d.month, d.year)
-
-
-def py_date(d) -> dt.date:
-    return dt.date(d.year(), d.month(), d.dayOfMonth())
-
-
-def ql_day_counter(ql, name: str):
-    return {
-        "30/360": ql.Thirty360(ql.Thirty360.BondBasis),
-        "30E/360": ql.Thirty360(ql.Thirty360.European),
-        "ACT/365F": ql.Actual365Fixed(),
-        "ACT/ACT": ql.ActualActual(ql.ActualActual.ISDA),
-    }[name]
-
-
-def ql_convention(ql, name: str):
-    return {
-        "unadjusted": ql.Unadjusted,
-        "following": ql.Following,
-        "modified-following": ql.ModifiedFollowing,
-    }[name]
 
 
 def ql_tenor(ql, frequency: str):
