@@ -837,6 +837,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "ref.sec.market": ("The Québec market", "Le marché québécois"),
     "ref.market": ("Québec market (TIESS / l'ampli monitoring): 17 issues and 1.6 M$ by end 2020; 34 issues and 4.8 M$ by April 2023; 57 issues and 16.2 M$ by March 2026, largest 5 M$, rates 0–6 %.",
                    "Marché québécois (veille du TIESS et de l'ampli) : 17 émissions et 1,6 M$ à la fin de 2020; 34 émissions et 4,8 M$ en avril 2023; 57 émissions et 16,2 M$ en mars 2026, la plus grande de 5 M$, taux de 0 à 6 %."),
+    # ---- living workbook: formulas, native charts (B3.2, B3.4)
+    # ---- planning (B3.1)
+    # ---- comparison workbook
+    # ---- sweep
+    # ---- command-line and validation messages
 }
 # fmt: on
 
