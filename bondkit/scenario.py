@@ -61,7 +61,7 @@ from bondkit.conventions import (
     parse_month_day,
     to_cents,
 )
-from bondkit.errors import Problem, ScenarioError
+from bondkit.errors import Message, Problem, ScenarioError
 from bondkit.rules import rule_sets
 from bondkit.terms import (
     ALLOCATIONS,
@@ -120,6 +120,7 @@ CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
 ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHARES_TOLERANCE = Decimal("1e-9")  # series_shares must add up to 1 within this
 BARE_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+LABEL_KEY = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")  # a key of bondkit.labels.LABELS
 
 # ---- limits. Money is computed in int64 cents (and shown through float64), so every file
 # accepted must keep every amount, balance and total far below 2**63 cents (9.2e16 in the
@@ -127,9 +128,9 @@ BARE_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 # keep the largest possible debt of an issue (principal plus compound interest) at most
 # MAX_DEBT, 1e15 cents: 9,000 times below int64, 9 times below 2**53.
 MAX_AMOUNT = Decimal(10_000_000_000)  # any amount, and the series amounts together
-MAX_AMOUNT_TEXT = "10000000000, ten billion"  # "(you wrote ...)" may follow
+MAX_AMOUNT_TEXT = Message("msg.max_amount")  # 10000000000, ten billion
 MAX_DEBT = Decimal(10) ** 13  # the most compound interest may grow an issue or a loan to
-MAX_DEBT_TEXT = "10000000000000 (ten thousand billion)"
+MAX_DEBT_TEXT = Message("msg.max_debt")  # 10000000000000 (ten thousand billion)
 MAX_TERM_YEARS = 100
 # the schedule kernel holds each rate as an exact int64 ratio over 10**8 (schedule._rate_ratio)
 RATE_DECIMALS = 8
@@ -213,62 +214,67 @@ INVALID: Any = _Marker("INVALID")  # in partial values: a key that failed its ow
 
 
 class _Issue(NamedTuple):
-    """A problem before formatting: where (pydantic-style loc), what, and the value written."""
+    """A problem before formatting: where (pydantic-style loc), what (a message key and its
+    fields, in no language yet), and the value written."""
 
     loc: tuple[str | int, ...]
-    message: str
+    message: Message | str  # plain text: shown as is in every language (to be avoided)
     value: Any = NOTHING
 
     def problem(self) -> Problem:
-        message = self.message
-        if self.value is not NOTHING:
-            message += f" (you wrote {toml_value(self.value)})"
-        return Problem(format_location(self.loc), message)
+        wrote = None if self.value is NOTHING else toml_value(self.value)
+        return Problem(format_location(self.loc), self.message, wrote)
 
 
 # ================================================================ leaf validators
 # Each takes the raw value (what tomllib gave) and returns the value kept, or raises a
 # PydanticCustomError whose message is ours. The message says what is expected; the
-# "(you wrote ...)" part is added when the problem is formatted.
+# "(you wrote ...)" part is added when the problem is formatted. Messages are label keys of
+# bondkit.labels.LABELS with their fields (a test checks that every key used here exists
+# there with the same fields); the language is chosen only when the problems are shown.
 
 
-def _fail(message: str) -> PydanticCustomError:
-    # the message goes through the context: pydantic would otherwise treat "{...}" as a template
-    return PydanticCustomError("bondkit", "{message}", {"message": message})
+def _fail(key: str, **fields: Any) -> PydanticCustomError:
+    """The error of a leaf validator: the message (key and fields) rides in the context.
+
+    Plain text instead of a key is shown as is, in every language (to be avoided).
+    """
+    message = Message(key, **fields) if LABEL_KEY.fullmatch(key) else key
+    return PydanticCustomError("bondkit", "bondkit message", {"message": message})
 
 
 def _number(value: Any, example: str) -> Decimal:
     """An int or float (never a boolean), kept exactly as written (floats through repr)."""
     if isinstance(value, bool):
-        raise _fail(f"must be a number such as {example}, not true or false")
+        raise _fail("msg.number_not_bool", example=example)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _fail("must be a finite number")
+            raise _fail("msg.finite")
         return Decimal(repr(value))
     if isinstance(value, Decimal):  # from code, or a dumped scenario validated again
         if not value.is_finite():
-            raise _fail("must be a finite number")
+            raise _fail("msg.finite")
         return value
     if isinstance(value, str):
-        raise _fail(f"must be a number such as {example}, written without quotes")
-    raise _fail(f"must be a number such as {example}")
+        raise _fail("msg.number_unquoted", example=example)
+    raise _fail("msg.number", example=example)
 
 
 def _decimals(number: Decimal, most: int) -> None:
     """Refuse a number written with more than ``most`` decimals (``0.0400`` has 2)."""
     if (Fraction(number) * 10**most).denominator != 1:
-        raise _fail(f"must have at most {most} decimals")
+        raise _fail("msg.decimals", most=most)
 
 
 def _rate(value: Any) -> Decimal:
     """A rate as a fraction: 0 <= rate <= 1 (0.04 is 4 %), at most 8 decimals."""
     rate = _number(value, "0.04")
     if rate < 0:
-        raise _fail("must not be negative")
+        raise _fail("msg.not_negative")
     if rate > 1:
-        raise _fail("must be a fraction such as 0.04")
+        raise _fail("msg.fraction", example="0.04")
     _decimals(rate, RATE_DECIMALS)
     return rate
 
@@ -279,13 +285,13 @@ def _money(*, positive: bool) -> Callable[[Any], Decimal]:
     def validate(value: Any) -> Decimal:
         amount = _number(value, "100000" if positive else "500")
         if positive and amount <= 0:
-            raise _fail("must be greater than 0")
+            raise _fail("msg.positive")
         if amount < 0:
-            raise _fail("must not be negative")
+            raise _fail("msg.not_negative")
         if (Fraction(amount) * 100).denominator != 1:
-            raise _fail("must be in whole cents: at most 2 decimals")
+            raise _fail("msg.whole_cents")
         if amount > MAX_AMOUNT:
-            raise _fail(f"must be at most {MAX_AMOUNT_TEXT}")
+            raise _fail("msg.at_most", most=MAX_AMOUNT_TEXT)
         return amount
 
     return validate
@@ -297,12 +303,14 @@ def _whole(*, minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
     def validate(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, str):
-                raise _fail("must be a whole number written without quotes")
-            raise _fail("must be a whole number")
+                raise _fail("msg.whole_unquoted")
+            raise _fail("msg.whole")
         if value < minimum:
-            raise _fail("must not be negative" if minimum == 0 else f"must be at least {minimum}")
+            if minimum == 0:
+                raise _fail("msg.not_negative")
+            raise _fail("msg.at_least", least=minimum)
         if maximum is not None and value > maximum:
-            raise _fail(f"must be at most {maximum}")
+            raise _fail("msg.at_most", most=maximum)
         return value
 
     return validate
@@ -312,9 +320,9 @@ def _share(value: Any) -> Decimal:
     """A share of a whole (of people, of subscribers, of the money): 0 <= share <= 1."""
     share = _number(value, "0.25")
     if share < 0:
-        raise _fail("must not be negative")
+        raise _fail("msg.not_negative")
     if share > 1:
-        raise _fail("must be a share between 0 and 1 such as 0.25")
+        raise _fail("msg.share", example="0.25")
     return share
 
 
@@ -327,11 +335,11 @@ def _quantity(
     def validate(value: Any) -> Decimal:
         number = _number(value, example)
         if positive and number <= 0:
-            raise _fail("must be greater than 0")
+            raise _fail("msg.positive")
         if number < 0:
-            raise _fail("must not be negative")
+            raise _fail("msg.not_negative")
         if maximum is not None and number > maximum:
-            raise _fail(f"must be at most {maximum}, such as {example}")
+            raise _fail("msg.at_most_such_as", most=maximum, example=example)
         if decimals is not None:
             _decimals(number, decimals)
         return number
@@ -343,30 +351,28 @@ def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        raise _fail("must be true or false, written without quotes")
-    raise _fail("must be true or false")
+        raise _fail("msg.bool_unquoted")
+    raise _fail("msg.bool")
 
 
 def _date(value: Any) -> dt.date:
     """A TOML date such as 2025-01-15 (not a string, not a date with a time), from
     FIRST_DATE to LAST_DATE."""
     if isinstance(value, dt.datetime):
-        raise _fail("must be a date without a time, such as 2025-01-15")
+        raise _fail("msg.date_no_time")
     if isinstance(value, dt.date):
         if not FIRST_DATE <= value <= LAST_DATE:
-            raise _fail(f"must be between {FIRST_DATE} and {LAST_DATE}")
+            raise _fail("msg.date_between", first=FIRST_DATE, last=LAST_DATE)
         return value
     if isinstance(value, str):
         if ISO_DATE_PATTERN.fullmatch(value.strip()):
             try:
                 dt.date.fromisoformat(value.strip())
             except ValueError:
-                raise _fail(
-                    "must be a real date such as 2025-01-15, written without quotes"
-                ) from None
-            raise _fail(f"must be a date written without quotes: {value.strip()}")
-        raise _fail("must be a date such as 2025-01-15, written without quotes")
-    raise _fail("must be a date such as 2025-01-15")
+                raise _fail("msg.date_real_unquoted") from None
+            raise _fail("msg.date_unquoted", date=value.strip())
+        raise _fail("msg.date_text")
+    raise _fail("msg.date")
 
 
 def _text(example: str) -> Callable[[Any], str]:
@@ -374,9 +380,9 @@ def _text(example: str) -> Callable[[Any], str]:
 
     def validate(value: Any) -> str:
         if not isinstance(value, str):
-            raise _fail(f'must be text in quotes, such as "{example}"')
+            raise _fail("msg.text", example=example)
         if not value.strip():
-            raise _fail("must not be empty")
+            raise _fail("msg.not_empty")
         return value
 
     return validate
@@ -387,7 +393,7 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
 
     def validate(value: Any) -> str:
         if not isinstance(value, str) or value not in choices:
-            raise _fail("must be one of " + ", ".join(choices))
+            raise _fail("msg.one_of", choices=", ".join(choices))
         return value
 
     return validate
@@ -400,15 +406,15 @@ def _rule_set(value: Any) -> str:
 
 def _series_id(value: Any) -> str:
     if not isinstance(value, str):
-        raise _fail('must be text in quotes, such as "A"')
+        raise _fail("msg.text", example="A")
     if not ID_PATTERN.fullmatch(value):
-        raise _fail("must be 1-16 characters of A-Z a-z 0-9 _ -")
+        raise _fail("msg.series_id")
     return value
 
 
 def _currency(value: Any) -> str:
     if not isinstance(value, str) or not CURRENCY_PATTERN.fullmatch(value):
-        raise _fail("must be a currency code of 3 capital letters, such as CAD")
+        raise _fail("msg.currency")
     return value
 
 
@@ -416,7 +422,7 @@ def _month_day(value: Any) -> str:
     try:
         parse_month_day(value)
     except ValueError:
-        raise _fail('must be a month and day written "MM-DD", such as "12-31"') from None
+        raise _fail("msg.month_day") from None
     return value
 
 
@@ -433,7 +439,7 @@ def _inline_table(example: str) -> Callable[[Any, Any], Any]:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise _fail(f"must be an inline table such as {example}")
+            raise _fail("msg.inline_table_such_as", example=example)
         return check_entries(value)
 
     return validate
@@ -443,11 +449,11 @@ def _signed_money(value: Any) -> Decimal:
     """An amount that may be 0 or negative (a year that loses money), in whole cents."""
     amount = _number(value, "45000")
     if (Fraction(amount) * 100).denominator != 1:
-        raise _fail("must be in whole cents: at most 2 decimals")
+        raise _fail("msg.whole_cents")
     if amount > MAX_AMOUNT:
-        raise _fail(f"must be at most {MAX_AMOUNT_TEXT}")
+        raise _fail("msg.at_most", most=MAX_AMOUNT_TEXT)
     if amount < -MAX_AMOUNT:
-        raise _fail(f"must be at least -{_plain(MAX_AMOUNT)}, minus ten billion")
+        raise _fail("msg.at_least_minus_max", least=f"-{_plain(MAX_AMOUNT)}")
     return amount
 
 
@@ -466,12 +472,13 @@ def _by_fiscal_year(
             return None
         if isinstance(value, list | tuple):
             if not value:
-                raise _fail(f"must hold at least one amount, such as {example}")
+                raise _fail("msg.one_amount", example=example)
             return check_entries(value)
         if single is not None and not isinstance(value, dict):
             return (single(value),)
-        either = "an amount, or " if single is not None else ""
-        raise _fail(f"must be {either}an array of amounts by fiscal year, such as {example}")
+        if single is not None:
+            raise _fail("msg.amount_or_by_year", example=example)
+        raise _fail("msg.by_year", example=example)
 
     return validate
 
@@ -480,9 +487,9 @@ def _probability(value: Any) -> Decimal:
     """A probability: 0 <= p <= 1 (0.02 is a 2 % chance)."""
     p = _number(value, "0.02")
     if p < 0:
-        raise _fail("must not be negative")
+        raise _fail("msg.not_negative")
     if p > 1:
-        raise _fail("must be a probability between 0 and 1 such as 0.02")
+        raise _fail("msg.probability", example="0.02")
     return p
 
 
@@ -490,7 +497,7 @@ def _growth(value: Any) -> Decimal:
     """A growth rate per year as a fraction, from -1 (nothing left) to 1 (doubling)."""
     growth = _number(value, "0.02")
     if not -1 <= growth <= 1:
-        raise _fail("must be a fraction per year from -1 to 1, such as 0.02 (2 % a year)")
+        raise _fail("msg.growth")
     return growth
 
 
@@ -498,7 +505,7 @@ def _open_share(value: Any) -> Decimal:
     """A share strictly between 0 and 1."""
     share = _number(value, "0.05")
     if not 0 < share < 1:
-        raise _fail("must be above 0 and below 1, such as 0.05")
+        raise _fail("msg.open_share", example="0.05")
     return share
 
 
@@ -628,8 +635,12 @@ class SeriesTable(Table):
                 examples = [_cents(c) for c in (lower, upper) if c > 0]
                 yield _Issue(
                     ("amount",),
-                    f"must be a whole multiple of face_value {v['face_value']}, "
-                    f"such as {' or '.join(examples)}",
+                    Message(
+                        "msg.multiple",
+                        key="face_value",
+                        value=v["face_value"],
+                        examples=_either(*examples),
+                    ),
                     v["amount"],
                 )
 
@@ -640,14 +651,18 @@ class SeriesTable(Table):
         )
         maturity: dt.date | None = None
         if term_given and maturity_given:
-            yield _Issue((), "give term_years or maturity_date, not both")
+            yield _Issue((), Message("msg.not_both", a="term_years", b="maturity_date"))
         elif not term_given and not maturity_given:
-            yield _Issue(("term_years",), "required (missing): give term_years or maturity_date")
+            yield _Issue(
+                ("term_years",), Message("msg.missing_either", a="term_years", b="maturity_date")
+            )
         elif _valid(v, "issue_date", "maturity_date"):
             maturity = v["maturity_date"]
             if maturity <= v["issue_date"]:
                 yield _Issue(
-                    ("maturity_date",), f"must be after issue_date {v['issue_date']}", maturity
+                    ("maturity_date",),
+                    Message("msg.after", key="issue_date", value=v["issue_date"]),
+                    maturity,
                 )
                 maturity = None
         elif _valid(v, "issue_date", "term_years"):
@@ -655,7 +670,7 @@ class SeriesTable(Table):
             if maturity > LAST_DATE:
                 yield _Issue(
                     ("term_years",),
-                    f"is too long: maturity would be after {LAST_DATE}",
+                    Message("msg.term_too_long", last=LAST_DATE),
                     v["term_years"],
                 )
                 maturity = None
@@ -667,26 +682,26 @@ class SeriesTable(Table):
             if repayment == "accumulating" and interest is None:
                 yield _Issue(
                     ("interest",),
-                    "required (missing) for an accumulating series: simple or compound",
+                    Message("msg.interest_missing"),
                 )
             elif repayment != "accumulating" and _valid(v, "interest"):
                 yield _Issue(
                     ("interest",),
-                    'applies only when repayment is "accumulating": remove it',
+                    Message("msg.only_when", key="repayment", value="accumulating"),
                     interest,
                 )
             years = v.get("interest_only_years") if _valid(v, "interest_only_years") else 0
             if years and repayment not in AMORTISING:
                 yield _Issue(
                     ("interest_only_years",),
-                    'applies only when repayment is "level-payment" or "level-principal"',
+                    Message("msg.only_amortising"),
                     years,
                 )
             elif years and maturity is not None:
                 if _years_later(v["issue_date"], years) >= maturity:
                     yield _Issue(
                         ("interest_only_years",),
-                        f"must be shorter than the term, which ends on {maturity}",
+                        Message("msg.shorter_than_term", maturity=maturity),
                         years,
                     )
 
@@ -700,11 +715,11 @@ class SeriesTable(Table):
                     continue
                 year, loc = step["from_year"], ("step_rates", i, "from_year")
                 if bond_years is not None and year > bond_years:
-                    yield _Issue(loc, f"must be within the term: bond year 1 to {bond_years}", year)
+                    yield _Issue(loc, Message("msg.within_term", years=bond_years), year)
                 elif year in first_index:
                     yield _Issue(
                         loc,
-                        f"step_rates[{first_index[year] + 1}] already starts in that year",
+                        Message("msg.step_twice", n=first_index[year] + 1),
                         year,
                     )
                 first_index.setdefault(year, i)
@@ -750,7 +765,7 @@ class ArrivalsTable(Table):
             if start + final > 1:
                 yield _Issue(
                     (),
-                    "start_share + final_share must not be above 1",
+                    Message("msg.shares_above_one"),
                     _Verbatim(f"{toml_value(start)} + {toml_value(final)}"),
                 )
 
@@ -792,7 +807,7 @@ class SegmentTable(Table):
             total = sum(shares.values(), Decimal(0))
             if abs(total - 1) > SHARES_TOLERANCE:
                 yield _Issue(
-                    ("series_shares",), f"must add up to 1; they add up to {_plain(total)}", shares
+                    ("series_shares",), Message("msg.add_up_to_one", total=_plain(total)), shares
                 )
 
 
@@ -823,7 +838,7 @@ class CampaignCostsTable(Table):
             if hours * cost > MAX_AMOUNT:
                 yield _Issue(
                     (),
-                    f"staff_hours x hourly_cost must be at most {MAX_AMOUNT_TEXT}",
+                    Message("msg.staff_cost", most=MAX_AMOUNT_TEXT),
                     _Verbatim(f"{_plain(hours)} x {_plain(cost)}"),
                 )
 
@@ -894,9 +909,13 @@ def _loan_within_limits(v: dict[str, Any]) -> Iterator[_Issue]:
     if _debt_too_large(amount, _compound_log_growth(rate, 1, years)):
         yield _Issue(
             (),
-            f"compound interest at {_plain(rate)} a year over {years} years could grow "
-            f"max_amount {_plain(amount)} past the most bondkit computes, {MAX_DEBT_TEXT}, "
-            "by maturity: lower max_amount, annual_rate or term_years",
+            Message(
+                "msg.loan_too_large",
+                rate=_plain(rate),
+                years=years,
+                amount=_plain(amount),
+                most=MAX_DEBT_TEXT,
+            ),
         )
 
 
@@ -950,23 +969,31 @@ class CampaignTable(Table):
         v = values
         window_ok = _valid(v, "opens", "closes") and v["closes"] >= v["opens"]
         if _valid(v, "opens", "closes") and not window_ok:
-            yield _Issue(("closes",), f"must be on or after opens {v['opens']}", v["closes"])
+            yield _Issue(
+                ("closes",), Message("msg.not_before", key="opens", value=v["opens"]), v["closes"]
+            )
 
         # -- minimum <= target <= cap
         if _valid(v, "minimum", "target") and v["target"] < v["minimum"]:
-            yield _Issue(("target",), f"must not be below minimum {v['minimum']}", v["target"])
+            yield _Issue(
+                ("target",), Message("msg.not_below", key="minimum", value=v["minimum"]), v["target"]
+            )
         if _valid(v, "cap"):
             if _valid(v, "target"):
                 if v["cap"] < v["target"]:
-                    yield _Issue(("cap",), f"must not be below target {v['target']}", v["cap"])
+                    yield _Issue(
+                        ("cap",), Message("msg.not_below", key="target", value=v["target"]), v["cap"]
+                    )
             elif _valid(v, "minimum") and v["cap"] < v["minimum"]:
-                yield _Issue(("cap",), f"must not be below minimum {v['minimum']}", v["cap"])
+                yield _Issue(
+                    ("cap",), Message("msg.not_below", key="minimum", value=v["minimum"]), v["cap"]
+                )
 
         if _valid(v, "min_subscription", "max_per_investor"):
             if v["max_per_investor"] < v["min_subscription"]:
                 yield _Issue(
                     ("max_per_investor",),
-                    f"must not be below min_subscription {v['min_subscription']}",
+                    Message("msg.not_below", key="min_subscription", value=v["min_subscription"]),
                     v["max_per_investor"],
                 )
 
@@ -975,7 +1002,7 @@ class CampaignTable(Table):
         if window_ok and (v["closes"] - v["opens"]).days + 1 > MAX_CAMPAIGN_DAYS:
             yield _Issue(
                 ("closes",),
-                f"must be at most {MAX_CAMPAIGN_DAYS} days after opens {v['opens']}",
+                Message("msg.window", days=MAX_CAMPAIGN_DAYS, opens=v["opens"]),
                 v["closes"],
             )
         segs = v.get("segments")
@@ -992,8 +1019,7 @@ class CampaignTable(Table):
                     most = max(100, int(MAX_SIMULATED_SUBSCRIBERS // max(expected, 1)))
                     yield _Issue(
                         ("simulations",),
-                        f"is too many for {expected:.0f} expected subscribers a campaign: at most "
-                        f"{most} keep the simulation within memory",
+                        Message("msg.simulations", expected=f"{expected:.0f}", most=most),
                         v["simulations"],
                     )
 
@@ -1005,8 +1031,7 @@ class CampaignTable(Table):
             if start + final > days:
                 yield _Issue(  # no "you wrote": the two may be defaults
                     ("arrivals",),
-                    f"start_days + final_days must fit in the {days} days from opens to closes "
-                    f"(they are {start} + {final}; 7 each by default)",
+                    Message("msg.arrivals_fit", days=days, start=start, final=final),
                 )
 
         # -- segments: at least one, names unique
@@ -1018,13 +1043,14 @@ class CampaignTable(Table):
                 if costs["per_subscriber"] * people > MAX_AMOUNT:
                     yield _Issue(
                         ("costs", "per_subscriber"),
-                        f"times the {people} people of the segments must be at most "
-                        f"{MAX_AMOUNT_TEXT}",
+                        Message("msg.per_subscriber", people=people, most=MAX_AMOUNT_TEXT),
                         costs["per_subscriber"],
                     )
         if isinstance(segments, list):
             if not segments:
-                yield _Issue(("segments",), "needs at least one [[campaign.segments]] table")
+                yield _Issue(
+                    ("segments",), Message("msg.needs_table", header="[[campaign.segments]]")
+                )
             first_index: dict[str, int] = {}
             for i, segment in enumerate(segments):
                 if _valid(segment, "name"):
@@ -1032,7 +1058,7 @@ class CampaignTable(Table):
                     if name in first_index:
                         yield _Issue(
                             ("segments", i, "name"),
-                            f"must be unique: segments[{first_index[name] + 1}] has the same name",
+                            Message("msg.same_name", n=first_index[name] + 1),
                             name,
                         )
                     first_index.setdefault(name, i)
@@ -1064,7 +1090,7 @@ class ReserveTable(Table):
         if _valid(values, "target", "months") and values["target"] != "months-of-next-year":
             yield _Issue(
                 ("months",),
-                'applies only when target is "months-of-next-year": remove it',
+                Message("msg.only_when", key="target", value="months-of-next-year"),
                 values["months"],
             )
 
@@ -1124,14 +1150,15 @@ class CapacityTable(Table):
         table_given = values.get("cash_flow") is not None
         base_given = values.get("cash_flow_base") is not None
         if table_given and base_given:
-            yield _Issue((), "give cash_flow or cash_flow_base, not both")
+            yield _Issue((), Message("msg.not_both", a="cash_flow", b="cash_flow_base"))
         elif not table_given and not base_given:
-            yield _Issue(("cash_flow",), "required (missing): give cash_flow or cash_flow_base")
+            yield _Issue(
+                ("cash_flow",), Message("msg.missing_either", a="cash_flow", b="cash_flow_base")
+            )
         elif table_given and _valid(values, "cash_flow_growth"):
             yield _Issue(
                 ("cash_flow_growth",),
-                "applies only with cash_flow_base: remove it, or give cash_flow_base "
-                "instead of cash_flow",
+                Message("msg.growth_needs_base"),
                 values["cash_flow_growth"],
             )
 
@@ -1198,13 +1225,12 @@ class RiskTable(Table):
         if stress is None and highest > 0:  # its default, 0, would be below
             yield _Issue(
                 ("stress_annual_probability",),
-                "required (missing) when stress_probability is above 0: a holder's "
-                f"probability of asking in a stress year, at least {name} {_plain(highest)}",
+                Message("msg.stress_missing", key=name, value=_plain(highest)),
             )
         elif stress is not None and stress < highest:
             yield _Issue(
                 ("stress_annual_probability",),
-                f"must not be below {name} {_plain(highest)} when stress_probability is above 0",
+                Message("msg.stress_below", key=name, value=_plain(highest)),
                 stress,
             )
 
@@ -1312,14 +1338,14 @@ class Scenario(Table):
         if not isinstance(series, list):
             return
         if not series:
-            yield _Issue(("series",), "needs at least one [[series]] table")
+            yield _Issue(("series",), Message("msg.needs_table", header="[[series]]"))
         first_index: dict[str, int] = {}
         for i, s in enumerate(series):
             if _valid(s, "id"):
                 if s["id"] in first_index:
                     yield _Issue(
                         ("series", i, "id"),
-                        f"must be unique: series[{first_index[s['id']] + 1}] has the same id",
+                        Message("msg.same_id", n=first_index[s["id"]] + 1),
                         s["id"],
                     )
                 first_index.setdefault(s["id"], i)
@@ -1347,8 +1373,7 @@ def _issue_within_limits(series: list[Any]) -> Iterator[_Issue]:
     if total > MAX_AMOUNT:
         yield _Issue(
             ("series",),
-            f"the series amounts add up to {_plain(total)}, above the most bondkit accepts, "
-            f"{_plain(MAX_AMOUNT)} (ten billion)",
+            Message("msg.series_total", total=_plain(total), most=_plain(MAX_AMOUNT)),
         )
         return
     worst: tuple[float, int, Decimal, int, bool] | None = None
@@ -1371,15 +1396,19 @@ def _issue_within_limits(series: list[Any]) -> Iterator[_Issue]:
     if worst is not None and _debt_too_large(total, worst[0]):
         _, i, rate, years, stepped = worst
         what = (
-            f"{_plain(total)}"
+            _plain(total)
             if len(series) == 1
-            else f"{_plain(total)}, the total of the series amounts,"
+            else Message("msg.total_of_series", total=_plain(total))
         )
         yield _Issue(
             ("series", i),
-            f"compound interest at {'up to ' if stepped else ''}{_plain(rate)} a year over "
-            f"{years} years could grow {what} past the most bondkit computes, "
-            f"{MAX_DEBT_TEXT}, by maturity: lower the amount, the rate or the term",
+            Message(
+                "msg.issue_too_large",
+                rate=Message("msg.up_to", rate=_plain(rate)) if stepped else _plain(rate),
+                years=years,
+                what=what,
+                most=MAX_DEBT_TEXT,
+            ),
         )
 
 
@@ -1393,16 +1422,14 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
         first = min(s["issue_date"] for s in series)
         if c["closes"] > first:
             yield _Issue(
-                ("closes",), f"must be on or before the earliest issue_date, {first}", c["closes"]
+                ("closes",), Message("msg.closes_after_issue", first=first), c["closes"]
             )
 
     # -- target <= cap <= the total of the series amounts (the cap when none is written)
     total: Decimal | None = None
     if all(_valid(s, "amount") for s in series):
         total = sum((s["amount"] for s in series), Decimal(0))
-        above_total = (
-            f"must not be above the total of the series amounts, {_cents(to_cents(total))}"
-        )
+        above_total = Message("msg.above_total", total=_cents(to_cents(total)))
         if _valid(c, "cap"):
             if c["cap"] > total:
                 yield _Issue(("cap",), above_total, c["cap"])
@@ -1418,7 +1445,7 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
                 if key not in ids:
                     yield _Issue(
                         ("segments", i, "series_shares", key),
-                        f"no series has this id (series ids: {', '.join(ids)})",
+                        Message("msg.no_such_series", ids=", ".join(ids)),
                     )
 
     # -- one investor can buy the smallest subscription of every series
@@ -1429,10 +1456,10 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
     smallest = []  # (cents, series): one subscription of min_subscription, in whole bonds
     for i, s in enumerate(series):
         face = to_cents(s["face_value"])
-        name = f"series {s['id']}" if _valid(s, "id") else f"series[{i + 1}]"
+        name = _series_name(s, i)
         smallest.append((max(1, -(-low // face)) * face, name))
     need, sid = max(smallest, key=lambda pair: pair[0])
-    below = f"must not be below the smallest subscription of {sid}, {_cents(need)}"
+    below = Message("msg.below_smallest", series=sid, need=_cents(need))
     most = c.get("max_per_investor")
     if _valid(c, "max_per_investor"):
         if to_cents(most) < need and (min_sub is None or most >= min_sub):
@@ -1442,8 +1469,7 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
         if limit is not None and to_cents(limit) < need:
             yield _Issue(
                 ("rule_set",),
-                f"limits one investor to {limit}, below the smallest subscription of {sid}, "
-                f"{_cents(need)}: write max_per_investor to simulate the campaign anyway",
+                Message("msg.rule_set_limit", limit=limit, series=sid, need=_cents(need)),
                 c["rule_set"],
             )
     if _valid(c, "cap"):
@@ -1453,8 +1479,12 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
         if to_cents(total) < need:
             yield _Issue(
                 ("min_subscription",),
-                f"is more than the whole issue: in whole bonds of {sid} it comes to "
-                f"{_cents(need)}, above the total of the series amounts, {_cents(to_cents(total))}",
+                Message(
+                    "msg.min_subscription_too_large",
+                    series=sid,
+                    need=_cents(need),
+                    total=_cents(to_cents(total)),
+                ),
                 min_sub,
             )
 
@@ -1497,7 +1527,7 @@ def _capacity_against_series(
     if first is not None and first > issued:
         yield _Issue(
             ("first_fiscal_year",),
-            f"must not be after {issued}, the fiscal year of the earliest issue_date",
+            Message("msg.first_fiscal_year", issued=issued),
             first,
         )
         return
@@ -1507,8 +1537,7 @@ def _capacity_against_series(
         if math.log(base) + (last - first) * math.log1p(growth) > math.log(MAX_AMOUNT):
             yield _Issue(
                 ("cash_flow_growth",),
-                f"would grow cash_flow_base {_plain(base)} past the most bondkit accepts, "
-                f"{MAX_AMOUNT_TEXT}, by fiscal year {last}",
+                Message("msg.growth_too_large", base=_plain(base), most=MAX_AMOUNT_TEXT, last=last),
                 growth,
             )
     for key in ("cash_flow", "other_debt_service"):
@@ -1522,8 +1551,13 @@ def _capacity_against_series(
             more = last - end
             yield _Issue(
                 (key,),
-                f"covers fiscal years {first} to {end} but the issue runs to {last}: "
-                f"add {more} more year{'s' if more > 1 else ''}",
+                Message(
+                    "msg.years_missing" if more > 1 else "msg.year_missing",
+                    first=first,
+                    end=end,
+                    last=last,
+                    more=more,
+                ),
                 amounts,
             )
 
@@ -1537,7 +1571,7 @@ def _risk_against_the_issue(r: dict[str, Any], series: Any, campaign: Any) -> It
         if campaign is None:
             yield _Issue(
                 ("segment_probability",),
-                "applies only with a [campaign] and its [[campaign.segments]]: remove it",
+                Message("msg.needs_campaign"),
                 shares,
             )
         elif isinstance(campaign, dict) and isinstance(campaign.get("segments"), list):
@@ -1548,9 +1582,9 @@ def _risk_against_the_issue(r: dict[str, Any], series: Any, campaign: Any) -> It
                     if key not in names:
                         yield _Issue(
                             ("segment_probability", key),
-                            "no campaign segment has this name (segment names: "
-                            + ", ".join(_quoted(n) for n in names)
-                            + ")",
+                            Message(
+                                "msg.no_such_segment", names=", ".join(_quoted(n) for n in names)
+                            ),
                         )
 
     # -- the lock-in ends before every maturity
@@ -1562,12 +1596,10 @@ def _risk_against_the_issue(r: dict[str, Any], series: Any, campaign: Any) -> It
         if maturity is not None and _years_later(s["issue_date"], lock) >= maturity:
             years = _bond_years(s["issue_date"], maturity)
             whole = _years_later(s["issue_date"], years) == maturity
-            term = f"{years} years" if whole else f"less than {years} years"
-            name = f"series {s['id']}" if _valid(s, "id") else f"series[{i + 1}]"
+            term = Message("msg.n_years" if whole else "msg.less_than_n_years", n=years)
             yield _Issue(
                 ("lock_in_years",),
-                f"must be shorter than the term of every series: {name} matures {term} "
-                "after its issue_date",
+                Message("msg.lock_in", series=_series_name(s, i), term=term),
                 lock,
             )
             return
@@ -1584,14 +1616,13 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ScenarioError(
-            [Problem(str(path), f"cannot read the file: {reason}")], str(path)
+            [Problem(str(path), Message("msg.cannot_read", reason=reason))], str(path)
         ) from None
     try:
         text = data.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
     except UnicodeDecodeError as exc:
         raise ScenarioError(
-            [Problem(str(path), f"is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8")],
-            str(path),
+            [Problem(str(path), Message("msg.not_utf8", byte=exc.start + 1))], str(path)
         ) from None
     scenario = parse_scenario(text, source=str(path))
     scenario._source_path = path
@@ -1604,7 +1635,7 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
-        raise ScenarioError([Problem(source, f"TOML syntax error: {exc}")], source) from None
+        raise ScenarioError([Problem(source, toml_syntax_message(exc))], source) from None
     scenario = validate_data(data, source=source)
     scenario._source_text = text
     scenario._input_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -1614,7 +1645,8 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
 def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     """Validate a scenario given as a dict (as read from TOML, or merged with changes).
 
-    Raises :class:`ScenarioError` with one :class:`Problem` per problem, all at once.
+    Raises :class:`ScenarioError` with one :class:`Problem` per problem, all at once; its
+    ``language`` is the scenario's ``language`` key when that key is valid.
     """
     issues: list[_Issue] = []
     scenario: Scenario | None = None
@@ -1626,8 +1658,79 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     issues.extend(_cross_checks(Scenario, _partial(Scenario, data, bad, ()), ()))
     if issues or scenario is None:
         issues.sort(key=lambda issue: _sort_key(issue.loc))  # stable: file layout order
-        raise ScenarioError([issue.problem() for issue in issues], source)
+        problems = [issue.problem() for issue in issues]
+        raise ScenarioError(problems, source, language=data_language(data))
     return scenario
+
+
+def data_language(data: Any) -> str | None:
+    """The ``[scenario] language`` of a scenario's raw data when it is ``"fr"`` or ``"en"``
+    (whatever else the data holds), else None: the language of its messages."""
+    table = data.get("scenario") if isinstance(data, dict) else None
+    language = table.get("language") if isinstance(table, dict) else None
+    return language if isinstance(language, str) and language in LANGUAGES else None
+
+
+def scenario_language(path: str | Path) -> str | None:
+    """The ``language`` a scenario file asks for, read from its TOML even when the scenario
+    has problems; None when the file cannot be read or parsed, or names no valid language."""
+    try:
+        data = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return data_language(data)
+
+
+# ---- TOML syntax errors. tomllib words them in English and ends them with
+# "(at line L, column C)" or "(at end of document)"; the reasons it gives are translated
+# here (one label each), any other reason is shown as tomllib wrote it.
+_TOML_AT = re.compile(r"(?P<reason>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)")
+_TOML_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"Invalid statement", "toml.invalid_statement"),
+        (r"Expected newline or end of document after a statement", "toml.expected_newline"),
+        (r"Expected '=' after a key in a key/value pair", "toml.expected_equals"),
+        (r"Expected '\]' at the end of a table declaration", "toml.expected_bracket"),
+        (r"Expected '\]\]' at the end of an array declaration", "toml.expected_brackets"),
+        (r"Expected (?P<what>'.*')", "toml.expected"),
+        (r"Found invalid character (?P<char>'.*')", "toml.invalid_character"),
+        (r"Illegal character (?P<char>'.*')", "toml.illegal_character"),
+        (r"Cannot declare (?P<key>.*) twice", "toml.declared_twice"),
+        (r"Cannot overwrite a value", "toml.overwrite"),
+        (r"Cannot mutate immutable namespace (?P<key>.*)", "toml.immutable"),
+        (r"Cannot redefine namespace (?P<key>.*)", "toml.redefine"),
+        (r"Invalid initial character for a key part", "toml.key_start"),
+        (r"Unclosed array", "toml.unclosed_array"),
+        (r"Duplicate inline table key (?P<key>.*)", "toml.duplicate_key"),
+        (r"Unclosed inline table", "toml.unclosed_table"),
+        (r"Unescaped '\\' in a string", "toml.unescaped"),
+        (r"Invalid hex value", "toml.hex"),
+        (r"Escaped character is not a Unicode scalar value", "toml.scalar"),
+        (r"Unterminated string", "toml.unterminated"),
+        (r"Invalid date or datetime", "toml.date"),
+        (r"Invalid value", "toml.value"),
+    )
+)
+
+
+def toml_syntax_message(exc: tomllib.TOMLDecodeError) -> Message:
+    """A TOML syntax error with its line and column, in no language yet."""
+    text = str(exc)
+    at = _TOML_AT.fullmatch(text)
+    if at is None:  # a wording this module does not know: as tomllib gave it
+        return Message("msg.toml_syntax_plain", reason=text)
+    reason: Message | str = at["reason"]
+    for pattern, key in _TOML_REASONS:
+        known = pattern.fullmatch(at["reason"])
+        if known:
+            reason = Message(key, **known.groupdict())
+            break
+    if at["line"] is None:
+        where = Message("toml.at_end")
+    else:
+        where = Message("toml.at_line", line=int(at["line"]), column=int(at["column"]))
+    return Message("msg.toml_syntax", reason=reason, where=where)
 
 
 # ================================================================ problems
@@ -1650,42 +1753,44 @@ def _issue_from_pydantic(err: Any) -> _Issue:
     if kind == "bondkit":
         return _Issue(loc, err["ctx"]["message"], value)
     if kind == "missing":
-        return _Issue(loc, "required (missing)")
+        return _Issue(loc, Message("msg.missing"))
     if kind == "extra_forbidden":
         return _Issue(loc, _unknown_key_message(loc, value))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if not loc:
-            return _Issue(
-                loc, "must be a table of tables: [scenario], [issuer], [[series]]...", value
-            )
+            return _Issue(loc, Message("msg.table_of_tables"), value)
         table = _table_at(loc)
         if table is not None and not table.inline:  # written under a header of its own
             header = _header_of(loc)
             if isinstance(loc[-1], int):
-                return _Issue(loc, f"must be a {header} table", value)
+                return _Issue(loc, Message("msg.header_table", header=header), value)
+            return _Issue(loc, Message("msg.write_header", header=header), value)
+        if table and table.toml_example:
             return _Issue(
-                loc, f"must be a table: write {header} on a line of its own, then its keys", value
+                loc, Message("msg.inline_table_such_as", example=table.toml_example), value
             )
-        example = f" such as {table.toml_example}" if table and table.toml_example else ""
-        return _Issue(loc, f"must be an inline table{example}", value)
+        return _Issue(loc, Message("msg.inline_table"), value)
     if kind in ("tuple_type", "list_type", "iterable_type"):
         entry = _table_at(loc)
         if entry is not None and not entry.inline:
             header = _header_of(loc)  # [[series]]
             shown = _Verbatim(header[1:-1]) if isinstance(value, dict) else value
-            return _Issue(loc, f"must be one or more {header} tables, with double brackets", shown)
-        example = f" such as [{entry.toml_example}]" if entry and entry.toml_example else ""
-        return _Issue(loc, f"must be a list of inline tables{example}", value)
-    return _Issue(loc, "is not valid here", value)
+            return _Issue(loc, Message("msg.double_brackets", header=header), shown)
+        if entry and entry.toml_example:
+            return _Issue(
+                loc, Message("msg.inline_tables_such_as", example=entry.toml_example), value
+            )
+        return _Issue(loc, Message("msg.inline_tables"), value)
+    return _Issue(loc, Message("msg.not_valid"), value)
 
 
-def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> str:
+def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> Message:
     """Say "unknown key" or "unknown table", with the key or table likely meant."""
     key, typed = str(loc[-1]), str(loc[-1]).lower()
     is_table = isinstance(value, dict) or (
         isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
     )
-    message = "unknown table" if is_table else "unknown key"
+    message = Message("msg.unknown_table" if is_table else "msg.unknown_key")
     table = _table_at(loc[:-1])
     known = [  # a [table] is never what a plain value meant, nor a plain key what a table meant
         name
@@ -1698,14 +1803,14 @@ def _unknown_key_message(loc: tuple[str | int, ...], value: Any) -> str:
     parts = [k for k in known if k.endswith(f"_{typed}") or k.startswith(f"{typed}_")]
     home = _home_of(key, is_table, loc[:-1]) if len(parts) != 1 else None
     if home == ():
-        return f"{message} (it belongs at the top of the file)"
+        return Message("msg.belongs_at_top", message=message)
     if home is not None and _header_of(home) != _header_of(loc[:-1]):
-        return f"{message} (it belongs under {_header_of(home)})"
+        return Message("msg.belongs_under", message=message, header=_header_of(home))
     close = difflib.get_close_matches(typed, known, n=1)
     if not close:
         close = parts if len(parts) == 1 else []
     if close:
-        return f"{message} (did you mean {close[0]}?)"
+        return Message("msg.did_you_mean", message=message, key=close[0])
     return message
 
 
@@ -1894,6 +1999,20 @@ def _cents(cents: int) -> str:
     """Cents as the user would write the amount: 100000 or 100000.5."""
     whole, frac = divmod(cents, 100)
     return str(whole) if not frac else f"{whole}.{frac:02d}".rstrip("0")
+
+
+def _either(*choices: str) -> Message | str:
+    """One value, or two joined by "or" in the message's language."""
+    if len(choices) == 1:
+        return choices[0]
+    return Message("msg.or", a=choices[0], b=choices[1])
+
+
+def _series_name(s: Any, i: int) -> Message:
+    """A series as a message names it: ``series A`` by its id, else ``series[2]``."""
+    if _valid(s, "id"):
+        return Message("msg.series_id_name", id=s["id"])
+    return Message("msg.series_n_name", n=i + 1)
 
 
 def _years_later(d: dt.date, years: int) -> dt.date:
