@@ -118,8 +118,16 @@ class Result:
         }
 
 
-def run(scenario: Scenario) -> Result:
-    """Compute the schedules and key figures of a validated scenario."""
+def run(scenario: Scenario, *, seed: int | None = None) -> Result:
+    """Compute the schedules and key figures of a validated scenario.
+
+    ``seed``, when given, replaces the scenario's seed for every simulation (campaign and
+    risk); the result's ``scenario`` is then a copy carrying that seed, so the summary and
+    the workbook name the seed the numbers come from. None (the default) keeps the
+    scenario's own seed. The schedules do not depend on the seed.
+    """
+    if seed is not None:
+        scenario = _with_seed(scenario, seed)
     series = tuple(scenario.series_terms())
     costs = scenario.cost_terms()
     fye = scenario.issuer.fiscal_year_end
@@ -191,6 +199,19 @@ def run(scenario: Scenario) -> Result:
         capacity=capacity,
         risk=risk,
     )
+
+
+def _with_seed(scenario: Scenario, seed: int) -> Scenario:
+    """``scenario`` with ``seed`` in its ``[scenario]`` table (itself when it already has it).
+
+    Raises ValueError for a seed the scenario file would refuse (not a whole number >= 0).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
+    if seed == scenario.seed:
+        return scenario
+    table = scenario.scenario.model_copy(update={"seed": seed})
+    return scenario.model_copy(update={"scenario": table})
 
 
 def run_campaign(
