@@ -57,10 +57,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from bondkit import __version__
-from bondkit.columns import COLUMNS, SCHEDULE_COLUMNS, label
-from bondkit.conventions import exact, round_half_up, to_cents
+from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.conventions import exact, fiscal_year, periods_per_year, round_half_up, to_cents
 from bondkit.labels import (
     GLOSSARY,
     LABELS,
@@ -75,6 +76,7 @@ from bondkit.labels import (
 from bondkit.metrics import bond_cash_flows
 from bondkit.references import ReferenceIssue, reference_issues
 from bondkit.rules import rule_set
+from bondkit.schedule import accrual_pieces, level_amounts, periods
 
 if TYPE_CHECKING:
     from bondkit.rules import Finding, RuleSet
@@ -287,6 +289,30 @@ class _Sheet:
         self.ws.write_number(row, col, int(cents) / 100, self.book.fmt("money", total=total))
         self._track(row, col, len(money_text(int(cents), self.lang, self.book.currency)) + 3)
 
+    def formula(
+        self,
+        row: int,
+        col: int,
+        formula: str,
+        value: float,
+        kind: str = "money",
+        total: bool = False,
+    ) -> None:
+        """A formula with its computed value cached beside it (what bondkit's Python core
+        found), so a reader that does not recalculate shows the number; ``value`` is in
+        cents for ``kind="money"``. Formulas are built by bondkit from cell references,
+        names and numbers only, never from user text."""
+        fmt = self.book.fmt(kind, total=total)
+        if kind == "money":
+            self.ws.write_formula(row, col, formula, fmt, int(value) / 100)
+            self._track(row, col, len(money_text(int(value), self.lang, self.book.currency)) + 3)
+        elif kind == "rate":
+            self.ws.write_formula(row, col, formula, fmt, float(value))
+            self._track(row, col, len(percent_text(float(value), self.lang, 4)) + 2)
+        else:
+            self.ws.write_formula(row, col, formula, fmt, value)
+            self._track(row, col, len(f"{abs(value):,.0f}") + 3)
+
     def rate(self, row: int, col: int, x: float | None, total: bool = False) -> None:
         if x is None:
             self.text(row, col, t("not_solvable", self.lang))
@@ -444,6 +470,16 @@ class _Book:
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
         )
         self._formats: dict[tuple, Any] = {}
+        #: (series id, period) -> 0-based row of that schedule line on B3.4
+        self.schedule_rows: dict[tuple[str, int], int] = {}
+        #: series id -> the defined names of its amount and rate cells on B3.2
+        self.names: dict[str, tuple[str, str]] = {
+            terms.id: (
+                f"{t('name.amount', lang)}_{k}",
+                f"{t('name.rate', lang)}_{k}",
+            )
+            for k, terms in enumerate(result.series, start=1)
+        }
 
     def fmt(self, kind: str, wrap: bool = False, quote: bool = False, total: bool = False):
         key = (kind, wrap, quote, total)
@@ -523,9 +559,11 @@ def write_workbook(
         "sheet.b4": _cases,
         "sheet.b5": _glossary,
     }
-    for key in SHEETS:
-        sheet = book.sheet(key, "title." + key.split(".", 1)[1])
-        writers[key](sheet)
+    sheets = {key: book.sheet(key, "title." + key.split(".", 1)[1]) for key in SHEETS}
+    # B3.4 first: the formulas of B3.2 refer to the rows of its schedule
+    for key in sorted(SHEETS, key=lambda k: k != "sheet.b3_4"):
+        writers[key](sheets[key])
+    for sheet in sheets.values():
         sheet.finish()
     sc = result.scenario
     book.wb.set_properties(
@@ -992,8 +1030,17 @@ def _readiness(sheet: _Sheet) -> None:
 
 
 def _planning(sheet: _Sheet) -> None:
+    """With ``[planning]``: the need as sources and uses of funds with the gap, the timeline,
+    the pre-issue budget beside ``[costs]``; without it, what the table would add. Then the
+    scenario inputs."""
     res, lang = sheet.book.result, sheet.lang
-    row = _coming(sheet, _FIRST_ROW, "coming.b3_1")
+    plan = res.scenario.planning_terms()
+    if plan is None:
+        row = _coming(sheet, _FIRST_ROW, "coming.b3_1", ("hint.b3_1",))
+    else:
+        row = _plan_stack(sheet, _FIRST_ROW)
+        row = _plan_timeline(sheet, row)
+        row = _plan_budget(sheet, row)
     row = sheet.section(row, "sec.inputs")
     for key, write in (
         ("kf.total_principal", lambda r: sheet.money(r, 1, res.total_principal)),
@@ -1013,6 +1060,136 @@ def _planning(sheet: _Sheet) -> None:
     ]
     row = _series_table(sheet, row, columns)
     _totals(sheet, row, len(columns), {2: ("money", res.total_principal)})
+
+
+def _plan_stack(sheet: _Sheet, row: int) -> int:
+    """Uses (columns A-B) beside sources (D-G: the bond issue first), their totals, then the
+    gap with its status (OK when the sources cover the uses, else Risk); next row."""
+    res, lang = sheet.book.result, sheet.lang
+    plan, bond = res.scenario.planning_terms(), res.total_principal
+    row = sheet.section(row, "sec.plan_stack")
+    sheet.header(row, 0, [t("plan.col.use", lang), t("col.amount", lang)])
+    row = sheet.header(
+        row,
+        3,
+        [
+            t("plan.col.source", lang),
+            t("plan.col.kind", lang),
+            t("col.amount", lang),
+            t("plan.col.share", lang),
+        ],
+    )
+    sources = [(t("plan.bond_issue", lang), t("plan.kind.issue", lang), bond)]
+    sources += [(s.item, t(f"plan.kind.{s.kind}", lang), s.amount_cents) for s in plan.sources]
+    shares = plan.source_shares(bond)
+    for i in range(max(len(plan.uses), len(sources))):
+        if i < len(plan.uses):
+            sheet.text(row + i, 0, plan.uses[i].item)
+            sheet.money(row + i, 1, plan.uses[i].amount_cents)
+        elif i == 0:
+            sheet.text(row, 0, t("plan.none", lang), kind="note")
+        if i < len(sources):
+            item, kind, cents = sources[i]
+            sheet.text(row + i, 3, item)
+            sheet.text(row + i, 4, kind)
+            sheet._track(row + i, 4, len(kind) + 4)  # a short word: never cut, never wrapped
+            sheet.money(row + i, 5, cents)
+            sheet.rate(row + i, 6, shares[i])
+    row += max(len(plan.uses), len(sources))
+    _total_row(sheet, row, 0, 1, t("plan.total_uses", lang))
+    sheet.money(row, 1, plan.total_uses_cents, total=True)
+    _total_row(sheet, row, 3, 6, t("plan.total_sources", lang))
+    sheet.money(row, 5, plan.total_sources_cents(bond), total=True)
+    sheet.rate(row, 6, sum(shares), total=True)
+    row += 2
+    gap = plan.gap_cents(bond)
+    sheet.kv(row, "plan.gap")
+    sheet.money(row, 1, gap)
+    sheet.status(row, 2, "ok" if gap <= 0 else "risk")
+    amount = money_text(abs(gap), lang, sheet.book.currency)
+    if gap > 0:
+        finding = t("plan.gap_short", lang).format(amount=amount)
+    elif gap < 0:
+        finding = t("plan.gap_surplus", lang).format(amount=amount)
+    else:
+        finding = t("plan.gap_covered", lang)
+    row = sheet.note(row + 1, finding)
+    row = sheet.note(row, t("plan.stack_note", lang))
+    return row + 1
+
+
+def _plan_timeline(sheet: _Sheet, row: int) -> int:
+    """The milestones with the campaign window and the issue dates of the scenario, sorted
+    by date (on one date: the milestones first, as written); next row."""
+    res, lang = sheet.book.result, sheet.lang
+    plan = res.scenario.planning_terms()
+    events = [(m.date, m.item, "plan.origin.planning") for m in plan.milestones]
+    campaign = res.scenario.campaign_terms()
+    if campaign is not None:
+        events.append((campaign.opens, t("plan.auto.opens", lang), "plan.origin.scenario"))
+        events.append((campaign.closes, t("plan.auto.closes", lang), "plan.origin.scenario"))
+    issues: dict[dt.date, list[str]] = {}
+    for terms in res.series:
+        issues.setdefault(terms.issue_date, []).append(terms.id)
+    for day, ids in issues.items():
+        key = "plan.auto.issue_one" if len(ids) == 1 else "plan.auto.issue_many"
+        events.append((day, t(key, lang).format(ids=", ".join(ids)), "plan.origin.scenario"))
+    events.sort(key=lambda event: event[0])  # stable: milestones before the added dates
+    row = sheet.section(row, "sec.plan_timeline")
+    row = sheet.header(
+        row, 0, [t("plan.col.milestone", lang), t("col.date", lang), t("plan.col.origin", lang)]
+    )
+    for day, item, origin in events:
+        sheet.text(row, 0, item)
+        sheet.date(row, 1, day)
+        sheet.text(row, 2, t(origin, lang))
+        row += 1
+    note = "plan.timeline_note" if campaign is not None else "plan.timeline_note_issue"
+    row = sheet.note(row + 1, t(note, lang))
+    return row + 1
+
+
+def _plan_budget(sheet: _Sheet, row: int) -> int:
+    """The pre-issue budget, totalled, beside the upfront costs of ``[costs]`` (the budget
+    does not feed the cost model); next row."""
+    res, lang = sheet.book.result, sheet.lang
+    plan = res.scenario.planning_terms()
+    row = sheet.section(row, "sec.plan_budget")
+    row = sheet.header(row, 0, [t("plan.col.budget_item", lang), t("col.amount", lang)])
+    for entry in plan.budget:
+        sheet.text(row, 0, entry.item)
+        sheet.money(row, 1, entry.amount_cents)
+        row += 1
+    if not plan.budget:
+        sheet.text(row, 0, t("plan.none", lang), kind="note")
+        row += 1
+    budget, upfront = plan.total_budget_cents, res.upfront_costs
+    _total_row(sheet, row, 0, 1, t("plan.total_budget", lang))
+    sheet.money(row, 1, budget, total=True)
+    row += 2
+    sheet.kv(row, "plan.upfront")
+    sheet.money(row, 1, upfront)
+    sheet.kv(row + 1, "plan.budget_minus_upfront")
+    sheet.money(row + 1, 1, budget - upfront)
+    row += 2
+    if plan.budget:
+        if budget == upfront:
+            row = sheet.note(row, t("plan.budget_same", lang))
+        else:
+            cur = sheet.book.currency
+            row = sheet.note(
+                row,
+                t("plan.budget_differs", lang).format(
+                    budget=money_text(budget, lang, cur), upfront=money_text(upfront, lang, cur)
+                ),
+            )
+    row = sheet.note(
+        row,
+        t("plan.budget_note", lang).format(
+            sheet=t("sheet.b3_2", lang), campaign_sheet=t("sheet.b3_3", lang)
+        ),
+    )
+    return row + 1
 
 
 def _issue(sheet: _Sheet, charts: dict[str, Path]) -> None:
@@ -1923,15 +2100,31 @@ def _campaign(sheet: _Sheet, charts: list[Path]) -> None:
 
 
 def _design(sheet: _Sheet) -> None:
-    res, lang = sheet.book.result, sheet.lang
+    """Issue terms (the model's named inputs: amount and rate of each series), costs, the
+    all-in cost and the issuer's dated flows, whose proceeds and debt service are formulas
+    on the inputs and on B3.4's schedule."""
+    book = sheet.book
+    res, lang = book.result, sheet.lang
     costs = res.costs
     row = sheet.section(_FIRST_ROW, "sec.issue_terms")
+    row = sheet.note(row, t("model.note_b3_2", lang).format(sheet=t("sheet.b3_4", lang)))
+    quoted = quote_sheetname(sheet.ws.name)
+
+    def _c_bonds_formula(s, r, c, terms):
+        s.formula(r, c, f"=INT({_cell(r, 2)}/{_cell(r, 3)})", terms.bonds, "int")
+
+    def _c_names(s, r, c, terms):
+        amount_name, rate_name = book.names[terms.id]
+        book.wb.define_name(amount_name, f"={quoted}!{_cell(r, 2, True)}")
+        book.wb.define_name(rate_name, f"={quoted}!{_cell(r, 5, True)}")
+        s.text(r, c, f"{amount_name}, {rate_name}")
+
     columns = [
         (label("series", lang), _c_id),
         (t("col.repayment", lang), _c_repayment),
         (t("col.amount", lang), _c_amount),
         (t("col.face_value", lang), _c_face),
-        (t("col.bonds", lang), _c_bonds),
+        (t("col.bonds", lang), _c_bonds_formula),
         (label("annual_rate", lang), _c_rate),
         (t("col.issue_date", lang), _c_issue),
         (t("col.maturity", lang), _c_maturity),
@@ -1940,23 +2133,40 @@ def _design(sheet: _Sheet) -> None:
         (t("col.io_years", lang), _c_io),
         (t("col.step_rates", lang), _c_steps),
         (t("col.investor_yield", lang), _c_yield),
+        (t("col.formula_name", lang), _c_names),
     ]
+    first = row + 1
     row = _series_table(sheet, row, columns)
-    row = _totals(
-        sheet,
-        row,
-        len(columns),
-        {2: ("money", res.total_principal), 4: ("int", sum(x.bonds for x in res.series))},
-    )
+    _total_row(sheet, row, 0, len(columns) - 1, t("total", lang))
+    total_amount = _cell(row, 2)
+    for c, value, kind in (
+        (2, res.total_principal, "money"),
+        (4, sum(x.bonds for x in res.series), "int"),
+    ):
+        sheet.formula(
+            row, c, f"=SUM({_cell(first, c)}:{_cell(row - 1, c)})", value, kind, total=True
+        )
+    row += 1
 
     row = sheet.section(row + 1, "sec.costs")
+    at = {}
     for key, write in (
         ("costs.upfront", lambda r: sheet.money(r, 1, to_cents(costs.upfront))),
         ("costs.upfront_rate", lambda r: sheet.rate(r, 1, float(costs.upfront_rate))),
-        ("costs.upfront_total", lambda r: sheet.money(r, 1, res.upfront_costs)),
+        (
+            "costs.upfront_total",
+            lambda r: sheet.formula(
+                r,
+                1,
+                f"={_cell(at['costs.upfront'], 1)}"
+                f"+ROUND({_cell(at['costs.upfront_rate'], 1)}*{total_amount},2)",
+                res.upfront_costs,
+            ),
+        ),
         ("costs.annual_admin", lambda r: sheet.money(r, 1, to_cents(costs.annual_admin))),
         ("kf.annual_admin_total", lambda r: sheet.money(r, 1, res.annual_admin_total)),
     ):
+        at[key] = row
         write(sheet.kv(row, key))
         row += 1
 
@@ -1973,17 +2183,39 @@ def _design(sheet: _Sheet) -> None:
         repeat=True,
     )
     flows = res.issuer_flows
+    schedule_sheet = quote_sheetname(t("sheet.b3_4", lang))
+    paid = {  # (series, payment date) -> the schedule's payment cell on B3.4
+        (sid, d): book.schedule_rows[(sid, int(period))]
+        for sid, d, period in zip(
+            res.schedule["series"], res.schedule["date"], res.schedule["period"], strict=True
+        )
+    }
+    pay_col = SCHEDULE_COLUMNS.index("payment")
+    flows_first = row
     for d, kind, sid, amount in zip(
         flows["date"], flows["kind"], flows["series"], flows["amount"], strict=True
     ):
         sheet.date(row, 0, d)
         sheet.text(row, 1, t(f"flow.{kind}", lang))
         sheet.text(row, 2, sid)
-        sheet.money(row, 3, int(amount))
+        if kind == "proceeds":
+            sheet.formula(row, 3, f"={book.names[sid][0]}", int(amount))
+        elif kind == "debt_service":
+            ref = f"{schedule_sheet}!{_cell(paid[(sid, d)], pay_col, True)}"
+            sheet.formula(row, 3, f"=-{ref}", int(amount))
+        elif kind == "upfront_costs":
+            sheet.formula(row, 3, f"=-{_cell(at['costs.upfront_total'], 1, True)}", int(amount))
+        else:
+            sheet.money(row, 3, int(amount))
         row += 1
     _total_row(sheet, row, 0, 3, t("flow.net", lang))
-    sheet.money(row, 3, int(flows["amount"].sum()), total=True)
-    _coming(sheet, row + 2, "coming.b3_2")
+    sheet.formula(
+        row,
+        3,
+        f"=SUM({_cell(flows_first, 3)}:{_cell(row - 1, 3)})",
+        int(flows["amount"].sum()),
+        total=True,
+    )
 
 
 # ---------------------------------------------------------------- B3.4 Management
@@ -1992,11 +2224,14 @@ def _design(sheet: _Sheet) -> None:
 def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
     """Schedule (frozen, print-repeated header), the calendar in the same columns, then fiscal years.
 
-    The payment calendar sits in the schedule's own columns (series, payment date,
-    interest, principal, payment), so the header frozen on screen and repeated on printed
-    pages names its columns too. The debt service by fiscal year, pivoted by series,
-    starts on a new printed page. With a capacity analysis, the capacity block follows on
-    a new printed page (see :func:`_capacity`).
+    The schedule, the calendar and the debt service by fiscal year are formulas on the
+    named amount and rate cells of B3.2 (see :func:`_schedule`), each with bondkit's own
+    value cached. The payment calendar sits in the schedule's own columns (series,
+    payment date, interest, principal, payment), so the header frozen on screen and
+    repeated on printed pages names its columns too. The debt service by fiscal year,
+    pivoted by series, starts on a new printed page, with two native charts (debt service,
+    principal outstanding) that follow the formulas. With a capacity analysis, the
+    capacity block follows on a new printed page (see :func:`_capacity`).
     """
     res, lang = sheet.book.result, sheet.lang
     sched = res.schedule
@@ -2005,40 +2240,19 @@ def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
     ncols = len(SCHEDULE_COLUMNS)
 
     row = sheet.section(_FIRST_ROW, "sec.schedule")
+    row = sheet.note(row, t("model.note_b3_4", lang).format(sheet=t("sheet.b3_2", lang)))
     header_row = row
-    row = sheet.header(row, 0, [label(k, lang) for k in SCHEDULE_COLUMNS], main=True)
-    for sid, own in sched.groupby("series", sort=False):
-        for rec in own.itertuples(index=False):
-            for c, key in enumerate(SCHEDULE_COLUMNS):
-                value = getattr(rec, key)
-                unit = COLUMNS[key].unit
-                if unit == "text":
-                    sheet.text(row, c, str(value))
-                elif unit == "date":
-                    sheet.date(row, c, value)
-                elif unit == "cents":
-                    sheet.money(row, c, int(value))
-                elif unit == "fraction":
-                    sheet.rate(row, c, float(value))
-                elif unit == "years":
-                    sheet.number(row, c, float(value), "fraction")
-                else:
-                    sheet.number(row, c, int(value))
-            row += 1
-        _total_row(sheet, row, 0, ncols - 1, str(sid))
-        sheet.text(row, col["period"], t("total", lang), kind="total_text")
-        for key in summed:
-            sheet.money(row, col[key], int(own[key].sum()), total=True)
-        row += 1
-    if len(res.series) > 1:
-        _total_row(sheet, row, 0, ncols - 1, t("all_series", lang))
-        sheet.text(row, col["period"], t("total", lang), kind="total_text")
-        for key in summed:
-            sheet.money(row, col[key], int(sched[key].sum()), total=True)
-        row += 1
-    sheet.ws.autofilter(header_row, 0, row - 1, ncols - 1)
+    extra = [label("fiscal_year", lang), t("col.level", lang)]
+    row = sheet.header(row, 0, [label(k, lang) for k in SCHEDULE_COLUMNS] + extra, main=True)
+    first, row = row, _schedule(sheet, row)
+    last = row - 1
+    sheet.ws.autofilter(header_row, 0, last, ncols + 1)
 
-    # payment calendar, in the schedule's columns
+    def rng(key: str | int) -> str:
+        c = col[key] if isinstance(key, str) else key
+        return f"{_cell(first, c, True)}:{_cell(last, c, True)}"
+
+    # payment calendar, in the schedule's columns: SUMIFS over the schedule by date
     row += 1
     sheet.ws.set_h_pagebreaks([row])
     breaks = [row]
@@ -2057,15 +2271,28 @@ def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
         .agg(lambda s: ", ".join(dict.fromkeys(s)))
     )
     cal = res.payments_by_date
+    cal_first = row
     for rec in cal.itertuples(index=False):
         sheet.text(row, col["series"], paying.get(rec.date, ""))
         sheet.date(row, col["date"], rec.date)
+        when = _cell(row, col["date"])
         for key in summed:
-            sheet.money(row, col[key], int(getattr(rec, key)))
+            sheet.formula(
+                row,
+                col[key],
+                f"=SUMIFS({rng(key)},{rng('date')},{when})",
+                int(getattr(rec, key)),
+            )
         row += 1
     _total_row(sheet, row, 0, ncols - 1, t("total", lang))
     for key in summed:
-        sheet.money(row, col[key], int(cal[key].sum()), total=True)
+        sheet.formula(
+            row,
+            col[key],
+            f"=SUM({_cell(cal_first, col[key])}:{_cell(row - 1, col[key])})",
+            int(cal[key].sum()),
+            total=True,
+        )
     row += 2
 
     # debt service by fiscal year: each series, then all series
@@ -2077,12 +2304,12 @@ def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
     group_row = row
     header_fmt = sheet.book.fmt("group")
     for k, sid in enumerate(ids):
-        first = 1 + 3 * k
+        first_col = 1 + 3 * k
         sheet.ws.merge_range(
             group_row,
-            first,
+            first_col,
             group_row,
-            first + 2,
+            first_col + 2,
             t("series_n", lang).format(series=sid),
             header_fmt,
         )
@@ -2097,29 +2324,256 @@ def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
     sub += [label(key, lang) for key in ("interest", "principal", "debt_service", "outstanding")]
     row = sheet.header(group_row + 1, 0, sub)
     by_key = fb.set_index(["fiscal_year", "series"])
+    fy = rng(ncols)  # the schedule's fiscal-year column
+    series_cell = {  # the schedule's first cell naming each series (no user text in formulas)
+        sid: _cell(sheet.book.schedule_rows[(sid, 1)], col["series"], True) for sid in ids
+    }
+    issued = {  # fiscal year each series is issued in, for the principal outstanding
+        x.id: fiscal_year(x.issue_date, res.scenario.issuer.fiscal_year_end) for x in res.series
+    }
+    fiscal_first = row
     for rec in fiscal.itertuples(index=False):
         year = int(rec.fiscal_year)
+        here = _cell(row, 0)
         sheet.number(row, 0, year, "plain")
         for k, sid in enumerate(ids):
             line = by_key.loc[(year, sid)]
             for j, key in enumerate(summed):
-                sheet.money(row, 1 + 3 * k + j, int(line[key]))
-        for j, key in enumerate(("interest", "principal", "debt_service", "outstanding")):
-            sheet.money(row, total_first + j, int(getattr(rec, key)))
+                sheet.formula(
+                    row,
+                    1 + 3 * k + j,
+                    f"=SUMIFS({rng(key)},{rng('series')},{series_cell[sid]},{fy},{here})",
+                    int(line[key]),
+                )
+        ti, tp = _cell(row, total_first), _cell(row, total_first + 1)
+        sheet.formula(row, total_first, f"=SUMIFS({rng('interest')},{fy},{here})", rec.interest)
+        sheet.formula(
+            row, total_first + 1, f"=SUMIFS({rng('principal')},{fy},{here})", rec.principal
+        )
+        sheet.formula(row, total_first + 2, f"={ti}+{tp}", rec.debt_service)
+        amounts = "+".join(sheet.book.names[sid][0] for sid in ids if issued[sid] <= year) or "0"
+        sheet.formula(
+            row,
+            total_first + 3,
+            f'={amounts}-SUMIFS({rng("principal")},{fy},"<="&{here})',
+            rec.outstanding,
+        )
         row += 1
+    fiscal_last = row - 1
     _total_row(sheet, row, 0, total_first + 3, t("total", lang))
     for k, sid in enumerate(ids):
         own = fb[fb["series"] == sid]
         for j, key in enumerate(summed):
-            sheet.money(row, 1 + 3 * k + j, int(own[key].sum()), total=True)
+            c = 1 + 3 * k + j
+            sheet.formula(
+                row,
+                c,
+                f"=SUM({_cell(fiscal_first, c)}:{_cell(fiscal_last, c)})",
+                int(own[key].sum()),
+                total=True,
+            )
     for j, key in enumerate(("interest", "principal", "debt_service")):
-        sheet.money(row, total_first + j, int(fiscal[key].sum()), total=True)
+        c = total_first + j
+        sheet.formula(
+            row,
+            c,
+            f"=SUM({_cell(fiscal_first, c)}:{_cell(fiscal_last, c)})",
+            int(fiscal[key].sum()),
+            total=True,
+        )
+    row = _native_charts(sheet, row + 2, (fiscal_first, fiscal_last), total_first)
     if res.capacity is None:
-        _coming(sheet, row + 2, "coming.b3_4", ("hint.b3_4",))
+        _coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
         return
-    breaks.append(row + 2)
+    breaks.append(row)
     sheet.ws.set_h_pagebreaks(breaks)
-    _capacity(sheet, row + 2, ncols, charts.get("coverage"), breaks)
+    _capacity(sheet, row, ncols, charts.get("coverage"), breaks)
+
+
+def _cell(row: int, col: int, absolute: bool = False) -> str:
+    """An A1 reference (``$A$1`` when ``absolute``)."""
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def _stepped(terms: SeriesTerms, d: dt.date) -> bool:
+    """Whether a step rate is in force on ``d`` (the rate is then not the named base rate)."""
+    return any(d >= terms.year_start(s.from_year) for s in terms.step_rates)
+
+
+def _schedule(sheet: _Sheet, row: int) -> int:
+    """The schedule of every series as formulas on the named cells of B3.2; the next row.
+
+    Per line: the rate is the series' named rate (a value where a step rate is in force);
+    the opening balance is the named amount, then the previous closing balance; interest
+    is ``ROUND(opening x rate x year fraction, 2)``; the level payment
+    ``ROUND(PMT(rate / payments a year, periods left, -opening), 2)`` where amortisation
+    starts or a step rate starts, else the line above's (a level instalment:
+    ``ROUND(opening / periods left, 2)``); principal is the level payment minus interest,
+    clipped to [0, opening], or the instalment clipped to the opening; the last line repays
+    the opening balance. An accumulating series' one line pays its interest from the
+    product (compound) or the sum (simple) of its pieces. Each series ends with a total
+    line, and several series with a line of all of them. Dates, year fractions and fiscal
+    years are values: they follow the day count and business days.
+    """
+    book, lang = sheet.book, sheet.lang
+    res = book.result
+    sched = res.schedule
+    col = {key: j for j, key in enumerate(SCHEDULE_COLUMNS)}
+    ncols = len(SCHEDULE_COLUMNS)
+    fy_col, level_col = ncols, ncols + 1
+    fye = res.scenario.issuer.fiscal_year_end
+    summed = ("interest", "principal", "payment")
+    total_rows = []
+    for terms in res.series:
+        own = sched[sched["series"] == terms.id]
+        amount_name, rate_name = book.names[terms.id]
+        levels = level_amounts(terms, own)
+        accumulating = terms.repayment == "accumulating"
+        n, ppy = len(own), periods_per_year(terms.frequency)
+        p = periods(terms)
+        first = row
+        for k, rec in enumerate(own.itertuples(index=False)):
+            book.schedule_rows[(terms.id, int(rec.period))] = row
+
+            def c(key: str, r: int = row) -> str:
+                return _cell(r, col[key])
+
+            sheet.text(row, col["series"], terms.id)
+            sheet.number(row, col["period"], int(rec.period))
+            sheet.date(row, col["accrual_start"], rec.accrual_start)
+            sheet.date(row, col["date"], rec.date)
+            sheet.number(row, col["year_fraction"], float(rec.year_fraction), "fraction")
+            if _stepped(terms, rec.accrual_start.date()):
+                sheet.rate(row, col["annual_rate"], float(rec.annual_rate))
+            else:
+                sheet.formula(
+                    row, col["annual_rate"], f"={rate_name}", float(rec.annual_rate), "rate"
+                )
+            opening = f"={amount_name}" if k == 0 else f"={c('closing_balance', row - 1)}"
+            sheet.formula(row, col["opening_balance"], opening, rec.opening_balance)
+            if accumulating:
+                interest = _accumulated_formula(terms, c("opening_balance"), c("annual_rate"))
+            else:
+                interest = (
+                    f"=ROUND({c('opening_balance')}*{c('annual_rate')}*{c('year_fraction')},2)"
+                )
+            sheet.formula(row, col["interest"], interest, rec.interest)
+            level = _cell(row, level_col)
+            if levels[k] is not None:
+                if k == p.first_amortising or (
+                    terms.repayment == "level-payment" and p.step_starts[k]
+                ):
+                    if terms.repayment == "level-payment":
+                        f = f"=ROUND(PMT({c('annual_rate')}/{ppy},{n - k},-{c('opening_balance')}),2)"
+                    else:
+                        f = f"=ROUND({c('opening_balance')}/{n - k},2)"
+                else:
+                    f = f"={_cell(row - 1, level_col)}"
+                sheet.formula(row, level_col, f, levels[k])
+            if k == n - 1:
+                principal = f"={c('opening_balance')}"
+            elif levels[k] is None:
+                principal = None
+            elif terms.repayment == "level-payment":
+                principal = f"=MIN(MAX({level}-{c('interest')},0),{c('opening_balance')})"
+            else:
+                principal = f"=MIN({level},{c('opening_balance')})"
+            if principal is None:
+                sheet.money(row, col["principal"], int(rec.principal))
+            else:
+                sheet.formula(row, col["principal"], principal, rec.principal)
+            sheet.formula(row, col["payment"], f"={c('interest')}+{c('principal')}", rec.payment)
+            sheet.formula(
+                row,
+                col["closing_balance"],
+                f"={c('opening_balance')}-{c('principal')}",
+                rec.closing_balance,
+            )
+            sheet.number(row, fy_col, fiscal_year(rec.date.date(), fye), "plain")
+            row += 1
+        _total_row(sheet, row, 0, ncols - 1, str(terms.id))
+        sheet.text(row, col["period"], t("total", lang), kind="total_text")
+        for key in summed:
+            sheet.formula(
+                row,
+                col[key],
+                f"=SUM({_cell(first, col[key])}:{_cell(row - 1, col[key])})",
+                int(own[key].sum()),
+                total=True,
+            )
+        total_rows.append(row)
+        row += 1
+    if len(res.series) > 1:
+        _total_row(sheet, row, 0, ncols - 1, t("all_series", lang))
+        sheet.text(row, col["period"], t("total", lang), kind="total_text")
+        for key in summed:
+            cells = "+".join(_cell(r, col[key]) for r in total_rows)
+            sheet.formula(row, col[key], f"={cells}", int(sched[key].sum()), total=True)
+        row += 1
+    return row
+
+
+def _accumulated_formula(terms: SeriesTerms, opening: str, rate: str) -> str:
+    """The interest of an accumulating series' one line: compound, the opening times the
+    product of (1 + rate x fraction) over its periods, less the opening; simple, the
+    opening times the sum of rate x fraction over its bond years; rounded to the cent.
+    ``rate`` is the cell of the named base rate, used where no step rate is in force."""
+    parts = []
+    for start, r, yf in accrual_pieces(terms):
+        here = repr(float(r)) if _stepped(terms, start) else rate
+        parts.append(f"{here}*{float(yf)!r}")
+    if terms.interest == "compound":
+        growth = "*".join(f"(1+{x})" for x in parts)
+        return f"=ROUND({opening}*{growth}-{opening},2)"
+    return f"=ROUND({opening}*({'+'.join(parts)}),2)"
+
+
+def _native_charts(sheet: _Sheet, row: int, years: tuple[int, int], total_first: int) -> int:
+    """Two Excel charts over the fiscal-year table (so they follow its formulas): debt
+    service (interest and principal, stacked) and principal outstanding; the next row."""
+    book, lang = sheet.book, sheet.lang
+    name = sheet.ws.name
+    first, last = years
+    cats = [name, first, 0, last, 0]
+    money_code = book.codes["money"]
+    debt = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+    for j, key, colour in ((0, "interest", "#8ea9c1"), (1, "principal", _BLUE)):
+        debt.add_series(
+            {
+                "name": label(key, lang),
+                "categories": cats,
+                "values": [name, first, total_first + j, last, total_first + j],
+                "fill": {"color": colour},
+                "gap": 60,
+            }
+        )
+    balance = book.wb.add_chart({"type": "line"})
+    balance.add_series(
+        {
+            "name": label("outstanding", lang),
+            "categories": cats,
+            "values": [name, first, total_first + 3, last, total_first + 3],
+            "line": {"color": _BLUE, "width": 2.25},
+            "marker": {"type": "circle", "size": 5, "fill": {"color": _BLUE}},
+        }
+    )
+    for chart, title in ((debt, "xchart.debt_service"), (balance, "xchart.outstanding")):
+        chart.set_title({"name": t(title, lang), "name_font": {"size": 12, "bold": True}})
+        chart.set_x_axis({"name": label("fiscal_year", lang), "num_format": "0"})
+        chart.set_y_axis(
+            {
+                "num_format": money_code,
+                "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}},
+            }
+        )
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 520, "height": 300})
+    row = sheet.section(row, "sec.native_charts")
+    sheet.ws.insert_chart(row, 0, debt, {"object_position": 3})
+    sheet.ws.insert_chart(row, 0, balance, {"x_offset": 540, "object_position": 3})
+    sheet.extra_rows = max(sheet.extra_rows, row + 16)
+    sheet.extra_px = max(sheet.extra_px, 1060)
+    return row + 17
 
 
 def _capacity(sheet: _Sheet, row: int, ncols: int, chart: Path | None, breaks: list[int]) -> None:

@@ -48,6 +48,8 @@ __all__ = [
     "series_schedule",
     "issue_schedule",
     "accumulated_interest",
+    "accrual_pieces",
+    "level_amounts",
     "by_date",
     "by_fiscal_year",
     "annual_debt_service",
@@ -342,21 +344,71 @@ def accumulated_interest(terms: SeriesTerms, p: Periods | None = None) -> int:
     """
     p = periods(terms) if p is None else p
     amount = terms.amount_cents
+    pieces = accrual_pieces(terms, p)
     if terms.interest == "compound":
         growth = Fraction(1)
-        for yf, rate in zip(p.year_fraction, p.rate, strict=True):
+        for _start, rate, yf in pieces:
             growth *= 1 + rate * yf
         return round_half_up(amount * growth - amount)
+    return round_half_up(sum(amount * rate * yf for _start, rate, yf in pieces))
+
+
+def accrual_pieces(
+    terms: SeriesTerms, p: Periods | None = None
+) -> list[tuple[dt.date, Fraction, Fraction]]:
+    """How an accumulating series accrues: (start, annual rate, year fraction) of each piece.
+
+    Compound: one piece per period, compounded. Simple: one piece per bond year, the last
+    ending on the last payment date; the interest is amount x the sum of rate x fraction.
+    """
+    p = periods(terms) if p is None else p
+    if terms.interest == "compound":
+        return list(zip(p.accrual_start, p.rate, p.year_fraction, strict=True))
     bounds = [terms.issue_date]
     while add_years(terms.issue_date, len(bounds)) < terms.maturity:
         bounds.append(add_years(terms.issue_date, len(bounds)))
     bounds.append(p.end[-1])
-    return round_half_up(
-        sum(
-            amount * terms.rate_at(a) * year_fraction(a, b, terms.day_count)
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        )
-    )
+    return [
+        (a, terms.rate_at(a), year_fraction(a, b, terms.day_count))
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+def level_amounts(terms: SeriesTerms, schedule: pd.DataFrame | None = None) -> list[int | None]:
+    """The level payment (level-payment) or level instalment of principal (level-principal)
+    in force at each period of ``terms`` [cents]; None before amortisation starts and for
+    other styles. This is the amount the kernel aims at; a period's principal is it minus
+    the interest (level payment), clipped to [0, balance], and the last period repays the rest.
+    """
+    if terms.repayment not in ("level-payment", "level-principal"):
+        return [None] * len(series_schedule(terms) if schedule is None else schedule)
+    p = periods(terms)
+    own = series_schedule(terms) if schedule is None else schedule
+    opening = own["opening_balance"].to_numpy()
+    n, ppy = len(p), periods_per_year(terms.frequency)
+    out: list[int | None] = []
+    level: int | None = None
+    for k in range(n):
+        if k < p.first_amortising:
+            out.append(None)
+            continue
+        if terms.repayment == "level-principal":
+            if k == p.first_amortising:
+                m = n - k
+                level = (2 * int(opening[k]) + m) // (2 * m)
+        elif k == p.first_amortising or p.step_starts[k]:
+            rate = p.rate[k]
+            level = int(
+                _annuity_cents(
+                    np.array([int(opening[k])]),
+                    np.array([rate.numerator]),
+                    np.array([rate.denominator]),
+                    np.array([ppy]),
+                    np.array([n - k]),
+                )[0]
+            )
+        out.append(level)
+    return out
 
 
 def _accumulating(terms: SeriesTerms, p: Periods) -> dict[str, list]:

@@ -35,7 +35,7 @@ class Book:
 
     def __init__(self, result, path: Path, lang: str):
         self.result, self.path, self.lang = result, path, lang
-        self.wb = openpyxl.load_workbook(path)
+        self.wb = openpyxl.load_workbook(path, data_only=True)  # cached values, no recalculation
 
     def sheet(self, key: str):
         return self.wb[t(key, self.lang)]
@@ -106,7 +106,7 @@ def test_ten_sheets_in_order_in_the_scenario_language(contract_fr, two_en):
 def test_lang_argument_overrides_the_scenario_language(tmp_path):
     result = run(parse_scenario(CONTRACT.format(lang="fr", issuer="Cinéma du Parc")))
     write_workbook(result, tmp_path / "en.xlsx", lang="en")
-    wb = openpyxl.load_workbook(tmp_path / "en.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "en.xlsx", data_only=True)
     assert wb.sheetnames == SHEETS_EN
     assert wb["Summary"]["A1"].value == t("title.summary", "en")
     with pytest.raises(ValueError):

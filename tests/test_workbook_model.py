@@ -1,0 +1,248 @@
+"""The workbook as a living model, verified by an independent spreadsheet engine.
+
+The schedules of B3.4 (and the totals and issuer's flows of B3.2) are formulas on the
+named amount and rate of each series, with bondkit's own values cached beside them. Here:
+
+- a fresh workbook read with ``openpyxl`` ``data_only=True`` (no recalculation) shows, in
+  every formula cell, a number; the schedule's cells equal bondkit's schedule to the cent;
+- headless LibreOffice recalculates every example workbook in both languages (one
+  ``soffice`` call, a private profile that forces recalculation on load) and every
+  formula cell equals bondkit's value to the cent;
+- a canary workbook whose cached value is wrong proves that LibreOffice did recalculate;
+- workbooks whose amounts and rates were changed by hand (as a user would, in the named
+  cells) recalculate to the schedules bondkit computes for the changed scenario.
+
+Without LibreOffice the LibreOffice tests skip with a loud reason, unless
+``BONDKIT_REQUIRE_LO=1`` (set by ``.ci/run``): then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.excel import write_workbook
+from bondkit.labels import t
+from bondkit.runner import run
+from bondkit.scenario import load_scenario, validate_data
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "scenarios").glob("*.toml"))
+LANGS = ("en", "fr")
+MONEY = ("opening_balance", "interest", "principal", "payment", "closing_balance")
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _need_libreoffice() -> str:
+    exe = _soffice()
+    if exe is None:
+        message = (
+            "LibreOffice (soffice) is not installed: the recalculation of the workbooks' "
+            "formulas is NOT verified. Install libreoffice-calc-nogui (Debian) to run it."
+        )
+        if os.environ.get("BONDKIT_REQUIRE_LO") == "1":
+            pytest.fail(message + " BONDKIT_REQUIRE_LO=1 requires it.")
+        pytest.skip(message)
+    return exe
+
+
+def _changed(data: dict) -> dict:
+    """Every series' amount up by a few bonds and its rate up a little, as a user would."""
+    out = dict(data)
+    out["series"] = [
+        dict(s, amount=s["amount"] + s["face_value"] * (3 + i), annual_rate=s["annual_rate"] + Decimal("0.0025") * (i + 1))
+        for i, s in enumerate(data["series"])
+    ]  # fmt: skip
+    return out
+
+
+def _set_inputs(path: Path, target: Path, result) -> None:
+    """Write the amounts and rates of ``result`` into the named cells of a workbook."""
+    wb = openpyxl.load_workbook(path)
+    lang = "fr" if t("sheet.summary", "fr") in wb.sheetnames else "en"
+    for k, s in enumerate(result.scenario.to_data()["series"], start=1):
+        for key, value in (("amount", s["amount"]), ("rate", s["annual_rate"])):
+            name = wb.defined_names[f"{t(f'name.{key}', lang)}_{k}"]
+            (sheet, ref), *_ = name.destinations
+            wb[sheet][ref.replace("$", "")].value = float(value)
+    wb.save(target)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    """Every example in both languages, the changed copies and a canary; LibreOffice's
+    recalculated copies in ``lo/`` when it is installed."""
+    folder = tmp_path_factory.mktemp("model")
+    made = {"fresh": {}, "changed": {}}
+    for path in EXAMPLES:
+        scenario = load_scenario(path)
+        result = run(scenario)
+        changed = run(validate_data(_changed(scenario.to_data())))
+        for lang in LANGS:
+            fresh = folder / f"{path.stem}-{lang}.xlsx"
+            write_workbook(result, fresh, lang)
+            made["fresh"][(path.stem, lang)] = (fresh, result)
+            edited = folder / f"{path.stem}-{lang}-changed.xlsx"
+            _set_inputs(fresh, edited, changed)
+            made["changed"][(path.stem, lang)] = (edited, changed)
+    canary = xlsxwriter.Workbook(str(folder / "canary.xlsx"))
+    canary.add_worksheet().write_formula(0, 0, "=1+1", None, 3)  # a stale cached value
+    canary.close()
+    made["folder"] = folder
+    return made
+
+
+def _recalculated(books) -> Path:
+    """Recalculate every workbook of the fixture with LibreOffice, once; the output folder."""
+    exe = _need_libreoffice()
+    folder = books["folder"]
+    out = folder / "lo"
+    if not out.exists():
+        profile = folder / "lo-profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE)
+        files = sorted(str(p) for p in folder.glob("*.xlsx"))
+        done = subprocess.run(
+            [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+             "--convert-to", "xlsx", "--outdir", str(out), *files],
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        missing = [f for f in files if not (out / Path(f).name).exists()]
+        assert not missing, f"LibreOffice did not convert {missing}: {done.stderr[-2000:]}"
+    return out
+
+
+def _schedule_lines(ws, lang: str) -> dict[tuple[str, int], dict[str, float]]:
+    """The schedule lines of B3.4, read back: (series, period) -> column key -> value."""
+    head = [label(k, lang) for k in SCHEDULE_COLUMNS]
+    for r in range(1, ws.max_row + 1):
+        if [ws.cell(r, c + 1).value for c in range(len(head))] == head:
+            break
+    else:
+        raise AssertionError("schedule header not found")
+    lines = {}
+    r += 1
+    while ws.cell(r, 1).value is not None:
+        period = ws.cell(r, 2).value
+        if isinstance(period, int):
+            lines[(ws.cell(r, 1).value, period)] = {
+                k: ws.cell(r, c + 1).value for c, k in enumerate(SCHEDULE_COLUMNS)
+            }
+        r += 1
+    return lines
+
+
+def _assert_schedule(ws, lang: str, result) -> None:
+    lines = _schedule_lines(ws, lang)
+    sched = result.schedule
+    assert len(lines) == len(sched)
+    for rec in sched.itertuples(index=False):
+        line = lines[(rec.series, int(rec.period))]
+        for key in MONEY:
+            assert line[key] == pytest.approx(int(getattr(rec, key)) / 100, abs=0.001), (
+                rec.series,
+                rec.period,
+                key,
+            )
+
+
+def _formula_cells(path: Path):
+    """(sheet, coordinate, formula) of every formula cell of a workbook."""
+    wb = openpyxl.load_workbook(path)
+    return [
+        (ws.title, c.coordinate, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+
+
+# ---------------------------------------------------------------- without LibreOffice
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("example", [p.stem for p in EXAMPLES])
+def test_fresh_workbook_shows_numbers_without_recalculation(books, example, lang):
+    path, result = books["fresh"][(example, lang)]
+    cells = _formula_cells(path)
+    assert len(cells) > 2 * len(result.schedule)  # the schedule is formulas, not values
+    cached = openpyxl.load_workbook(path, data_only=True)
+    for sheet, ref, formula in cells:
+        value = cached[sheet][ref].value
+        assert isinstance(value, int | float), (sheet, ref, formula, value)
+    _assert_schedule(cached[t("sheet.b3_4", lang)], lang, result)
+
+
+def test_schedule_formulas_follow_the_rules(tmp_path):
+    """The formulas say what the core does: rounded interest, PMT, named inputs, SUMIFS."""
+    result = run(load_scenario(ROOT / "scenarios" / "solar-coop-multi-series.toml"))
+    write_workbook(result, tmp_path / "w.xlsx", "en")
+    formulas = [f for _s, _r, f in _formula_cells(tmp_path / "w.xlsx")]
+    assert any(f.startswith("=ROUND(") and "*" in f for f in formulas)
+    assert any("PMT(" in f for f in formulas)
+    assert any(f.startswith("=Amount_1") for f in formulas)
+    assert any(f.startswith("=SUMIFS(") for f in formulas)
+    # nothing a user typed reaches a formula: no series id appears inside one
+    ids = [s.id for s in result.series]
+    assert not any(f'"{sid}"' in f for f in formulas for sid in ids)
+
+
+# ---------------------------------------------------------------- with LibreOffice
+
+
+def test_libreoffice_recalculates_on_load(books):
+    out = _recalculated(books)
+    wb = openpyxl.load_workbook(out / "canary.xlsx", data_only=True)
+    assert wb.active["A1"].value == 2  # the stale cached 3 was recomputed
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("example", [p.stem for p in EXAMPLES])
+def test_every_formula_equals_bondkit_after_libreoffice(books, example, lang):
+    out = _recalculated(books)
+    path, result = books["fresh"][(example, lang)]
+    ours = openpyxl.load_workbook(path, data_only=True)
+    theirs = openpyxl.load_workbook(out / path.name, data_only=True)
+    cells = _formula_cells(path)
+    assert cells
+    for sheet, ref, formula in cells:
+        a, b = ours[sheet][ref].value, theirs[sheet][ref].value
+        assert isinstance(b, int | float), (sheet, ref, formula, b)
+        assert abs(a - b) < 0.005, (sheet, ref, formula, a, b)
+    _assert_schedule(theirs[t("sheet.b3_4", lang)], lang, result)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("example", [p.stem for p in EXAMPLES])
+def test_changing_amount_and_rate_in_the_workbook_recomputes_the_schedule(books, example, lang):
+    out = _recalculated(books)
+    path, changed = books["changed"][(example, lang)]
+    theirs = openpyxl.load_workbook(out / path.name, data_only=True)
+    _assert_schedule(theirs[t("sheet.b3_4", lang)], lang, changed)
+    design = theirs[t("sheet.b3_2", lang)]
+    totals = [
+        design.cell(r, 3).value
+        for r in range(1, design.max_row + 1)
+        if design.cell(r, 1).value == t("total", lang)
+    ]
+    assert totals[0] == pytest.approx(changed.total_principal / 100, abs=0.001)
