@@ -70,11 +70,24 @@ def test_python_dash_m_bondkit():
 
 
 def test_validate_ok(runner):
-    result = runner.invoke(main, ["validate", str(CINEMA)])
+    result = runner.invoke(main, ["validate", str(CINEMA), "--lang", "en"])
     assert result.exit_code == 0
     assert result.stdout == (
         f"OK {CINEMA}: 'Cinéma du Parc 2016', 1 series, 100000.00 CAD, 2017-02-01 to 2022-02-01\n"
     )
+
+
+def test_validate_ok_in_the_scenario_s_language(runner):
+    # the cinema's scenario says language = "fr": without --lang, the line is in French
+    result = runner.invoke(main, ["validate", str(CINEMA)])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"OK {CINEMA} : 'Cinéma du Parc 2016', 1 série, 100000.00 CAD, "
+        "du 2017-02-01 au 2022-02-01\n"
+    )
+    solar = runner.invoke(main, ["validate", str(SOLAR), "--lang", "fr"])
+    assert solar.exit_code == 0
+    assert solar.stdout.startswith(f"OK {SOLAR} : ") and ", 3 séries, " in solar.stdout
 
 
 def test_schedule_csv_contract_example(runner, tmp_path):
@@ -193,9 +206,16 @@ def test_bad_files_exit_2_with_the_problem_and_write_nothing(runner, tmp_path, b
 
 def test_amount_not_multiple_of_face_value(runner, tmp_path):
     text = CONTRACT_TOML.replace("amount = 100_000", "amount = 100_250")
-    result = runner.invoke(main, ["validate", str(write(tmp_path, text))])
+    result = runner.invoke(main, ["validate", str(write(tmp_path, text)), "--lang", "en"])
     assert result.exit_code == 2
     assert result.stderr.startswith("series[1].amount: must be a whole multiple of face_value 500")
+    # the file says language = "fr"
+    result = runner.invoke(main, ["validate", str(write(tmp_path, text))])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "series[1].amount : doit être un multiple entier de face_value 500, "
+        "par exemple 100000 ou 100500 (vous avez écrit 100250)\n"
+    )
 
 
 def test_every_problem_listed_once_per_line(runner, tmp_path):
@@ -203,7 +223,7 @@ def test_every_problem_listed_once_per_line(runner, tmp_path):
         'fiscal_year_end = "12-31"', 'fiscal_year_end = "12-31"\ncolour = "blue"'
     )
     text = text.replace("upfront = 3_000", "upfront = -1")
-    result = runner.invoke(main, ["validate", str(write(tmp_path, text))])
+    result = runner.invoke(main, ["validate", str(write(tmp_path, text)), "--lang", "en"])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
