@@ -6,10 +6,6 @@ Only click and the standard library are imported here at module level, so that
 The commands that compute (``schedule``, ``run``, ``compare``, ``sweep``) never show a traceback: a bad file
 exits 2 with its problems; anything else that goes wrong exits 1 with one line on stderr
 (see :func:`_last_resort`).
-
-Every line bondkit itself writes comes from :data:`bondkit.labels.LABELS`, in the language of
-the command's messages (:func:`message_lang`): ``--lang`` when given, else the scenario's own
-``language`` (read from its TOML even when the scenario has problems), else English.
 """
 
 from __future__ import annotations
@@ -32,33 +28,6 @@ EXIT_FAILED = 1
 def _fail(message: str, code: int = EXIT_FAILED) -> None:
     click.echo(message, err=True)
     sys.exit(code)
-
-
-_LANG_KEY = "bondkit.message_lang"
-
-
-def message_lang() -> str:
-    """The language of the running command's messages: the one :func:`set_message_lang`
-    chose (the scenario's, once read), else the command's ``--lang``, else English."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is None:
-        return "en"
-    return ctx.meta.get(_LANG_KEY) or ctx.params.get("lang") or "en"
-
-
-def set_message_lang(lang: str | None) -> None:
-    """Use ``lang`` for the rest of the running command's messages (None: no change)."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and lang is not None:
-        ctx.meta[_LANG_KEY] = lang
-
-
-def _say(key: str, **fields: Any) -> str:
-    """The label ``key`` of :data:`bondkit.labels.LABELS` filled with ``fields``, in the
-    language of the command's messages."""
-    from bondkit.errors import Message
-
-    return Message(key, **fields).render(message_lang())
 
 
 class _OutputError(Exception):
@@ -96,9 +65,7 @@ def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
       ``bondkit: cannot compute this scenario: <message>``;
     - any other exception: ``bondkit: internal error, please report it: <type>: <message>``.
 
-    All exit 1; a bad scenario file still exits 2 (:func:`_load`). The lines are in the
-    language of the command's messages (:func:`message_lang`); what follows the colon comes
-    from the system or a library and is shown as it is.
+    All exit 1; a bad scenario file still exits 2 (:func:`_load`).
     """
 
     @functools.wraps(command)
@@ -112,37 +79,26 @@ def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_FAILED)
         except _OutputError as exc:
             _silence_stdout()
-            _fail(_say("cli.err.output", reason=exc))
+            _fail(f"bondkit: cannot write the output: {exc}")
         except BondkitError as exc:
-            _fail(_say("cli.error", message=exc.render(message_lang())))
+            _fail(f"bondkit: {exc}")
         except (ValueError, OverflowError) as exc:
-            _fail(_say("cli.err.compute", reason=exc))
+            _fail(f"bondkit: cannot compute this scenario: {exc}")
         except Exception as exc:
-            _fail(_say("cli.err.internal", kind=type(exc).__name__, reason=exc))
+            _fail(f"bondkit: internal error, please report it: {type(exc).__name__}: {exc}")
 
     return guarded
 
 
-def _load(file: Path, lang: str | None = None):
-    """Load and validate a scenario; on problems print them one per line and exit 2.
-
-    The messages of the rest of the command are then in ``lang`` (default: the command's
-    ``--lang``), else in the scenario's own language (read from its TOML even when the
-    scenario has problems), else in English.
-    """
+def _load(file: Path):
+    """Load and validate a scenario; on problems print them one per line and exit 2."""
     from bondkit.errors import ScenarioError
     from bondkit.scenario import load_scenario
 
-    if lang is None:
-        ctx = click.get_current_context(silent=True)
-        lang = ctx.params.get("lang") if ctx is not None else None
     try:
-        scenario = load_scenario(file)
+        return load_scenario(file)
     except ScenarioError as exc:
-        set_message_lang(lang or exc.language or "en")
-        _fail(exc.render(message_lang()), EXIT_BAD_INPUT)
-    set_message_lang(lang or scenario.language)
-    return scenario
+        _fail(str(exc), EXIT_BAD_INPUT)
 
 
 scenario_file = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -161,34 +117,17 @@ def out_option(help_text: str):
 
 
 def lang_option(help_text: str):
-    """The ``--lang fr|en`` option of the commands that read a scenario: the language of
-    their messages (see :func:`message_lang`), and of their outputs."""
+    """The ``--lang fr|en`` option of the commands that write outputs."""
     return click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help=help_text)
 
 
-def _warn_findings(result, file: Path | None = None) -> None:
-    """Rule-set breaches of a run's campaign, one warning line each on stderr (starting
-    with the file's name when given)."""
-    from bondkit.errors import Message
-    from bondkit.rules import rule_set
-
+def _warn_findings(result, prefix: str = "") -> None:
+    """Rule-set breaches of a run's campaign, one warning line each on stderr."""
     campaign = result.campaign
     for finding in campaign.findings if campaign is not None else ():
-        limit: Any = finding.limit
-        if finding.rule == "commission":
-            limit = Message("rules.no_commission")
-        elif finding.rule == "legal_form":
-            forms = rule_set(campaign.terms.rule_set).legal_forms or ()
-            for form in forms:
-                limit = form if limit is finding.limit else Message("msg.or", a=limit, b=form)
-        line = _say(
-            "cli.warn.rule",
-            name=campaign.terms.rule_set,
-            rule=finding.rule,
-            limit=limit,
-            value=finding.value,
+        click.echo(
+            f"{prefix}warning: rule set {campaign.terms.rule_set!r}: {finding.message()}", err=True
         )
-        click.echo(line if file is None else _say("cli.in_file", file=file, line=line), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -206,12 +145,10 @@ def main() -> None:
 
 @main.command()
 @scenario_file
-@lang_option("Language of the messages (default: the scenario's).")
-@_last_resort
-def validate(file: Path, lang: str | None) -> None:
+def validate(file: Path) -> None:
     """Check a scenario file and print a one-line summary (exit 2 with every problem if not).
 
-    Example: bondkit validate scenarios/cinema-du-parc-2016.toml --lang fr
+    Example: bondkit validate scenarios/cinema-du-parc-2016.toml
     """
     from bondkit.conventions import cents_to_str
 
@@ -220,17 +157,9 @@ def validate(file: Path, lang: str | None) -> None:
     total = sum(t.amount_cents for t in series)
     first = min(t.issue_date for t in series)
     last = max(t.maturity for t in series)
-    _echo(
-        _say(
-            "cli.ok_one" if len(series) == 1 else "cli.ok",
-            file=file,
-            name=sc.name,
-            n=len(series),
-            total=cents_to_str(total),
-            currency=sc.currency,
-            first=first.isoformat(),
-            last=last.isoformat(),
-        )
+    click.echo(
+        f"OK {file}: {sc.name!r}, {len(series)} series, {cents_to_str(total)} {sc.currency}, "
+        f"{first.isoformat()} to {last.isoformat()}"
     )
 
 
@@ -244,9 +173,8 @@ def validate(file: Path, lang: str | None) -> None:
     show_default=True,
     help="csv and json follow the documented contract; table is for reading.",
 )
-@lang_option("Language of the messages (default: the scenario's).")
 @_last_resort
-def schedule(file: Path, fmt: str, lang: str | None) -> None:
+def schedule(file: Path, fmt: str) -> None:
     """Print the payment schedule of every series (one row per series and payment date).
 
     Example: bondkit schedule scenarios/cinema-du-parc-2016.toml --format csv > schedule.csv
@@ -263,7 +191,7 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
 @main.command("run")
 @scenario_file
 @out_option("Folder for the workbook, summary and charts (created if missing).")
-@lang_option("Language of the outputs and messages (default: the scenario's).")
+@lang_option("Language of the outputs (default: the scenario's).")
 @_last_resort
 def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
@@ -278,15 +206,15 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     result = run(sc)
     paths = write_outputs(result, out_dir, stem, lang=lang)
     _warn_findings(result)
-    _echo(_say("cli.run.workbook", path=paths["workbook"]))
-    _echo(_say("cli.run.summary", path=paths["summary"]))
-    _echo(_say("cli.run.charts", path=paths["charts"][0].parent, n=len(paths["charts"])))
+    _echo(f"workbook: {paths['workbook']}")
+    _echo(f"summary:  {paths['summary']}")
+    _echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
 
 
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @out_option("Folder for the comparison workbook and charts (created if missing).")
-@lang_option("Language of the outputs and messages (default: the first scenario's).")
+@lang_option("Language of the outputs (default: the first scenario's).")
 @_last_resort
 def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) -> None:
     """Compare options: run each scenario, write a comparison workbook and charts.
@@ -300,27 +228,18 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     from bondkit.errors import ScenarioError
     from bondkit.labels import t
     from bondkit.runner import run
-    from bondkit.scenario import load_scenario, scenario_language
+    from bondkit.scenario import load_scenario
 
     if len(files) < 2:
-        set_message_lang(lang or scenario_language(files[0]))
-        _fail(_say("cli.err.two_files"), EXIT_BAD_INPUT)
-    loaded: list[Any] = []  # a Scenario, or the ScenarioError of a file with problems
+        _fail("bondkit compare: give at least two scenario files", EXIT_BAD_INPUT)
+    scenarios, problems = [], []
     for file in files:
         try:
-            loaded.append(load_scenario(file))
+            scenarios.append(load_scenario(file))
         except ScenarioError as exc:
-            loaded.append(exc)
-    # the first file that tells its language (a file with problems may), else English
-    msg_lang = lang or next((x.language for x in loaded if x.language), "en")
-    set_message_lang(msg_lang)
-    scenarios = [x for x in loaded if not isinstance(x, ScenarioError)]
-    problems = []
-    for file, x in zip(files, loaded, strict=True):
-        for problem in x.problems if isinstance(x, ScenarioError) else ():
-            line = problem.render(msg_lang)
-            in_file = problem.location == str(file)  # cannot read it, TOML syntax...
-            problems.append(line if in_file else _say("cli.in_file", file=file, line=line))
+            for line in str(exc).splitlines():
+                problems.append(line if line.startswith(f"{file}:") else f"{file}: {line}")
+    msg_lang = lang or (scenarios[0].language if scenarios else "en")
     names = [option_name(f) for f in files]
     seen: set[str] = set()
     for file, name in zip(files, names, strict=True):
@@ -332,7 +251,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     results = [run(sc) for sc in scenarios]
     paths = write_comparison(results, names, out_dir, lang=msg_lang)
     for file, result in zip(files, results, strict=True):
-        _warn_findings(result, file=file)
+        _warn_findings(result, prefix=f"{file}: ")
     currencies = [r.scenario.currency for r in results]
     _echo(comparison_table(paths["table"], currencies, msg_lang), nl=False)
     _echo("")
@@ -379,22 +298,41 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     show_default=True,
     help="Processes to run the variants on.",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the variants on a Dask cluster, given its scheduler's address "
+    "(tcp://host:8786). Needs: pip install 'bondkit[dask]'. Not with --jobs.",
+)
 @lang_option("Language of the outputs (default: the scenario's).")
 @_last_resort
 def sweep_command(
-    file: Path, varies: tuple[str, ...], out_dir: Path, metric: str, jobs: int, lang: str | None
+    file: Path,
+    varies: tuple[str, ...],
+    out_dir: Path,
+    metric: str,
+    jobs: int,
+    scheduler: str | None,
+    lang: str | None,
 ) -> None:
     """Run the grid of variants of one scenario: a table, a workbook sheet and a heat map.
 
     A variant that is not a valid scenario is listed with its first problem. A --vary that
-    cannot be used exits 2 and nothing is written. Every variant uses the scenario's seed.
+    cannot be used exits 2 and nothing is written. Every variant uses the scenario's seed,
+    so the table is the same serially, with --jobs or with --scheduler. With more than 8
+    variants, a progress bar is shown on stderr (stdout gets only the table).
 
     Example: bondkit sweep issue.toml --vary annual_rate=0.02:0.05:0.005 --vary term_years=3,5,7
     """
+    from contextlib import ExitStack
+
     from bondkit.labels import t
     from bondkit.sweep import (
+        PROGRESS_THRESHOLD,
         SweepSpecError,
         check_specs,
+        grid,
         parse_vary,
         sweep,
         sweep_table,
@@ -408,7 +346,29 @@ def sweep_command(
         check_specs(sc, specs, msg_lang)
     except SweepSpecError as exc:
         _fail(f"bondkit sweep: {exc}", EXIT_BAD_INPUT)
-    table = sweep(sc, specs, jobs=jobs)
+    with ExitStack() as stack:
+        executor = None
+        if scheduler is not None:
+            if jobs > 1:
+                _fail(f"bondkit sweep: {t('sweep.err.scheduler_jobs', msg_lang)}", EXIT_BAD_INPUT)
+            try:
+                from distributed import Client
+            except ImportError:
+                _fail(f"bondkit sweep: {t('sweep.err.no_dask', msg_lang)}", EXIT_BAD_INPUT)
+            try:
+                client = stack.enter_context(Client(scheduler))
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                message = t("sweep.err.connect", msg_lang).format(address=scheduler, reason=reason)
+                _fail(f"bondkit sweep: {message}")
+            executor = client.get_executor()
+        n = len(grid(specs))
+        progress = None
+        if n > PROGRESS_THRESHOLD:
+            label = t("sweep.progress", msg_lang).format(n=n)
+            bar = stack.enter_context(click.progressbar(length=n, label=label, file=sys.stderr))
+            progress = bar.update
+        table = sweep(sc, specs, jobs=jobs, executor=executor, progress=progress)
     paths = write_sweep(table, out_dir, metric, msg_lang, sc.currency, sc.seed)
     _echo(sweep_table(table, msg_lang, sc.currency), nl=False)
     _echo("")
@@ -421,13 +381,7 @@ def sweep_command(
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="en",
-    show_default=True,
-    help="Language of the example and of the messages.",
-)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True)
 def init(file: Path, lang: str) -> None:
     """Write a commented example scenario to start from (never overwrites a file).
 
@@ -436,14 +390,14 @@ def init(file: Path, lang: str) -> None:
     from importlib.resources import files
 
     if file.exists():
-        _fail(_say("cli.err.exists", file=file))
+        _fail(f"bondkit: {file} already exists; choose another name (nothing was written)")
     text = files("bondkit.examples").joinpath(f"init-{lang}.toml").read_text(encoding="utf-8")
     try:
         with open(file, "x", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        _fail(_say("cli.err.write_file", file=file, reason=exc.strerror or exc))
-    click.echo(_say("cli.init.wrote", file=file))
+        _fail(f"bondkit: cannot write {file}: {exc.strerror or exc}")
+    click.echo(f"wrote {file}; edit it, then: bondkit validate {file}")
 
 
 if __name__ == "__main__":  # pragma: no cover

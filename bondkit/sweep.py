@@ -7,8 +7,10 @@ figures of :func:`bondkit.compare.compare` (one row per variant; a variant that 
 valid scenario gets its first problem instead); :func:`write_sweep` writes ``sweep.csv``,
 ``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``, all or nothing.
 
-Every variant keeps the scenario's seed (common random numbers), so the table is the same
-whatever the executor or the order of the runs.
+Every variant is run by the same function, :func:`bondkit.runner.run` with the scenario's
+seed (common random numbers), whatever the executor: serial, processes (``jobs``) or any
+:class:`concurrent.futures.Executor` such as a Dask client's. The rows are put back in grid
+order as they finish, so the table is the same whatever the executor or the order of the runs.
 
 Every word comes from :mod:`bondkit.labels`.
 """
@@ -24,8 +26,8 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from bondkit.scenario import Scenario
 
 __all__ = [
+    "PROGRESS_THRESHOLD",
     "parse_vary",
     "check_specs",
     "grid",
@@ -55,6 +58,8 @@ __all__ = [
 ]
 
 PROBLEM = "first_problem"  # the column of a variant's first problem (None when it ran)
+#: ``bondkit sweep`` shows a progress bar on stderr when there are more variants than this
+PROGRESS_THRESHOLD = 8
 _CSV = "sweep.csv"
 _WORKBOOK = "sweep.xlsx"
 _CHARTS = "charts/"
@@ -174,9 +179,11 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
     """Refuse keys the scenario cannot vary, with a :class:`SweepSpecError` in ``lang``.
 
     A key is a series key (``annual_rate``: every series), ``series[N].key`` (the N-th
-    series, from 1) or a dotted table key (``campaign.target``, ``costs.upfront``).
+    series, from 1) or a dotted table key (``campaign.target``, ``costs.upfront``). The
+    ``[scenario]`` table (name, language, currency, seed) is not varied: every variant
+    keeps the scenario's seed.
     """
-    from bondkit.scenario import Scenario, SeriesTable
+    from bondkit.scenario import Scenario, ScenarioTable, SeriesTable
 
     check_language(lang)
     if not specs:
@@ -200,6 +207,8 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
                 raise _err("series_index", lang, key=key, n=len(scenario.series))
             continue
         parts = key.split(".")
+        if len(parts) == 2 and parts[0] == "scenario" and parts[1] in ScenarioTable.model_fields:
+            raise _err("scenario_key", lang, key=key)
         cls: type | None = Scenario
         node: Any = scenario
         for depth, part in enumerate(parts):
@@ -263,8 +272,12 @@ def variant_data(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def _run_variant(data: dict[str, Any]) -> dict[str, Any]:
-    """The figures of one variant (``compare``'s row), or its first problem."""
+def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The figures of one variant (``compare``'s row), or its first problem.
+
+    The one function every executor maps: ``run(variant, seed=seed)`` with the scenario's
+    seed. A plain module-level function of plain data, so any executor can pickle it.
+    """
     from bondkit.compare import compare
     from bondkit.errors import ScenarioError
     from bondkit.runner import run
@@ -276,7 +289,7 @@ def _run_variant(data: dict[str, Any]) -> dict[str, Any]:
         first = exc.problems[0] if exc.problems else exc
         return {PROBLEM: str(first)}
     try:
-        result = run(scenario)
+        result = run(scenario, seed=seed)
     except (ValueError, OverflowError) as exc:
         return {PROBLEM: str(exc)}
     row = compare([result], ["variant"]).iloc[0]
@@ -288,11 +301,36 @@ def _key_value(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _gather(
+    executor: Executor,
+    datas: Sequence[dict[str, Any]],
+    seed: int,
+    progress: Callable[[int], Any] | None,
+) -> list[dict[str, Any]]:
+    """Submit every variant to ``executor``; the rows in grid order, whatever order they
+    finish in. ``progress(1)`` is called here (never in a worker) as each one finishes.
+    If a variant fails, the ones not started are cancelled and its exception raised."""
+    futures = [executor.submit(_run_variant, d, seed) for d in datas]
+    place = {f: i for i, f in enumerate(futures)}
+    rows: list[dict[str, Any] | None] = [None] * len(futures)
+    try:
+        for future in as_completed(futures):
+            rows[place[future]] = future.result()
+            if progress is not None:
+                progress(1)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return rows  # type: ignore[return-value]
+
+
 def sweep(
     scenario: Scenario,
     specs: Sequence[Vary],
     jobs: int = 1,
     executor: Executor | None = None,
+    progress: Callable[[int], Any] | None = None,
 ) -> pd.DataFrame:
     """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
 
@@ -302,22 +340,31 @@ def sweep(
     (its figures are then None). The index ``variant`` counts from 1.
 
     Serial by default; ``jobs > 1`` runs on that many processes, and ``executor`` on any
-    :class:`concurrent.futures.Executor` (Dask's client executor...). Every variant keeps
-    the scenario's seed, so the table does not depend on how it was run.
+    :class:`concurrent.futures.Executor` (a Dask client's ``get_executor()``...; give one
+    or the other). Each variant is ``run(variant, seed=scenario.seed)``, the same function
+    everywhere, so the table does not depend on how it was run. ``progress``, if given, is
+    called with 1 each time a variant is done (e.g. a click progress bar's ``update``).
     """
+    if executor is not None and jobs > 1:
+        raise ValueError(t("sweep.err.executor_jobs", "en"))
     check_specs(scenario, specs)
     combos = grid(specs)
     base = scenario.to_data()
     datas = [variant_data(base, c) for c in combos]
+    seed = scenario.seed
     if executor is not None:
-        rows = list(executor.map(_run_variant, datas))
+        rows = _gather(executor, datas, seed, progress)
     elif jobs > 1 and len(datas) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(datas))) as pool:
-            rows = list(pool.map(_run_variant, datas, chunksize=max(1, len(datas) // (4 * jobs))))
+            rows = _gather(pool, datas, seed, progress)
     else:
-        rows = [_run_variant(d) for d in datas]
+        rows = []
+        for d in datas:
+            rows.append(_run_variant(d, seed))
+            if progress is not None:
+                progress(1)
     keys = [s.key for s in specs]
     records = [
         [_key_value(c[k]) for k in keys] + [r.get(m) for m in METRICS] + [r[PROBLEM]]

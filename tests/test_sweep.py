@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import sys
+import threading
+import time
+from concurrent.futures import Executor, Future
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,10 +20,13 @@ from test_labels import _label_calls, word_problems
 
 import bondkit
 from bondkit.cli import main
+from bondkit.compare import compare
 from bondkit.labels import LABELS
-from bondkit.scenario import load_scenario
+from bondkit.runner import run
+from bondkit.scenario import load_scenario, validate_data
 from bondkit.sweep import (
     PROBLEM,
+    PROGRESS_THRESHOLD,
     SweepSpecError,
     check_specs,
     grid,
@@ -26,6 +34,7 @@ from bondkit.sweep import (
     parse_vary,
     sweep,
     sweep_chart,
+    variant_data,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +121,8 @@ def test_bad_specs_are_refused(text):
 
 @pytest.mark.parametrize(
     "key", ["colour", "id", "series[2].annual_rate", "series[1].nope", "campaign.target",
-            "costs.nope", "scenario", "costs", "series.annual_rate"],
+            "costs.nope", "scenario", "costs", "series.annual_rate", "scenario.seed",
+            "scenario.name"],
 )  # fmt: skip
 def test_keys_the_scenario_cannot_vary(plain, key):
     sc = load_scenario(plain)
@@ -228,7 +238,8 @@ def test_a_bad_spec_exits_2_and_writes_nothing(plain, tmp_path, vary):
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["sweep", str(plain), "--vary", vary, "--out", str(out)])
     assert res.exit_code == 2, res.output
-    assert "--vary" in res.output and "Traceback" not in res.output
+    assert "--vary" in res.stderr and "Traceback" not in res.output
+    assert len(res.stderr.splitlines()) == 1 and res.stdout == ""
     assert not out.exists()
 
 
@@ -264,3 +275,223 @@ def test_sweep_holds_no_hard_coded_words():
     for name, arg in _label_calls(ast.parse(source)):
         if name == "t" and isinstance(arg, ast.Constant):
             assert arg.value in LABELS
+
+
+# ---------------------------------------------------------------- the seed of a run
+
+
+@pytest.fixture
+def cinema(tmp_path) -> Path:
+    """Cinéma du Parc (campaign, capacity and risk) with 500 campaigns and 500 risk paths."""
+    text = (ROOT / "scenarios" / "cinema-du-parc-2016.toml").read_text(encoding="utf-8")
+    text, n_sim = re.subn(r"^simulations = .*$", "simulations = 500", text, flags=re.M)
+    text, n_paths = re.subn(r"^paths = .*$", "paths = 500", text, flags=re.M)
+    assert n_sim == n_paths == 1
+    path = tmp_path / "cinema.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_run_seed_replaces_the_seed_of_the_simulations_only(cinema):
+    sc = load_scenario(cinema)
+    same = run(sc).summary()
+    assert run(sc, seed=sc.seed).summary() == same
+    other = run(sc, seed=sc.seed + 1)
+    summary = other.summary()
+    assert summary["seed"] == sc.seed + 1 and sc.seed == same["seed"]  # the input is unchanged
+    # the simulated figures move with the seed...
+    assert summary["campaign"] != same["campaign"]
+    assert summary["risk"] != same["risk"]
+    assert other.campaign.simulation.seed == other.risk.simulation.seed == sc.seed + 1
+    # ...the contract does not
+    contract = ("total_principal", "total_interest", "max_annual_debt_service",
+                "issuer_all_in_cost", "series", "debt_service_by_fiscal_year", "capacity")  # fmt: skip
+    assert {k: summary[k] for k in contract} == {k: same[k] for k in contract}
+    assert other.schedule.equals(run(sc).schedule)
+    # and a seed given is the seed used: the same as writing it in the file
+    text = cinema.read_text(encoding="utf-8")
+    written, n = re.subn(r"^seed = .*$", f"seed = {sc.seed + 1}", text, flags=re.M)
+    assert n == 1
+    cinema.write_text(written, encoding="utf-8")
+    assert run(load_scenario(cinema)).summary() | {"input_sha256": None} == summary | {
+        "input_sha256": None
+    }
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "1"])
+def test_run_refuses_a_seed_the_file_would_refuse(cinema, seed):
+    with pytest.raises(ValueError, match="seed"):
+        run(load_scenario(cinema), seed=seed)
+
+
+# ---------------------------------------------------------------- executors
+
+
+def _distributed():
+    """The ``distributed`` package; the test skips without it unless BONDKIT_REQUIRE_DASK
+    is set (CI installs it with ``.[test]``), in which case it fails."""
+    if os.environ.get("BONDKIT_REQUIRE_DASK"):
+        import distributed
+    else:
+        distributed = pytest.importorskip("distributed")
+    return distributed
+
+
+CRN_GRID = ("annual_rate=0.02,0.03", "campaign.minimum=50000,100000")
+
+
+def test_serial_processes_and_dask_give_the_same_table(cinema):
+    distributed = _distributed()
+    sc = load_scenario(cinema)
+    specs = [parse_vary(v) for v in CRN_GRID]
+    serial = sweep(sc, specs)
+    assert serial[PROBLEM].isna().all()
+    assert serial["p_minimum_reached"].notna().all() and serial["p_shortfall"].notna().all()
+    # the simulated figures differ between variants (the grid is not vacuous)
+    assert serial["p_minimum_reached"].nunique() > 1 and serial["total_interest"].nunique() > 1
+    processes = sweep(sc, specs, jobs=2)
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+    ) as client:
+        dask = sweep(sc, specs, executor=client.get_executor())
+    assert serial.equals(processes)
+    assert serial.equals(dask)
+    # every variant used the scenario's seed: each row is the run of that variant alone,
+    # and another seed would have given other simulated figures
+    simulated = ["p_minimum_reached", "p_shortfall"]
+    for (_, row), combo in zip(serial.iterrows(), grid(specs), strict=True):
+        variant = validate_data(variant_data(sc.to_data(), combo))
+        assert variant.seed == sc.seed
+        alone = compare([run(variant)])
+        assert [row[m] for m in simulated] == [alone[m].iloc[0] for m in simulated]
+        if combo["campaign.minimum"] == 100000:
+            reseeded = compare([run(variant, seed=sc.seed + 1)])
+            assert [row[m] for m in simulated] != [reseeded[m].iloc[0] for m in simulated]
+
+
+class _Reversed(Executor):
+    """Runs the submitted calls in reverse order, on a thread, once ``n`` are submitted;
+    records the order in which they finished."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.calls, self.finished = n, [], []
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        self.calls.append((future, fn, args, kwargs))
+        if len(self.calls) == self.n:
+            threading.Thread(target=self._work).start()
+        return future
+
+    def _work(self) -> None:
+        for i, (future, fn, args, kwargs) in reversed(list(enumerate(self.calls))):
+            future.set_result(fn(*args, **kwargs))
+            self.finished.append(i)
+            time.sleep(0.02)  # one completion at a time
+
+
+def test_rows_are_in_grid_order_whatever_order_they_finish_in(plain):
+    sc = load_scenario(plain)
+    specs = [parse_vary("annual_rate=0.02,0.03,0.04"), parse_vary("term_years=3,5")]
+    executor = _Reversed(6)
+    seen = []
+    table = sweep(sc, specs, executor=executor, progress=seen.append)
+    assert executor.finished == [5, 4, 3, 2, 1, 0]
+    assert seen == [1] * 6
+    assert table.equals(sweep(sc, specs))
+    assert list(table["annual_rate"]) == [0.02, 0.02, 0.03, 0.03, 0.04, 0.04]
+    with pytest.raises(ValueError):
+        sweep(sc, specs, jobs=2, executor=executor)
+
+
+# ---------------------------------------------------------------- --scheduler
+
+
+def _sweep_cli(file: Path, out: Path, *extra: str, vary=CRN_GRID):
+    args = ["sweep", str(file), "--out", str(out), "--lang", "en"]
+    for v in vary:
+        args += ["--vary", v]
+    return CliRunner().invoke(main, [*args, *extra])
+
+
+def test_scheduler_runs_on_a_dask_cluster_with_the_same_results(cinema, tmp_path):
+    distributed = _distributed()
+    serial = _sweep_cli(cinema, tmp_path / "serial")
+    assert serial.exit_code == 0, serial.output
+    with distributed.LocalCluster(
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+    ) as cluster:
+        on_dask = _sweep_cli(cinema, tmp_path / "dask", "--scheduler", cluster.scheduler_address)
+    assert on_dask.exit_code == 0, on_dask.output
+    assert on_dask.stdout == serial.stdout.replace(str(tmp_path / "serial"), str(tmp_path / "dask"))
+    csv_serial = (tmp_path / "serial" / "sweep.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "dask" / "sweep.csv").read_text(encoding="utf-8") == csv_serial
+
+
+def test_scheduler_without_dask_exits_2_and_writes_nothing(cinema, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    out = tmp_path / "out"
+    res = _sweep_cli(cinema, out, "--scheduler", "tcp://127.0.0.1:8786")
+    assert res.exit_code == 2, res.output
+    assert res.stderr == (
+        "bondkit sweep: --scheduler needs Dask, which is not installed: "
+        "pip install 'bondkit[dask]'\n"
+    )
+    assert res.stdout == ""
+    assert not out.exists()
+    res = _sweep_cli(cinema, out, "--scheduler", "tcp://127.0.0.1:8786", "--lang", "fr")
+    assert res.exit_code == 2 and "pip install 'bondkit[dask]'" in res.stderr
+    assert "n'est pas installé" in res.stderr and not out.exists()
+
+
+def test_scheduler_and_jobs_together_are_refused(cinema, tmp_path):
+    out = tmp_path / "out"
+    res = _sweep_cli(cinema, out, "--scheduler", "tcp://127.0.0.1:8786", "--jobs", "2")
+    assert res.exit_code == 2, res.output
+    assert len(res.stderr.splitlines()) == 1
+    assert "--scheduler" in res.stderr and "--jobs" in res.stderr
+    assert res.stdout == "" and not out.exists()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_nothing_written(cinema, tmp_path):
+    _distributed()
+    out = tmp_path / "out"
+    res = _sweep_cli(cinema, out, "--scheduler", "inproc://nowhere/0/1")
+    assert res.exit_code == 1, res.output
+    assert res.stderr.startswith("bondkit sweep: --scheduler inproc://nowhere/0/1: ")
+    assert "Traceback" not in res.output and not out.exists()
+
+
+# ---------------------------------------------------------------- progress bar
+
+
+@pytest.mark.parametrize("tty", [False, True], ids=["stderr-not-a-terminal", "stderr-a-terminal"])
+def test_the_progress_bar_is_on_stderr_and_leaves_stdout_alone(plain, tmp_path, monkeypatch, tty):
+    import click._termui_impl
+
+    if tty:  # the bar itself is drawn (as on a terminal), not only its label
+        monkeypatch.setattr(click._termui_impl, "isatty", lambda stream: True)
+    nine = ("annual_rate=0.02,0.03,0.04", "term_years=3,5,7")
+    assert 3 * 3 > PROGRESS_THRESHOLD
+    shown = _sweep_cli(plain, tmp_path / "a", vary=nine)
+    assert shown.exit_code == 0, shown.output
+    assert "running 9 variants" in shown.stderr
+    if tty:
+        assert "\r" in shown.stderr and "100%" in shown.stderr
+    monkeypatch.setattr("bondkit.sweep.PROGRESS_THRESHOLD", 1000)
+    hidden = _sweep_cli(plain, tmp_path / "a", vary=nine)
+    assert hidden.exit_code == 0 and hidden.stderr == ""
+    assert shown.stdout == hidden.stdout
+    assert "running 9 variants" not in shown.stdout and "\r" not in shown.stdout
+    assert len(shown.stdout.splitlines()) == 1 + 9 + 4  # the table, a blank line, 3 paths
+
+
+def test_no_progress_bar_for_a_few_variants(plain, tmp_path):
+    eight = ("annual_rate=0.02,0.03,0.04,0.05", "term_years=3,5")
+    assert 4 * 2 == PROGRESS_THRESHOLD
+    res = _sweep_cli(plain, tmp_path / "a", vary=eight)
+    assert res.exit_code == 0 and res.stderr == ""
+    help_text = " ".join(CliRunner().invoke(main, ["sweep", "--help"]).output.split())
+    assert (
+        f"more than {PROGRESS_THRESHOLD} variants, a progress bar is shown on stderr" in help_text
+    )
