@@ -6,6 +6,10 @@ Only click and the standard library are imported here at module level, so that
 The commands that compute (``schedule``, ``run``, ``compare``, ``sweep``) never show a traceback: a bad file
 exits 2 with its problems; anything else that goes wrong exits 1 with one line on stderr
 (see :func:`_last_resort`).
+
+Every line bondkit itself writes comes from :data:`bondkit.labels.LABELS`, in the language of
+the command's messages (:func:`message_lang`): ``--lang`` when given, else the scenario's own
+``language`` (read from its TOML even when the scenario has problems), else English.
 """
 
 from __future__ import annotations
@@ -28,6 +32,33 @@ EXIT_FAILED = 1
 def _fail(message: str, code: int = EXIT_FAILED) -> None:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+_LANG_KEY = "bondkit.message_lang"
+
+
+def message_lang() -> str:
+    """The language of the running command's messages: the one :func:`set_message_lang`
+    chose (the scenario's, once read), else the command's ``--lang``, else English."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return "en"
+    return ctx.meta.get(_LANG_KEY) or ctx.params.get("lang") or "en"
+
+
+def set_message_lang(lang: str | None) -> None:
+    """Use ``lang`` for the rest of the running command's messages (None: no change)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and lang is not None:
+        ctx.meta[_LANG_KEY] = lang
+
+
+def _say(key: str, **fields: Any) -> str:
+    """The label ``key`` of :data:`bondkit.labels.LABELS` filled with ``fields``, in the
+    language of the command's messages."""
+    from bondkit.errors import Message
+
+    return Message(key, **fields).render(message_lang())
 
 
 class _OutputError(Exception):
@@ -65,7 +96,9 @@ def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
       ``bondkit: cannot compute this scenario: <message>``;
     - any other exception: ``bondkit: internal error, please report it: <type>: <message>``.
 
-    All exit 1; a bad scenario file still exits 2 (:func:`_load`).
+    All exit 1; a bad scenario file still exits 2 (:func:`_load`). The lines are in the
+    language of the command's messages (:func:`message_lang`); what follows the colon comes
+    from the system or a library and is shown as it is.
     """
 
     @functools.wraps(command)
@@ -79,26 +112,37 @@ def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_FAILED)
         except _OutputError as exc:
             _silence_stdout()
-            _fail(f"bondkit: cannot write the output: {exc}")
+            _fail(_say("cli.err.output", reason=exc))
         except BondkitError as exc:
-            _fail(f"bondkit: {exc}")
+            _fail(_say("cli.error", message=exc.render(message_lang())))
         except (ValueError, OverflowError) as exc:
-            _fail(f"bondkit: cannot compute this scenario: {exc}")
+            _fail(_say("cli.err.compute", reason=exc))
         except Exception as exc:
-            _fail(f"bondkit: internal error, please report it: {type(exc).__name__}: {exc}")
+            _fail(_say("cli.err.internal", kind=type(exc).__name__, reason=exc))
 
     return guarded
 
 
-def _load(file: Path):
-    """Load and validate a scenario; on problems print them one per line and exit 2."""
+def _load(file: Path, lang: str | None = None):
+    """Load and validate a scenario; on problems print them one per line and exit 2.
+
+    The messages of the rest of the command are then in ``lang`` (default: the command's
+    ``--lang``), else in the scenario's own language (read from its TOML even when the
+    scenario has problems), else in English.
+    """
     from bondkit.errors import ScenarioError
     from bondkit.scenario import load_scenario
 
+    if lang is None:
+        ctx = click.get_current_context(silent=True)
+        lang = ctx.params.get("lang") if ctx is not None else None
     try:
-        return load_scenario(file)
+        scenario = load_scenario(file)
     except ScenarioError as exc:
-        _fail(str(exc), EXIT_BAD_INPUT)
+        set_message_lang(lang or exc.language or "en")
+        _fail(exc.render(message_lang()), EXIT_BAD_INPUT)
+    set_message_lang(lang or scenario.language)
+    return scenario
 
 
 scenario_file = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -117,17 +161,34 @@ def out_option(help_text: str):
 
 
 def lang_option(help_text: str):
-    """The ``--lang fr|en`` option of the commands that write outputs."""
+    """The ``--lang fr|en`` option of the commands that read a scenario: the language of
+    their messages (see :func:`message_lang`), and of their outputs."""
     return click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help=help_text)
 
 
-def _warn_findings(result, prefix: str = "") -> None:
-    """Rule-set breaches of a run's campaign, one warning line each on stderr."""
+def _warn_findings(result, file: Path | None = None) -> None:
+    """Rule-set breaches of a run's campaign, one warning line each on stderr (starting
+    with the file's name when given)."""
+    from bondkit.errors import Message
+    from bondkit.rules import rule_set
+
     campaign = result.campaign
     for finding in campaign.findings if campaign is not None else ():
-        click.echo(
-            f"{prefix}warning: rule set {campaign.terms.rule_set!r}: {finding.message()}", err=True
+        limit: Any = finding.limit
+        if finding.rule == "commission":
+            limit = Message("rules.no_commission")
+        elif finding.rule == "legal_form":
+            forms = rule_set(campaign.terms.rule_set).legal_forms or ()
+            for form in forms:
+                limit = form if limit is finding.limit else Message("msg.or", a=limit, b=form)
+        line = _say(
+            "cli.warn.rule",
+            name=campaign.terms.rule_set,
+            rule=finding.rule,
+            limit=limit,
+            value=finding.value,
         )
+        click.echo(line if file is None else _say("cli.in_file", file=file, line=line), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,10 +206,12 @@ def main() -> None:
 
 @main.command()
 @scenario_file
-def validate(file: Path) -> None:
+@lang_option("Language of the messages (default: the scenario's).")
+@_last_resort
+def validate(file: Path, lang: str | None) -> None:
     """Check a scenario file and print a one-line summary (exit 2 with every problem if not).
 
-    Example: bondkit validate scenarios/cinema-du-parc-2016.toml
+    Example: bondkit validate scenarios/cinema-du-parc-2016.toml --lang fr
     """
     from bondkit.conventions import cents_to_str
 
@@ -157,9 +220,17 @@ def validate(file: Path) -> None:
     total = sum(t.amount_cents for t in series)
     first = min(t.issue_date for t in series)
     last = max(t.maturity for t in series)
-    click.echo(
-        f"OK {file}: {sc.name!r}, {len(series)} series, {cents_to_str(total)} {sc.currency}, "
-        f"{first.isoformat()} to {last.isoformat()}"
+    _echo(
+        _say(
+            "cli.ok_one" if len(series) == 1 else "cli.ok",
+            file=file,
+            name=sc.name,
+            n=len(series),
+            total=cents_to_str(total),
+            currency=sc.currency,
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
     )
 
 
@@ -173,8 +244,9 @@ def validate(file: Path) -> None:
     show_default=True,
     help="csv and json follow the documented contract; table is for reading.",
 )
+@lang_option("Language of the messages (default: the scenario's).")
 @_last_resort
-def schedule(file: Path, fmt: str) -> None:
+def schedule(file: Path, fmt: str, lang: str | None) -> None:
     """Print the payment schedule of every series (one row per series and payment date).
 
     Example: bondkit schedule scenarios/cinema-du-parc-2016.toml --format csv > schedule.csv
@@ -191,7 +263,7 @@ def schedule(file: Path, fmt: str) -> None:
 @main.command("run")
 @scenario_file
 @out_option("Folder for the workbook, summary and charts (created if missing).")
-@lang_option("Language of the outputs (default: the scenario's).")
+@lang_option("Language of the outputs and messages (default: the scenario's).")
 @_last_resort
 def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
@@ -206,15 +278,15 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
     result = run(sc)
     paths = write_outputs(result, out_dir, stem, lang=lang)
     _warn_findings(result)
-    _echo(f"workbook: {paths['workbook']}")
-    _echo(f"summary:  {paths['summary']}")
-    _echo(f"charts:   {paths['charts'][0].parent}/ ({len(paths['charts'])} files)")
+    _echo(_say("cli.run.workbook", path=paths["workbook"]))
+    _echo(_say("cli.run.summary", path=paths["summary"]))
+    _echo(_say("cli.run.charts", path=paths["charts"][0].parent, n=len(paths["charts"])))
 
 
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @out_option("Folder for the comparison workbook and charts (created if missing).")
-@lang_option("Language of the outputs (default: the first scenario's).")
+@lang_option("Language of the outputs and messages (default: the first scenario's).")
 @_last_resort
 def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) -> None:
     """Compare options: run each scenario, write a comparison workbook and charts.
@@ -228,18 +300,27 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     from bondkit.errors import ScenarioError
     from bondkit.labels import t
     from bondkit.runner import run
-    from bondkit.scenario import load_scenario
+    from bondkit.scenario import load_scenario, scenario_language
 
     if len(files) < 2:
-        _fail("bondkit compare: give at least two scenario files", EXIT_BAD_INPUT)
-    scenarios, problems = [], []
+        set_message_lang(lang or scenario_language(files[0]))
+        _fail(_say("cli.err.two_files"), EXIT_BAD_INPUT)
+    loaded: list[Any] = []  # a Scenario, or the ScenarioError of a file with problems
     for file in files:
         try:
-            scenarios.append(load_scenario(file))
+            loaded.append(load_scenario(file))
         except ScenarioError as exc:
-            for line in str(exc).splitlines():
-                problems.append(line if line.startswith(f"{file}:") else f"{file}: {line}")
-    msg_lang = lang or (scenarios[0].language if scenarios else "en")
+            loaded.append(exc)
+    # the first file that tells its language (a file with problems may), else English
+    msg_lang = lang or next((x.language for x in loaded if x.language), "en")
+    set_message_lang(msg_lang)
+    scenarios = [x for x in loaded if not isinstance(x, ScenarioError)]
+    problems = []
+    for file, x in zip(files, loaded, strict=True):
+        for problem in x.problems if isinstance(x, ScenarioError) else ():
+            line = problem.render(msg_lang)
+            in_file = problem.location == str(file)  # cannot read it, TOML syntax...
+            problems.append(line if in_file else _say("cli.in_file", file=file, line=line))
     names = [option_name(f) for f in files]
     seen: set[str] = set()
     for file, name in zip(files, names, strict=True):
@@ -251,7 +332,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     results = [run(sc) for sc in scenarios]
     paths = write_comparison(results, names, out_dir, lang=msg_lang)
     for file, result in zip(files, results, strict=True):
-        _warn_findings(result, prefix=f"{file}: ")
+        _warn_findings(result, file=file)
     currencies = [r.scenario.currency for r in results]
     _echo(comparison_table(paths["table"], currencies, msg_lang), nl=False)
     _echo("")
@@ -381,7 +462,13 @@ def sweep_command(
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the example and of the messages.",
+)
 def init(file: Path, lang: str) -> None:
     """Write a commented example scenario to start from (never overwrites a file).
 
@@ -390,14 +477,14 @@ def init(file: Path, lang: str) -> None:
     from importlib.resources import files
 
     if file.exists():
-        _fail(f"bondkit: {file} already exists; choose another name (nothing was written)")
+        _fail(_say("cli.err.exists", file=file))
     text = files("bondkit.examples").joinpath(f"init-{lang}.toml").read_text(encoding="utf-8")
     try:
         with open(file, "x", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        _fail(f"bondkit: cannot write {file}: {exc.strerror or exc}")
-    click.echo(f"wrote {file}; edit it, then: bondkit validate {file}")
+        _fail(_say("cli.err.write_file", file=file, reason=exc.strerror or exc))
+    click.echo(_say("cli.init.wrote", file=file))
 
 
 if __name__ == "__main__":  # pragma: no cover
