@@ -69,12 +69,17 @@ from bondkit.terms import (
     INTEREST_STARTS,
     REPAYMENTS,
     RESERVE_TARGETS,
+    SOURCE_KINDS,
     ArrivalShape,
     Backstop,
     CampaignCosts,
     CampaignTerms,
     CapacityTerms,
     CostTerms,
+    FundingSource,
+    Milestone,
+    PlannedAmount,
+    PlanningTerms,
     Reserve,
     RiskTerms,
     Segment,
@@ -102,6 +107,10 @@ __all__ = [
     "ReserveTable",
     "CapacityTable",
     "RiskTable",
+    "PlannedAmountTable",
+    "SourceTable",
+    "MilestoneTable",
+    "PlanningTable",
     "Scenario",
     "load_scenario",
     "parse_scenario",
@@ -1235,6 +1244,102 @@ class RiskTable(Table):
             )
 
 
+# ---- [planning]: the plan of the issue (booklet 3, step 1). Lists are short: a plan
+# with more lines than this is not a plan a board reads; item text fits a cell.
+MAX_PLANNING_ENTRIES = 50
+MAX_ITEM_CHARS = 120
+
+
+def _item(value: Any) -> str:
+    """What a line of the plan is: non-empty text of at most MAX_ITEM_CHARS characters."""
+    text = _text("Rénovation des sièges")(value)
+    if len(text) > MAX_ITEM_CHARS:
+        raise _fail("msg.plan_item_long", most=MAX_ITEM_CHARS, chars=len(text))
+    return text
+
+
+Item = Annotated[str, PlainValidator(_item)]
+
+
+class PlannedAmountTable(Table):
+    """One ``[[planning.uses]]`` or ``[[planning.budget]]`` table: an item and its amount."""
+
+    item: Item
+    amount: Amount
+
+    def terms(self) -> PlannedAmount:
+        return PlannedAmount(item=self.item, amount_cents=to_cents(self.amount))
+
+
+class SourceTable(Table):
+    """One ``[[planning.sources]]`` table: a source of funds beside the bond issue."""
+
+    item: Item
+    amount: Amount
+    kind: Annotated[str, PlainValidator(_one_of(SOURCE_KINDS))]
+
+    def terms(self) -> FundingSource:
+        return FundingSource(item=self.item, amount_cents=to_cents(self.amount), kind=self.kind)
+
+
+class MilestoneTable(Table):
+    """One ``[[planning.milestones]]`` table: a dated step of the issue."""
+
+    item: Item
+    date: Date
+
+    def terms(self) -> Milestone:
+        return Milestone(item=self.item, date=self.date)
+
+
+class PlanningTable(Table):
+    """``[planning]``: need, sources and uses of funds, timeline, pre-issue budget (optional:
+    no table, the B3.1 sheet shows the inputs only). Every list may be left out.
+
+    The bond issue is always a source, computed from the series: it is never written here.
+    The budget is for planning only; the cost model uses ``[costs]``.
+    """
+
+    uses: tuple[PlannedAmountTable, ...] = ()
+    sources: tuple[SourceTable, ...] = ()
+    milestones: tuple[MilestoneTable, ...] = ()
+    budget: tuple[PlannedAmountTable, ...] = ()
+
+    def terms(self) -> PlanningTerms:
+        """These keys as the :class:`~bondkit.terms.PlanningTerms` the workbook takes."""
+        return PlanningTerms(
+            uses=tuple(u.terms() for u in self.uses),
+            sources=tuple(s.terms() for s in self.sources),
+            milestones=tuple(m.terms() for m in self.milestones),
+            budget=tuple(b.terms() for b in self.budget),
+        )
+
+    @classmethod
+    def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
+        for name in ("uses", "sources", "milestones", "budget"):
+            entries = values.get(name)
+            if not isinstance(entries, list):
+                continue
+            if len(entries) > MAX_PLANNING_ENTRIES:
+                yield _Issue(
+                    (name,),
+                    Message(
+                        "msg.plan_too_many",
+                        most=MAX_PLANNING_ENTRIES,
+                        header=f"[[planning.{name}]]",
+                    ),
+                    len(entries),
+                )
+            # -- a total is an amount too
+            if name != "milestones" and all(_valid(e, "amount") for e in entries):
+                total = sum((e["amount"] for e in entries), Decimal(0))
+                if total > MAX_AMOUNT:
+                    yield _Issue(
+                        (name,),
+                        Message("msg.plan_total", most=MAX_AMOUNT_TEXT, total=_plain(total)),
+                    )
+
+
 class Scenario(Table):
     """A validated scenario file. Build one with :func:`load_scenario`,
     :func:`parse_scenario` or :func:`validate_data` (which also run the cross-key rules).
@@ -1265,6 +1370,7 @@ class Scenario(Table):
     campaign: CampaignTable | None = None
     capacity: CapacityTable | None = None
     risk: RiskTable | None = None
+    planning: PlanningTable | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
@@ -1322,6 +1428,10 @@ class Scenario(Table):
     def risk_terms(self) -> RiskTerms | None:
         """Early redemption and renewal risk, or None when the file has no ``[risk]``."""
         return self.risk.terms() if self.risk else None
+
+    def planning_terms(self) -> PlanningTerms | None:
+        """The plan of the issue, or None when the file has no ``[planning]``."""
+        return self.planning.terms() if self.planning else None
 
     def to_data(self) -> dict[str, Any]:
         """The scenario as a plain dict that :func:`validate_data` accepts again

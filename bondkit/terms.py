@@ -40,6 +40,11 @@ __all__ = [
     "Reserve",
     "CapacityTerms",
     "RiskTerms",
+    "SOURCE_KINDS",
+    "PlannedAmount",
+    "FundingSource",
+    "Milestone",
+    "PlanningTerms",
 ]
 
 REPAYMENTS: tuple[str, ...] = ("bullet", "accumulating", "level-payment", "level-principal")
@@ -579,3 +584,134 @@ class RiskTerms:
     def probability(self, segment: str | None) -> float:
         """A holder's annual probability of asking to redeem, by segment (outside stress)."""
         return dict(self.segment_probability).get(segment, self.annual_probability)
+
+
+# ---------------------------------------------------------------- planning (booklet 3, step 1)
+
+#: kinds of the sources of funds written in ``[[planning.sources]]``; the community bond
+#: issue itself is always a source, computed from the series, never one of these
+SOURCE_KINDS: tuple[str, ...] = ("own-funds", "grant", "loan", "other-bonds", "other")
+
+
+def _item_text(what: str, item: str) -> None:
+    if not isinstance(item, str) or not item.strip():
+        raise ValueError(f"{what}: item must be non-empty text")
+
+
+def _cents_at_least_0(what: str, cents: int) -> None:
+    if isinstance(cents, bool) or not isinstance(cents, int) or cents < 0:
+        raise ValueError(f"{what}: amount_cents must be a whole number of cents, 0 or more")
+
+
+@dataclass(frozen=True)
+class PlannedAmount:
+    """One line of money in the plan: a use of funds or an item of the pre-issue budget.
+
+    item : str — what the money is for ("Seats", "Legal review")
+    amount_cents : int — [cents]
+    """
+
+    item: str
+    amount_cents: int
+
+    def __post_init__(self) -> None:
+        _item_text("planned amount", self.item)
+        _cents_at_least_0("planned amount", self.amount_cents)
+
+
+@dataclass(frozen=True)
+class FundingSource:
+    """One source of funds beside the bond issue (a grant, a loan, own funds...).
+
+    item : str — who or what provides it ("Ville de Montréal")
+    amount_cents : int — [cents]
+    kind : str — one of :data:`SOURCE_KINDS`
+    """
+
+    item: str
+    amount_cents: int
+    kind: str = "other"
+
+    def __post_init__(self) -> None:
+        _item_text("funding source", self.item)
+        _cents_at_least_0("funding source", self.amount_cents)
+        if self.kind not in SOURCE_KINDS:
+            raise ValueError(f"funding source kind must be one of {SOURCE_KINDS}")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated step of the issue's timeline (board decision, offering document ready...)."""
+
+    item: str
+    date: dt.date
+
+    def __post_init__(self) -> None:
+        _item_text("milestone", self.item)
+        if not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime):
+            raise ValueError("milestone: date must be a date")
+
+
+@dataclass(frozen=True)
+class PlanningTerms:
+    """The plan of the issue (TIESS booklet 3, step 1): need, capital stack, timeline, budget.
+
+    uses : tuple of PlannedAmount — what the money is for; their total is the project cost
+    sources : tuple of FundingSource — the other sources of funds; the bond issue (the total
+        principal of the series) is added by the caller, never written here
+    milestones : tuple of Milestone — in the order written
+    budget : tuple of PlannedAmount — the pre-issue budget (legal, printing...); planning
+        only: the cost model uses :class:`CostTerms`, not this
+
+    Money in cents. A grant of 30 000 $ and a bond issue of 100 000 $ against uses of
+    140 000 $ leave a gap of 10 000 $:
+
+    >>> plan = PlanningTerms(
+    ...     uses=(PlannedAmount("Seats", 12_000_000), PlannedAmount("Screen", 2_000_000)),
+    ...     sources=(FundingSource("Grant", 3_000_000, "grant"),),
+    ... )
+    >>> plan.total_uses_cents, plan.gap_cents(10_000_000)
+    (14000000, 1000000)
+    >>> plan.source_shares(10_000_000)
+    (0.7692307692307693, 0.23076923076923078)
+    """
+
+    uses: tuple[PlannedAmount, ...] = ()
+    sources: tuple[FundingSource, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    budget: tuple[PlannedAmount, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("uses", "sources", "milestones", "budget"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @property
+    def total_uses_cents(self) -> int:
+        """Total project cost: the sum of the uses [cents]."""
+        return sum(u.amount_cents for u in self.uses)
+
+    @property
+    def other_sources_cents(self) -> int:
+        """The sources written in the plan, without the bond issue [cents]."""
+        return sum(s.amount_cents for s in self.sources)
+
+    @property
+    def total_budget_cents(self) -> int:
+        """The pre-issue budget [cents]."""
+        return sum(b.amount_cents for b in self.budget)
+
+    def total_sources_cents(self, bond_issue_cents: int) -> int:
+        """Every source, the bond issue (``bond_issue_cents``, the total principal) included."""
+        return self.other_sources_cents + int(bond_issue_cents)
+
+    def gap_cents(self, bond_issue_cents: int) -> int:
+        """Uses minus sources, the bond issue included: above 0, the plan is short of money;
+        at or below 0, the sources cover the uses [cents]."""
+        return self.total_uses_cents - self.total_sources_cents(bond_issue_cents)
+
+    def source_shares(self, bond_issue_cents: int) -> tuple[float, ...]:
+        """Each source's share of all sources: the bond issue first, then the sources in
+        the order written (shares of nothing are 0)."""
+        total = self.total_sources_cents(bond_issue_cents)
+        amounts = (int(bond_issue_cents), *(s.amount_cents for s in self.sources))
+        return tuple(a / total if total else 0.0 for a in amounts)
