@@ -985,13 +985,17 @@ class CampaignTable(Table):
         # -- minimum <= target <= cap
         if _valid(v, "minimum", "target") and v["target"] < v["minimum"]:
             yield _Issue(
-                ("target",), Message("msg.not_below", key="minimum", value=v["minimum"]), v["target"]
+                ("target",),
+                Message("msg.not_below", key="minimum", value=v["minimum"]),
+                v["target"],
             )
         if _valid(v, "cap"):
             if _valid(v, "target"):
                 if v["cap"] < v["target"]:
                     yield _Issue(
-                        ("cap",), Message("msg.not_below", key="target", value=v["target"]), v["cap"]
+                        ("cap",),
+                        Message("msg.not_below", key="target", value=v["target"]),
+                        v["cap"],
                     )
             elif _valid(v, "minimum") and v["cap"] < v["minimum"]:
                 yield _Issue(
@@ -1531,9 +1535,7 @@ def _campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[_
     if _valid(c, "closes") and all(_valid(s, "issue_date") for s in series):
         first = min(s["issue_date"] for s in series)
         if c["closes"] > first:
-            yield _Issue(
-                ("closes",), Message("msg.closes_after_issue", first=first), c["closes"]
-            )
+            yield _Issue(("closes",), Message("msg.closes_after_issue", first=first), c["closes"])
 
     # -- target <= cap <= the total of the series amounts (the cap when none is written)
     total: Decimal | None = None
@@ -1794,7 +1796,9 @@ def scenario_language(path: str | Path) -> str | None:
 # ---- TOML syntax errors. tomllib words them in English and ends them with
 # "(at line L, column C)" or "(at end of document)"; the reasons it gives are translated
 # here (one label each), any other reason is shown as tomllib wrote it.
-_TOML_AT = re.compile(r"(?P<reason>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)")
+_TOML_AT = re.compile(
+    r"(?P<reason>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)"
+)
 _TOML_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), key)
     for pattern, key in (

@@ -65,6 +65,18 @@ def test_templates_use_the_same_fields_in_both_languages():
         assert _fields(en) == _fields(fr), key
 
 
+def test_every_template_fills_in_both_languages():
+    """Fields are plain names (no index or attribute a caller could not pass), and a label
+    formats with them in English and French alike (no stray brace)."""
+    for key, (en, fr) in LABELS.items():
+        fields = _fields(en)
+        assert all(f.isidentifier() for f in fields), key
+        values = {f: f"<{f}>" for f in fields}
+        for text in (en, fr):
+            filled = text.format(**values)
+            assert all(f"<{f}>" in filled or f"'<{f}>'" in filled for f in fields), key
+
+
 def test_sheet_names_are_the_guide_s_and_valid_for_excel():
     assert [t(k, "fr") for k in SHEETS] == SHEETS_FR
     assert [t(k, "en") for k in SHEETS] == SHEETS_EN
