@@ -1083,18 +1083,20 @@ def _plan_stack(sheet: _Sheet, row: int) -> int:
     sources += [(s.item, t(f"plan.kind.{s.kind}", lang), s.amount_cents) for s in plan.sources]
     shares = plan.source_shares(bond)
     for i in range(max(len(plan.uses), len(sources))):
+        lines = 1
         if i < len(plan.uses):
-            sheet.text(row + i, 0, plan.uses[i].item)
+            lines = _plan_text(sheet, row + i, 0, plan.uses[i].item)
             sheet.money(row + i, 1, plan.uses[i].amount_cents)
         elif i == 0:
             sheet.text(row, 0, t("plan.none", lang), kind="note")
         if i < len(sources):
             item, kind, cents = sources[i]
-            sheet.text(row + i, 3, item)
+            lines = max(lines, _plan_text(sheet, row + i, 3, item))
             sheet.text(row + i, 4, kind)
             sheet._track(row + i, 4, len(kind) + 4)  # a short word: never cut, never wrapped
             sheet.money(row + i, 5, cents)
             sheet.rate(row + i, 6, shares[i])
+        _plan_height(sheet, row + i, lines)
     row += max(len(plan.uses), len(sources))
     _total_row(sheet, row, 0, 1, t("plan.total_uses", lang))
     sheet.money(row, 1, plan.total_uses_cents, total=True)
@@ -1140,7 +1142,7 @@ def _plan_timeline(sheet: _Sheet, row: int) -> int:
         row, 0, [t("plan.col.milestone", lang), t("col.date", lang), t("plan.col.origin", lang)]
     )
     for day, item, origin in events:
-        sheet.text(row, 0, item)
+        _plan_height(sheet, row, _plan_text(sheet, row, 0, item))
         sheet.date(row, 1, day)
         sheet.text(row, 2, t(origin, lang))
         row += 1
@@ -1157,7 +1159,7 @@ def _plan_budget(sheet: _Sheet, row: int) -> int:
     row = sheet.section(row, "sec.plan_budget")
     row = sheet.header(row, 0, [t("plan.col.budget_item", lang), t("col.amount", lang)])
     for entry in plan.budget:
-        sheet.text(row, 0, entry.item)
+        _plan_height(sheet, row, _plan_text(sheet, row, 0, entry.item))
         sheet.money(row, 1, entry.amount_cents)
         row += 1
     if not plan.budget:
@@ -1190,6 +1192,28 @@ def _plan_budget(sheet: _Sheet, row: int) -> int:
         ),
     )
     return row + 1
+
+
+#: characters of plan text that surely fit on one line of a column _MAX_WIDTH wide in
+#: LibreOffice and Excel; longer text is wrapped and its row given a line per this many
+_PLAN_LINE = 32
+
+
+def _plan_text(sheet: _Sheet, row: int, col: int, s: str) -> int:
+    """Text of the plan (user text included), through the text primitive; text longer than
+    ``_PLAN_LINE`` wraps. Returns the lines its row should allow."""
+    if len(s) <= _PLAN_LINE:
+        sheet.text(row, col, s)
+        return 1
+    sheet.text(row, col, s, max_width=_PLAN_LINE / _CHARS_PER_WIDTH)
+    return math.ceil(len(s) / _PLAN_LINE)
+
+
+def _plan_height(sheet: _Sheet, row: int, lines: int) -> None:
+    """A row tall enough for ``lines`` lines: where the sheet's own estimate (made when it
+    finishes, with more characters on a line) expects one line, this height stays."""
+    if lines > 1:
+        sheet.ws.set_row(row, _LINE_HEIGHT * lines + 2)
 
 
 def _issue(sheet: _Sheet, charts: dict[str, Path]) -> None:
