@@ -254,84 +254,25 @@ def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) ->
 # ---------------------------------------------------------------- workbook
 
 
-def _write_workbook(table: pd.DataFrame, results: Sequence[Result], path: Path, lang: str) -> None:
-    import xlsxwriter
+def _write_workbook(
+    table: pd.DataFrame, results: Sequence[Result], path: Path, lang: str
+) -> list[str]:
+    """The comparison workbook (:func:`bondkit.excel.write_comparison_workbook`)."""
+    from bondkit.excel import write_comparison_workbook
 
-    from bondkit.excel import number_formats
-
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
-    )
-    formats: dict[tuple[str, str], Any] = {}
-
-    def fmt(kind: str, currency: str = "CAD") -> Any:
-        key = (kind, currency)
-        if key not in formats:
-            props: dict[str, Any] = {"valign": "top"}
-            codes = number_formats(lang, currency)
-            if kind == "money":
-                props["num_format"] = codes["money"]
-            elif kind == "pct":
-                props["num_format"] = codes["rate"]
-            elif kind == "times":
-                props["num_format"] = codes["ratio"]
-            elif kind == "plain":
-                props["num_format"] = codes["plain"]
-            elif kind == "title":
-                props.update(bold=True, font_size=14, font_color="#1f4e79")
-            elif kind == "header":
-                props.update(bold=True, text_wrap=True, bottom=1, bg_color="#dde7f1")
-            elif kind == "missing":
-                props["align"] = "center"
-            elif kind == "quoted":
-                props["quote_prefix"] = True
-            elif kind == "note":
-                props.update(italic=True, font_color="#404040")
-            formats[key] = wb.add_format(props)
-        return formats[key]
-
-    ws = wb.add_worksheet(t("cmp.sheet", lang))
-    ws.write_string(0, 0, t("cmp.title", lang), fmt("title"))
-    header_row = 2
-    headers = [
-        t("cmp.option", lang),
-        t("cmp.currency", lang),
-        t("cmp.seed", lang),
-        *(t(f"cmp.metric.{m}", lang) for m in METRICS),
-    ]
-    for col, text in enumerate(headers):
-        ws.write_string(header_row, col, text, fmt("header"))
-    for i, (name, result) in enumerate(zip(table.index, results, strict=True)):
-        row = header_row + 1 + i
-        name = str(name)
-        ws.write_string(row, 0, name, fmt("quoted" if name.startswith(_FORMULA_START) else "text"))
-        currency = result.scenario.currency
-        ws.write_string(row, 1, currency, fmt("text"))
-        ws.write_number(row, 2, result.scenario.seed, fmt("plain"))
-        for j, metric in enumerate(METRICS):
+    figures = []
+    for i in range(len(results)):
+        line = []
+        for metric in METRICS:
             value = _number(table[metric].iloc[i])
-            col = 3 + j
             if value is None:
                 missing = t("not_solvable", lang) if metric == "issuer_all_in_cost" else _MISSING
-                ws.write_string(row, col, missing, fmt("missing"))
+                line.append((t(f"cmp.metric.{metric}", lang), missing, METRIC_KINDS[metric]))
             else:
-                ws.write_number(row, col, value, fmt(METRIC_KINDS[metric], currency))
-    note_row = header_row + len(results) + 2
-    ws.write_string(note_row, 0, t("cmp.note.missing", lang), fmt("note"))
-    seed_note = t("cmp.note.seed", lang).format(seed=t("cmp.seed", lang))
-    ws.write_string(note_row + 1, 0, seed_note, fmt("note"))
-    width = min(max([len(str(n)) for n in table.index] + [len(headers[0])]) + 2, 40)
-    ws.set_column(0, 0, width)
-    ws.set_column(1, 2, 10)
-    ws.set_column(3, 2 + len(METRICS), 18)
-    ws.set_row(header_row, 45)
-    ws.freeze_panes(header_row + 1, 1)
-    ws.set_landscape()
-    ws.set_paper(1)  # Letter, as in Canada
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    wb.close()
+                line.append((t(f"cmp.metric.{metric}", lang), value, METRIC_KINDS[metric]))
+        figures.append(line)
+    names = [str(n) for n in table.index]
+    return write_comparison_workbook(list(results), names, figures, path, lang)
 
 
 def _previous_outputs(out: Path) -> list[Path]:

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
 from bondkit import __version__
 from bondkit.columns import SCHEDULE_COLUMNS, label
@@ -85,6 +85,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "write_workbook",
+    "write_comparison_workbook",
+    "option_tag",
+    "OPTION_SHEETS",
     "number_formats",
     "READINESS_THRESHOLDS",
     "STATUSES",
@@ -230,9 +233,10 @@ def _px(width_chars: float) -> float:
 class _Sheet:
     """A worksheet plus what its layout needs: column widths from content, wrapped rows."""
 
-    def __init__(self, book: _Book, key: str, title_key: str) -> None:
+    def __init__(self, book: _Book, key: str, title_key: str, subtitle: str | None = None) -> None:
         self.book, self.lang = book, book.lang
-        self.ws = book.wb.add_worksheet(t(key, self.lang))
+        self.subtitle = book.result.scenario.name if subtitle is None else subtitle
+        self.ws = book.wb.add_worksheet(book.sheet_name(key))
         self.widths: dict[int, float] = {}
         self.wrapped: list[tuple[int, int, str, bool]] = []  # row, col, text, bold
         self.span_chars = 0.0  # widest untracked text (titles, notes)
@@ -352,8 +356,7 @@ class _Sheet:
     def _title(self, title_key: str) -> None:
         self.text(_TITLE_ROW, 0, t(title_key, self.lang), kind="title", track=False)
         self.ws.set_row(_TITLE_ROW, 21)
-        sc = self.book.result.scenario
-        self.text(_SUBTITLE_ROW, 0, sc.name, kind="subtitle", track=False)
+        self.text(_SUBTITLE_ROW, 0, self.subtitle, kind="subtitle", track=False)
         self.ws.freeze_panes(_SUBTITLE_ROW + 1, 0)
 
     def section(self, row: int, key: str, **fields: Any) -> int:
@@ -461,28 +464,42 @@ class _Sheet:
 
 
 class _Book:
-    def __init__(self, result: Result, path: Path, lang: str) -> None:
-        self.result, self.lang = result, lang
+    """One scenario's sheets in an XlsxWriter workbook: its own, or a comparison's shared
+    one, where ``prefix`` (an option's tag and a space) starts its sheet names and
+    ``tag`` + ``_`` its defined names."""
+
+    def __init__(
+        self,
+        result: Result,
+        path: Path | None,
+        lang: str,
+        wb: Any = None,
+        prefix: str = "",
+        formats: dict[tuple, Any] | None = None,
+    ) -> None:
+        self.result, self.lang, self.prefix = result, lang, prefix
         self.currency = result.scenario.currency
         self.codes = number_formats(lang, self.currency)
-        self.wb = xlsxwriter.Workbook(
-            str(path),
-            {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
-        )
-        self._formats: dict[tuple, Any] = {}
+        self.wb = wb if wb is not None else _new_workbook(path)
+        self._formats: dict[tuple, Any] = {} if formats is None else formats
         #: (series id, period) -> 0-based row of that schedule line on B3.4
         self.schedule_rows: dict[tuple[str, int], int] = {}
         #: series id -> the defined names of its amount and rate cells on B3.2
+        tag = prefix.strip() + "_" if prefix.strip() else ""
         self.names: dict[str, tuple[str, str]] = {
             terms.id: (
-                f"{t('name.amount', lang)}_{k}",
-                f"{t('name.rate', lang)}_{k}",
+                f"{tag}{t('name.amount', lang)}_{k}",
+                f"{tag}{t('name.rate', lang)}_{k}",
             )
             for k, terms in enumerate(result.series, start=1)
         }
 
+    def sheet_name(self, key: str) -> str:
+        """The name of sheet ``key`` (a label key) in this workbook."""
+        return self.prefix + t(key, self.lang)
+
     def fmt(self, kind: str, wrap: bool = False, quote: bool = False, total: bool = False):
-        key = (kind, wrap, quote, total)
+        key = (self.currency, kind, wrap, quote, total)
         if key not in self._formats:
             props: dict[str, Any] = {"valign": "top"}
             if kind in self.codes:
@@ -523,8 +540,16 @@ class _Book:
             self._formats[key] = self.wb.add_format(props)
         return self._formats[key]
 
-    def sheet(self, key: str, title_key: str) -> _Sheet:
-        return _Sheet(self, key, title_key)
+    def sheet(self, key: str, title_key: str, subtitle: str | None = None) -> _Sheet:
+        return _Sheet(self, key, title_key, subtitle)
+
+
+def _new_workbook(path: Path | None) -> Any:
+    # user text stays text: nothing is turned into a formula, a number or a link
+    return xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
 
 
 def write_workbook(
@@ -571,6 +596,94 @@ def write_workbook(
     )
     # XlsxWriter keeps everything in memory until close(): an error above writes no file
     book.wb.close()
+
+
+#: each option's sheets in a comparison workbook, in order
+OPTION_SHEETS: tuple[str, ...] = ("sheet.summary", "sheet.b3_2", "sheet.b3_4")
+
+
+def write_comparison_workbook(
+    results: list[Result],
+    names: list[str],
+    figures: list[list[tuple[str, float | str, str]]],
+    path: str | Path,
+    lang: str,
+) -> list[str]:
+    """The advisor's workbook: the options side by side, then each option's key sheets.
+
+    The first sheet (``cmp.sheet``) is the main view: one row per option with its currency,
+    seed and ``figures`` (per option: (label, value, kind) with kind ``money`` in currency
+    units, ``pct`` (a fraction shown as a percentage) or ``times`` (a ratio); a text value
+    is written as it is), then the
+    case-study table of B4 with every option beside the public reference issues. Each
+    option then gets :data:`OPTION_SHEETS` under its tag (``A``, ``B``... by
+    :func:`option_tag`), with the schedules as formulas on its own named cells
+    (``A_Amount_1``...). Returns the tags.
+    """
+    lang = check_language(lang)
+    wb = _new_workbook(Path(path))
+    formats: dict[tuple, Any] = {}
+    tags = [option_tag(k) for k in range(len(results))]
+    main = _Book(results[0], None, lang, wb=wb, formats=formats)
+    sheet = main.sheet(
+        "cmp.sheet", "cmp.title", subtitle=t("cmp.subtitle", lang).format(n=len(results))
+    )
+    row = sheet.section(_FIRST_ROW, "cmp.sec.options")
+    labels = [label_text for label_text, _v, _k in figures[0]] if figures else []
+    heads = [t("cmp.option", lang), t("cmp.currency", lang), t("cmp.seed", lang), *labels]
+    row = sheet.header(row, 0, [*heads, t("cmp.sheets", lang)], main=True)
+    for k, (res, name) in enumerate(zip(results, names, strict=True)):
+        option = _Book(res, None, lang, wb=wb, formats=formats)
+        sheet.text(row, 0, str(name), kind="bold")
+        sheet.text(row, 1, res.scenario.currency)
+        sheet.number(row, 2, res.scenario.seed, "plain")
+        for j, (_label, value, kind) in enumerate(figures[k]):
+            c = 3 + j
+            if isinstance(value, str):  # a figure that does not apply, in words
+                sheet.text(row, c, value)
+            elif kind == "money":
+                sheet.ws.write_number(row, c, float(value), option.fmt("money"))
+                cents = round_half_up(exact(float(value)) * 100)
+                sheet._track(row, c, len(money_text(cents, lang, res.scenario.currency)) + 3)
+            elif kind == "pct":
+                sheet.rate(row, c, float(value))
+            else:  # "times"
+                sheet.number(row, c, float(value), "ratio")
+        sheet.text(row, 3 + len(labels), t("cmp.sheets_of", lang).format(tag=tags[k]))
+        row += 1
+    row = sheet.note(row + 1, t("cmp.note.missing", lang))
+    row = sheet.note(row, t("cmp.note.seed", lang).format(seed=t("cmp.seed", lang)))
+    row = sheet.note(row, t("cmp.note.sheets", lang))
+    row = sheet.section(row + 1, "ref.sec.table")
+    named = [
+        (res, f"{tags[k]} — {name}")
+        for k, (res, name) in enumerate(zip(results, names, strict=True))
+    ]
+    _cases_table(sheet, row, named)
+    for k, res in enumerate(results):
+        book = _Book(res, None, lang, wb=wb, prefix=f"{tags[k]} ", formats=formats)
+        writers = {
+            "sheet.summary": lambda s: _summary(s, {}),
+            "sheet.b3_2": _design,
+            "sheet.b3_4": lambda s: _management(s, {}),
+        }
+        sheets = {key: book.sheet(key, "title." + key.split(".", 1)[1]) for key in OPTION_SHEETS}
+        for key in sorted(OPTION_SHEETS, key=lambda k: k != "sheet.b3_4"):
+            writers[key](sheets[key])
+        for s in sheets.values():
+            s.finish()
+    sheet.finish()
+    wb.close()
+    return tags
+
+
+def option_tag(k: int) -> str:
+    """The tag of option ``k`` (from 0) in a comparison workbook: A, B, ..., Z, AA, AB...
+
+    >>> option_tag(0), option_tag(25), option_tag(26)
+    ('A', 'Z', 'AA')
+    """
+    return xl_col_to_name(k)
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -1435,14 +1548,24 @@ def _risk(sheet: _Sheet, row: int, chart: Path | None) -> None:
 def _cases(sheet: _Sheet) -> None:
     """B4: this scenario (first row) beside the public reference issues, their sources and
     the Québec market figures; then what later versions add (the options compared)."""
-    res, lang = sheet.book.result, sheet.lang
+    res = sheet.book.result
     row = sheet.kv(_FIRST_ROW, "issuer")
     sheet.text(row, 1, res.scenario.issuer.name)
     row = sheet.section(row + 2, "ref.sec.table")
+    row = _cases_table(sheet, row, [(sheet.book.result, None)])
+    _coming(sheet, row + 1, "coming.b4")
+
+
+def _cases_table(sheet: _Sheet, row: int, scenarios: list[tuple[Result, str | None]]) -> int:
+    """The case-study table: the scenarios (result, name), then the public reference
+    issues, their note, sources and the Québec market figures; the next row."""
+    lang = sheet.lang
     keys = [k for k in LABELS if k.startswith("ref.col.")]
     row = sheet.header(row, 0, [t(k, lang) for k in keys], repeat=True)
     col = {k: j for j, k in enumerate(keys)}
-    _case_scenario_row(sheet, row, col)
+    for k, (res, name) in enumerate(scenarios):
+        _case_scenario_row(sheet, row + k, col, res, name)
+    row += len(scenarios) - 1
     for ref in reference_issues():
         row += 1
         _case_reference_row(sheet, row, col, ref)
@@ -1452,8 +1575,7 @@ def _cases(sheet: _Sheet) -> None:
         line = t("ref.source_line", lang).format(issue=ref.issuer, year=ref.year, source=ref.source)
         row = sheet.note(row, line, chars=sheet.wide())
     row = sheet.section(row + 1, "ref.sec.market")
-    row = sheet.note(row, t("ref.market", lang), chars=sheet.wide())
-    _coming(sheet, row + 1, "coming.b4")
+    return sheet.note(row, t("ref.market", lang), chars=sheet.wide())
 
 
 def _dollars_text(dollars: float, lang: str, currency: str) -> str:
@@ -1466,12 +1588,16 @@ def _dollars_text(dollars: float, lang: str, currency: str) -> str:
     )
 
 
-def _case_scenario_row(sheet: _Sheet, row: int, col: dict[str, int]) -> None:
-    """The first row of the B4 table: this scenario, from the Result."""
-    res, lang = sheet.book.result, sheet.lang
+def _case_scenario_row(
+    sheet: _Sheet, row: int, col: dict[str, int], res: Result | None = None, name: str | None = None
+) -> None:
+    """A row of the B4 table for a scenario (this one by default), from its Result; ``name``
+    replaces the issuer's name (an option of a comparison)."""
+    res = sheet.book.result if res is None else res
+    lang = sheet.lang
     sc, series = res.scenario, res.series
-    cur = sheet.book.currency
-    sheet.text(row, col["ref.col.issue"], sc.issuer.name, kind="bold")
+    cur = sc.currency
+    sheet.text(row, col["ref.col.issue"], sc.issuer.name if name is None else name, kind="bold")
     sheet.text(row, col["ref.col.place"], sc.issuer.jurisdiction)
     sheet.number(row, col["ref.col.year"], min(x.issue_date for x in series).year, kind="plain")
     sheet.money(row, col["ref.col.amount"], res.total_principal)
@@ -2131,7 +2257,7 @@ def _design(sheet: _Sheet) -> None:
     res, lang = book.result, sheet.lang
     costs = res.costs
     row = sheet.section(_FIRST_ROW, "sec.issue_terms")
-    row = sheet.note(row, t("model.note_b3_2", lang).format(sheet=t("sheet.b3_4", lang)))
+    row = sheet.note(row, t("model.note_b3_2", lang).format(sheet=book.sheet_name("sheet.b3_4")))
     quoted = quote_sheetname(sheet.ws.name)
 
     def _c_bonds_formula(s, r, c, terms):
@@ -2207,7 +2333,7 @@ def _design(sheet: _Sheet) -> None:
         repeat=True,
     )
     flows = res.issuer_flows
-    schedule_sheet = quote_sheetname(t("sheet.b3_4", lang))
+    schedule_sheet = quote_sheetname(book.sheet_name("sheet.b3_4"))
     paid = {  # (series, payment date) -> the schedule's payment cell on B3.4
         (sid, d): book.schedule_rows[(sid, int(period))]
         for sid, d, period in zip(
@@ -2264,7 +2390,9 @@ def _management(sheet: _Sheet, charts: dict[str, Path]) -> None:
     ncols = len(SCHEDULE_COLUMNS)
 
     row = sheet.section(_FIRST_ROW, "sec.schedule")
-    row = sheet.note(row, t("model.note_b3_4", lang).format(sheet=t("sheet.b3_2", lang)))
+    row = sheet.note(
+        row, t("model.note_b3_4", lang).format(sheet=sheet.book.sheet_name("sheet.b3_2"))
+    )
     header_row = row
     extra = [label("fiscal_year", lang), t("col.level", lang)]
     row = sheet.header(row, 0, [label(k, lang) for k in SCHEDULE_COLUMNS] + extra, main=True)

@@ -901,6 +901,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "msg.plan_total": ("the amounts together must be at most {most}; they add up to {total}",
                        "les montants ensemble doivent être d'au plus {most}; ils totalisent {total}"),
     # ---- comparison workbook
+    "cmp.subtitle": ("{n} options side by side, then each option's key sheets", "{n} options côte à côte, puis les feuilles clés de chaque option"),
+    "cmp.sec.options": ("Key figures of the options", "Chiffres clés des options"),
+    "cmp.sheets": ("Its sheets", "Ses feuilles"),
+    "cmp.sheets_of": ("{tag} …", "{tag} …"),
+    "cmp.note.sheets": ("Each option's summary, design (its named amount and rate cells) and schedules follow, in sheets whose name starts with its letter; its schedules are formulas on its own cells.",
+                        "Le sommaire, la conception (ses cellules nommées de montant et de taux) et les échéanciers de chaque option suivent, dans les feuilles dont le nom commence par sa lettre; ses échéanciers sont des formules sur ses propres cellules."),
     # ---- sweep
     "sweep.err.scenario_key": ("--vary {key}: the [scenario] table is not varied; every variant keeps the scenario's name, language, currency and seed",
                                "--vary {key} : la table [scenario] ne varie pas; chaque variante garde le nom, la langue, la devise et la graine du scénario"),

@@ -13,7 +13,11 @@ from test_labels import _label_calls, word_problems
 
 import bondkit
 from bondkit.cli import main
+from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.excel import OPTION_SHEETS
 from bondkit.labels import LABELS, money_text, number_text, percent_text, t
+from bondkit.runner import run
+from bondkit.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -116,7 +120,10 @@ def test_terminal_table_equals_each_run_summary(compared):
 
 def test_workbook_shows_the_same_numbers(compared):
     wb = openpyxl.load_workbook(compared["out"] / "comparison.xlsx")
-    assert wb.sheetnames == [t("cmp.sheet", "en")]
+    tags = [chr(ord("A") + k) for k in range(len(OPTIONS))]
+    assert wb.sheetnames == [t("cmp.sheet", "en")] + [
+        f"{tag} {t(key, 'en')}" for tag in tags for key in OPTION_SHEETS
+    ]
     rows = list(wb.active.iter_rows(values_only=True))
     h = next(i for i, r in enumerate(rows) if r[0] == t("cmp.option", "en"))
     assert list(rows[h][3:10]) == [t(f"cmp.metric.{m}", "en") for m in METRICS]
@@ -238,3 +245,33 @@ def test_compare_holds_no_hard_coded_words():
     for name, arg in _label_calls(ast.parse(source)):
         if name == "t" and isinstance(arg, ast.Constant):
             assert arg.value in LABELS
+
+
+def test_workbook_has_each_option_beside_the_references_and_its_own_live_sheets(compared):
+    """The main view lists every option in the case-study table above the reference issues;
+    each option's schedule sheet equals its own run, on formulas over its own named cells."""
+    values = openpyxl.load_workbook(compared["out"] / "comparison.xlsx", data_only=True)
+    formulas = openpyxl.load_workbook(compared["out"] / "comparison.xlsx")
+    main_rows = [r for r in values.active.iter_rows(values_only=True)]
+    issue_col = [r[0] for r in main_rows]
+    head = issue_col.index(t("ref.col.issue", "en"))
+    tags = ["A", "B", "C"]
+    assert issue_col[head + 1 : head + 4] == [
+        f"{g} — {o}" for g, o in zip(tags, OPTIONS, strict=True)
+    ]
+    assert issue_col[head + 4] not in (None, "")  # the first public reference issue
+    head_cells = [label(k, "en") for k in SCHEDULE_COLUMNS]
+    for tag, f in zip(tags, compared["files"], strict=True):
+        result = run(load_scenario(f))
+        ws = values[f"{tag} {t('sheet.b3_4', 'en')}"]
+        rows = list(ws.iter_rows(values_only=True))
+        h = next(i for i, r in enumerate(rows) if list(r[: len(head_cells)]) == head_cells)
+        lines = [r for r in rows[h + 1 : h + 1 + len(result.schedule) + 4] if isinstance(r[1], int)]
+        got = [round(r[SCHEDULE_COLUMNS.index("payment")] * 100) for r in lines]
+        assert got == result.schedule["payment"].tolist(), tag
+        names = formulas.defined_names
+        assert f"{tag}_Amount_1" in names and f"{tag}_Rate_1" in names
+        fws = formulas[f"{tag} {t('sheet.b3_4', 'en')}"]
+        assert fws.cell(h + 2, SCHEDULE_COLUMNS.index("opening_balance") + 1).value == (
+            f"={tag}_Amount_1"
+        )

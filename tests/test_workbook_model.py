@@ -29,6 +29,7 @@ import pytest
 import xlsxwriter
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.compare import write_comparison
 from bondkit.excel import write_workbook
 from bondkit.labels import t
 from bondkit.runner import run
@@ -104,6 +105,10 @@ def books(tmp_path_factory):
             edited = folder / f"{path.stem}-{lang}-changed.xlsx"
             _set_inputs(fresh, edited, changed)
             made["changed"][(path.stem, lang)] = (edited, changed)
+    results = [made["fresh"][(p.stem, "en")][1] for p in EXAMPLES]
+    written = write_comparison(results, [p.stem for p in EXAMPLES], folder / "cmp", "fr")
+    shutil.copy(written["workbook"], folder / "comparison.xlsx")
+    made["comparison"] = folder / "comparison.xlsx"
     canary = xlsxwriter.Workbook(str(folder / "canary.xlsx"))
     canary.add_worksheet().write_formula(0, 0, "=1+1", None, 3)  # a stale cached value
     canary.close()
@@ -246,3 +251,18 @@ def test_changing_amount_and_rate_in_the_workbook_recomputes_the_schedule(books,
         if design.cell(r, 1).value == t("total", lang)
     ]
     assert totals[0] == pytest.approx(changed.total_principal / 100, abs=0.001)
+
+
+def test_comparison_workbook_formulas_equal_bondkit_after_libreoffice(books):
+    out = _recalculated(books)
+    path = books["comparison"]
+    ours = openpyxl.load_workbook(path, data_only=True)
+    theirs = openpyxl.load_workbook(out / path.name, data_only=True)
+    cells = _formula_cells(path)
+    # every option's schedule is there, on its own named cells
+    assert {ref.split("!")[0] for _s, _r, ref in cells if "_Montant_" in ref}
+    assert len({sheet for sheet, _r, _f in cells}) == 2 * len(EXAMPLES)
+    for sheet, ref, formula in cells:
+        a, b = ours[sheet][ref].value, theirs[sheet][ref].value
+        assert isinstance(b, int | float), (sheet, ref, formula, b)
+        assert abs(a - b) < 0.005, (sheet, ref, formula, a, b)
