@@ -854,7 +854,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec.plan_stack": ("The need: sources and uses of funds (capital stack)", "Le besoin : sources et utilisations des fonds (montage financier)"),
     "plan.col.use": ("Use of funds", "Utilisation des fonds"),
     "plan.col.source": ("Source of funds", "Source des fonds"),
-    "plan.col.kind": ("Kind", "Type"),
+    "plan.col.kind": ("Kind", "Nature"),
     "plan.col.share": ("Share of sources", "Part des sources"),
     "plan.kind.own-funds": ("Own funds", "Fonds propres"),
     "plan.kind.grant": ("Grant", "Subvention"),
