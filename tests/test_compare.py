@@ -181,7 +181,9 @@ def test_a_bad_file_stops_everything(tmp_path):
     bad2 = tmp_path / "bad-syntax.toml"
     bad2.write_text("[scenario\nname = 1\n", encoding="utf-8")
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["compare", str(good), str(bad1), str(bad2), "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["compare", str(good), str(bad1), str(bad2), "--out", str(out), "--lang", "en"]
+    )
     assert res.exit_code == 2
     lines = res.stderr.strip().splitlines()
     assert lines

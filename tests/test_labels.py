@@ -197,6 +197,8 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 #: module constants, codes in capitals (CAD, QC), struct formats
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$|^[<>]I+B?$")
+#: pieces of a spreadsheet formula: functions in capitals, operators, references
+_FORMULA = re.compile(r"^[=+\-*/]?(?:[A-Z]+\()+$")
 #: metadata keys and option values matplotlib requires spelled this way
 _ALLOWED = {"Date", "Software", "upper left"}
 #: lowercase data keys that happen to equal a label (``"amount"``, ``"accumulating"``):
@@ -215,6 +217,7 @@ _DATA_KEYS = {
     "reached",
     "supporting",
     "week",
+    "rate",  # a number format kind of the workbook (percent)
     "demanded",
     "refunded",
 }
@@ -263,6 +266,7 @@ def word_problems(source: str) -> list[str]:
             or s in keys
             or _HEX_COLOUR.match(s)
             or _CONSTANT.match(s)
+            or _FORMULA.match(s)
             or not _LETTER_RUN.search(s)
         ):
             continue
