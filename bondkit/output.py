@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bondkit.errors import BondkitError
+from bondkit.errors import BondkitError, Message
 
 if TYPE_CHECKING:
     from bondkit.runner import Result
@@ -46,7 +46,7 @@ def write_outputs(
         out.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".bondkit-run-", dir=out))
     except OSError as exc:
-        raise BondkitError(f"cannot write to {out}: {exc.strerror or exc}") from None
+        raise BondkitError(Message("cmp.err.write", path=out, reason=exc.strerror or exc)) from None
     try:
         (stage / "new" / "charts").mkdir(parents=True)
         new = stage / "new"
@@ -56,7 +56,7 @@ def write_outputs(
         staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
         _swap(out, stage, staged, _previous_outputs(out, stem))
     except OSError as exc:
-        raise BondkitError(f"cannot write to {out}: {exc.strerror or exc}") from None
+        raise BondkitError(Message("cmp.err.write", path=out, reason=exc.strerror or exc)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return {
