@@ -322,6 +322,15 @@ def test_run_output_folder_that_is_a_file(runner, tmp_path):
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert blocker.read_text() == "not a folder"
+    # a folder inside that file cannot be made: said in the scenario's language (the
+    # cinema is French), then in English on request
+    inside = blocker / "sub"
+    french = runner.invoke(main, ["run", str(CINEMA), "--out", str(inside)])
+    assert french.exit_code != 0
+    assert f"impossible d'écrire dans {inside} : " in french.stderr
+    english = runner.invoke(main, ["run", str(CINEMA), "--out", str(inside), "--lang", "en"])
+    assert f"cannot write to {inside}: " in english.stderr
+    assert blocker.read_text() == "not a folder"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX console entry point")
