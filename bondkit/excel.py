@@ -1309,7 +1309,7 @@ def _plan_budget(sheet: _Sheet, row: int) -> int:
 
 #: characters of plan text that surely fit on one line of a column _MAX_WIDTH wide in
 #: LibreOffice and Excel; longer text is wrapped and its row given a line per this many
-_PLAN_LINE = 32
+_PLAN_LINE = 26
 
 
 def _plan_text(sheet: _Sheet, row: int, col: int, s: str) -> int:

@@ -882,7 +882,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan.auto.issue_one": ("Issue of series {ids}", "Émission de la série {ids}"),
     "plan.auto.issue_many": ("Issue of series {ids}", "Émission des séries {ids}"),
     "plan.timeline_note": ("Sorted by date. The campaign window ([campaign] opens and closes) and the issue date of each series are added from the scenario.",
-                           "Trié par date. La période de la campagne ([campaign] opens et closes) et la date d'émission de chaque série sont ajoutées à partir du scénario."),
+                           "Trié par date. La période de la campagne (clés opens et closes de [campaign]) et la date d'émission de chaque série sont ajoutées à partir du scénario."),
     "plan.timeline_note_issue": ("Sorted by date. The issue date of each series is added from the scenario.",
                                  "Trié par date. La date d'émission de chaque série est ajoutée à partir du scénario."),
     "sec.plan_budget": ("Pre-issue budget", "Budget préalable à l'émission"),
