@@ -404,6 +404,33 @@ def test_rows_are_in_grid_order_whatever_order_they_finish_in(plain):
         sweep(sc, specs, jobs=2, executor=executor)
 
 
+def _threads_here() -> tuple[int, list[int]]:
+    """(threads of the risk simulation, threads of each OpenBLAS) in this process."""
+    import ctypes
+
+    import bondkit.risk
+    from bondkit.sweep import _BLAS_SETTERS, _blas_libraries
+
+    counts = []
+    for path in _blas_libraries():
+        library = ctypes.CDLL(path)
+        getters = [n.replace("_set_", "_get_") for n in _BLAS_SETTERS]
+        getter = next(getattr(library, n) for n in getters if hasattr(library, n))
+        counts.append(getter())
+    return bondkit.risk.THREADS, counts
+
+
+def test_workers_of_jobs_run_on_one_thread():
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bondkit.sweep import _one_thread
+
+    if not _threads_here()[1]:
+        pytest.skip("numpy does not use OpenBLAS here")
+    with ProcessPoolExecutor(1, initializer=_one_thread) as pool:
+        assert pool.submit(_threads_here).result() == (1, [1] * len(_threads_here()[1]))
+
+
 # ---------------------------------------------------------------- --scheduler
 
 
