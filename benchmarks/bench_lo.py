@@ -1,0 +1,65 @@
+"""Benchmark: the LibreOffice verification of the example workbooks (tests/test_workbook_model.py).
+
+Writes every example scenario's workbook in both languages, then recalculates them all in
+one headless ``soffice`` call with a private profile (as the test does), and reports both
+times against the issue's target: the whole verification under 2 minutes in CI.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def bench_libreoffice() -> list[str]:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        return ["LibreOffice verification: soffice not installed, not measured"]
+    from bondkit.excel import write_workbook
+    from bondkit.runner import run
+    from bondkit.scenario import load_scenario
+
+    examples = sorted((ROOT / "scenarios").glob("*.toml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        for path in examples:
+            result = run(load_scenario(path))
+            for lang in ("en", "fr"):
+                write_workbook(result, folder / f"{path.stem}-{lang}.xlsx", lang)
+        written = time.perf_counter() - start
+        profile = folder / "profile" / "user"
+        profile.mkdir(parents=True)
+        (profile / "registrymodifications.xcu").write_text(_PROFILE)
+        files = sorted(str(p) for p in folder.glob("*.xlsx"))
+        start = time.perf_counter()
+        subprocess.run(
+            [exe, f"-env:UserInstallation={profile.parent.as_uri()}", "--headless",
+             "--norestore", "--convert-to", "xlsx", "--outdir", str(folder / "lo"), *files],
+            capture_output=True, check=True, timeout=600,
+        )  # fmt: skip
+        recalculated = time.perf_counter() - start
+    n = len(files)
+    return [
+        f"LibreOffice verification, {len(examples)} examples x 2 languages ({n} workbooks): "
+        f"runs and workbooks {written:.1f} s + one soffice recalculation {recalculated:.1f} s "
+        f"= {written + recalculated:.1f} s (target < 120 s in CI)"
+    ]
+
+
+if __name__ == "__main__":
+    for line in bench_libreoffice():
+        print(line)
