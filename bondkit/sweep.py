@@ -301,52 +301,18 @@ def _key_value(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-#: the names OpenBLAS builds give their thread setter (numpy's wheels: the scipy_ ones)
-_BLAS_SETTERS = (
-    "scipy_openblas_set_num_threads64_",
-    "scipy_openblas_set_num_threads",
-    "openblas_set_num_threads64_",
-    "openblas_set_num_threads",
-)
-
-
-def _blas_libraries() -> list[str]:
-    """Files of the OpenBLAS libraries loaded in this process (Linux), or bundled with numpy."""
-    import numpy
-
-    found: list[str] = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as fh:
-            found = [line.split()[-1] for line in fh if "openblas" in line.lower()]
-    except OSError:  # not Linux: the copies numpy's wheels bundle
-        root = Path(numpy.__file__).resolve().parent
-        for folder in (root.parent / "numpy.libs", root / ".dylibs"):
-            if folder.is_dir():
-                found += [str(p) for p in folder.iterdir() if "openblas" in p.name.lower()]
-    return list(dict.fromkeys(p for p in found if Path(p).is_file()))
-
-
 def _one_thread() -> None:
     """Start of a worker process: its computations run on one thread, as the processes
     already use the cores. Without this, every worker's OpenBLAS keeps a thread per core
     spinning after each matrix product of the risk simulation, and the risk simulation
     starts its own threads: more busy threads than cores, and ``--jobs 2`` gained 1.3x
     instead of 2x. The numbers do not depend on the number of threads."""
-    import ctypes
+    from threadpoolctl import threadpool_limits
 
     import bondkit.risk
 
     bondkit.risk.THREADS = 1
-    for path in _blas_libraries():
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in _BLAS_SETTERS:
-            setter = getattr(library, name, None)
-            if setter is not None:
-                setter(1)
-                break
+    threadpool_limits(limits=1)  # every BLAS/OpenMP pool of this process, until it ends
 
 
 def _gather(
