@@ -449,7 +449,7 @@ def sweep_command(
             label = t("sweep.progress", msg_lang).format(n=n)
             bar = stack.enter_context(click.progressbar(length=n, label=label, file=sys.stderr))
             progress = bar.update
-        table = sweep(sc, specs, jobs=jobs, executor=executor, progress=progress)
+        table = sweep(sc, specs, jobs=jobs, executor=executor, progress=progress, lang=msg_lang)
     paths = write_sweep(table, out_dir, metric, msg_lang, sc.currency, sc.seed)
     _echo(sweep_table(table, msg_lang, sc.currency), nl=False)
     _echo("")

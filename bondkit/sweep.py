@@ -286,8 +286,8 @@ def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
     try:
         scenario = validate_data(data)
     except ScenarioError as exc:
-        first = exc.problems[0] if exc.problems else exc
-        return {PROBLEM: str(first)}
+        # kept as it is (it pickles): shown in the sweep's language by :func:`sweep`
+        return {PROBLEM: exc.problems[0] if exc.problems else exc}
     try:
         result = run(scenario, seed=seed)
     except (ValueError, OverflowError) as exc:
@@ -345,13 +345,14 @@ def sweep(
     jobs: int = 1,
     executor: Executor | None = None,
     progress: Callable[[int], Any] | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
 
     Columns: the varied keys (values as given; decimals as floats), then
     :data:`bondkit.compare.METRICS` (None where a figure does not apply), then
     ``problem``: None, or the first problem of a variant that is not a valid scenario
-    (its figures are then None). The index ``variant`` counts from 1.
+    (its figures are then None), in ``lang``. The index ``variant`` counts from 1.
 
     Serial by default; ``jobs > 1`` runs on that many processes, and ``executor`` on any
     :class:`concurrent.futures.Executor` (a Dask client's ``get_executor()``...; give one
@@ -382,11 +383,17 @@ def sweep(
                 progress(1)
     keys = [s.key for s in specs]
     records = [
-        [_key_value(c[k]) for k in keys] + [r.get(m) for m in METRICS] + [r[PROBLEM]]
+        [_key_value(c[k]) for k in keys] + [r.get(m) for m in METRICS] + [_said(r[PROBLEM], lang)]
         for c, r in zip(combos, rows, strict=True)
     ]
     index = pd.RangeIndex(1, len(records) + 1, name="variant")
     return pd.DataFrame(records, index=index, columns=[*keys, *METRICS, PROBLEM], dtype=object)
+
+
+def _said(problem: Any, lang: str) -> str | None:
+    """A variant's problem in ``lang`` (a Problem or a BondkitError render; text as is)."""
+    render = getattr(problem, "render", None)
+    return render(lang) if render is not None else problem
 
 
 def _keys_of(table: pd.DataFrame) -> list[str]:

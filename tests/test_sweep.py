@@ -222,6 +222,10 @@ def test_an_invalid_variant_is_reported_not_a_crash(plain, tmp_path):
     assert ok[PROBLEM] is None and ok["total_interest"] == 2000.0
     assert bad[PROBLEM].startswith("series[1].annual_rate:")
     assert all(bad[m] is None for m in METRICS)
+    # in the sweep's language
+    french = sweep(sc, [parse_vary("annual_rate=1.5")], lang="fr")
+    assert french.iloc[0][PROBLEM].startswith("series[1].annual_rate : ")
+    assert "vous avez écrit 1.5" in french.iloc[0][PROBLEM]
     # term_years and maturity_date: varying one drops the other
     table = sweep(sc, [parse_vary("maturity_date=2019-09-01")])
     assert table.iloc[0][PROBLEM] is None and table.iloc[0]["total_interest"] == 1200.0
