@@ -257,14 +257,23 @@ def bench_sweep(jobs: int = 2) -> list[str]:
 
 def main() -> None:
     from bench_irr import bench_irr
+    from bench_lo import bench_libreoffice
 
     print(f"bondkit benchmarks on {os.cpu_count()} cores, numpy {np.__version__}")
     for line in bench_level_payment():
         print(line)
     for name, seconds, comment in bench_irr():
         print(f"{name}: {seconds * 1000:8.1f} ms  {comment}")
-    for line in bench_campaign() + bench_risk() + bench_help() + bench_make_run() + bench_sweep():
-        print(line)
+    for bench in (
+        bench_campaign,
+        bench_risk,
+        bench_help,
+        bench_make_run,
+        bench_sweep,
+        bench_libreoffice,
+    ):
+        for line in bench():
+            print(line, flush=True)
 
 
 if __name__ == "__main__":
