@@ -1547,13 +1547,14 @@ def _risk(sheet: _Sheet, row: int, chart: Path | None) -> None:
 
 def _cases(sheet: _Sheet) -> None:
     """B4: this scenario (first row) beside the public reference issues, their sources and
-    the Québec market figures; then what later versions add (the options compared)."""
+    the Québec market figures; then how to set it beside other options (bondkit compare)."""
     res = sheet.book.result
     row = sheet.kv(_FIRST_ROW, "issuer")
     sheet.text(row, 1, res.scenario.issuer.name)
     row = sheet.section(row + 2, "ref.sec.table")
     row = _cases_table(sheet, row, [(sheet.book.result, None)])
-    _coming(sheet, row + 1, "coming.b4")
+    row = sheet.section(row + 1, "sec.compare_hint")
+    sheet.note(row, t("hint.b4", sheet.lang), chars=sheet.wide())
 
 
 def _cases_table(sheet: _Sheet, row: int, scenarios: list[tuple[Result, str | None]]) -> int:

@@ -287,8 +287,9 @@ LABELS: dict[str, tuple[str, str]] = {
                     "La couverture du service de la dette par les flux de l'entreprise, et le fonds d'amortissement ou la réserve constitués pour rembourser le capital à l'échéance."),
     "coming.b3_5": ("Rollover assumptions at maturity, early-redemption risk, the liquidity need and the recommended reserve.",
                     "Les hypothèses de renouvellement à l'échéance, le risque de rachat avant terme, le besoin de liquidités et la réserve recommandée."),
-    "coming.b4": ("This scenario beside the other options an advisor compares (today: bondkit compare writes them in a workbook of their own).",
-                  "Ce scénario à côté des autres options qu'un accompagnateur compare (pour l'instant : bondkit compare les écrit dans un classeur à part)."),
+    "sec.compare_hint": ("Beside other options", "À côté d'autres options"),
+    "hint.b4": ("To set this scenario beside other options (another rate, term or repayment style), run: bondkit compare A.toml B.toml --out DIR. The first sheet of its workbook is this table with every option, followed by each option's key sheets.",
+                "Pour mettre ce scénario à côté d'autres options (un autre taux, une autre durée ou un autre mode de remboursement), lancez : bondkit compare A.toml B.toml --out DOSSIER. La première feuille de son classeur est ce tableau avec chaque option, suivie des feuilles clés de chaque option."),
     "coming.b2_campaign": ("Still to come on this grid: the organisational answers given in the scenario (the human and organisational capacity to issue and repay).",
                            "À venir dans cette grille : les réponses organisationnelles données dans le scénario (la capacité humaine et organisationnelle d'émettre et de rembourser)."),
     # ---------------------------------------------------------------- booklet 2: readiness grid
