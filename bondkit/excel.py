@@ -100,6 +100,9 @@ _TITLE_ROW, _SUBTITLE_ROW, _FIRST_ROW = 0, 1, 3
 _MAX_WIDTH = 36.0  # characters; longer text wraps
 _LABEL_WIDTH = 50.0  # the same for the labels of key-value lines
 _CHARS_PER_WIDTH = 1.25  # characters of average text that fit in one unit of column width
+#: the same when counting the lines of wrapped text: LibreOffice breaks lines at words and
+#: its Carlito is wider than the estimate, so a row is given a line too many, never too few
+_WRAP_CHARS_PER_WIDTH = 1.05
 _MIN_WIDTH = 6.0
 _NOTE_CHARS = 110  # a long note is cut into lines of at most this many characters
 _LINE_HEIGHT = 15.0  # points per line of 11-point text
@@ -433,7 +436,7 @@ class _Sheet:
         for row, col, s, bold in self.wrapped:
             width = self.widths.get(col, _MIN_WIDTH)
             # bold text is wider; err on the side of one line too many (LibreOffice does not refit)
-            per_line = (width - 1) * _CHARS_PER_WIDTH / (1.25 if bold else 1.0)
+            per_line = (width - 1) * _WRAP_CHARS_PER_WIDTH / (1.25 if bold else 1.0)
             lines = len(textwrap.wrap(s, max(int(per_line), 4))) or 1
             heights[row] = max(heights.get(row, 1), lines)
         for row, lines in heights.items():

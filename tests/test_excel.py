@@ -121,11 +121,15 @@ def test_every_sheet_has_its_title_and_the_scenario_name(book):
 
 
 def test_later_booklets_say_what_will_come(book):
-    for key in ("sheet.b2", "sheet.b3_1", "sheet.b3_3", "sheet.b3_5", "sheet.b4"):
+    for key in ("sheet.b2", "sheet.b3_1", "sheet.b3_3", "sheet.b3_5"):
         ws = book.sheet(key)
         r = book.find(ws, t("sec.coming", book.lang))
         coming = t("coming." + key.split(".", 1)[1], book.lang)
         assert coming.startswith(ws.cell(r + 1, 1).value)
+    # B4 says how to set the scenario beside other options
+    ws = book.sheet("sheet.b4")
+    r = book.find(ws, t("sec.compare_hint", book.lang))
+    assert t("hint.b4", book.lang).startswith(ws.cell(r + 1, 1).value)
 
 
 # ---------------------------------------------------------------- figures
