@@ -70,6 +70,16 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
 
 
 def label(key: str, language: str = "en") -> str:
-    """The human label of a column key in ``language`` (``"fr"`` or ``"en"``)."""
+    """The human label of a column key in ``language`` (``"fr"`` or ``"en"``).
+
+    The unit of the column is in :data:`COLUMNS` (money columns are in cents):
+
+    >>> label("interest", "fr")
+    'Intérêts'
+    >>> label("closing_balance")
+    'Closing balance'
+    >>> COLUMNS["closing_balance"].unit
+    'cents'
+    """
     col = COLUMNS[key]
     return col.fr if language == "fr" else col.en

@@ -39,7 +39,13 @@ BUSINESS_DAYS: tuple[str, ...] = ("unadjusted", "following", "modified-following
 
 
 def months_per_period(frequency: str) -> int:
-    """Months in one period of ``frequency`` (``"quarterly"`` -> 3)."""
+    """Months in one period of ``frequency`` (``"quarterly"`` -> 3); an int number of months.
+
+    >>> months_per_period("quarterly")
+    3
+    >>> months_per_period("semi-annual")
+    6
+    """
     try:
         return FREQUENCIES[frequency]
     except KeyError:
@@ -49,7 +55,13 @@ def months_per_period(frequency: str) -> int:
 
 
 def periods_per_year(frequency: str) -> int:
-    """Payments per year of ``frequency`` (``"monthly"`` -> 12)."""
+    """Payments per year of ``frequency`` (``"monthly"`` -> 12); an int count per year.
+
+    >>> periods_per_year("monthly")
+    12
+    >>> periods_per_year("semi-annual")
+    2
+    """
     return 12 // months_per_period(frequency)
 
 
@@ -69,7 +81,15 @@ def add_months(d: dt.date, months: int) -> dt.date:
 
 
 def add_years(d: dt.date, years: int) -> dt.date:
-    """``d`` moved by whole calendar years, 29 February clamped to the 28th."""
+    """``d`` (a date) moved by ``years`` whole calendar years, 29 February clamped to the 28th.
+
+    A 5-year issue dated 29 February 2024 matures on 28 February 2029:
+
+    >>> add_years(dt.date(2024, 2, 29), 5)
+    datetime.date(2029, 2, 28)
+    >>> add_years(dt.date(2024, 6, 30), 3)
+    datetime.date(2027, 6, 30)
+    """
     return add_months(d, 12 * years)
 
 
@@ -168,7 +188,15 @@ def exact(x: float | int | str | Decimal | Fraction) -> Fraction:
     """The exact decimal a user wrote, as a Fraction (``0.045`` -> ``9/200``, not the binary float).
 
     Floats are read through their shortest repr, which is what a TOML file or a
-    spreadsheet cell holds.
+    spreadsheet cell holds. The unit is unchanged: a rate stays a fraction (0.045 is
+    4.5 %), an amount stays in currency units.
+
+    >>> exact(0.045)
+    Fraction(9, 200)
+    >>> exact("0.0375")
+    Fraction(3, 80)
+    >>> exact(100000)
+    Fraction(100000, 1)
     """
     if isinstance(x, bool):
         raise TypeError("a boolean is not a number")
@@ -184,7 +212,16 @@ def exact(x: float | int | str | Decimal | Fraction) -> Fraction:
 
 
 def round_half_up(x: Fraction | int) -> int:
-    """Round an exact value to the nearest integer, halves away from zero."""
+    """Round an exact value to the nearest integer, halves away from zero.
+
+    Used on amounts already expressed in cents: half a cent rounds away from zero.
+
+    >>> from fractions import Fraction
+    >>> round_half_up(Fraction(5, 2)), round_half_up(Fraction(-5, 2))
+    (3, -3)
+    >>> round_half_up(Fraction(449999, 100))  # 4499.99 cents
+    4500
+    """
     x = Fraction(x)
     n = abs(x.numerator) * 2 + x.denominator
     q = n // (2 * x.denominator)
@@ -192,17 +229,44 @@ def round_half_up(x: Fraction | int) -> int:
 
 
 def to_cents(amount: float | int | str | Decimal | Fraction) -> int:
-    """An amount of money as whole cents, rounded half up (``1234.5`` -> ``123450``)."""
+    """An amount of money in currency units as whole cents (int), rounded half up.
+
+    ``1234.5`` -> ``123450``. Floats are read as the decimal written, so ``1234.565``
+    is exactly half a cent above 1234.56 and rounds up:
+
+    >>> to_cents(100000)
+    10000000
+    >>> to_cents(1234.565)
+    123457
+    >>> to_cents("0.125")
+    13
+    """
     return round_half_up(exact(amount) * 100)
 
 
 def money(cents: float) -> float:
-    """Cents as a currency amount for JSON, rounded to the cent (``1040808`` -> ``10408.08``)."""
+    """Cents as a currency amount for JSON, rounded to the cent (``1040808`` -> ``10408.08``).
+
+    Input in cents (int or float), output a float in currency units:
+
+    >>> money(1040808)
+    10408.08
+    >>> money(10000000)
+    100000.0
+    """
     return round(float(cents) / 100, 2)
 
 
 def cents_to_str(cents: int) -> str:
-    """Cents as a plain decimal string with 2 decimals and no separators (``-5`` -> ``'-0.05'``)."""
+    """Cents as a plain decimal string with 2 decimals and no separators (``-5`` -> ``'-0.05'``).
+
+    Input in cents (int), output in currency units as text (for CSV):
+
+    >>> cents_to_str(10000000)
+    '100000.00'
+    >>> cents_to_str(-5)
+    '-0.05'
+    """
     sign = "-" if cents < 0 else ""
     whole, frac = divmod(abs(int(cents)), 100)
     return f"{sign}{whole}.{frac:02d}"

@@ -55,7 +55,13 @@ class Message:
 
 
 def render_text(value: Any, lang: str) -> Any:
-    """A :class:`Message` in ``lang``; anything else unchanged (text shown as written)."""
+    """A :class:`Message` in ``lang``; anything else unchanged (text shown as written).
+
+    >>> render_text(Message("msg.fraction", example="0.04"), "fr")
+    'doit être une fraction, par exemple 0.04'
+    >>> render_text(100000, "fr")
+    100000
+    """
     return value.render(lang) if isinstance(value, Message) else value
 
 
@@ -112,7 +118,18 @@ class Problem:
 
 
 def format_problems(problems: Iterable[Problem], lang: str = "en") -> str:
-    """Problems in ``lang``, one per line."""
+    """Problems in ``lang``, one per line.
+
+    >>> problems = [
+    ...     Problem("series[1].annual_rate", Message("msg.fraction", example="0.04"), "4"),
+    ...     Problem("series[1].amount", "must be positive", "-100000"),
+    ... ]
+    >>> print(format_problems(problems))
+    series[1].annual_rate: must be a fraction such as 0.04 (you wrote 4)
+    series[1].amount: must be positive (you wrote -100000)
+    >>> print(format_problems(problems[:1], "fr"))
+    series[1].annual_rate : doit être une fraction, par exemple 0.04 (vous avez écrit 4)
+    """
     return "\n".join(p.render(lang) for p in problems)
 
 
