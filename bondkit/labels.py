@@ -1123,7 +1123,15 @@ _CURRENCY_SYMBOLS: dict[str, str] = {"CAD": "$", "USD": "US$", "EUR": "€", "GB
 
 
 def check_language(lang: str) -> str:
-    """``lang`` itself when it is a language bondkit writes in; ValueError otherwise."""
+    """``lang`` itself when it is a language bondkit writes in; ValueError otherwise.
+
+    >>> check_language("fr")
+    'fr'
+    >>> check_language("de")
+    Traceback (most recent call last):
+    ...
+    ValueError: language must be one of ('en', 'fr'), not 'de'
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
     return lang
@@ -1144,7 +1152,11 @@ def t(key: str, lang: str) -> str:
 
 
 def currency_symbol(currency: str) -> str:
-    """The symbol shown for a currency code (``"CAD"`` -> ``"$"``); unknown codes as is."""
+    """The symbol shown for a currency code (``"CAD"`` -> ``"$"``); unknown codes as is.
+
+    >>> currency_symbol("CAD"), currency_symbol("EUR"), currency_symbol("CHF")
+    ('$', '€', 'CHF')
+    """
     return _CURRENCY_SYMBOLS.get(currency, currency)
 
 
@@ -1161,7 +1173,18 @@ def number_text(x: float, lang: str, decimals: int = 0) -> str:
 
 
 def money_text(cents: int, lang: str, currency: str = "CAD") -> str:
-    """Cents as an amount of money written for a reader (``"1 234,56 $"``, ``"$1,234.56"``)."""
+    """Cents as an amount of money written for a reader (``"1 234,56 $"``, ``"$1,234.56"``).
+
+    ``cents`` is an int number of cents; the text is in currency units, with the
+    separators of ``lang`` (French uses no-break spaces, ``\\xa0``):
+
+    >>> money_text(10000000, "en")  # a 100 000 $ issue
+    '$100,000.00'
+    >>> money_text(10000000, "fr")
+    '100\xa0000,00\xa0$'
+    >>> money_text(-250, "en"), money_text(450000, "en", "USD")
+    ('-$2.50', 'US$4,500.00')
+    """
     sign = "-" if cents < 0 else ""
     body = number_text(abs(int(cents)) / 100, lang, 2)
     sym = currency_symbol(currency)
@@ -1171,7 +1194,18 @@ def money_text(cents: int, lang: str, currency: str = "CAD") -> str:
 
 
 def percent_text(x: float | None, lang: str, decimals: int = 2) -> str:
-    """A fraction as a percentage (``0.0475`` -> ``"4,75 %"`` in French, ``"4.75%"`` in English)."""
+    """A fraction as a percentage (``0.0475`` -> ``"4,75 %"`` in French, ``"4.75%"`` in English).
+
+    ``x`` is a fraction (0.0475 is 4.75 %), ``decimals`` the decimals of the percentage;
+    None (a rate with no solution) is written in words:
+
+    >>> percent_text(0.0475, "en"), percent_text(0.0475, "fr")
+    ('4.75%', '4,75\xa0%')
+    >>> percent_text(0.04, "en", 1)
+    '4.0%'
+    >>> percent_text(None, "en")
+    'cannot be computed'
+    """
     if x is None:
         return t("not_solvable", lang)
     body = number_text(float(x) * 100, lang, decimals)
