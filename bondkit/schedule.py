@@ -83,7 +83,21 @@ class Periods:
 
 
 def periods(terms: SeriesTerms) -> Periods:
-    """The periods of ``terms``: backward from maturity, adjusted, with year fractions and rates."""
+    """The periods of ``terms``: backward from maturity, adjusted, with year fractions and rates.
+
+    Dates are :class:`datetime.date`; year fractions [years] and annual rates [fraction per
+    year] are exact :class:`~fractions.Fraction` values. An odd term gives a short first
+    period; here 15 March to 1 July 2024 on 30/360 is 106 days of 360:
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 3, 15),
+    ...                 maturity_date=dt.date(2026, 1, 1), frequency="semi-annual")
+    >>> p = periods(s)
+    >>> len(p), p.end[0], p.end[-1]
+    (4, datetime.date(2024, 7, 1), datetime.date(2026, 1, 1))
+    >>> [str(f) for f in p.year_fraction], str(p.rate[0])
+    (['53/180', '1/2', '1/2', '1/2'], '1/25')
+    """
     unadjusted = period_end_dates(terms.issue_date, terms.maturity, terms.frequency)
     ends = [adjust(d, terms.business_day) for d in unadjusted]
     # a short stub whose end a business-day rule moves onto or before the issue date is
@@ -177,6 +191,18 @@ def amortize(
     -------
     dict of int64[S, n] arrays [cents]: opening_balance, interest, principal, payment,
     closing_balance (zero beyond ``n_periods``).
+
+    Examples
+    --------
+    A 100,000 $ loan at 4 % a year (4/100), repaid in 4 equal annual instalments of
+    principal (level-principal, style 2); interest is 4 % of the opening balance:
+
+    >>> out = amortize(np.array([10_000_000]), np.array([[4, 4, 4, 4]]), 100, 1, 1,
+    ...                np.array([4]), np.array([2]), np.array([0]), np.array([1]))
+    >>> out["interest"][0].tolist()
+    [400000, 300000, 200000, 100000]
+    >>> out["payment"][0].tolist(), int(out["closing_balance"][0, -1])
+    ([2900000, 2800000, 2700000, 2600000], 0)
     """
     balance = np.asarray(balance, dtype=np.int64)
     S = balance.shape[0]
@@ -341,6 +367,21 @@ def accumulated_interest(terms: SeriesTerms, p: Periods | None = None) -> int:
     Simple: amount x the sum over bond years of (rate in force x year fraction), the last
     year ending at maturity. Compound: amount x the product over the periods of
     (1 + rate x year fraction), minus the amount. Rounded half up once, when paid.
+
+    A 100,000 $ simple-interest bond, 3 % a year for three years then 4 % for two
+    (100,000 x (3 x 0.03 + 2 x 0.04) = 17,000 $), and a 2 % compound one over five years
+    (100,000 x (1.02^5 - 1) = 10,408.08 $):
+
+    >>> from bondkit.terms import SeriesTerms, StepRate
+    >>> simple = SeriesTerms("A", 100_000, 500, 0.03, dt.date(2024, 6, 30), term_years=5,
+    ...                      repayment="accumulating", interest="simple",
+    ...                      step_rates=(StepRate(4, 0.04),))
+    >>> accumulated_interest(simple)
+    1700000
+    >>> compound = SeriesTerms("B", 100_000, 500, 0.02, dt.date(2017, 2, 1), term_years=5,
+    ...                        repayment="accumulating", interest="compound")
+    >>> accumulated_interest(compound)
+    1040808
     """
     p = periods(terms) if p is None else p
     amount = terms.amount_cents
@@ -360,6 +401,16 @@ def accrual_pieces(
 
     Compound: one piece per period, compounded. Simple: one piece per bond year, the last
     ending on the last payment date; the interest is amount x the sum of rate x fraction.
+    Rates are fractions per year and year fractions are in years, both exact Fractions.
+
+    A 3-year simple bond at 3 %, then 4 % from bond year 3:
+
+    >>> from bondkit.terms import SeriesTerms, StepRate
+    >>> s = SeriesTerms("A", 100_000, 500, 0.03, dt.date(2024, 6, 30), term_years=3,
+    ...                 repayment="accumulating", interest="simple",
+    ...                 step_rates=(StepRate(3, 0.04),))
+    >>> [(start.isoformat(), str(rate), str(yf)) for start, rate, yf in accrual_pieces(s)]
+    [('2024-06-30', '3/100', '1'), ('2025-06-30', '3/100', '1'), ('2026-06-30', '1/25', '1')]
     """
     p = periods(terms) if p is None else p
     if terms.interest == "compound":
@@ -379,6 +430,19 @@ def level_amounts(terms: SeriesTerms, schedule: pd.DataFrame | None = None) -> l
     in force at each period of ``terms`` [cents]; None before amortisation starts and for
     other styles. This is the amount the kernel aims at; a period's principal is it minus
     the interest (level payment), clipped to [0, balance], and the last period repays the rest.
+
+    100,000 $ at 4 % over 5 years: the annuity 100,000 x 0.04 / (1 - 1.04^-5) is
+    22,462.71 $; with one interest-only year and level principal, 25,000 $ a year:
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> lp = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                  repayment="level-payment")
+    >>> level_amounts(lp)
+    [2246271, 2246271, 2246271, 2246271, 2246271]
+    >>> lpr = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                   repayment="level-principal", interest_only_years=1)
+    >>> level_amounts(lpr)
+    [None, 2500000, 2500000, 2500000, 2500000]
     """
     if terms.repayment not in ("level-payment", "level-principal"):
         return [None] * len(series_schedule(terms) if schedule is None else schedule)
@@ -474,7 +538,22 @@ def series_schedule(terms: SeriesTerms) -> pd.DataFrame:
 
 
 def issue_schedule(series: Sequence[SeriesTerms]) -> pd.DataFrame:
-    """All series' schedules, in the order given, then by date."""
+    """All series' schedules, in the order given, then by date; money in cents.
+
+    A co-op issues two 100,000 $ series at 4 % over 5 years, one level-payment, one
+    level-principal after an interest-only year:
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-payment")
+    >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-principal", interest_only_years=1)
+    >>> sch = issue_schedule([a, b])
+    >>> len(sch), sch["series"].unique().tolist()
+    (10, ['A', 'B'])
+    >>> sch.groupby("series")["interest"].sum().tolist()  # cents
+    [1231355, 1400000]
+    """
     frames = [series_schedule(t) for t in series]
     return pd.concat(frames, ignore_index=True)
 
@@ -486,7 +565,17 @@ _MONEY = ["interest", "principal", "payment"]
 
 
 def by_date(schedule: pd.DataFrame) -> pd.DataFrame:
-    """Total interest, principal and payment of all series on each payment date [cents]."""
+    """Total interest, principal and payment of all series on each payment date [cents].
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-payment")
+    >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-principal", interest_only_years=1)
+    >>> d = by_date(issue_schedule([a, b]))
+    >>> d["date"].dt.date.iloc[0], d["payment"].tolist()
+    (datetime.date(2025, 6, 30), [2646271, 5146271, 5046271, 4946271, 4846271])
+    """
     return schedule.groupby("date", sort=True)[_MONEY].sum().reset_index()
 
 
@@ -495,6 +584,21 @@ def by_fiscal_year(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd
 
     Every fiscal year from the first issue to the last payment appears for every series,
     with zeros where a series pays nothing that year, so totals and charts line up.
+    ``fiscal_year_end`` is ``"MM-DD"``; a fiscal year is named by the year it ends in.
+
+    Two 100,000 $ series issued on 30 June 2024 by a co-op whose year ends on 31 March
+    (issued in fiscal 2025, first paid in fiscal 2026):
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-payment")
+    >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-principal", interest_only_years=1)
+    >>> fy = by_fiscal_year(issue_schedule([a, b]), "03-31")
+    >>> fy.columns.tolist()
+    ['fiscal_year', 'series', 'interest', 'principal', 'payment']
+    >>> fy.head(4).values.tolist()  # cents
+    [[2025, 'A', 0, 0, 0], [2025, 'B', 0, 0, 0], [2026, 'A', 400000, 1846271, 2246271], [2026, 'B', 400000, 0, 400000]]
     """
     fy = np.array(
         [fiscal_year(d.date(), fiscal_year_end) for d in schedule["date"]], dtype=np.int64
@@ -516,7 +620,20 @@ def annual_debt_service(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") 
     """All series together by fiscal year [cents]: interest, principal, debt_service, outstanding.
 
     ``outstanding`` is the principal still owed at the end of the fiscal year (accumulated
-    interest not included).
+    interest not included). ``fiscal_year_end`` is ``"MM-DD"``.
+
+    >>> from bondkit.terms import SeriesTerms
+    >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-payment")
+    >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
+    ...                 repayment="level-principal", interest_only_years=1)
+    >>> ds = annual_debt_service(issue_schedule([a, b]), "03-31")
+    >>> ds["fiscal_year"].tolist()
+    [2025, 2026, 2027, 2028, 2029, 2030]
+    >>> ds["debt_service"].tolist()  # cents
+    [0, 2646271, 5146271, 5046271, 4946271, 4846271]
+    >>> ds["outstanding"].tolist()
+    [20000000, 18153729, 13733607, 9236680, 4659876, 0]
     """
     long = by_fiscal_year(schedule, fiscal_year_end)
     total = long.groupby("fiscal_year")[["interest", "principal"]].sum()
