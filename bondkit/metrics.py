@@ -47,7 +47,15 @@ def _dated_rate(dates: Sequence[dt.date], amounts_cents: Sequence[int]) -> float
 def bond_cash_flows(terms: SeriesTerms) -> pd.DataFrame:
     """What one bond of ``face_value`` pays its holder, and when [cents].
 
-    The first row is the purchase at face value on the issue date (negative).
+    The first row is the purchase at face value on the issue date (negative). Columns:
+    date (Timestamp), amount [cents].
+
+    One 500 $ bond of a 3-year 4 % bullet series pays 20 $ a year and 500 $ back:
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> flows = bond_cash_flows(s)
+    >>> flows["date"].dt.year.tolist(), flows["amount"].tolist()
+    ([2025, 2026, 2027, 2028], [-50000, 2000, 2000, 52000])
     """
     one = series_schedule(terms.with_amount(terms.face_value))
     dates = [terms.issue_date, *(d.date() for d in one["date"])]
@@ -81,6 +89,16 @@ def issuer_cash_flows(
     (empty for costs), amount.
     Upfront costs fall on the earliest issue date; annual admin on each anniversary of it
     (unadjusted, clamped to the month's end) up to the latest contractual maturity.
+
+    A 100,000 $ 3-year 4 % bullet issue, 2,000 $ of upfront costs and 500 $ a year of
+    administration:
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> flows = issuer_cash_flows([s], CostTerms(upfront=2000, annual_admin=500))
+    >>> flows["kind"].tolist()[:4]
+    ['proceeds', 'upfront_costs', 'annual_admin', 'debt_service']
+    >>> flows["amount"].tolist()  # cents
+    [10000000, -200000, -50000, -400000, -50000, -400000, -50000, -10400000]
     """
     if schedule is None:
         schedule = pd.concat([series_schedule(t) for t in series], ignore_index=True)
@@ -116,23 +134,64 @@ def issuer_all_in_cost(
 
     Net proceeds (amounts minus upfront costs) against debt service plus annual admin,
     t = days since the earliest issue date / 365. ``None`` when it cannot be solved.
+    The result is a fraction per year (0.0524 is 5.24 %).
+
+    The 4 % issue above costs more once 2,000 $ upfront and 500 $ a year are counted: the
+    rate r with 98,000 = 4,500 / (1 + r) + 4,500 / (1 + r)^2 + 104,500 / (1 + r)^3:
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> round(issuer_all_in_cost([s], CostTerms(upfront=2000, annual_admin=500)), 6)
+    0.052377
+    >>> round(issuer_all_in_cost([s], CostTerms()), 6)  # no costs: the coupon rate
+    0.04
     """
     flows = issuer_cash_flows(series, costs, schedule)
     return _dated_rate([d.date() for d in flows["date"]], flows["amount"].tolist())
 
 
 def total_interest(schedule: pd.DataFrame) -> int:
-    """Total interest paid over the schedule [cents]."""
+    """Total interest paid over the schedule [cents].
+
+    Three years of 4 % on 100,000 $, paid yearly:
+
+    >>> from bondkit.schedule import series_schedule
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> total_interest(series_schedule(s))
+    1200000
+    """
     return int(schedule["interest"].sum())
 
 
 def max_annual_debt_service(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> int:
-    """The largest total of interest plus principal paid in one fiscal year [cents]."""
+    """The largest total of interest plus principal paid in one fiscal year [cents].
+
+    ``fiscal_year_end`` is ``"MM-DD"``. 100,000 $ at 4 % repaid in three equal yearly
+    instalments of principal: the first year pays the most, 33,333.33 $ + 4,000 $:
+
+    >>> from bondkit.schedule import series_schedule
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3,
+    ...                 repayment="level-principal")
+    >>> max_annual_debt_service(series_schedule(s))
+    3733333
+    """
     return int(annual_debt_service(schedule, fiscal_year_end)["debt_service"].max())
 
 
 def weighted_average_life(schedule: pd.DataFrame, issue_date: dt.date) -> float:
-    """Weighted average life [yr]: principal-weighted time of repayment, t = days / 365."""
+    """Weighted average life [yr]: principal-weighted time of repayment, t = days / 365.
+
+    ``issue_date`` is a date. A 3-year bullet repays everything after 1,095 days; three
+    equal instalments repay on average after two years:
+
+    >>> from bondkit.schedule import series_schedule
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> weighted_average_life(series_schedule(s), s.issue_date)
+    3.0
+    >>> lp = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3,
+    ...                  repayment="level-principal")
+    >>> round(weighted_average_life(series_schedule(lp), lp.issue_date), 4)
+    2.0
+    """
     t = (schedule["date"] - pd.Timestamp(issue_date)).dt.days.to_numpy() / 365.0
     w = schedule["principal"].to_numpy(dtype=float)
     return float((t * w).sum() / w.sum())
@@ -141,7 +200,15 @@ def weighted_average_life(schedule: pd.DataFrame, issue_date: dt.date) -> float:
 def macaulay_duration(terms: SeriesTerms, yield_: float | None = None) -> float | None:
     """Macaulay duration of one bond [yr], at its investor yield unless ``yield_`` is given.
 
-    Present-value-weighted time of the holder's receipts, t = days / 365.
+    Present-value-weighted time of the holder's receipts, t = days / 365. ``yield_`` is an
+    annual effective rate as a fraction (0.05 is 5 %).
+
+    A 3-year 4 % annual bullet bought at par: (1 x 20/1.04 + 2 x 20/1.04^2 + 3 x 520/1.04^3)
+    / 500 = 2.8861 years; at a 5 % yield, 2.8844 years:
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> round(macaulay_duration(s), 4), round(macaulay_duration(s, 0.05), 4)
+    (2.8861, 2.8844)
     """
     y = investor_yield(terms) if yield_ is None else yield_
     if y is None:
@@ -158,7 +225,19 @@ def accrued_interest(terms: SeriesTerms, at: dt.date) -> int:
     Bullet and amortising series: the balance of the current period times its rate and the
     year fraction since the period started (zero on a payment date, after the payment).
     Accumulating series: all interest since issue (compounded over completed periods).
-    Outside the life of the series it is zero.
+    Outside the life of the series it is zero. ``at`` is a date.
+
+    Half a year into a 100,000 $ 4 % annual bullet: 100,000 x 0.04 x 0.5 = 2,000 $; on a
+    payment date, nothing. Two and a half years into a 2 % compound accumulating series:
+    100,000 x (1.02^2 x 1.01 - 1) = 5,080.40 $:
+
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> accrued_interest(s, dt.date(2025, 7, 15)), accrued_interest(s, dt.date(2026, 1, 15))
+    (200000, 0)
+    >>> c = SeriesTerms("C", 100_000, 500, 0.02, dt.date(2025, 1, 15), term_years=5,
+    ...                 repayment="accumulating", interest="compound")
+    >>> accrued_interest(c, dt.date(2027, 7, 15))
+    508040
     """
     p = periods(terms)
     if at <= terms.issue_date or at >= p.end[-1]:
