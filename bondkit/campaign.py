@@ -86,7 +86,22 @@ def ticket_bounds(
     """Smallest and largest ticket in whole bonds of each series [bonds].
 
     The smallest is the minimum subscription rounded up to whole bonds (at least one); the
-    largest the per-investor maximum (else the cap) rounded down to whole bonds.
+    largest the per-investor maximum (else the cap) rounded down to whole bonds. One entry
+    per series, as int arrays.
+
+    A co-op's 100,000 $ issue of 500 $ bonds; 2,000 members, 4 % of whom subscribe
+    (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
+    10,000 $ each, during a 75-day campaign:
+
+    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+    ...                       simulations=200)
+    >>> ticket_bounds(terms, series)  # 1 to 20 bonds of 500 $
+    (array([1]), array([20]))
     """
     face = np.array([s.face_value_cents for s in series], dtype=np.int64)
     low = to_cents(terms.min_subscription) if terms.min_subscription is not None else 0
@@ -119,6 +134,14 @@ def ticket_distribution(
 
     The ticket is ``round_half_up(X / face)`` bonds, bounded to ``[k_lo, k_hi]``, with
     ln X normal of mean ln(median) and standard deviation ``spread`` (median in cents).
+    ``face_cents`` is the face value of one bond [cents]; ``k_lo``, ``k_hi`` are bonds.
+
+    A median ticket of 1,000 $ with spread 0.6, in bonds of 500 $, 1 to 20 bonds: one bond
+    is a ticket below 750 $, probability Phi(ln(0.75) / 0.6) = 0.3158:
+
+    >>> amounts, p = ticket_distribution(100_000, 0.6, 50_000, 1, 20)
+    >>> amounts[:3].tolist(), p[:3].round(4).tolist(), round(float(p.sum()), 12)
+    ([50000, 100000, 150000], [0.3158, 0.3292, 0.1795], 1.0)
     """
     k = np.arange(k_lo, k_hi + 1)
     if spread == 0 or k_lo == k_hi:
@@ -132,7 +155,22 @@ def ticket_distribution(
 
 
 def arrival_density(terms: CampaignTerms) -> np.ndarray:
-    """Share of the non-pledged subscribers arriving on each day of the window (sums to 1)."""
+    """Share of the non-pledged subscribers arriving on each day of the window (sums to 1).
+
+    One float per day [fraction of subscribers per day]. With the default shape, 30 % come
+    in the first 7 days (0.3 / 7 a day), 35 % in the last 7 and the rest over the lull:
+
+    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+    ...                       simulations=200)
+    >>> d = arrival_density(terms)
+    >>> len(d), round(float(d[0]), 6), round(float(d[-1]), 6), round(float(d.sum()), 12)
+    (75, 0.042857, 0.05, 1.0)
+    """
     a, days = terms.arrivals, terms.days
     middle = days - a.start_days - a.final_days
     density = np.zeros(days)
@@ -170,6 +208,21 @@ def funnel(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
 
     Columns: segment, people, reached, supporting, subscribers (expected), p_subscribe,
     average_ticket and demand [currency, expectations: not rounded to cents].
+
+    A co-op's 100,000 $ issue of 500 $ bonds; 2,000 members, 4 % of whom subscribe
+    (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
+    10,000 $ each, during a 75-day campaign:
+
+    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+    ...                       simulations=200)
+    >>> row = funnel(terms, series).iloc[0]
+    >>> [round(float(row[k]), 2) for k in ("subscribers", "average_ticket", "demand")]
+    [80.0, 1203.93, 96314.11]
     """
     tickets = _segment_tickets(terms, series)
     rows = []
@@ -198,7 +251,27 @@ def expected_path(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.Dat
     """Expected subscribers and demand per week, segment and series [currency].
 
     Columns: week (from 1), week_start (date), segment, series, subscribers, amount.
-    Pledges count in the first week. Weeks run from the opening day.
+    Pledges count in the first week. Weeks run from the opening day. Amounts are
+    expectations in currency units, not rounded.
+
+    A co-op's 100,000 $ issue of 500 $ bonds; 2,000 members, 4 % of whom subscribe
+    (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
+    10,000 $ each, during a 75-day campaign:
+
+    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+    ...                       simulations=200)
+    >>> path = expected_path(terms, series)
+    >>> int(path["week"].max()), path["week_start"].iloc[1]
+    (11, datetime.date(2026, 11, 8))
+    >>> round(float(path["subscribers"].iloc[0]), 6)  # 30 % of 80 subscribers
+    24.0
+    >>> round(float(path["amount"].sum()), 2)  # the funnel's demand
+    96314.11
     """
     tickets = _segment_tickets(terms, series)
     density = arrival_density(terms)
@@ -268,6 +341,18 @@ def allocate(
     below its minimum is refused and the others share the cap again.
     Allocations never exceed the ticket, are whole bonds, and are 0 or at least the
     minimum; allocated + refused = demanded.
+
+    One campaign capped at 100,000 $ receives 60,000 $, 30,000 $ and 20,000 $ in bonds of
+    500 $, in that order. First come: the third gets the 10,000 $ left. Pro rata: 100/110 of
+    each ticket in whole bonds (54,500, 27,000, 18,000 $), and the last 500 $ bond goes to
+    the largest remainder (the second):
+
+    >>> tickets, face = np.array([6_000_000, 3_000_000, 2_000_000]), np.full(3, 50_000)
+    >>> group, arrival = np.zeros(3, dtype=int), np.array([0.0, 1.0, 2.0])
+    >>> allocate(tickets, face, group, arrival, 10_000_000, "first-come").tolist()
+    [6000000, 3000000, 1000000]
+    >>> allocate(tickets, face, group, arrival, 10_000_000, "pro-rata").tolist()
+    [5450000, 2750000, 1800000]
     """
     tickets = np.asarray(tickets, dtype=np.int64)
     face = np.asarray(face, dtype=np.int64)
@@ -428,6 +513,21 @@ def simulate(
     """Simulate ``n`` campaigns (default ``terms.simulations``), all at once.
 
     Same seed, same numbers: the generator is ``SeedSequence([seed, CAMPAIGN_STREAM])``.
+    Money in the result is in cents. Keep ``n`` small in a notebook to explore; the
+    expected demand here is 96,314 $ (see :func:`funnel`), near the 100,000 $ cap:
+
+    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+    ...                       simulations=200)
+    >>> sim = simulate(terms, series, seed=7)
+    >>> sim.n, bool(sim.went_ahead.all())
+    (200, True)
+    >>> int(np.median(sim.raised)), int(sim.raised.max())  # cents
+    (9450000, 10000000)
     """
     n = terms.simulations if n is None else n
     rng = np.random.default_rng(np.random.SeedSequence([seed, CAMPAIGN_STREAM]))
@@ -576,7 +676,27 @@ def _register(terms, series, mask, seg, choice, ticket, alloc, t) -> pd.DataFram
 def campaign_findings(
     terms: CampaignTerms, series: Sequence[SeriesTerms], legal_form: str, currency: str
 ) -> list[Finding]:
-    """Breaches of the campaign's rule set (flagged in the outputs, never corrected)."""
+    """Breaches of the campaign's rule set (flagged in the outputs, never corrected).
+
+    ``legal_form`` is npo | coop | other; ``currency`` a code such as ``"CAD"``. Limits and
+    values in the findings are in currency units. A co-op cannot use the Québec
+    non-profit exemption, and 20,000 $ per investor breaks the 10,000 $ limit of the
+    offering memorandum exemption:
+
+    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, conversion=0.05,
+    ...                   ticket_median=1_000)
+    >>> npo = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                     target=100_000, segments=(members,), rule_set="qc-npo")
+    >>> campaign_findings(npo, series, "coop", "CAD")
+    [Finding(rule='legal_form', limit='npo', value='coop')]
+    >>> om = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                    target=100_000, segments=(members,), max_per_investor=20_000,
+    ...                    rule_set="om-non-eligible")
+    >>> campaign_findings(om, series, "coop", "CAD")
+    [Finding(rule='max_per_investor', limit='10000', value='20000')]
+    """
     return check_rules(
         rule_set(terms.rule_set),
         legal_form=legal_form,
