@@ -48,6 +48,17 @@ def cash_flow_by_year(terms: CapacityTerms, years: Sequence[int]) -> np.ndarray:
 
     From the table, or ``base x (1 + growth)^k`` rounded half up to the cent, year k counted
     from ``first_fiscal_year``. Raises ValueError when the table does not cover the years.
+    ``years`` are fiscal years (ints); the table and base are in currency units a year.
+
+    A co-op expecting 30,000 $ a year, growing 2 % a year:
+
+    >>> from bondkit.terms import CapacityTerms
+    >>> cash_flow_by_year(CapacityTerms(cash_flow_base=30_000, cash_flow_growth=0.02),
+    ...                   [2027, 2028, 2029]).tolist()
+    [3000000, 3060000, 3121200]
+    >>> cash_flow_by_year(CapacityTerms(cash_flow=(25_000, 28_000), first_fiscal_year=2027),
+    ...                   [2027, 2028]).tolist()
+    [2500000, 2800000]
     """
     first = years[0] if terms.first_fiscal_year is None else terms.first_fiscal_year
     out = []
@@ -91,6 +102,16 @@ def level_payment_capacity(available: np.ndarray, rate: float, years: int, targe
 
     The payment is limited by the weakest of the first ``years`` years:
     ``min(available) / target`` x annuity factor. Zero when a year has no capacity.
+    ``available`` is in cents a year, ``rate`` a fraction a year (0.04 is 4 %), ``years``
+    a number of years and ``target`` a coverage ratio.
+
+    30,000 $ a year at a coverage of 1.25 carries 24,000 $ of payments; over 5 years at
+    4 %: 24,000 x (1 - 1.04^-5) / 0.04 = 106,843.74 $. A weak year limits every year:
+
+    >>> level_payment_capacity(np.full(5, 3_000_000), 0.04, 5, 1.25)  # doctest: +ELLIPSIS
+    10684373.594...
+    >>> round(level_payment_capacity(np.array([3_000_000, 2_000_000, 3_000_000]), 0.04, 3, 1.25))
+    4440146
     """
     a = np.asarray(available[:years], dtype=float) / target
     payment = float(a.min()) if len(a) else 0.0
@@ -104,7 +125,14 @@ def sculpted_capacity(available: np.ndarray, rate: float, years: int, target: fl
     """Largest principal repaid by payments shaped to the cash flow [cents].
 
     Each year pays ``available / target`` (nothing in a year without capacity); the
-    principal is the present value of those payments at ``rate``.
+    principal is the present value of those payments at ``rate``. ``available`` is in
+    cents a year, ``rate`` a fraction a year, ``target`` a coverage ratio.
+
+    25,000, 30,000 and 35,000 $ at a coverage of 1.25 pay 20,000, 24,000 and 28,000 $;
+    their present value at 4 % is 66,312.02 $:
+
+    >>> round(sculpted_capacity(np.array([2_500_000, 3_000_000, 3_500_000]), 0.04, 3, 1.25))
+    6631202
     """
     a = np.maximum(np.asarray(available[:years], dtype=float) / target, 0.0)
     discount = (1 + rate) ** -np.arange(1, len(a) + 1)
@@ -117,7 +145,17 @@ def sinking_fund_schedule(due: int, deposits: int, rate: Fraction) -> tuple[list
     Returns (deposits, balances) in cents. Each year the balance earns ``rate`` (rounded half
     up to the cent) and then receives the deposit ``due x rate / ((1 + rate)^n - 1)``
     (``due / n`` at 0 %), rounded half up; the last deposit absorbs the rounding so the
-    final balance is exactly ``due``.
+    final balance is exactly ``due``. ``rate`` is an exact fraction a year.
+
+    Saving 100,000 $ over 5 years at 1.5 %: 100,000 x 0.015 / (1.015^5 - 1) = 19,408.93 $
+    a year; the second year's balance is 19,408.93 + 291.13 of interest + 19,408.93:
+
+    >>> from fractions import Fraction
+    >>> deposits, balances = sinking_fund_schedule(10_000_000, 5, Fraction(3, 200))
+    >>> deposits
+    [1940893, 1940893, 1940893, 1940893, 1940895]
+    >>> balances
+    [1940893, 3910899, 5910455, 7940005, 10000000]
     """
     if deposits <= 0:
         return [], []
@@ -213,7 +251,26 @@ def assess(
     """Coverage, cash, sinking fund, reserve and sizing for an issue.
 
     ``fiscal`` is the issue's debt service by fiscal year (bondkit.schedule.annual_debt_service)
-    and ``schedule`` its payment schedule [cents].
+    and ``schedule`` its payment schedule [cents]. Money in the result is in cents,
+    coverage a ratio.
+
+    A 100,000 $ 4 % 5-year bullet issued in January 2027 by a co-op with 30,000 $ a year:
+    coverage is 30,000 / 4,000 = 7.5 while only coupons are due, 0.29 in the maturity year,
+    where the maturity test counts the 134,000 $ saved by then: (134,000 + 30,000) / 104,000:
+
+    >>> import datetime as dt
+    >>> from bondkit.schedule import annual_debt_service, series_schedule
+    >>> from bondkit.terms import CapacityTerms, SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> schedule = series_schedule(s)
+    >>> r = assess(CapacityTerms(cash_flow=(30_000,) * 6), [s],
+    ...            annual_debt_service(schedule), schedule)
+    >>> r.table["coverage"].round(4).tolist()
+    [nan, 7.5, 7.5, 7.5, 7.5, 0.2885]
+    >>> round(float(r.maturities["coverage"].iloc[0]), 4), r.min_dscr_outside_maturity
+    (1.5769, 7.5)
+    >>> r.max_debt_level_payment, r.sizing_years  # cents, at 4 % over 5 years
+    (10684373, 5)
     """
     years = [int(y) for y in fiscal["fiscal_year"]]
     if terms.first_fiscal_year is not None and terms.first_fiscal_year > years[0]:
