@@ -47,7 +47,12 @@ class Finding:
 
 @cache
 def rule_sets() -> dict[str, RuleSet]:
-    """Every rule set shipped with bondkit, by name."""
+    """Every rule set shipped with bondkit, by name (amounts in the rule set's currency).
+
+    >>> sets = rule_sets()
+    >>> "none" in sets, sets["crowdfunding"].max_per_investor
+    (True, Decimal('2500'))
+    """
     data = tomllib.loads(
         files("bondkit.data").joinpath("rule_sets.toml").read_text(encoding="utf-8")
     )
@@ -64,6 +69,16 @@ def rule_sets() -> dict[str, RuleSet]:
 
 
 def rule_set(name: str) -> RuleSet:
+    """The rule set called ``name``; ValueError naming the known ones otherwise.
+
+    Limits are in the rule set's currency (``currency``), shares as fractions:
+
+    >>> om = rule_set("om-non-eligible")
+    >>> om.currency, om.max_per_investor, om.title("en")
+    ('CAD', Decimal('10000'), 'Offering memorandum exemption, non-eligible investor (NI 45-106 s. 2.9)')
+    >>> rule_set("qc-npo").legal_forms
+    ('npo',)
+    """
     try:
         return rule_sets()[name]
     except KeyError:
@@ -83,6 +98,20 @@ def check_rules(
 
     ``max_per_investor`` is the limit the scenario writes (None: it takes the rule set's own
     limit, so it cannot break it); ``total_raise`` the most the issue can raise (its cap).
+    Amounts are Decimals in currency units, ``commission_rate`` a fraction of the raise.
+
+    A co-op raising 100,000 $ with a 5 % sales commission, under the Québec non-profit
+    exemption (non-profits only, no commission):
+
+    >>> from decimal import Decimal
+    >>> found = check_rules(rule_set("qc-npo"), legal_form="coop", currency="CAD",
+    ...                     total_raise=Decimal(100_000), max_per_investor=None,
+    ...                     commission_rate=Decimal("0.05"))
+    >>> [f.message() for f in found]
+    ['legal_form: the rule allows npo, the scenario has coop', 'commission: the rule allows no commission, the scenario has 0.05']
+    >>> check_rules(rule_set("crowdfunding"), legal_form="coop", currency="CAD",
+    ...             total_raise=Decimal(100_000), max_per_investor=Decimal(2_000))
+    []
     """
     found: list[Finding] = []
     if rules.currency and currency != rules.currency:
