@@ -31,7 +31,18 @@ def _cells(df: pd.DataFrame) -> list[list[str]]:
 
 
 def schedule_records(df: pd.DataFrame) -> list[dict]:
-    """The schedule as a list of dicts with the contract keys (amounts as numbers)."""
+    """The schedule as a list of dicts with the contract keys (amounts as numbers).
+
+    Amounts are floats in currency units (cents / 100), dates ISO strings:
+
+    >>> import datetime as dt
+    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> df = series_schedule(s)  # money in cents
+    >>> schedule_records(df)[-1]
+    {'series': 'A', 'period': 5, 'date': '2032-01-15', 'opening_balance': 100000.0, 'interest': 4000.0, 'principal': 100000.0, 'payment': 104000.0, 'closing_balance': 0.0}
+    """
     records = []
     for row in _cells(df):
         rec: dict = {}
@@ -43,19 +54,65 @@ def schedule_records(df: pd.DataFrame) -> list[dict]:
 
 
 def schedule_csv(df: pd.DataFrame) -> str:
-    """CSV with the header ``series,period,date,opening_balance,...``, lines ending in ``\\n``."""
+    """CSV with the header ``series,period,date,opening_balance,...``, lines ending in ``\\n``.
+
+    A co-op's 100,000 $ 5-year bullet at 4 %, paid yearly; the schedule holds cents, the
+    text shows currency units with two decimals:
+
+    >>> import datetime as dt
+    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> df = series_schedule(s)  # money in cents
+    >>> print(schedule_csv(df), end="")
+    series,period,date,opening_balance,interest,principal,payment,closing_balance
+    A,1,2028-01-15,100000.00,4000.00,0.00,4000.00,100000.00
+    A,2,2029-01-15,100000.00,4000.00,0.00,4000.00,100000.00
+    A,3,2030-01-15,100000.00,4000.00,0.00,4000.00,100000.00
+    A,4,2031-01-15,100000.00,4000.00,0.00,4000.00,100000.00
+    A,5,2032-01-15,100000.00,4000.00,100000.00,104000.00,0.00
+    """
     lines = [",".join(CONTRACT_COLUMNS)]
     lines += [",".join(row) for row in _cells(df)]
     return "\n".join(lines) + "\n"
 
 
 def schedule_json(df: pd.DataFrame) -> str:
-    """JSON array of objects with the contract keys."""
+    """JSON array of objects with the contract keys (amounts in currency units).
+
+    >>> import datetime as dt
+    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> df = series_schedule(s)  # money in cents
+    >>> import json
+    >>> rows = json.loads(schedule_json(df))
+    >>> len(rows), rows[0]["date"], rows[0]["interest"], rows[-1]["payment"]
+    (5, '2028-01-15', 4000.0, 104000.0)
+    """
     return json.dumps(schedule_records(df), ensure_ascii=False, indent=2) + "\n"
 
 
 def schedule_table(df: pd.DataFrame) -> str:
-    """An aligned table for the terminal, amounts with thousands separators."""
+    """An aligned table for the terminal, amounts with thousands separators.
+
+    A co-op's 100,000 $ 5-year bullet at 4 %, paid yearly; the schedule holds cents, the
+    text shows currency units with two decimals:
+
+    >>> import datetime as dt
+    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> df = series_schedule(s)  # money in cents
+    >>> print(schedule_table(df), end="")
+    series  period  date        opening_balance  interest   principal     payment  closing_balance
+    ------  ------  ----------  ---------------  --------  ----------  ----------  ---------------
+    A            1  2028-01-15       100,000.00  4,000.00        0.00    4,000.00       100,000.00
+    A            2  2029-01-15       100,000.00  4,000.00        0.00    4,000.00       100,000.00
+    A            3  2030-01-15       100,000.00  4,000.00        0.00    4,000.00       100,000.00
+    A            4  2031-01-15       100,000.00  4,000.00        0.00    4,000.00       100,000.00
+    A            5  2032-01-15       100,000.00  4,000.00  100,000.00  104,000.00             0.00
+    """
     header = list(CONTRACT_COLUMNS)
     rows = []
     for row in _cells(df):
