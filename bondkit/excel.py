@@ -184,7 +184,14 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
     ``1 234,56 $`` and ``2,25%`` whatever its own locale (a tag inside the currency
     bracket, ``#,##0.00 [$$-C0C]``, is ignored by LibreOffice for the separators); Excel
     shows the symbol where the code puts it and the separators of the reader's system.
-    English codes use the en-CA currency tag ``[$$-1009]``.
+    English codes use the en-CA currency tag ``[$$-1009]``. Money cells hold currency
+    units (not cents) and rate cells fractions (0.04 shows as 4.00%).
+
+    >>> en = number_formats("en")
+    >>> en["money"], en["rate"], en["date"]
+    ('[$$-1009]#,##0.00', '0.00##%', 'yyyy-mm-dd')
+    >>> number_formats("fr")["money"]
+    '[$-C0C]#,##0.00 "$"'
     """
     sym = currency_symbol(currency)
     if lang == "fr":
@@ -572,6 +579,25 @@ def write_workbook(
         inserted on the summary sheet in that order, two by row; the campaign charts
         (``"campaign"``, ``"raised"``) also on B3.3, the coverage chart (``"coverage"``)
         on B3.4 and the redemption fan (``"redemptions"``) on B3.5; none when omitted
+
+    Money is written in currency units, rates as fractions with a percent format. The
+    starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), in English; the amount
+    and rate of series 1 are the named inputs of the model:
+
+    >>> import tempfile, tomllib
+    >>> from importlib.resources import files
+    >>> from openpyxl import load_workbook
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import validate_data
+    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
+    >>> result = run(validate_data(data))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_workbook(result, Path(folder) / "coop.xlsx", lang="en")
+    ...     book = load_workbook(Path(folder) / "coop.xlsx")
+    >>> book.sheetnames[:3], len(book.sheetnames)
+    (['Summary', 'B1 Overview', 'B2 Readiness'], 10)
+    >>> sorted(book.defined_names)
+    ['Amount_1', 'Rate_1']
     """
     lang = check_language(lang or result.scenario.language)
     book = _Book(result, Path(path), lang)
@@ -622,6 +648,28 @@ def write_comparison_workbook(
     option then gets :data:`OPTION_SHEETS` under its tag (``A``, ``B``... by
     :func:`option_tag`), with the schedules as formulas on its own named cells
     (``A_Amount_1``...). Returns the tags.
+
+    The co-op's 100,000 $ 5-year bullet at 4 % beside the same at 5 %, with their total
+    interest (5 x 4,000 $ and 5 x 5,000 $, in currency units):
+
+    >>> import tempfile, tomllib
+    >>> from importlib.resources import files
+    >>> from openpyxl import load_workbook
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import validate_data
+    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
+    >>> result = run(validate_data(data))
+    >>> data["series"][0]["annual_rate"] = 0.05
+    >>> at_5 = run(validate_data(data))
+    >>> figures = [[("Total interest", 20_000.0, "money")], [("Total interest", 25_000.0, "money")]]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     tags = write_comparison_workbook([result, at_5], ["4 %", "5 %"], figures,
+    ...                                      Path(folder) / "options.xlsx", "en")
+    ...     book = load_workbook(Path(folder) / "options.xlsx")
+    >>> tags, book.sheetnames[:3]
+    (['A', 'B'], ['Comparison', 'A Summary', 'A B3.2 Design'])
+    >>> sorted(book.defined_names)
+    ['A_Amount_1', 'A_Rate_1', 'B_Amount_1', 'B_Rate_1']
     """
     lang = check_language(lang)
     wb = _new_workbook(Path(path))
