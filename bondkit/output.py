@@ -23,7 +23,25 @@ __all__ = ["summary_json", "write_outputs"]
 
 
 def summary_json(result: Result) -> str:
-    """The summary as JSON text (NaN is never written: unsolvable rates are null)."""
+    """The summary as JSON text (NaN is never written: unsolvable rates are null).
+
+    Money is in currency units rounded to the cent, rates are fractions, dates ISO. The
+    starter scenario, a co-op's 100,000 $ 5-year bullet at 4 % with 5,000 $ of upfront
+    costs and 500 $ a year of administration: 5 x 4,000 $ of interest, 104,000 $ due in
+    the maturity year, and no campaign:
+
+    >>> import tomllib
+    >>> from importlib.resources import files
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import validate_data
+    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
+    >>> result = run(validate_data(data))
+    >>> summary = json.loads(summary_json(result))
+    >>> [summary[k] for k in ("total_principal", "total_interest", "max_annual_debt_service")]
+    [100000.0, 20000.0, 104000.0]
+    >>> summary["upfront_costs"], summary["annual_admin_total"], summary["campaign"]
+    (5000.0, 2500.0, None)
+    """
     return json.dumps(result.summary(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
@@ -36,7 +54,28 @@ def write_outputs(
     distribution of the amount raised when the scenario has a campaign.
 
     Returns the final paths by kind (``workbook``, ``summary``, ``charts``).
-    Raises :class:`BondkitError` when the folder cannot be written.
+    Raises :class:`BondkitError` when the folder cannot be written. ``out_dir`` is created
+    if needed; nothing else in it is touched.
+
+    The starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), written in a
+    temporary folder; no staging folder is left behind:
+
+    >>> import tempfile
+    >>> import tomllib
+    >>> from importlib.resources import files
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import validate_data
+    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
+    >>> result = run(validate_data(data))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_outputs(result, folder, "coop")
+    ...     left = sorted(p.name for p in Path(folder).iterdir())
+    >>> paths["workbook"].name, paths["summary"].name
+    ('coop.xlsx', 'coop-summary.json')
+    >>> [p.name for p in paths["charts"]]
+    ['coop-balance.png', 'coop-balance.svg', 'coop-debt-service.png', 'coop-debt-service.svg']
+    >>> left
+    ['charts', 'coop-summary.json', 'coop.xlsx']
     """
     from bondkit.charts import save_charts
     from bondkit.excel import write_workbook
