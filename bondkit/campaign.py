@@ -446,6 +446,20 @@ class Simulation:
         return self.community
 
     def quantiles(self, values: np.ndarray | None = None) -> dict[str, float]:
+        """Percentiles of the amount raised (or of ``values``) over the campaigns [cents],
+        keyed ``p05``, ``p25``...
+
+        >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+        >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+        >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+        ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+        >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+        ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+        ...                       simulations=200)
+        >>> q = simulate(terms, series, seed=7).quantiles()
+        >>> q["p50"], q["p95"]  # cents: 94,500 $ and the 100,000 $ cap
+        (9450000.0, 10000000.0)
+        """
         v = self.community if values is None else values
         return {f"p{round(q * 100):02d}": float(np.quantile(v, q)) for q in QUANTILES}
 

@@ -214,6 +214,24 @@ class CapacityResult:
         return int(self.table["sinking_deposit"].max())
 
     def summary(self) -> dict:
+        """The key figures for the summary JSON: money in currency units (rounded to the
+        cent), coverage as ratios, fiscal years as ints (``maturity_coverage`` keyed by
+        the year as text), None where there is no coverage.
+
+        A 100,000 $ 4 % 5-year bullet and 30,000 $ a year of cash flow (see :func:`assess`):
+
+        >>> import datetime as dt
+        >>> from bondkit.schedule import annual_debt_service, series_schedule
+        >>> from bondkit.terms import CapacityTerms, SeriesTerms
+        >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
+        >>> schedule = series_schedule(s)
+        >>> summary = assess(CapacityTerms(cash_flow=(30_000,) * 6), [s],
+        ...                  annual_debt_service(schedule), schedule).summary()
+        >>> summary["min_dscr_outside_maturity"], summary["years_below_threshold"]
+        (7.5, [2032])
+        >>> summary["max_debt_level_payment"], summary["min_cash"]
+        (106843.73, 30000.0)
+        """
         return {
             "min_dscr": self.min_dscr,
             "min_dscr_outside_maturity": self.min_dscr_outside_maturity,

@@ -44,7 +44,11 @@ class Message:
         object.__setattr__(self, "fields", tuple(fields.items()))
 
     def render(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``"en"`` or ``"fr"``)."""
+        """The message in ``lang`` (``"en"`` or ``"fr"``).
+
+        >>> Message("msg.fraction", example="0.04").render("fr")
+        'doit être une fraction, par exemple 0.04'
+        """
         from bondkit.labels import t
 
         values = {name: render_text(value, lang) for name, value in self.fields}
@@ -73,7 +77,13 @@ class BondkitError(Exception):
     """
 
     def render(self, lang: str = "en") -> str:
-        """The message in ``lang`` (plain text is the same in every language)."""
+        """The message in ``lang`` (plain text is the same in every language).
+
+        >>> BondkitError(Message("msg.fraction", example="0.04")).render("fr")
+        'doit être une fraction, par exemple 0.04'
+        >>> BondkitError("disk full").render("fr")
+        'disk full'
+        """
         if len(self.args) == 1 and isinstance(self.args[0], Message):
             return self.args[0].render(lang)
         return super().__str__()
@@ -100,14 +110,24 @@ class Problem:
         return self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        """What is wrong in ``lang``, with "(you wrote ...)" when a value is quoted."""
+        """What is wrong in ``lang``, with "(you wrote ...)" when a value is quoted.
+
+        >>> p = Problem("series[1].annual_rate", Message("msg.fraction", example="0.04"), "4")
+        >>> p.text("fr")
+        'doit être une fraction, par exemple 0.04 (vous avez écrit 4)'
+        """
         what = render_text(self.what, lang)
         if self.wrote is None:
             return what
         return Message("msg.you_wrote", message=what, value=self.wrote).render(lang)
 
     def render(self, lang: str = "en") -> str:
-        """The problem on one line in ``lang``: ``location: what (you wrote value)``."""
+        """The problem on one line in ``lang``: ``location: what (you wrote value)``.
+
+        >>> p = Problem("series[1].annual_rate", Message("msg.fraction", example="0.04"), "4")
+        >>> p.render("en")
+        'series[1].annual_rate: must be a fraction such as 0.04 (you wrote 4)'
+        """
         text = self.text(lang)
         if not self.location:
             return text
@@ -150,6 +170,16 @@ class ScenarioError(BondkitError):
         super().__init__(format_problems(self.problems))
 
     def render(self, lang: str = "en") -> str:
+        """Every problem in ``lang``, one per line (plain-text problems as written).
+
+        >>> err = ScenarioError([
+        ...     Problem("series[1].annual_rate", Message("msg.fraction", example="0.04"), "4"),
+        ...     Problem("series[1].amount", "must be positive", "-100000"),
+        ... ], source="coop.toml")
+        >>> print(err.render("fr"))
+        series[1].annual_rate : doit être une fraction, par exemple 0.04 (vous avez écrit 4)
+        series[1].amount : must be positive (vous avez écrit -100000)
+        """
         return format_problems(self.problems, lang)
 
     def __str__(self) -> str:

@@ -54,6 +54,12 @@ class ReferenceIssue:
     note_fr: str | None = None
 
     def note(self, lang: str) -> str | None:
+        """The issue's note in ``lang`` (``"en"`` or ``"fr"``), or None.
+
+        >>> cinema = reference_issues()[0]
+        >>> cinema.note("en"), cinema.note("fr")
+        ('Seat renovation.', 'Rénovation des fauteuils.')
+        """
         return self.note_fr if lang == "fr" else self.note_en
 
 

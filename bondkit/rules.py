@@ -30,6 +30,11 @@ class RuleSet:
     max_share_of_raise: Decimal | None = None
 
     def title(self, lang: str) -> str:
+        """The rule set's title in ``lang`` (``"en"`` or ``"fr"``).
+
+        >>> rule_set("qc-npo").title("fr")
+        'Dispense des OBNL au Québec (Loi sur les valeurs mobilières, art. 3(3))'
+        """
         return self.title_fr if lang == "fr" else self.title_en
 
 
@@ -42,6 +47,11 @@ class Finding:
     value: str
 
     def message(self) -> str:
+        """The finding in one English sentence (limits in the rule set's currency).
+
+        >>> Finding("max_per_investor", "10000", "20000").message()
+        'max_per_investor: the rule allows 10000, the scenario has 20000'
+        """
         return f"{self.rule}: the rule allows {self.limit}, the scenario has {self.value}"
 
 
