@@ -236,7 +236,7 @@ SWEEP_GRID = ("annual_rate=0.02:0.058:0.002", "costs.upfront=2000:20000:2000")
 def bench_sweep(jobs: int = 2) -> list[str]:
     """A 200-variant sweep run serially, then on ``jobs`` processes, in this process."""
     from bondkit.scenario import load_scenario
-    from bondkit.sweep import PROBLEM, parse_vary, sweep
+    from bondkit.sweeps import PROBLEM, parse_vary, sweep
 
     sc = load_scenario(ROOT / "scenarios" / SWEEP_SCENARIO)
     specs = [parse_vary(v) for v in SWEEP_GRID]

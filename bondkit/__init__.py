@@ -6,6 +6,14 @@ fast: pandas, numpy and matplotlib load only when a function that needs them is 
 >>> import bondkit as bk
 >>> bk.__version__
 '0.1.0'
+>>> res = bk.run(bk.load_example("grand-costumier-2016"))
+>>> res.summary.loc["total_principal", "value"], int(res.schedule["payment"].sum())  # cents
+(20000.0, 2200000)
+
+Notebooks: ``bk.load_scenario(path)`` or ``bk.load_example(name)`` (:func:`examples`
+lists them), ``scenario.with_changes(...)`` (validated again), ``bk.run(scenario)``, then
+the result's ``summary``, ``schedule``, ``readiness``, ``plot_*`` and ``to_excel``;
+``bk.compare([...])`` and ``bk.sweep(scenario, {...})`` as the commands of the same names.
 """
 
 from __future__ import annotations
@@ -18,7 +26,10 @@ __version__ = "0.1.0"
 #: public name -> module that defines it
 _API = {
     "load_scenario": "bondkit.scenario",
+    "load_example": "bondkit.scenario",
+    "examples": "bondkit.scenario",
     "parse_scenario": "bondkit.scenario",
+    "validate_data": "bondkit.scenario",
     "Scenario": "bondkit.scenario",
     "SeriesTerms": "bondkit.terms",
     "CostTerms": "bondkit.terms",
@@ -29,6 +40,9 @@ _API = {
     "annual_debt_service": "bondkit.schedule",
     "run": "bondkit.runner",
     "Result": "bondkit.runner",
+    "compare": "bondkit.api",
+    "sweep": "bondkit.api",
+    "readiness": "bondkit.readiness",
     "write_outputs": "bondkit.output",
     "BondkitError": "bondkit.errors",
     "ScenarioError": "bondkit.errors",

@@ -296,7 +296,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
 
     Example: bondkit compare option-a.toml option-b.toml --out out/
     """
-    from bondkit.compare import comparison_table, option_name, write_comparison
+    from bondkit.comparison import comparison_table, option_name, write_comparison
     from bondkit.errors import ScenarioError
     from bondkit.labels import t
     from bondkit.runner import run
@@ -409,7 +409,7 @@ def sweep_command(
     from contextlib import ExitStack
 
     from bondkit.labels import t
-    from bondkit.sweep import (
+    from bondkit.sweeps import (
         PROGRESS_THRESHOLD,
         SweepSpecError,
         check_specs,

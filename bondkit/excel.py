@@ -70,10 +70,20 @@ from bondkit.labels import (
     currency_symbol,
     money_text,
     number_text,
+    percent_short,
     percent_text,
     t,
 )
 from bondkit.metrics import bond_cash_flows
+from bondkit.readiness import (
+    READINESS_THRESHOLDS,
+    STATUS_COLOURS,
+    STATUSES,
+    community_rows,
+    financial_rows,
+    finding_parts,
+    readiness_status,
+)
 from bondkit.references import ReferenceIssue, reference_issues
 from bondkit.rules import rule_set
 from bondkit.schedule import accrual_pieces, level_amounts, periods
@@ -110,67 +120,6 @@ _WIDE_SHEET = 100.0  # total column width (characters) above which a sheet print
 _CHART_WIDTH_PX = 560
 _USER_TEXT_RISK = ("=", "+", "-", "@")
 _BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
-
-# ---------------------------------------------------------------- readiness thresholds
-
-#: the statuses of the readiness grid, best first (labels ``status.<x>``)
-STATUSES: tuple[str, ...] = ("ok", "watch", "risk")
-
-#: thresholds of the community-capacity criteria of the readiness grid (B2, Summary):
-#: criterion -> (OK at or above, Watch at or above); below the second: Risk. Chances are
-#: fractions; the expected raise is measured against the campaign's own target and
-#: minimum (named by their label keys). A breach of the rule set is always a Risk.
-READINESS_THRESHOLDS: dict[str, tuple[Any, Any]] = {
-    "expected_raise": ("camp.target", "camp.minimum"),
-    "p_minimum": (0.90, 0.70),
-    "p_minimum_community": (0.90, 0.70),
-    # financial capacity (B2 and the Summary, with [capacity] and [risk]):
-    # the lowest coverage ratio: OK at or above the scenario's own threshold
-    # (``coverage_threshold``), Watch at or above 1.0 (the cash flow still pays the debt
-    # service, with no margin left), Risk below; no debt service at all: not applicable
-    "min_coverage": ("cap.threshold", 1.0),
-    # each maturity year of a bullet or accumulating series: (cash at start + sinking fund
-    # + the year's cash flow) / what falls due. At 1 or more the enterprise repays from its
-    # own cash even if no holder renews: OK. From 0.9 the gap is at most a tenth of the
-    # maturity, which renewals (about 65 % in the one published programme) or a bridge
-    # loan can fill: Watch. Below: Risk
-    "maturity_coverage": (1.0, 0.9),
-    # the simulated chance of a liquidity shortfall, in multiples of the scenario's own
-    # ``shortfall_level`` and read the other way: OK at or below 1x the level, Watch at
-    # or below 2x, Risk above. Reserve covered (no threshold): OK when every fiscal year
-    # closes with the minimum cash plus the reserve target, else Risk
-    "p_shortfall": (1.0, 2.0),
-}
-
-#: fill and font colour of each status (Excel's good / neutral / bad styles); the cell also
-#: carries the status word, so colour is never the only signal
-_STATUS_COLOURS: dict[str, tuple[str, str]] = {
-    "ok": ("#c6efce", "#006100"),
-    "watch": ("#ffeb9c", "#7a4a00"),
-    "risk": ("#ffc7ce", "#9c0006"),
-    "na": ("#ededed", "#404040"),  # a criterion that does not apply (word ``status.na``)
-}
-
-
-def readiness_status(value: float, ok: float, watch: float, higher_is_better: bool = True) -> str:
-    """``"ok"`` when ``value >= ok``, ``"watch"`` when ``value >= watch``, else ``"risk"``.
-
-    With ``higher_is_better=False`` the comparisons turn round (``value <= ok`` is OK),
-    for a chance of something going wrong.
-
-    >>> readiness_status(0.95, 0.90, 0.70), readiness_status(0.75, 0.90, 0.70)
-    ('ok', 'watch')
-    >>> readiness_status(0.08, 0.05, 0.10, higher_is_better=False)
-    'watch'
-    """
-    if not higher_is_better:
-        return readiness_status(-value, -ok, -watch)
-    if value >= ok:
-        return "ok"
-    if value >= watch:
-        return "watch"
-    return "risk"
-
 
 def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
     """Excel number format codes for ``lang``, by kind.
@@ -533,7 +482,7 @@ class _Book:
             elif kind == "note":
                 props.update(italic=True, font_color="#404040")
             elif kind.startswith("status_"):
-                fill, ink = _STATUS_COLOURS[kind.removeprefix("status_")]
+                fill, ink = STATUS_COLOURS[kind.removeprefix("status_")]
                 props.update(bold=True, bg_color=fill, font_color=ink, align="center", border=1)
                 props["border_color"] = "#ffffff"
             if kind in ("text", "bold", "header", "total_text"):
@@ -777,14 +726,6 @@ def _coming(sheet: _Sheet, row: int, key: str, hints: tuple[str, ...] = ()) -> i
     return row + 1
 
 
-def _pct(x: float, lang: str) -> str:
-    """A share as a percentage with as few decimals as it needs (0 to 2): ``5 %``, ``2,5 %``."""
-    for decimals in (0, 1):
-        if abs(round(x * 100, decimals) - x * 100) < 1e-9:
-            return percent_text(x, lang, decimals)
-    return percent_text(x, lang, 2)
-
-
 def _expected(x: float) -> int:
     """An expectation in cents (a float) as whole cents, half up."""
     return round_half_up(exact(float(x)))
@@ -956,7 +897,9 @@ def _summary(sheet: _Sheet, charts: dict[str, Path]) -> None:
     )
     if res.capacity is not None or res.risk is not None:
         row = sheet.section(row + 1, "sec.financial")
-        row = _readiness_grid(sheet, row, thresholds=False, rows=_financial_rows(sheet))
+        row = _readiness_grid(
+            sheet, row, thresholds=False, rows=financial_rows(sheet.book.result, sheet.lang)
+        )
     if res.campaign is not None:
         row = sheet.section(row + 1, "sec.community")
         row = _readiness_grid(sheet, row, thresholds=False)
@@ -1139,7 +1082,7 @@ def _readiness(sheet: _Sheet) -> None:
     row = _FIRST_ROW
     if financial:
         row = sheet.section(row, "sec.financial")
-        row = _readiness_grid(sheet, row, rows=_financial_rows(sheet))
+        row = _readiness_grid(sheet, row, rows=financial_rows(sheet.book.result, sheet.lang))
         row += 1
         if res.campaign is None:  # the campaign's note names the status words otherwise
             row = sheet.note(row, t("ready.words", lang).format(**words))
@@ -1554,7 +1497,7 @@ def _risk(sheet: _Sheet, row: int, chart: Path | None) -> None:
             ),
         ],
     )
-    level = _pct(terms.shortfall_level, lang)
+    level = percent_short(terms.shortfall_level, lang)
     if risk.p_shortfall is None or res.capacity is None:
         sentence = t("risk.reserve_sentence_no_cash", lang).format(level=level)
     else:
@@ -1661,7 +1604,9 @@ def _case_scenario_row(
         sheet.rate(row, col["ref.col.rate"], rates[0])
     else:
         texts = [
-            _step_rates_text(sheet, x) if x.step_rates else _pct(float(x.annual_rate), lang)
+            _step_rates_text(sheet, x)
+            if x.step_rates
+            else percent_short(float(x.annual_rate), lang)
             for x in series
         ]
         sheet.text(row, col["ref.col.rate"], "; ".join(dict.fromkeys(texts)))
@@ -1710,7 +1655,7 @@ def _case_reference_row(sheet: _Sheet, row: int, col: dict[str, int], ref: Refer
     if ref.rate is not None:
         sheet.rate(row, col["ref.col.rate"], ref.rate)
     elif ref.rate_min is not None and ref.rate_max is not None:
-        low, high = _pct(ref.rate_min, lang), _pct(ref.rate_max, lang)
+        low, high = percent_short(ref.rate_min, lang), percent_short(ref.rate_max, lang)
         sheet.text(
             row, col["ref.col.rate"], typical(t("ref.range", lang).format(low=low, high=high))
         )
@@ -1758,214 +1703,11 @@ def _cents(x: float) -> int:
     return round_half_up(exact(float(x)) * 100)
 
 
-def _finding_parts(sheet: _Sheet, finding: Finding, rules: RuleSet) -> tuple[str, str, str]:
-    """A rule finding in words: (its criterion, the limit, the scenario's value)."""
-    lang, rule = sheet.lang, finding.rule
-    currency = rules.currency or sheet.book.currency
-
-    def amount(text: str) -> str:
-        return money_text(to_cents(text), lang, currency)
-
-    def share(text: str) -> str:
-        return percent_text(float(text), lang, 2)
-
-    def form(code: str) -> str:
-        return t(f"legal_form.{code}", lang) if f"legal_form.{code}" in LABELS else code
-
-    limit, value = finding.limit, finding.value
-    if rule == "legal_form":
-        limit, value = " / ".join(form(f) for f in rules.legal_forms or ()), form(value)
-    elif rule in ("max_per_investor", "max_per_issuer"):
-        limit, value = amount(limit), amount(value)
-    elif rule == "max_share_of_raise":
-        limit, value = share(limit), share(value)
-    elif rule == "commission":
-        limit, value = t("rules.no_commission", lang), share(value)
-    if f"rule.{rule}" in LABELS:
-        criterion = t(f"rule.{rule}", lang)
-    else:
-        criterion = t("rule.other", lang).format(rule=rule)
-    return criterion, limit, value
-
-
 def _finding_sentence(sheet: _Sheet, finding: Finding, rules: RuleSet) -> str:
     """The sentence that tells a rule finding (``Finding.message()`` in the sheet's language)."""
-    _criterion, limit, value = _finding_parts(sheet, finding, rules)
+    _criterion, limit, value = finding_parts(sheet.book.result, sheet.lang, finding, rules)
     key = f"finding.{finding.rule}" if f"finding.{finding.rule}" in LABELS else "finding.other"
     return t(key, sheet.lang).format(rule=finding.rule, limit=limit, value=value)
-
-
-def _readiness_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
-    """The community-capacity rows of the readiness grid.
-
-    Each row: (criterion, kind of value: money | rate | text, value, threshold, status).
-    """
-    res, lang = sheet.book.result, sheet.lang
-    camp = res.campaign
-    sim, summary = camp.simulation, camp.summary()
-    words = {k: t(f"status.{k}", lang) for k in STATUSES}
-    rows = []
-    ok, watch = READINESS_THRESHOLDS["expected_raise"]
-    need = {"camp.target": sim.target, "camp.minimum": sim.minimum}
-    mean = _cents(float(sim.community.mean()) / 100)
-    threshold = t("thr.amount", lang).format(
-        target=money_text(need[ok], lang, sheet.book.currency),
-        minimum=money_text(need[watch], lang, sheet.book.currency),
-        **words,
-    )
-    rows.append(
-        (
-            t("ready.expected_raise", lang),
-            "money",
-            mean,
-            threshold,
-            readiness_status(mean, need[ok], need[watch]),
-        )
-    )
-    for key, chance in (
-        ("p_minimum", summary["p_minimum_reached"]),
-        ("p_minimum_community", summary["p_minimum_reached_by_community"]),
-    ):
-        high, low = READINESS_THRESHOLDS[key]
-        threshold = t("thr.chance", lang).format(
-            high=percent_text(high, lang, 0), low=percent_text(low, lang, 0), **words
-        )
-        rows.append(
-            (t(f"out.{key}", lang), "rate", chance, threshold, readiness_status(chance, high, low))
-        )
-    rules = rule_set(camp.terms.rule_set)
-    for finding in camp.findings:
-        criterion, limit, value = _finding_parts(sheet, finding, rules)
-        rows.append((criterion, "text", value, t("thr.rule", lang).format(limit=limit), "risk"))
-    if not camp.findings and rules.name != "none":
-        rows.append(
-            (
-                t("ready.rules", lang).format(title=rules.title(lang)),
-                "text",
-                t("ready.respected", lang),
-                t("thr.no_breach", lang),
-                "ok",
-            )
-        )
-    return rows
-
-
-def _financial_rows(sheet: _Sheet) -> list[tuple[str, str, Any, str, str]]:
-    """The financial-capacity rows of the readiness grid (rows as :func:`_readiness_rows`).
-
-    Lowest coverage ratio, coverage of each maturity year, chance of a liquidity
-    shortfall, reserve (or minimum cash) covered; thresholds from
-    :data:`READINESS_THRESHOLDS` and the scenario's own coverage threshold and shortfall
-    level. A criterion that does not apply has the status ``"na"``.
-    """
-    res, lang = sheet.book.result, sheet.lang
-    cap, risk = res.capacity, res.risk
-    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, "na")}
-    rows: list[tuple[str, str, Any, str, str]] = []
-    if cap is not None:
-        table = cap.table
-        own = float(cap.terms.coverage_threshold)
-        low = min(float(READINESS_THRESHOLDS["min_coverage"][1]), own)
-        threshold = t("thr.coverage", lang).format(
-            threshold=number_text(own, lang, 2), low=number_text(low, lang, 2), **words
-        )
-        # years in which a bullet or accumulating series matures have their own test below
-        dscr = cap.min_dscr_outside_maturity
-        lacking = table.loc[table["no_capacity"], "fiscal_year"]
-        if len(lacking):  # debt service in a year whose cash flow is zero or negative
-            rows.append(
-                (
-                    t("ready.coverage", lang),
-                    "text",
-                    f"{t('cap.no_capacity', lang)}: {', '.join(str(int(y)) for y in lacking)}",
-                    threshold,
-                    "risk",
-                )
-            )
-        elif dscr is None:
-            rows.append(
-                (
-                    t("ready.coverage", lang),
-                    "text",
-                    t("ready.no_debt_service", lang),
-                    threshold,
-                    "na",
-                )
-            )
-        else:
-            regular = table[~table["maturity_year"]]
-            year = int(regular.loc[regular["coverage"].idxmin(), "fiscal_year"])
-            rows.append(
-                (
-                    t("ready.min_coverage", lang).format(year=year),
-                    "ratio",
-                    dscr,
-                    threshold,
-                    readiness_status(dscr, own, low),
-                )
-            )
-        high, low = READINESS_THRESHOLDS["maturity_coverage"]
-        threshold = t("thr.chance", lang).format(
-            high=number_text(high, lang, 2), low=number_text(low, lang, 2), **words
-        )
-        if cap.maturities.empty:
-            rows.append(
-                (
-                    t("ready.maturity", lang),
-                    "text",
-                    t("ready.no_maturity_test", lang),
-                    t("thr.no_maturity_test", lang),
-                    "na",
-                )
-            )
-        for rec in cap.maturities.itertuples(index=False):
-            cov = float(rec.coverage)
-            rows.append(
-                (
-                    t("ready.maturity_coverage", lang).format(year=int(rec.fiscal_year)),
-                    "ratio",
-                    None if math.isnan(cov) else cov,
-                    threshold,
-                    "na" if math.isnan(cov) else readiness_status(cov, high, low),
-                )
-            )
-    if risk is not None:
-        if risk.p_shortfall is None:
-            rows.append(
-                (
-                    t("ready.p_shortfall", lang),
-                    "text",
-                    t("not_applicable", lang),
-                    t("thr.needs_capacity", lang),
-                    "na",
-                )
-            )
-        else:
-            level = risk.terms.shortfall_level
-            ok, watch = (level * m for m in READINESS_THRESHOLDS["p_shortfall"])
-            threshold = t("thr.shortfall", lang).format(
-                level=_pct(ok, lang), double=_pct(watch, lang), **words
-            )
-            status = readiness_status(risk.p_shortfall, ok, watch, higher_is_better=False)
-            rows.append((t("ready.p_shortfall", lang), "rate", risk.p_shortfall, threshold, status))
-    if cap is not None:
-        table = cap.table
-        missed = [int(y) for y in table.loc[~table["reserve_covered"], "fiscal_year"]]
-        key = "ready.reserve" if cap.terms.reserve is not None else "ready.minimum_cash"
-        if missed:
-            value = t("ready.not_covered", lang).format(year=missed[0], n=len(missed))
-        else:
-            value = t("ready.every_year", lang)
-        rows.append(
-            (
-                t(key, lang),
-                "text",
-                value,
-                t("thr.every_year", lang).format(**words),
-                "risk" if missed else "ok",
-            )
-        )
-    return rows
 
 
 def _readiness_grid(
@@ -1983,7 +1725,7 @@ def _readiness_grid(
     keys = ["col.criterion", "col.value"] + (["col.threshold"] if thresholds else [])
     row = sheet.header(row, 0, [t(k, lang) for k in keys + ["col.readiness"]])
     for criterion, kind, value, threshold, status in (
-        _readiness_rows(sheet) if rows is None else rows
+        community_rows(sheet.book.result, sheet.lang) if rows is None else rows
     ):
         # bold text runs wider than the estimate: wrap criteria before the label width
         sheet.text(row, 0, criterion, kind="bold", max_width=_LABEL_WIDTH - 10)
@@ -2806,7 +2548,7 @@ def _capacity(sheet: _Sheet, row: int, ncols: int, chart: Path | None, breaks: l
     else:
         source = t("cap.cf_growth", lang).format(
             base=money_text(to_cents(terms.cash_flow_base), lang, currency),
-            growth=_pct(float(terms.cash_flow_growth), lang),
+            growth=percent_short(float(terms.cash_flow_growth), lang),
         )
     threshold = float(terms.coverage_threshold)
     row = _kv_lines(

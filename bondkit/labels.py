@@ -29,6 +29,7 @@ __all__ = [
     "number_text",
     "money_text",
     "percent_text",
+    "percent_short",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
@@ -745,7 +746,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "gloss.investor_kit": ("investor kit", "trousse de l'investisseur"),
     "glossdef.investor_kit": ("The documents given to potential investors: terms, risks, how to subscribe.",
                               "Les documents remis aux investisseurs potentiels : modalités, risques, façon de souscrire."),
-    # bondkit compare: the comparison of options (bondkit.compare)
+    # bondkit compare: the comparison of options (bondkit.comparison)
     "cmp.sheet": ("Comparison", "Comparaison"),
     "cmp.title": ("Comparison of the options", "Comparaison des options"),
     "cmp.option": ("Option", "Option"),
@@ -770,7 +771,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp.err.write": ("cannot write to {path}: {reason}", "impossible d'écrire dans {path} : {reason}"),
     "cmp.err.same_name": ("{file}: another option has the same name {name!r}; rename one of the files",
                           "{file} : une autre option porte le même nom {name!r}; renommez l'un des fichiers"),
-    # bondkit sweep: the grid of variants of one scenario (bondkit.sweep)
+    # bondkit sweep: the grid of variants of one scenario (bondkit.sweeps)
     "sweep.sheet": ("Variants", "Variantes"),
     "sweep.title": ("Variants of the scenario", "Variantes du scénario"),
     "sweep.problem": ("Problem", "Problème"),
@@ -920,6 +921,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep.progress": ("running {n} variants", "calcul de {n} variantes"),
     "sweep.err.executor_jobs": ("sweep(): give jobs or an executor, not both", "sweep() : donnez jobs ou un exécuteur, pas les deux"),
     # ---- command-line and validation messages
+    "api.err.no_table": ("the {chart} chart needs a [{table}] table in the scenario", "le graphique {chart} demande une table [{table}] dans le scénario"),
+    "msg.no_series_n": ("there is no series {n}: the scenario has {count}", "il n'y a pas de série {n} : le scénario en a {count}"),
+    "msg.no_example": ("no example scenario has this name (examples: {names})", "aucun scénario d'exemple ne porte ce nom (exemples : {names})"),
     # validation problems: "{location}: {message} (you wrote {value})", the value as written
     "msg.at": ("{location}: {message}", "{location} : {message}"),
     "msg.you_wrote": ("{message} (you wrote {value})", "{message} (vous avez écrit {value})"),
@@ -1210,3 +1214,15 @@ def percent_text(x: float | None, lang: str, decimals: int = 2) -> str:
         return t("not_solvable", lang)
     body = number_text(float(x) * 100, lang, decimals)
     return f"{body}{_NBSP}%" if lang == "fr" else f"{body}%"
+
+
+def percent_short(x: float, lang: str = "en") -> str:
+    """A share as a percentage with as few decimals as it needs (0 to 2), for sentences.
+
+    >>> percent_short(0.05, "fr"), percent_short(0.025, "en"), percent_short(0.0333, "en")
+    ('5\xa0%', '2.5%', '3.33%')
+    """
+    for decimals in (0, 1):
+        if abs(round(x * 100, decimals) - x * 100) < 1e-9:
+            return percent_text(x, lang, decimals)
+    return percent_text(x, lang, 2)

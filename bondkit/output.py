@@ -42,7 +42,7 @@ def summary_json(result: Result) -> str:
     >>> summary["upfront_costs"], summary["annual_admin_total"], summary["campaign"]
     (5000.0, 2500.0, None)
     """
-    return json.dumps(result.summary(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write_outputs(

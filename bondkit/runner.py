@@ -50,9 +50,26 @@ class SeriesResult:
     simple_vs_compound: pd.DataFrame  # one bond: year, date, simple, compound [cents]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Result:
-    """Everything a run computed. DataFrames use the keys of :mod:`bondkit.columns`; money in cents."""
+    """Everything a run computed. DataFrames use the keys of :mod:`bondkit.columns`; money in cents.
+
+    For an analyst: :attr:`summary` (the key figures, a DataFrame in currency units),
+    :attr:`schedule` (one row per payment, columns of :data:`bondkit.columns.COLUMNS`,
+    money in cents), :attr:`fiscal` (debt service by fiscal year, cents),
+    :attr:`readiness` (the readiness grid), the campaign and risk tables
+    (:attr:`campaign_band`, :attr:`campaign_register`, :attr:`coverage`,
+    :attr:`liquidity`), :meth:`to_excel`, :meth:`to_dict` (the summary JSON) and the
+    ``plot_*`` methods, which take ``ax=None`` and return the Axes. In a notebook a
+    result shows its key figures and readiness statuses.
+
+    >>> from bondkit.scenario import load_example
+    >>> res = run(load_example("grand-costumier-2016"))
+    >>> res
+    <Result 'Le Grand Costumier 2016': 1 series, 20,000.00 CAD, all-in cost 2.97%, min coverage 0.30>
+    >>> res.summary.loc["total_interest", "value"]
+    2000.0
+    """
 
     scenario: Scenario
     series: tuple[SeriesTerms, ...]
@@ -74,8 +91,9 @@ class Result:
     risk: RiskResult | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        """The summary JSON of scenario-format.md (plus a few more keys), as a dict."""
+    def to_dict(self) -> dict[str, Any]:
+        """The summary JSON of scenario-format.md (plus a few more keys), as a dict:
+        money in currency units rounded to the cent, rates as fractions, dates ISO."""
         sc = self.scenario
         return {
             "scenario": sc.name,
@@ -116,6 +134,105 @@ class Result:
             "capacity": self.capacity.summary() if self.capacity is not None else None,
             "risk": self.risk.summary() if self.risk is not None else None,
         }
+
+    # -- for analysts (notebooks) --------------------------------------------------------
+    def __repr__(self) -> str:
+        cost = self.issuer_all_in_cost
+        total = f"{self.total_principal / 100:,.2f} {self.scenario.currency}"
+        text = f"<Result {self.scenario.name!r}: {len(self.series)} series, {total}"
+        text += f", all-in cost {cost:.2%}" if cost is not None else ""
+        if self.capacity is not None and self.capacity.min_dscr is not None:
+            text += f", min coverage {self.capacity.min_dscr:.2f}"
+        return text + ">"
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The key figures, one row each (index: the figure's key): ``label`` (in the
+        scenario's language), ``value`` and ``unit`` (``currency``: currency units, rounded
+        to the cent; ``fraction``: 0.04 is 4 %; ``ratio``; ``date``; ``count``). Figures of
+        a table the scenario lacks ([campaign], [capacity], [risk]) are left out."""
+        from bondkit.api import key_figures
+
+        return key_figures(self)
+
+    @property
+    def readiness(self) -> pd.DataFrame:
+        """The readiness grid (:func:`bondkit.readiness.readiness`), in the scenario's language."""
+        from bondkit.readiness import readiness
+
+        return readiness(self)
+
+    @property
+    def campaign_band(self) -> pd.DataFrame | None:
+        """Cumulative subscriptions by day of the campaign, simulated: columns ``day``,
+        ``date`` and quantiles ``p05`` to ``p95`` [cents]; None without a campaign."""
+        return self.campaign.simulation.band if self.campaign is not None else None
+
+    @property
+    def campaign_register(self) -> pd.DataFrame | None:
+        """The median simulated campaign's subscribers, one row each [cents]; None without
+        a campaign."""
+        return self.campaign.simulation.register if self.campaign is not None else None
+
+    @property
+    def coverage(self) -> pd.DataFrame | None:
+        """Coverage of debt service by fiscal year (cash flow, debt service, coverage ratio,
+        cash at year end... [cents]); None without ``[capacity]``."""
+        return self.capacity.table if self.capacity is not None else None
+
+    @property
+    def liquidity(self) -> pd.DataFrame | None:
+        """Simulated principal paid out by fiscal year (expected and quantiles) and the
+        chance of a shortfall [cents]; None without ``[risk]``."""
+        return self.risk.table if self.risk is not None else None
+
+    def to_excel(self, path: str | Any, lang: str | None = None) -> Any:
+        """Write the workbook (the ten sheets, with the charts) to ``path``; returns the path.
+
+        >>> import tempfile, pathlib
+        >>> from bondkit.scenario import load_example
+        >>> res = run(load_example("grand-costumier-2016"))
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     res.to_excel(pathlib.Path(tmp) / "costumier.xlsx").stat().st_size > 10_000
+        True
+        """
+        from bondkit.api import to_excel
+
+        return to_excel(self, path, lang)
+
+    def _plot(self, name: str, ax: Any, lang: str | None) -> Any:
+        from bondkit.api import plot
+
+        return plot(self, name, ax, lang)
+
+    def plot_debt_service(self, ax: Any = None, lang: str | None = None) -> Any:
+        """Debt service by fiscal year, by series (bars) [currency units]; the Axes."""
+        return self._plot("debt_service", ax, lang)
+
+    def plot_balance(self, ax: Any = None, lang: str | None = None) -> Any:
+        """Principal outstanding after each payment [currency units]; the Axes."""
+        return self._plot("balance", ax, lang)
+
+    def plot_campaign(self, ax: Any = None, lang: str | None = None) -> Any:
+        """Cumulative subscriptions with their p5–p95 band, minimum and target; the Axes."""
+        return self._plot("campaign", ax, lang)
+
+    def plot_raised(self, ax: Any = None, lang: str | None = None) -> Any:
+        """Distribution of the amount raised over the simulated campaigns; the Axes."""
+        return self._plot("raised", ax, lang)
+
+    def plot_coverage(self, ax: Any = None, lang: str | None = None) -> Any:
+        """Cash flow against debt service, with the coverage ratio; the Axes."""
+        return self._plot("coverage", ax, lang)
+
+    def plot_redemptions(self, ax: Any = None, lang: str | None = None) -> Any:
+        """Fan of the principal paid out each fiscal year, simulated; the Axes."""
+        return self._plot("redemptions", ax, lang)
+
+    def _repr_html_(self) -> str:
+        from bondkit.api import result_html
+
+        return result_html(self)
 
 
 def run(scenario: Scenario, *, seed: int | None = None) -> Result:

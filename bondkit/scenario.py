@@ -31,6 +31,7 @@ modules (conventions, errors, rules, terms), so the CLI can load it cheaply.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import hashlib
@@ -113,6 +114,9 @@ __all__ = [
     "PlanningTable",
     "Scenario",
     "load_scenario",
+    "load_example",
+    "examples",
+    "merge_changes",
     "parse_scenario",
     "validate_data",
     "toml_value",
@@ -1442,6 +1446,41 @@ class Scenario(Table):
         (e.g. merged with changes)."""
         return self.model_dump(exclude_none=True)
 
+    def with_changes(self, changes: dict[str, Any] | None = None, /, **keys: Any) -> Scenario:
+        """A new scenario: this one with some values changed, validated again as a whole.
+
+        Keys (``changes`` and keywords together) are those of ``bondkit sweep --vary``: a
+        series key applies to every series (``annual_rate=0.045``), ``"series[2].term_years"``
+        to the second series (from 1), a dotted key to a table (``"campaign.target"``,
+        ``"risk.annual_probability"``); a table or key set to None is removed
+        (``campaign=None``). Units as in the file: rates are fractions (0.045 is 4.5 %),
+        amounts in currency units. Setting ``term_years`` drops ``maturity_date`` and the
+        reverse; a repayment other than ``accumulating`` drops ``interest``.
+
+        A change that makes the scenario invalid raises :class:`ScenarioError` with the
+        same located messages as a bad file; this scenario is never modified. The new
+        scenario has no file behind it (``source_path`` and ``input_sha256`` are None).
+
+        >>> sc = load_example("grand-costumier-2016")
+        >>> dearer = sc.with_changes(annual_rate=0.03)
+        >>> str(dearer.series[0].annual_rate), str(sc.series[0].annual_rate)
+        ('0.03', '0.02')
+        >>> sc.with_changes({"series[1].annual_rate": 4})
+        Traceback (most recent call last):
+        ...
+        bondkit.errors.ScenarioError: series[1].annual_rate: must be a fraction such as 0.04 (you wrote 4)
+
+        The whole scenario is checked again: a longer term needs more years of cash flow.
+
+        >>> sc.with_changes(term_years=7)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bondkit.errors.ScenarioError: capacity.cash_flow: covers fiscal years 2017 to 2022 but the issue runs to 2024: add 2 more years (you wrote [...])
+        """
+        merged = merge_changes(self.to_data(), {**(changes or {}), **keys})
+        source = f"{self.source_path.name if self.source_path else self.name} (changed)"
+        return validate_data(merged, source=source)
+
     @classmethod
     def cross_check(cls, values: dict[str, Any]) -> Iterator[_Issue]:
         series = values.get("series")
@@ -1739,6 +1778,111 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario = parse_scenario(text, source=str(path))
     scenario._source_path = path
     scenario._input_sha256 = hashlib.sha256(data).hexdigest()
+    return scenario
+
+
+#: the terms of a series given two ways: setting one drops the other
+_TERM_KEYS = {"term_years": "maturity_date", "maturity_date": "term_years"}
+
+
+def series_key(key: str) -> tuple[int, str] | None:
+    """``series[N].key`` as (N, key); None for any other key (N not a whole number too).
+
+    >>> series_key("series[2].annual_rate"), series_key("annual_rate")
+    ((2, 'annual_rate'), None)
+    """
+    head = "series["
+    if not key.startswith(head) or "]." not in key:
+        return None
+    number, _, field = key[len(head) :].partition("].")
+    return (int(number), field) if number.isdigit() and field else None
+
+
+def _set(node: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        node.pop(key, None)
+    else:
+        node[key] = value
+
+
+def _set_series(entry: dict[str, Any], key: str, value: Any) -> None:
+    _set(entry, key, value)
+    other = _TERM_KEYS.get(key)
+    if other is not None and value is not None:
+        entry.pop(other, None)
+    if key == "repayment" and value != "accumulating":  # interest is for accumulating only
+        entry.pop("interest", None)
+
+
+def merge_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` (a scenario as a dict, e.g. :meth:`Scenario.to_data`) with
+    ``changes`` applied; keys as :meth:`Scenario.with_changes` takes them. Nothing is
+    checked here: :func:`validate_data` says what is wrong with the result, where.
+
+    >>> data = {"series": [{"id": "A", "term_years": 5}, {"id": "B", "maturity_date": "x"}]}
+    >>> merge_changes(data, {"series[2].term_years": 3, "campaign.target": 50000})
+    {'series': [{'id': 'A', 'term_years': 5}, {'id': 'B', 'term_years': 3}], 'campaign': {'target': 50000}}
+    """
+    out = copy.deepcopy(data)
+    series = out.get("series")
+    if isinstance(series, list | tuple):  # to_data() gives a tuple
+        out["series"] = series = [dict(s) if isinstance(s, dict) else s for s in series]
+    for key, value in changes.items():
+        one = series_key(key)
+        if one is not None:
+            n, field = one
+            if not isinstance(series, list) or not 1 <= n <= len(series):
+                raise ScenarioError(
+                    [Problem(key, Message("msg.no_series_n", n=n, count=len(series or [])))]
+                )
+            _set_series(series[n - 1], field, value)
+        elif "." not in key and key in SeriesTable.model_fields and isinstance(series, list):
+            for entry in series:
+                _set_series(entry, key, value)
+        else:
+            *path, last = key.split(".")
+            node = out
+            for part in path:
+                if not isinstance(node.get(part), dict):
+                    node[part] = {}
+                node = node[part]
+            _set(node, last, value)
+    return out
+
+
+def examples() -> list[str]:
+    """The names of the example scenarios packaged with bondkit (offline).
+
+    >>> examples()
+    ['building-purchase-2010', 'cinema-du-parc-2016', 'grand-costumier-2016', 'solar-coop-multi-series']
+    """
+    from importlib.resources import files
+
+    folder = files("bondkit.examples")
+    return sorted(
+        p.name.removesuffix(".toml")
+        for p in folder.iterdir()
+        if p.name.endswith(".toml") and not p.name.startswith("init-")
+    )
+
+
+def load_example(name: str) -> Scenario:
+    """One of the example scenarios packaged with bondkit (:func:`examples`), validated.
+
+    The same files as the repository's ``scenarios/`` folder, readable offline and
+    without the repository. An unknown name raises :class:`ScenarioError` naming them.
+
+    >>> sc = load_example("cinema-du-parc-2016")
+    >>> sc.name, sc.language, len(sc.series), str(sc.series[0].amount)
+    ('Cinéma du Parc 2016', 'fr', 1, '100000')
+    """
+    from importlib.resources import as_file, files
+
+    names = examples()
+    if name not in names:
+        raise ScenarioError([Problem(str(name), Message("msg.no_example", names=", ".join(names)))])
+    with as_file(files("bondkit.examples") / f"{name}.toml") as path:
+        scenario = load_scenario(path)
     return scenario
 
 

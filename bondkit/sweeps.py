@@ -3,7 +3,7 @@
 :func:`parse_vary` reads one ``--vary KEY=SPEC``; :func:`grid` is the cartesian product of
 the varied values; :func:`sweep` builds each variant from ``scenario.to_data()`` with its
 changes, validates it with :func:`~bondkit.scenario.validate_data`, runs it and keeps the
-figures of :func:`bondkit.compare.compare` (one row per variant; a variant that is not a
+figures of :func:`bondkit.comparison.compare` (one row per variant; a variant that is not a
 valid scenario gets its first problem instead); :func:`write_sweep` writes ``sweep.csv``,
 ``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``, all or nothing.
 
@@ -17,7 +17,6 @@ Every word comes from :mod:`bondkit.labels`.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
@@ -35,10 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bondkit.compare import _MISSING, METRIC_KINDS, METRICS, _mathtext_safe, _number, _value_text
+from bondkit.comparison import _MISSING, METRIC_KINDS, METRICS, _mathtext_safe, _number, _value_text
 from bondkit.errors import BondkitError
 from bondkit.labels import check_language, t
-from bondkit.terms import REPAYMENTS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -66,8 +64,6 @@ _CHARTS = "charts/"
 _STEM = "sweep-"
 _FORMULA_START = ("=", "+", "-", "@")
 _SERIES = "series"
-#: the two ways to give a term: varying one drops the other
-_TERM_KEYS = {"term_years": "maturity_date", "maturity_date": "term_years"}
 
 
 class SweepSpecError(BondkitError):
@@ -183,7 +179,7 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
     ``[scenario]`` table (name, language, currency, seed) is not varied: every variant
     keeps the scenario's seed.
     """
-    from bondkit.scenario import Scenario, ScenarioTable, SeriesTable
+    from bondkit.scenario import Scenario, ScenarioTable, SeriesTable, series_key
 
     check_language(lang)
     if not specs:
@@ -198,7 +194,7 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
             if key in ("id", "step_rates"):
                 raise _err("unknown_key", lang, key=key)
             continue
-        m = _one_series(key)
+        m = series_key(key)
         if m:
             n, field = m
             if field not in SeriesTable.model_fields or field in ("id", "step_rates"):
@@ -229,47 +225,18 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
             cls = sub
 
 
-def _one_series(key: str) -> tuple[int, str] | None:
-    """``series[N].key`` as (N, key); None for any other key (N not a whole number too)."""
-    head = _SERIES + "["
-    if not key.startswith(head) or "]." not in key:
-        return None
-    number, _, field = key[len(head) :].partition("].")
-    return (int(number), field) if number.isdigit() and field else None
-
-
-def _set_series(entry: dict[str, Any], key: str, value: Any) -> None:
-    entry[key] = value
-    other = _TERM_KEYS.get(key)
-    if other is not None:
-        entry.pop(other, None)
-    if value in REPAYMENTS and value != "accumulating":  # a repayment: interest is for
-        entry.pop("interest", None)  # accumulating series only
-
-
 def variant_data(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``data`` (a scenario's :meth:`~bondkit.scenario.Scenario.to_data`) with
     ``changes`` (varied key -> value) applied; keys as :func:`check_specs` accepts them.
+    The same rules as :meth:`~bondkit.scenario.Scenario.with_changes`
+    (:func:`bondkit.scenario.merge_changes`).
 
-    Setting ``term_years`` drops ``maturity_date`` of the same series, and vice versa;
-    a repayment other than ``accumulating`` drops ``interest``.
+    >>> variant_data({"series": [{"id": "A", "annual_rate": 0.02}]}, {"annual_rate": 0.03})
+    {'series': [{'id': 'A', 'annual_rate': 0.03}]}
     """
-    out = copy.deepcopy(data)
-    out[_SERIES] = [dict(s) for s in out[_SERIES]]
-    for key, value in changes.items():
-        m = _one_series(key)
-        if m:
-            _set_series(out[_SERIES][m[0] - 1], m[1], value)
-        elif "." not in key:
-            for entry in out[_SERIES]:
-                _set_series(entry, key, value)
-        else:
-            *path, last = key.split(".")
-            node = out
-            for part in path:
-                node = node[part]
-            node[last] = value
-    return out
+    from bondkit.scenario import merge_changes
+
+    return merge_changes(data, changes)
 
 
 def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -278,7 +245,7 @@ def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
     The one function every executor maps: ``run(variant, seed=seed)`` with the scenario's
     seed. A plain module-level function of plain data, so any executor can pickle it.
     """
-    from bondkit.compare import compare
+    from bondkit.comparison import compare
     from bondkit.errors import ScenarioError
     from bondkit.runner import run
     from bondkit.scenario import validate_data
@@ -350,7 +317,7 @@ def sweep(
     """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
 
     Columns: the varied keys (values as given; decimals as floats), then
-    :data:`bondkit.compare.METRICS` (None where a figure does not apply), then
+    :data:`bondkit.comparison.METRICS` (None where a figure does not apply), then
     ``problem``: None, or the first problem of a variant that is not a valid scenario
     (its figures are then None), in ``lang``. The index ``variant`` counts from 1.
 

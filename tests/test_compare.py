@@ -160,7 +160,7 @@ def test_charts_for_every_metric_with_a_value(compared):
 
 
 def test_compare_api_matches_the_summaries(compared):
-    from bondkit.compare import compare
+    from bondkit.comparison import compare
     from bondkit.runner import run
     from bondkit.scenario import load_scenario
 
@@ -239,7 +239,7 @@ def test_formula_like_names_stay_text_and_charts_are_reproducible(tmp_path):
 
 
 def test_compare_holds_no_hard_coded_words():
-    path = Path(bondkit.__file__).resolve().parent / "compare.py"
+    path = Path(bondkit.__file__).resolve().parent / "comparison.py"
     source = path.read_text(encoding="utf-8")
     assert word_problems(source) == []
     import ast

@@ -17,7 +17,7 @@ from bondkit.labels import GLOSSARY, LABELS, SHEETS, money_text, percent_text, t
 from bondkit.terms import INTEREST_KINDS, REPAYMENTS
 
 PACKAGE = Path(bondkit.__file__).resolve().parent
-EXPORTERS = [PACKAGE / "excel.py", PACKAGE / "charts.py"]
+EXPORTERS = [PACKAGE / name for name in ("excel.py", "charts.py", "api.py", "readiness.py")]
 
 SHEETS_FR = [
     "Sommaire",
@@ -218,6 +218,11 @@ _DATA_KEYS = {
     "supporting",
     "week",
     "rate",  # a number format kind of the workbook (percent)
+    # columns of the readiness and key-figure DataFrames
+    "criterion",
+    "value",
+    "threshold",
+    "status",
     "demanded",
     "refunded",
 }
@@ -330,4 +335,4 @@ def test_every_label_key_used_by_exporters_exists(path):
         elif isinstance(arg, ast.BinOp) and isinstance(arg.left, ast.Constant):
             assert any(k.startswith(arg.left.value) for k in table)
             used += 1
-    assert used >= 5
+    assert used >= 3  # the scan found the file's calls

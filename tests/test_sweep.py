@@ -20,11 +20,11 @@ from test_labels import _label_calls, word_problems
 
 import bondkit
 from bondkit.cli import main
-from bondkit.compare import compare
+from bondkit.comparison import compare
 from bondkit.labels import LABELS
 from bondkit.runner import run
 from bondkit.scenario import load_scenario, validate_data
-from bondkit.sweep import (
+from bondkit.sweeps import (
     PROBLEM,
     PROGRESS_THRESHOLD,
     SweepSpecError,
@@ -274,7 +274,7 @@ def test_the_heat_map_shows_the_table(plain):
 def test_sweep_holds_no_hard_coded_words():
     import ast
 
-    source = (Path(bondkit.__file__).resolve().parent / "sweep.py").read_text(encoding="utf-8")
+    source = (Path(bondkit.__file__).resolve().parent / "sweeps.py").read_text(encoding="utf-8")
     assert word_problems(source) == []
     for name, arg in _label_calls(ast.parse(source)):
         if name == "t" and isinstance(arg, ast.Constant):
@@ -298,10 +298,10 @@ def cinema(tmp_path) -> Path:
 
 def test_run_seed_replaces_the_seed_of_the_simulations_only(cinema):
     sc = load_scenario(cinema)
-    same = run(sc).summary()
-    assert run(sc, seed=sc.seed).summary() == same
+    same = run(sc).to_dict()
+    assert run(sc, seed=sc.seed).to_dict() == same
     other = run(sc, seed=sc.seed + 1)
-    summary = other.summary()
+    summary = other.to_dict()
     assert summary["seed"] == sc.seed + 1 and sc.seed == same["seed"]  # the input is unchanged
     # the simulated figures move with the seed...
     assert summary["campaign"] != same["campaign"]
@@ -317,7 +317,7 @@ def test_run_seed_replaces_the_seed_of_the_simulations_only(cinema):
     written, n = re.subn(r"^seed = .*$", f"seed = {sc.seed + 1}", text, flags=re.M)
     assert n == 1
     cinema.write_text(written, encoding="utf-8")
-    assert run(load_scenario(cinema)).summary() | {"input_sha256": None} == summary | {
+    assert run(load_scenario(cinema)).to_dict() | {"input_sha256": None} == summary | {
         "input_sha256": None
     }
 
@@ -422,7 +422,7 @@ def _threads_here() -> tuple[int, list[int]]:
 def test_workers_of_jobs_run_on_one_thread():
     from concurrent.futures import ProcessPoolExecutor
 
-    from bondkit.sweep import _one_thread
+    from bondkit.sweeps import _one_thread
 
     if not _threads_here()[1]:
         pytest.skip("numpy uses no thread pool that threadpoolctl sees here")
@@ -505,7 +505,7 @@ def test_the_progress_bar_is_on_stderr_and_leaves_stdout_alone(plain, tmp_path, 
     assert "running 9 variants" in shown.stderr
     if tty:
         assert "\r" in shown.stderr and "100%" in shown.stderr
-    monkeypatch.setattr("bondkit.sweep.PROGRESS_THRESHOLD", 1000)
+    monkeypatch.setattr("bondkit.sweeps.PROGRESS_THRESHOLD", 1000)
     hidden = _sweep_cli(plain, tmp_path / "a", vary=nine)
     assert hidden.exit_code == 0 and hidden.stderr == ""
     assert shown.stdout == hidden.stdout

@@ -29,7 +29,7 @@ import pytest
 import xlsxwriter
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.compare import write_comparison
+from bondkit.comparison import write_comparison
 from bondkit.excel import write_workbook
 from bondkit.labels import t
 from bondkit.runner import run

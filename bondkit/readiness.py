@@ -1,0 +1,331 @@
+"""The readiness grid of booklet 2: criteria, their values, thresholds and statuses.
+
+:func:`readiness` gives every criterion of a run as a DataFrame (group, criterion, kind,
+value, threshold, status), in French or English; the workbook (B2 and the Summary) and a
+notebook's display of a result show the same rows. Statuses are ``"ok"``, ``"watch"``,
+``"risk"`` (best first, :data:`STATUSES`) and ``"na"`` where a criterion does not apply;
+their words are the labels ``status.<status>``.
+
+Community capacity (with a campaign): the expected raise against the target and the
+minimum, the chances of reaching the minimum, the investor rule set. Financial capacity
+(with ``[capacity]`` or ``[risk]``): the lowest coverage ratio, the coverage of each
+maturity year, the chance of a liquidity shortfall, the reserve covered.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from bondkit.conventions import exact, round_half_up, to_cents
+from bondkit.labels import LABELS, money_text, number_text, percent_short, percent_text, t
+from bondkit.rules import rule_set
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bondkit.rules import Finding, RuleSet
+    from bondkit.runner import Result
+
+__all__ = [
+    "READINESS_THRESHOLDS",
+    "STATUSES",
+    "STATUS_COLOURS",
+    "readiness_status",
+    "readiness",
+    "community_rows",
+    "financial_rows",
+    "finding_parts",
+]
+
+#: the statuses of the readiness grid, best first (labels ``status.<x>``)
+STATUSES: tuple[str, ...] = ("ok", "watch", "risk")
+
+#: thresholds of the community-capacity criteria of the readiness grid (B2, Summary):
+#: criterion -> (OK at or above, Watch at or above); below the second: Risk. Chances are
+#: fractions; the expected raise is measured against the campaign's own target and
+#: minimum (named by their label keys). A breach of the rule set is always a Risk.
+READINESS_THRESHOLDS: dict[str, tuple[Any, Any]] = {
+    "expected_raise": ("camp.target", "camp.minimum"),
+    "p_minimum": (0.90, 0.70),
+    "p_minimum_community": (0.90, 0.70),
+    # financial capacity (B2 and the Summary, with [capacity] and [risk]):
+    # the lowest coverage ratio: OK at or above the scenario's own threshold
+    # (``coverage_threshold``), Watch at or above 1.0 (the cash flow still pays the debt
+    # service, with no margin left), Risk below; no debt service at all: not applicable
+    "min_coverage": ("cap.threshold", 1.0),
+    # each maturity year of a bullet or accumulating series: (cash at start + sinking fund
+    # + the year's cash flow) / what falls due. At 1 or more the enterprise repays from its
+    # own cash even if no holder renews: OK. From 0.9 the gap is at most a tenth of the
+    # maturity, which renewals (about 65 % in the one published programme) or a bridge
+    # loan can fill: Watch. Below: Risk
+    "maturity_coverage": (1.0, 0.9),
+    # the simulated chance of a liquidity shortfall, in multiples of the scenario's own
+    # ``shortfall_level`` and read the other way: OK at or below 1x the level, Watch at
+    # or below 2x, Risk above. Reserve covered (no threshold): OK when every fiscal year
+    # closes with the minimum cash plus the reserve target, else Risk
+    "p_shortfall": (1.0, 2.0),
+}
+
+
+#: fill and font colour of each status (Excel's good / neutral / bad styles); the cell also
+#: carries the status word, so colour is never the only signal
+STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "ok": ("#c6efce", "#006100"),
+    "watch": ("#ffeb9c", "#7a4a00"),
+    "risk": ("#ffc7ce", "#9c0006"),
+    "na": ("#ededed", "#404040"),  # a criterion that does not apply (word ``status.na``)
+}
+
+
+def readiness_status(value: float, ok: float, watch: float, higher_is_better: bool = True) -> str:
+    """``"ok"`` when ``value >= ok``, ``"watch"`` when ``value >= watch``, else ``"risk"``.
+
+    With ``higher_is_better=False`` the comparisons turn round (``value <= ok`` is OK),
+    for a chance of something going wrong.
+
+    >>> readiness_status(0.95, 0.90, 0.70), readiness_status(0.75, 0.90, 0.70)
+    ('ok', 'watch')
+    >>> readiness_status(0.08, 0.05, 0.10, higher_is_better=False)
+    'watch'
+    """
+    if not higher_is_better:
+        return readiness_status(-value, -ok, -watch)
+    if value >= ok:
+        return "ok"
+    if value >= watch:
+        return "watch"
+    return "risk"
+
+
+def finding_parts(
+    result: Result, lang: str, finding: Finding, rules: RuleSet
+) -> tuple[str, str, str]:
+    """A rule finding in words: (its criterion, the limit, the scenario's value)."""
+    rule = finding.rule
+    currency = rules.currency or result.scenario.currency
+
+    def amount(text: str) -> str:
+        return money_text(to_cents(text), lang, currency)
+
+    def share(text: str) -> str:
+        return percent_text(float(text), lang, 2)
+
+    def form(code: str) -> str:
+        return t(f"legal_form.{code}", lang) if f"legal_form.{code}" in LABELS else code
+
+    limit, value = finding.limit, finding.value
+    if rule == "legal_form":
+        limit, value = " / ".join(form(f) for f in rules.legal_forms or ()), form(value)
+    elif rule in ("max_per_investor", "max_per_issuer"):
+        limit, value = amount(limit), amount(value)
+    elif rule == "max_share_of_raise":
+        limit, value = share(limit), share(value)
+    elif rule == "commission":
+        limit, value = t("rules.no_commission", lang), share(value)
+    if f"rule.{rule}" in LABELS:
+        criterion = t(f"rule.{rule}", lang)
+    else:
+        criterion = t("rule.other", lang).format(rule=rule)
+    return criterion, limit, value
+
+
+def community_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, str]]:
+    """The community-capacity rows of the readiness grid.
+
+    Each row: (criterion, kind of value: money | rate | text, value, threshold, status).
+    """
+    res = result
+    camp = res.campaign
+    sim, summary = camp.simulation, camp.summary()
+    words = {k: t(f"status.{k}", lang) for k in STATUSES}
+    rows = []
+    ok, watch = READINESS_THRESHOLDS["expected_raise"]
+    need = {"camp.target": sim.target, "camp.minimum": sim.minimum}
+    mean = round_half_up(exact(float(sim.community.mean())))
+    threshold = t("thr.amount", lang).format(
+        target=money_text(need[ok], lang, res.scenario.currency),
+        minimum=money_text(need[watch], lang, res.scenario.currency),
+        **words,
+    )
+    rows.append(
+        (
+            t("ready.expected_raise", lang),
+            "money",
+            mean,
+            threshold,
+            readiness_status(mean, need[ok], need[watch]),
+        )
+    )
+    for key, chance in (
+        ("p_minimum", summary["p_minimum_reached"]),
+        ("p_minimum_community", summary["p_minimum_reached_by_community"]),
+    ):
+        high, low = READINESS_THRESHOLDS[key]
+        threshold = t("thr.chance", lang).format(
+            high=percent_text(high, lang, 0), low=percent_text(low, lang, 0), **words
+        )
+        rows.append(
+            (t(f"out.{key}", lang), "rate", chance, threshold, readiness_status(chance, high, low))
+        )
+    rules = rule_set(camp.terms.rule_set)
+    for finding in camp.findings:
+        criterion, limit, value = finding_parts(result, lang, finding, rules)
+        rows.append((criterion, "text", value, t("thr.rule", lang).format(limit=limit), "risk"))
+    if not camp.findings and rules.name != "none":
+        rows.append(
+            (
+                t("ready.rules", lang).format(title=rules.title(lang)),
+                "text",
+                t("ready.respected", lang),
+                t("thr.no_breach", lang),
+                "ok",
+            )
+        )
+    return rows
+
+
+def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, str]]:
+    """The financial-capacity rows of the readiness grid (rows as :func:`community_rows`).
+
+    Lowest coverage ratio, coverage of each maturity year, chance of a liquidity
+    shortfall, reserve (or minimum cash) covered; thresholds from
+    :data:`READINESS_THRESHOLDS` and the scenario's own coverage threshold and shortfall
+    level. A criterion that does not apply has the status ``"na"``.
+    """
+    res = result
+    cap, risk = res.capacity, res.risk
+    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, "na")}
+    rows: list[tuple[str, str, Any, str, str]] = []
+    if cap is not None:
+        table = cap.table
+        own = float(cap.terms.coverage_threshold)
+        low = min(float(READINESS_THRESHOLDS["min_coverage"][1]), own)
+        threshold = t("thr.coverage", lang).format(
+            threshold=number_text(own, lang, 2), low=number_text(low, lang, 2), **words
+        )
+        # years in which a bullet or accumulating series matures have their own test below
+        dscr = cap.min_dscr_outside_maturity
+        lacking = table.loc[table["no_capacity"], "fiscal_year"]
+        if len(lacking):  # debt service in a year whose cash flow is zero or negative
+            rows.append(
+                (
+                    t("ready.coverage", lang),
+                    "text",
+                    f"{t('cap.no_capacity', lang)}: {', '.join(str(int(y)) for y in lacking)}",
+                    threshold,
+                    "risk",
+                )
+            )
+        elif dscr is None:
+            rows.append(
+                (
+                    t("ready.coverage", lang),
+                    "text",
+                    t("ready.no_debt_service", lang),
+                    threshold,
+                    "na",
+                )
+            )
+        else:
+            regular = table[~table["maturity_year"]]
+            year = int(regular.loc[regular["coverage"].idxmin(), "fiscal_year"])
+            rows.append(
+                (
+                    t("ready.min_coverage", lang).format(year=year),
+                    "ratio",
+                    dscr,
+                    threshold,
+                    readiness_status(dscr, own, low),
+                )
+            )
+        high, low = READINESS_THRESHOLDS["maturity_coverage"]
+        threshold = t("thr.chance", lang).format(
+            high=number_text(high, lang, 2), low=number_text(low, lang, 2), **words
+        )
+        if cap.maturities.empty:
+            rows.append(
+                (
+                    t("ready.maturity", lang),
+                    "text",
+                    t("ready.no_maturity_test", lang),
+                    t("thr.no_maturity_test", lang),
+                    "na",
+                )
+            )
+        for rec in cap.maturities.itertuples(index=False):
+            cov = float(rec.coverage)
+            rows.append(
+                (
+                    t("ready.maturity_coverage", lang).format(year=int(rec.fiscal_year)),
+                    "ratio",
+                    None if math.isnan(cov) else cov,
+                    threshold,
+                    "na" if math.isnan(cov) else readiness_status(cov, high, low),
+                )
+            )
+    if risk is not None:
+        if risk.p_shortfall is None:
+            rows.append(
+                (
+                    t("ready.p_shortfall", lang),
+                    "text",
+                    t("not_applicable", lang),
+                    t("thr.needs_capacity", lang),
+                    "na",
+                )
+            )
+        else:
+            level = risk.terms.shortfall_level
+            ok, watch = (level * m for m in READINESS_THRESHOLDS["p_shortfall"])
+            threshold = t("thr.shortfall", lang).format(
+                level=percent_short(ok, lang), double=percent_short(watch, lang), **words
+            )
+            status = readiness_status(risk.p_shortfall, ok, watch, higher_is_better=False)
+            rows.append((t("ready.p_shortfall", lang), "rate", risk.p_shortfall, threshold, status))
+    if cap is not None:
+        table = cap.table
+        missed = [int(y) for y in table.loc[~table["reserve_covered"], "fiscal_year"]]
+        key = "ready.reserve" if cap.terms.reserve is not None else "ready.minimum_cash"
+        if missed:
+            value = t("ready.not_covered", lang).format(year=missed[0], n=len(missed))
+        else:
+            value = t("ready.every_year", lang)
+        rows.append(
+            (
+                t(key, lang),
+                "text",
+                value,
+                t("thr.every_year", lang).format(**words),
+                "risk" if missed else "ok",
+            )
+        )
+    return rows
+
+
+def readiness(result: Result, lang: str | None = None) -> pd.DataFrame:
+    """Every criterion of the readiness grid for ``result``, one row each.
+
+    Columns: ``group`` (``"financial"`` or ``"community"``), ``criterion`` (words),
+    ``kind`` of the value (``money`` in cents, ``rate`` a fraction, ``ratio``, ``text``),
+    ``value``, ``threshold`` (words) and ``status`` (``ok``, ``watch``, ``risk`` or ``na``).
+    Empty when the scenario has no ``[campaign]``, ``[capacity]`` or ``[risk]`` table.
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> grid = readiness(run(load_example("cinema-du-parc-2016")), "en")
+    >>> grid[["group", "status"]].iloc[0].tolist()
+    ['financial', 'na']
+    >>> sorted(set(grid["status"]))
+    ['na', 'ok', 'watch']
+    """
+    import pandas as pd
+
+    lang = lang or result.scenario.language
+    rows = []
+    if result.capacity is not None or result.risk is not None:
+        rows += [("financial", *r) for r in financial_rows(result, lang)]
+    if result.campaign is not None:
+        rows += [("community", *r) for r in community_rows(result, lang)]
+    columns = ["group", "criterion", "kind", "value", "threshold", "status"]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
