@@ -42,6 +42,8 @@ _API = {
     "Result": "bondkit.runner",
     "compare": "bondkit.api",
     "sweep": "bondkit.api",
+    "plot_comparison": "bondkit.api",
+    "plot_sweep": "bondkit.api",
     "readiness": "bondkit.readiness",
     "write_outputs": "bondkit.output",
     "BondkitError": "bondkit.errors",

@@ -28,7 +28,16 @@ if TYPE_CHECKING:
     from bondkit.runner import Result
     from bondkit.scenario import Scenario
 
-__all__ = ["compare", "sweep", "key_figures", "result_html", "plot", "to_excel"]
+__all__ = [
+    "compare",
+    "sweep",
+    "plot_comparison",
+    "plot_sweep",
+    "key_figures",
+    "result_html",
+    "plot",
+    "to_excel",
+]
 
 #: key figures of :attr:`Result.summary`: key -> (label key, unit)
 _FIGURES: dict[str, tuple[str, str]] = {
@@ -266,3 +275,51 @@ def _spec_text(values: str | Sequence[Any]) -> str:
         v.isoformat() if hasattr(v, "isoformat") else repr(v) if isinstance(v, float) else str(v)
         for v in values
     )
+
+
+def plot_comparison(
+    table: pd.DataFrame,
+    metric: str,
+    ax: Axes | None = None,
+    lang: str = "en",
+    currency: str = "CAD",
+) -> Axes:
+    """One bar per option of :func:`compare`'s ``table`` for ``metric`` (a column, e.g.
+    ``"issuer_all_in_cost"``), on ``ax`` or a new pyplot figure; the Axes.
+
+    >>> from matplotlib.figure import Figure
+    >>> from bondkit.scenario import load_example
+    >>> base = load_example("grand-costumier-2016")
+    >>> table = compare([base, base.with_changes(annual_rate=0.03)], ["2 %", "3 %"])
+    >>> ax = plot_comparison(table, "total_interest", ax=Figure().add_subplot())
+    >>> len(ax.patches)
+    2
+    """
+    from bondkit.comparison import comparison_chart
+
+    ax = ax if ax is not None else _pyplot_axes()
+    return comparison_chart(table, metric, check_language(lang), currency, ax=ax)
+
+
+def plot_sweep(
+    table: pd.DataFrame,
+    metric: str,
+    ax: Axes | None = None,
+    lang: str = "en",
+    currency: str = "CAD",
+) -> Axes:
+    """A heat map of ``metric`` over the first two varied keys of :func:`sweep`'s
+    ``table`` (a line over one key), on ``ax`` or a new pyplot figure; the Axes.
+
+    >>> from matplotlib.figure import Figure
+    >>> from bondkit.scenario import load_example
+    >>> grid = sweep(load_example("grand-costumier-2016"),
+    ...              {"annual_rate": [0.02, 0.03], "term_years": [4, 5]})
+    >>> ax = plot_sweep(grid, "issuer_all_in_cost", ax=Figure().add_subplot())
+    >>> len(ax.images)
+    1
+    """
+    from bondkit.sweeps import sweep_chart
+
+    ax = ax if ax is not None else _pyplot_axes()
+    return sweep_chart(table, metric, check_language(lang), currency, ax=ax)

@@ -121,6 +121,7 @@ _CHART_WIDTH_PX = 560
 _USER_TEXT_RISK = ("=", "+", "-", "@")
 _BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
 
+
 def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
     """Excel number format codes for ``lang``, by kind.
 
