@@ -83,7 +83,9 @@ def key_figures(result: Result, lang: str | None = None) -> pd.DataFrame:
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
-    >>> figures = key_figures(run(load_example("cinema-du-parc-2016")), "en")
+    >>> sc = load_example("cinema-du-parc-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> figures = key_figures(run(sc), "en")
     >>> figures.loc["total_interest"].tolist()
     ['Total interest paid', 10408.08, 'currency']
     >>> figures.loc["min_dscr", "unit"], round(figures.loc["min_dscr", "value"], 2)
@@ -125,7 +127,9 @@ def result_html(result: Result, lang: str | None = None) -> str:
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
-    >>> page = result_html(run(load_example("grand-costumier-2016")), "en")
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> page = result_html(run(sc), "en")
     >>> page.startswith("<div><h4>Le Grand Costumier 2016</h4><table>"), "Watch</td>" in page
     (True, True)
     """
@@ -180,7 +184,21 @@ def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = N
     """Draw chart ``name`` of ``result`` (``debt_service``, ``balance``, ``campaign``,
     ``raised``, ``coverage``, ``redemptions``) on ``ax``, or on a new pyplot figure; the Axes.
 
-    A chart of a table the scenario lacks raises ``ValueError`` naming the table.
+    A chart of a table the scenario lacks raises ``ValueError`` naming the table. Amounts
+    on the charts are in currency units; ``lang`` defaults to the scenario's language.
+
+    >>> from matplotlib.figure import Figure
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016")
+    >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+    >>> ax = plot(res, "debt_service", ax=Figure().add_subplot())
+    >>> ax.get_title(), [label.get_text() for label in ax.get_xticklabels()]
+    ('Service de la dette par exercice', ['2017', '2018', '2019', '2020', '2021', '2022'])
+    >>> plot(run(sc.with_changes(campaign=None, risk=None)), "campaign")
+    Traceback (most recent call last):
+    ...
+    ValueError: the campaign chart needs a [campaign] table in the scenario
     """
     from bondkit import charts
 
@@ -192,7 +210,24 @@ def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = N
 
 
 def to_excel(result: Result, path: str | Path, lang: str | None = None) -> Path:
-    """Write ``result``'s workbook, with its charts, to ``path`` (``.xlsx``); the path."""
+    """Write ``result``'s workbook, with its charts, to ``path`` (``.xlsx``); the path.
+
+    ``lang`` defaults to the scenario's language. Money in the workbook is in currency
+    units, rates are fractions formatted as percentages. Here the series and costs alone
+    (a campaign, capacity or risk adds its charts and takes longer):
+
+    >>> import pathlib, tempfile, zipfile
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016")
+    >>> res = run(sc.with_changes(campaign=None, capacity=None, risk=None))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = to_excel(res, pathlib.Path(tmp) / "costumier.xlsx", lang="en")
+    ...     with zipfile.ZipFile(path) as book:
+    ...         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    >>> path.name, len(sheets)
+    ('costumier.xlsx', 10)
+    """
     from bondkit.charts import save_charts
     from bondkit.excel import write_workbook
 
@@ -220,9 +255,10 @@ def compare(
     the scenarios' file names, else their names, made unique with ``#2``, ``#3``...
 
     >>> from bondkit.scenario import load_example
-    >>> base = load_example("grand-costumier-2016")
+    >>> base = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
     >>> table = compare([base, base.with_changes(annual_rate=0.03)], ["2 %", "3 %"])
-    >>> table["total_interest"].tolist()
+    >>> table["total_interest"].tolist()  # CAD
     [2000.0, 3000.0]
     """
     from bondkit.comparison import compare as compare_results
@@ -254,8 +290,10 @@ def sweep(
     (a Dask client's ``get_executor()``). Every variant uses the scenario's seed.
 
     >>> from bondkit.scenario import load_example
-    >>> table = sweep(load_example("grand-costumier-2016"), {"annual_rate": [0.02, 0.03]})
-    >>> table[["annual_rate", "total_interest"]].values.tolist()
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> table = sweep(sc, {"annual_rate": [0.02, 0.03]})
+    >>> table[["annual_rate", "total_interest"]].values.tolist()  # a fraction, CAD
     [[0.02, 2000.0], [0.03, 3000.0]]
     """
     from bondkit.sweeps import check_specs, parse_vary
@@ -289,7 +327,8 @@ def plot_comparison(
 
     >>> from matplotlib.figure import Figure
     >>> from bondkit.scenario import load_example
-    >>> base = load_example("grand-costumier-2016")
+    >>> base = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
     >>> table = compare([base, base.with_changes(annual_rate=0.03)], ["2 %", "3 %"])
     >>> ax = plot_comparison(table, "total_interest", ax=Figure().add_subplot())
     >>> len(ax.patches)
@@ -313,8 +352,9 @@ def plot_sweep(
 
     >>> from matplotlib.figure import Figure
     >>> from bondkit.scenario import load_example
-    >>> grid = sweep(load_example("grand-costumier-2016"),
-    ...              {"annual_rate": [0.02, 0.03], "term_years": [4, 5]})
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> grid = sweep(sc, {"annual_rate": [0.02, 0.03], "term_years": [4, 5]})
     >>> ax = plot_sweep(grid, "issuer_all_in_cost", ax=Figure().add_subplot())
     >>> len(ax.images)
     1

@@ -72,7 +72,13 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def option_name(path: str | os.PathLike) -> str:
-    """The name of an option: its file name without ``.toml`` (``a/b.toml`` -> ``"b"``)."""
+    """The name of an option: its file name without ``.toml`` (``a/b.toml`` -> ``"b"``).
+
+    >>> option_name("scenarios/cinema-du-parc-2016.toml")
+    'cinema-du-parc-2016'
+    >>> option_name("options/taux-3.5.toml"), option_name("options/notes.txt")
+    ('taux-3.5', 'notes')
+    """
     name = Path(path).name
     return name[: -len(".toml")] if name.endswith(".toml") else Path(name).stem
 
@@ -108,6 +114,26 @@ def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd
     as in the summary JSON); rates and chances are fractions; a figure that does not
     apply (no ``[capacity]``, ``[campaign]`` or ``[risk]`` table) is None. The columns
     are :data:`METRICS`, of dtype object so that None stays None.
+
+    Le Grand Costumier at 2 % and at 3 % (20 000 $ for 5 years, simple interest paid at
+    maturity): 2 000 $ or 3 000 $ of interest, 22 000 $ or 23 000 $ due in fiscal year
+    2022, against a cash flow of 6 500 $ that year:
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> low, high = run(sc), run(sc.with_changes(annual_rate=0.03))
+    >>> table = compare([low, high], ["2 %", "3 %"])
+    >>> table[["total_interest", "max_annual_debt_service"]].values.tolist()  # CAD
+    [[2000.0, 22000.0], [3000.0, 23000.0]]
+    >>> [round(x, 4) for x in table["min_dscr"]], [round(x, 4) for x in table["issuer_all_in_cost"]]
+    ([0.2955, 0.2826], [0.0297, 0.0389])
+
+    Without names, a scenario not read from a file is named by its ``[scenario] name``:
+
+    >>> compare([low]).index.tolist()
+    ['Le Grand Costumier 2016']
     """
     if names is None:
         names = [
@@ -146,6 +172,22 @@ def comparison_table(
     ``table`` is :func:`compare`'s DataFrame, ``currencies`` the options' currencies in
     its order; ``names`` the headers of the options (default: the index). Money and
     ratios to the cent, percentages with 2 decimals, in the language's style.
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     campaign=None, capacity=None, risk=None)
+    >>> table = compare([run(sc), run(sc.with_changes(annual_rate=0.03))], ["2 %", "3 %"])
+    >>> print(comparison_table(table, ["CAD", "CAD"], "en"))
+    Option                                  2 %         3 %
+    Total principal                  $20,000.00  $20,000.00
+    Issuer's all-in cost                  2.97%       3.89%
+    Total interest                    $2,000.00   $3,000.00
+    Largest annual debt service      $22,000.00  $23,000.00
+    Lowest coverage ratio                     —           —
+    Chance of reaching the minimum            —           —
+    Chance of a liquidity shortfall           —           —
+    <BLANKLINE>
     """
     check_language(lang)
     names = list(table.index if names is None else names)
@@ -186,6 +228,18 @@ def comparison_chart(
 
     An option to which the figure does not apply gets no bar and a dash. Money axes are in
     ``currency`` units; percentages on a percent axis.
+
+    >>> from matplotlib.figure import Figure
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     campaign=None, capacity=None, risk=None)
+    >>> table = compare([run(sc), run(sc.with_changes(annual_rate=0.03))], ["2 %", "3 %"])
+    >>> ax = comparison_chart(table, "total_interest", "en", ax=Figure().add_subplot())
+    >>> ax.get_title(), ax.get_ylabel()
+    ('Total interest', 'Amount (CAD)')
+    >>> [float(bar.get_height()) for bar in ax.patches]  # CAD
+    [2000.0, 3000.0]
     """
     import numpy as np
     from matplotlib.figure import Figure
@@ -301,6 +355,24 @@ def write_comparison(
 
     Returns ``{"workbook": path, "chart_files": [paths], "table": DataFrame}``.
     Raises :class:`BondkitError` when the folder cannot be written.
+
+    A chart (PNG and SVG) per figure that applies: here four, as the options have no
+    ``[campaign]``, ``[capacity]`` or ``[risk]`` table.
+
+    >>> import pathlib, tempfile
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     campaign=None, capacity=None, risk=None)
+    >>> options = [run(sc), run(sc.with_changes(annual_rate=0.03))]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = write_comparison(options, ["2 %", "3 %"], tmp, "en")
+    ...     written = sorted(p.relative_to(tmp).as_posix() for p in out["chart_files"])
+    ...     workbook = out["workbook"].name
+    >>> workbook, len(written), written[:2]
+    ('comparison.xlsx', 8, ['charts/comparison-issuer-all-in-cost.png', 'charts/comparison-issuer-all-in-cost.svg'])
+    >>> out["table"]["total_interest"].tolist()  # CAD
+    [2000.0, 3000.0]
     """
     from bondkit.output import _swap
 

@@ -101,7 +101,24 @@ def readiness_status(value: float, ok: float, watch: float, higher_is_better: bo
 def finding_parts(
     result: Result, lang: str, finding: Finding, rules: RuleSet
 ) -> tuple[str, str, str]:
-    """A rule finding in words: (its criterion, the limit, the scenario's value)."""
+    """A rule finding in words: (its criterion, the limit, the scenario's value).
+
+    Amounts are shown in the rule set's currency (else the scenario's), shares as
+    percentages, in ``lang``. Le Grand Costumier under the start-up crowdfunding
+    exemption, which allows 2 500 $ per investor where the campaign accepts up to 5 000 $:
+
+    >>> from bondkit.rules import rule_set
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.rule_set": "crowdfunding", "campaign.simulations": 200, "risk.paths": 200})
+    >>> res = run(sc)
+    >>> [finding] = res.campaign.findings
+    >>> finding
+    Finding(rule='max_per_investor', limit='2500', value='5000')
+    >>> finding_parts(res, "en", finding, rule_set("crowdfunding"))
+    ('Investor-limit rules: most one investor may subscribe', '$2,500.00', '$5,000.00')
+    """
     rule = finding.rule
     currency = rules.currency or result.scenario.currency
 
@@ -134,6 +151,19 @@ def community_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
     """The community-capacity rows of the readiness grid.
 
     Each row: (criterion, kind of value: money | rate | text, value, threshold, status).
+    Money values are in cents, rates are fractions (0.9 is 90 %). Needs a ``[campaign]``.
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> rows = community_rows(run(sc), "en")
+    >>> [(kind, status) for _criterion, kind, _value, _threshold, status in rows]
+    [('money', 'watch'), ('rate', 'ok'), ('rate', 'ok'), ('text', 'ok')]
+    >>> rows[0][3]  # the expected raise against the 20 000 $ target and 10 000 $ minimum
+    'OK at or above the target ($20,000.00); Watch at or above the minimum ($10,000.00); Risk below'
+    >>> rows[3][0], rows[3][2]
+    ('Investor-limit rules: Québec non-profit exemption (Securities Act, s. 3(3))', 'Respected')
     """
     res = result
     camp = res.campaign
@@ -192,6 +222,24 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
     shortfall, reserve (or minimum cash) covered; thresholds from
     :data:`READINESS_THRESHOLDS` and the scenario's own coverage threshold and shortfall
     level. A criterion that does not apply has the status ``"na"``.
+
+    Le Grand Costumier pays nothing before maturity, so the regular coverage ratio does
+    not apply; in fiscal year 2022 the cash at the start (11 396.02 $), the sinking fund
+    (20 000 $) and the year's cash flow (6 500 $) cover the 22 000 $ due 1.72 times:
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> rows = financial_rows(run(sc), "en")
+    >>> [(criterion, status) for criterion, _kind, _value, _threshold, status in rows]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('Debt service coverage ratio', 'na'),
+     ('Repayment at maturity: coverage in fiscal year 2022', 'ok'),
+     ('Chance of a liquidity shortfall in some fiscal year (simulated)', 'ok'),
+     ('Closing cash at least the minimum cash (no reserve set)', 'ok')]
+    >>> rows[1][1], round(rows[1][2], 4)
+    ('ratio', 1.7225)
     """
     res = result
     cap, risk = res.capacity, res.risk
@@ -313,7 +361,9 @@ def readiness(result: Result, lang: str | None = None) -> pd.DataFrame:
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
-    >>> grid = readiness(run(load_example("cinema-du-parc-2016")), "en")
+    >>> sc = load_example("cinema-du-parc-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> grid = readiness(run(sc), "en")
     >>> grid[["group", "status"]].iloc[0].tolist()
     ['financial', 'na']
     >>> sorted(set(grid["status"]))

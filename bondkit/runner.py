@@ -93,7 +93,26 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The summary JSON of scenario-format.md (plus a few more keys), as a dict:
-        money in currency units rounded to the cent, rates as fractions, dates ISO."""
+        money in currency units rounded to the cent, rates as fractions, dates ISO.
+
+        Le Grand Costumier: 20 000 $ at 2 % simple interest for 5 years, paid with the
+        principal on 2021-09-01 (fiscal year 2022, years ending March 31): 2 000 $ of
+        interest; 1 000 $ of launch costs; the lowest coverage is 6 500 / 22 000.
+
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> d = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200})).to_dict()
+        >>> d["total_principal"], d["total_interest"], d["upfront_costs"]
+        (20000.0, 2000.0, 1000.0)
+        >>> d["first_issue_date"], d["last_maturity_date"]
+        ('2016-09-01', '2021-09-01')
+        >>> d["debt_service_by_fiscal_year"]["2021"], d["debt_service_by_fiscal_year"]["2022"]
+        (0.0, 22000.0)
+        >>> round(d["issuer_all_in_cost"], 4), round(d["capacity"]["min_dscr"], 4)
+        (0.0297, 0.2955)
+        >>> d["campaign"]["simulations"], d["risk"]["paths"], d["seed"]
+        (200, 200, 2016)
+        """
         sc = self.scenario
         return {
             "scenario": sc.name,
@@ -189,9 +208,13 @@ class Result:
     def to_excel(self, path: str | Any, lang: str | None = None) -> Any:
         """Write the workbook (the ten sheets, with the charts) to ``path``; returns the path.
 
+        The workbook of the series and costs alone (without ``[campaign]``, ``[capacity]``
+        and ``[risk]``, which add their charts and take longer):
+
         >>> import tempfile, pathlib
         >>> from bondkit.scenario import load_example
-        >>> res = run(load_example("grand-costumier-2016"))
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes(campaign=None, capacity=None, risk=None))
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     res.to_excel(pathlib.Path(tmp) / "costumier.xlsx").stat().st_size > 10_000
         True
@@ -206,27 +229,112 @@ class Result:
         return plot(self, name, ax, lang)
 
     def plot_debt_service(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Debt service by fiscal year, by series (bars) [currency units]; the Axes."""
+        """Debt service by fiscal year, by series (bars) [currency units]; the Axes.
+
+        ``ax=None`` draws on a new pyplot figure; ``lang`` defaults to the scenario's.
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+        >>> ax = res.plot_debt_service(ax=Figure().add_subplot(), lang="en")
+        >>> ax.get_title()
+        'Debt service by fiscal year'
+        >>> [float(bar.get_height()) for bar in ax.patches if bar.get_height()]  # CAD
+        [20000.0, 2000.0]
+        """
         return self._plot("debt_service", ax, lang)
 
     def plot_balance(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Principal outstanding after each payment [currency units]; the Axes."""
+        """Principal outstanding after each payment [currency units]; the Axes.
+
+        ``ax=None`` draws on a new pyplot figure; ``lang`` defaults to the scenario's.
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+        >>> ax = res.plot_balance(ax=Figure().add_subplot(), lang="en")
+        >>> ax.get_title()
+        'Principal outstanding by series'
+        >>> [float(y) for y in ax.lines[0].get_ydata()]  # CAD, until and after 2021-09-01
+        [20000.0, 0.0]
+        """
         return self._plot("balance", ax, lang)
 
     def plot_campaign(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Cumulative subscriptions with their p5–p95 band, minimum and target; the Axes."""
+        """Cumulative subscriptions with their p5–p95 band, minimum and target; the Axes.
+
+        Amounts in currency units by date; needs a ``[campaign]`` (else ``ValueError``).
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+        >>> ax = res.plot_campaign(ax=Figure().add_subplot(), lang="en")
+        >>> print(ax.get_title())
+        Cumulative subscriptions during the campaign
+        200 simulated campaigns, seed 2016
+        >>> [line.get_label() for line in ax.lines]
+        ['Median', 'Minimum raise $10,000.00', 'Target $20,000.00']
+        """
         return self._plot("campaign", ax, lang)
 
     def plot_raised(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Distribution of the amount raised over the simulated campaigns; the Axes."""
+        """Distribution of the amount raised over the simulated campaigns; the Axes.
+
+        x: the amount raised from the community [currency units]; y: the share of the
+        simulated campaigns (a fraction). Needs a ``[campaign]`` (else ``ValueError``).
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+        >>> ax = res.plot_raised(ax=Figure().add_subplot(), lang="en")
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('Amount raised from the community (CAD)', 'Share of the simulated campaigns')
+        >>> run(sc.with_changes(campaign=None, risk=None)).plot_raised(ax=Figure().add_subplot())
+        Traceback (most recent call last):
+        ...
+        ValueError: the raised chart needs a [campaign] table in the scenario
+        """
         return self._plot("raised", ax, lang)
 
     def plot_coverage(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Cash flow against debt service, with the coverage ratio; the Axes."""
+        """Cash flow against debt service, with the coverage ratio; the Axes.
+
+        Bars by fiscal year [currency units], the ratio on the right axis. Needs
+        ``[capacity]`` (else ``ValueError``).
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+        >>> ax = res.plot_coverage(ax=Figure().add_subplot(), lang="en")
+        >>> ax.get_title()
+        'Cash flow available and debt service by fiscal year'
+        >>> [float(bar.get_height()) for bar in ax.patches[:6]]  # cash flow, CAD, 2017 to 2022
+        [4500.0, 5000.0, 5500.0, 6000.0, 6000.0, 6500.0]
+        """
         return self._plot("coverage", ax, lang)
 
     def plot_redemptions(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Fan of the principal paid out each fiscal year, simulated; the Axes."""
+        """Fan of the principal paid out each fiscal year, simulated; the Axes.
+
+        Amounts in currency units by fiscal year. Needs ``[risk]`` (else ``ValueError``).
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("grand-costumier-2016")
+        >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+        >>> ax = res.plot_redemptions(ax=Figure().add_subplot(), lang="en")
+        >>> print(ax.get_title())
+        Principal paid out by fiscal year (early redemptions and maturities)
+        200 simulated paths, seed 2016
+        >>> planned = ax.lines[2]
+        >>> planned.get_label(), [float(y) for y in planned.get_ydata()]  # CAD, 2017 to 2022
+        ('Principal planned (schedule)', [0.0, 0.0, 0.0, 0.0, 0.0, 20000.0])
+        """
         return self._plot("redemptions", ax, lang)
 
     def _repr_html_(self) -> str:
@@ -242,6 +350,22 @@ def run(scenario: Scenario, *, seed: int | None = None) -> Result:
     risk); the result's ``scenario`` is then a copy carrying that seed, so the summary and
     the workbook name the seed the numbers come from. None (the default) keeps the
     scenario's own seed. The schedules do not depend on the seed.
+
+    Money in the result is in cents (``summary`` and :meth:`Result.to_dict` give currency
+    units). Le Grand Costumier: 20 000 $ at 2 % simple interest for 5 years, all paid on
+    2021-09-01: 2 000 $ of interest, 22 000 $ of debt service in fiscal year 2022.
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> res = run(sc)
+    >>> res.total_principal, res.total_interest, res.max_annual_debt_service  # cents
+    (2000000, 200000, 2200000)
+    >>> res.fiscal[["fiscal_year", "debt_service"]].iloc[-1].tolist()  # cents
+    [2022, 2200000]
+    >>> other = run(sc, seed=7)
+    >>> other.scenario.seed, sc.seed, other.total_interest
+    (7, 2016, 200000)
     """
     if seed is not None:
         scenario = _with_seed(scenario, seed)

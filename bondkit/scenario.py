@@ -1419,31 +1419,102 @@ class Scenario(Table):
 
     # -- what the computations take
     def series_terms(self) -> list[SeriesTerms]:
-        """The terms of every series, in file order."""
+        """The terms of every series, in file order: amounts in currency units (Decimal),
+        ``annual_rate`` a fraction (0.02 is 2 %), dates as ``datetime.date``.
+
+        >>> [a] = load_example("grand-costumier-2016").series_terms()
+        >>> a.id, a.amount, a.annual_rate, a.repayment, a.interest
+        ('A', Decimal('20000'), Decimal('0.02'), 'accumulating', 'simple')
+        >>> a.bonds, a.amount_cents, a.maturity  # 20 bonds of 1 000 $; 2 000 000 cents
+        (20, 2000000, datetime.date(2021, 9, 1))
+        """
         return [s.terms() for s in self.series]
 
     def cost_terms(self) -> CostTerms:
+        """The issuer's costs of ``[costs]`` (all 0 when the file has none): ``upfront`` and
+        ``annual_admin`` in currency units, ``upfront_rate`` a fraction of the principal.
+
+        >>> costs = load_example("grand-costumier-2016").cost_terms()
+        >>> costs.upfront, costs.upfront_rate, costs.annual_admin
+        (Decimal('1000'), Decimal('0'), Decimal('0'))
+        >>> costs.upfront_cents(2_000_000)  # on the 20 000 $ issue: 1 000 $, in cents
+        100000
+        """
         return self.costs.terms()
 
     def campaign_terms(self) -> CampaignTerms | None:
-        """The subscription campaign, or None when the file has no ``[campaign]``."""
+        """The subscription campaign, or None when the file has no ``[campaign]``.
+
+        Dates as ``datetime.date``, amounts in currency units (Decimal).
+
+        >>> sc = load_example("grand-costumier-2016")
+        >>> camp = sc.campaign_terms()
+        >>> camp.opens, camp.closes
+        (datetime.date(2016, 7, 1), datetime.date(2016, 8, 31))
+        >>> camp.minimum, camp.target, camp.rule_set, camp.simulations
+        (Decimal('10000'), Decimal('20000'), 'qc-npo', 10000)
+        >>> [s.name for s in camp.segments]
+        ['Membres et bénévoles', 'Clientèle', 'Milieu culturel']
+        >>> sc.with_changes(campaign=None).campaign_terms() is None
+        True
+        """
         return self.campaign.terms() if self.campaign else None
 
     def capacity_terms(self) -> CapacityTerms | None:
-        """The enterprise's capacity to pay, or None when the file has no ``[capacity]``."""
+        """The enterprise's capacity to pay, or None when the file has no ``[capacity]``.
+
+        Cash flows and cash in currency units (Decimal), one cash flow per fiscal year from
+        the fiscal year of the first issue; the coverage threshold is a ratio.
+
+        >>> cap = load_example("grand-costumier-2016").capacity_terms()
+        >>> [int(x) for x in cap.cash_flow]  # fiscal years 2017 to 2022, CAD
+        [4500, 5000, 5500, 6000, 6000, 6500]
+        >>> cap.opening_cash, cap.minimum_cash, cap.coverage_threshold, cap.sinking_fund.rate
+        (Decimal('4000'), Decimal('3000'), Decimal('1.25'), Decimal('0.01'))
+        """
         return self.capacity.terms() if self.capacity else None
 
     def risk_terms(self) -> RiskTerms | None:
-        """Early redemption and renewal risk, or None when the file has no ``[risk]``."""
+        """Early redemption and renewal risk, or None when the file has no ``[risk]``.
+
+        Probabilities and rates are fractions (0.65 is 65 %); ``paths`` is the number of
+        simulated paths.
+
+        >>> risk = load_example("grand-costumier-2016").risk_terms()
+        >>> risk.annual_probability, risk.renewal_rate, risk.shortfall_level, risk.paths
+        (0.0, 0.65, 0.05, 10000)
+        """
         return self.risk.terms() if self.risk else None
 
     def planning_terms(self) -> PlanningTerms | None:
-        """The plan of the issue, or None when the file has no ``[planning]``."""
+        """The plan of the issue, or None when the file has no ``[planning]``.
+
+        Amounts in cents; the bond issue is not among the sources (pass it to
+        :meth:`~bondkit.terms.PlanningTerms.gap_cents`).
+
+        >>> sc = load_example("grand-costumier-2016")
+        >>> plan = sc.planning_terms()
+        >>> plan.total_uses_cents, plan.other_sources_cents  # 21 000 $ of uses, 1 000 $ own funds
+        (2100000, 100000)
+        >>> plan.gap_cents(sum(t.amount_cents for t in sc.series_terms()))  # + the 20 000 $ issue
+        0
+        """
         return self.planning.terms() if self.planning else None
 
     def to_data(self) -> dict[str, Any]:
         """The scenario as a plain dict that :func:`validate_data` accepts again
-        (e.g. merged with changes)."""
+        (e.g. merged with changes): every key, defaults included, with the values as
+        validated (amounts and rates as Decimal, in currency units and fractions; dates as
+        ``datetime.date``); tables the file does not have are left out.
+
+        >>> sc = load_example("grand-costumier-2016")
+        >>> data = sc.to_data()
+        >>> a = data["series"][0]
+        >>> a["amount"], a["annual_rate"], a["issue_date"], a["frequency"]
+        (Decimal('20000'), Decimal('0.02'), datetime.date(2016, 9, 1), 'annual')
+        >>> validate_data(data).to_data() == data
+        True
+        """
         return self.model_dump(exclude_none=True)
 
     def with_changes(self, changes: dict[str, Any] | None = None, /, **keys: Any) -> Scenario:
@@ -1760,7 +1831,40 @@ def _risk_against_the_issue(r: dict[str, Any], series: Any, campaign: Any) -> It
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem."""
+    """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem.
+
+    The file is UTF-8 TOML (a byte-order mark is accepted); amounts in it are in currency
+    units, rates fractions. The scenario remembers its ``source_path`` and the SHA-256 of
+    the file's bytes (``input_sha256``, named in the summary JSON).
+
+    >>> import pathlib, tempfile
+    >>> text = '''
+    ... [scenario]
+    ... name = "Épicerie solidaire 2024"
+    ... [issuer]
+    ... name = "Épicerie solidaire"
+    ... [[series]]
+    ... id = "A"
+    ... amount = 50_000           # CAD: 50 bonds of 1 000 $
+    ... face_value = 1_000
+    ... annual_rate = 0.035       # 3.5 % a year
+    ... issue_date = 2024-06-01
+    ... term_years = 5
+    ... repayment = "bullet"
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "epicerie.toml"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     sc = load_scenario(path)
+    >>> sc.name, sc.source_path.name, len(sc.input_sha256)
+    ('Épicerie solidaire 2024', 'epicerie.toml', 64)
+    >>> sc.series_terms()[0].maturity
+    datetime.date(2029, 6, 1)
+    >>> load_scenario(path)  # the folder is gone  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: ...epicerie.toml: cannot read the file: ...
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -1887,7 +1991,36 @@ def load_example(name: str) -> Scenario:
 
 
 def parse_scenario(text: str, source: str = "<string>") -> Scenario:
-    """Validate a scenario given as TOML text; ``source`` names it in a syntax error."""
+    """Validate a scenario given as TOML text; ``source`` names it in a syntax error.
+
+    Amounts in currency units, rates as fractions (0.035 is 3.5 %), dates unquoted. The
+    scenario has no ``source_path``; its ``input_sha256`` is that of the UTF-8 text.
+
+    >>> text = '''
+    ... [scenario]
+    ... name = "Épicerie solidaire 2024"
+    ... [issuer]
+    ... name = "Épicerie solidaire"
+    ... [[series]]
+    ... id = "A"
+    ... amount = 50_000
+    ... face_value = 1_000
+    ... annual_rate = 0.035
+    ... issue_date = 2024-06-01
+    ... term_years = 5
+    ... repayment = "bullet"
+    ... '''
+    >>> sc = parse_scenario(text)
+    >>> sc.source_path is None, sc.currency, sc.series_terms()[0].bonds
+    (True, 'CAD', 50)
+
+    A TOML syntax error (here the quotes of the id forgotten) names the line and column:
+
+    >>> parse_scenario(text.replace('"A"', "A"), source="epicerie.toml")
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: epicerie.toml: TOML syntax error: Invalid value (at line 7, column 6)
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
@@ -1903,6 +2036,26 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
 
     Raises :class:`ScenarioError` with one :class:`Problem` per problem, all at once; its
     ``language`` is the scenario's ``language`` key when that key is valid.
+
+    Values as TOML gives them: amounts in currency units, rates as fractions, dates as
+    ``datetime.date`` (a date given as text is refused, as a quoted date in a file).
+
+    >>> import datetime as dt
+    >>> data = {
+    ...     "scenario": {"name": "Épicerie solidaire 2024", "language": "fr"},
+    ...     "issuer": {"name": "Épicerie solidaire"},
+    ...     "series": [{"id": "A", "amount": 50_000, "face_value": 1_000,
+    ...                 "annual_rate": 0.035, "issue_date": dt.date(2024, 6, 1),
+    ...                 "term_years": 5, "repayment": "bullet"}],
+    ... }
+    >>> validate_data(data).series_terms()[0].maturity
+    datetime.date(2029, 6, 1)
+    >>> bad = dict(data, series=[dict(data["series"][0], amount=50_500, annual_rate=3.5)])
+    >>> validate_data(bad)
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: series[1].amount: must be a whole multiple of face_value 1000, such as 50000 or 51000 (you wrote 50500)
+    series[1].annual_rate: must be a fraction such as 0.04 (you wrote 3.5)
     """
     issues: list[_Issue] = []
     scenario: Scenario | None = None

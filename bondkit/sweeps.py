@@ -109,6 +109,19 @@ def parse_vary(text: str, lang: str = "en") -> Vary:
     The range is computed with Decimals, from start by step, up to stop included when it
     falls on the grid: ``annual_rate=0.02:0.05:0.005`` gives exactly 0.02, 0.025, ... 0.05.
     Raises :class:`SweepSpecError` (message in ``lang``) for a spec it cannot read.
+    Values are in the file's units: rates as fractions (0.02 is 2 %), amounts in currency
+    units, terms in years, dates ISO (``2016-09-01``).
+
+    >>> parse_vary("annual_rate=0.02:0.03:0.005")
+    Vary(key='annual_rate', values=(Decimal('0.02'), Decimal('0.025'), Decimal('0.03')))
+    >>> parse_vary("term_years=3,5,7").values, parse_vary("campaign.target=15_000,20_000").values
+    ((3, 5, 7), (15000, 20000))
+    >>> parse_vary("series[1].issue_date=2016-09-01,2016-10-01").values
+    (datetime.date(2016, 9, 1), datetime.date(2016, 10, 1))
+    >>> parse_vary("annual_rate=0.05:0.02:0.005")
+    Traceback (most recent call last):
+    ...
+    bondkit.sweeps.SweepSpecError: --vary annual_rate: no values (an empty list, or a stop before the start)
     """
     check_language(lang)
     key, sep, spec = text.partition("=")
@@ -177,7 +190,19 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
     A key is a series key (``annual_rate``: every series), ``series[N].key`` (the N-th
     series, from 1) or a dotted table key (``campaign.target``, ``costs.upfront``). The
     ``[scenario]`` table (name, language, currency, seed) is not varied: every variant
-    keeps the scenario's seed.
+    keeps the scenario's seed. Returns None when every key can be varied.
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016")
+    >>> check_specs(sc, [parse_vary("annual_rate=0.02,0.03"), parse_vary("campaign.minimum=10000,15000")])
+    >>> check_specs(sc, [parse_vary("series[2].term_years=3,5")])
+    Traceback (most recent call last):
+    ...
+    bondkit.sweeps.SweepSpecError: --vary series[2].term_years: the scenario has 1 series (number them from 1)
+    >>> check_specs(sc.with_changes(risk=None), [parse_vary("risk.renewal_rate=0.5,0.65")])
+    Traceback (most recent call last):
+    ...
+    bondkit.sweeps.SweepSpecError: --vary risk.renewal_rate: the scenario has no [risk] table
     """
     from bondkit.scenario import Scenario, ScenarioTable, SeriesTable, series_key
 
@@ -317,15 +342,30 @@ def sweep(
     """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
 
     Columns: the varied keys (values as given; decimals as floats), then
-    :data:`bondkit.comparison.METRICS` (None where a figure does not apply), then
-    ``problem``: None, or the first problem of a variant that is not a valid scenario
-    (its figures are then None), in ``lang``. The index ``variant`` counts from 1.
+    :data:`bondkit.comparison.METRICS` (money in currency units, rates and chances as
+    fractions; None where a figure does not apply), then ``first_problem``: None, or the
+    first problem of a variant that is not a valid scenario (its figures are then None),
+    in ``lang``. The index ``variant`` counts from 1.
 
     Serial by default; ``jobs > 1`` runs on that many processes, and ``executor`` on any
     :class:`concurrent.futures.Executor` (a Dask client's ``get_executor()``...; give one
     or the other). Each variant is ``run(variant, seed=scenario.seed)``, the same function
     everywhere, so the table does not depend on how it was run. ``progress``, if given, is
     called with 1 each time a variant is done (e.g. a click progress bar's ``update``).
+
+    Le Grand Costumier over 5 and 7 years: at 7 years its six years of cash flow no longer
+    cover the issue, so that variant has a problem and no figures.
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> table = sweep(sc, [parse_vary("term_years=5,7")])
+    >>> table.loc[1, ["term_years", "total_interest", "max_annual_debt_service"]].tolist()
+    [5, 2000.0, 22000.0]
+    >>> table.loc[2, "total_interest"] is None
+    True
+    >>> print(table.loc[2, "first_problem"])
+    capacity.cash_flow: covers fiscal years 2017 to 2022 but the issue runs to 2024: add 2 more years (you wrote [4500, 5000, 5500, 6000, 6000, 6500])
     """
     if executor is not None and jobs > 1:
         raise ValueError(t("sweep.err.executor_jobs", "en"))
@@ -397,7 +437,21 @@ def _shown_metrics(table: pd.DataFrame) -> list[str]:
 
 
 def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
-    """The sweep as aligned text for the terminal: one line per variant."""
+    """The sweep as aligned text for the terminal: one line per variant.
+
+    Money to the cent in ``currency``, percentages with 2 decimals, in ``lang``'s style;
+    figures that apply to no variant are left out.
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     campaign=None, capacity=None, risk=None)
+    >>> table = sweep(sc, [parse_vary("annual_rate=0.02,0.03")])
+    >>> print(sweep_table(table, "en"))
+    annual_rate  Total principal  Issuer's all-in cost  Total interest  Largest annual debt service  Problem
+           0.02       $20,000.00                 2.97%       $2,000.00                   $22,000.00
+           0.03       $20,000.00                 3.89%       $3,000.00                   $23,000.00
+    <BLANKLINE>
+    """
     check_language(lang)
     keys = _keys_of(table)
     metrics = _shown_metrics(table)
@@ -446,7 +500,21 @@ def sweep_chart(
     table: pd.DataFrame, metric: str, lang: str, currency: str = "CAD", ax: Axes | None = None
 ) -> Axes:
     """A heat map of ``metric`` over the first two varied keys (x: the first, y: the second;
-    further keys at their first value, said in the subtitle), or a line over the one key."""
+    further keys at their first value, said in the subtitle), or a line over the one key.
+
+    >>> from matplotlib.figure import Figure
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     campaign=None, capacity=None, risk=None)
+    >>> table = sweep(sc, [parse_vary("annual_rate=0.02,0.03")])
+    >>> ax = sweep_chart(table, "total_interest", "en", ax=Figure().add_subplot())
+    >>> ax.get_title(), ax.get_xlabel(), [float(y) for y in ax.lines[0].get_ydata()]  # CAD
+    ('Total interest', 'annual_rate', [2000.0, 3000.0])
+    >>> grid = sweep(sc, [parse_vary("annual_rate=0.02,0.03"), parse_vary("term_years=4,5")])
+    >>> ax = sweep_chart(grid, "issuer_all_in_cost", "en", ax=Figure().add_subplot())
+    >>> len(ax.images), ax.get_ylabel()
+    (1, 'term_years')
+    """
     import numpy as np
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -637,7 +705,23 @@ def write_sweep(
 
     Staged in a hidden folder inside ``out_dir`` and moved into place together (an earlier
     sweep's files are replaced as a whole). Returns ``{"csv", "workbook", "chart_files"}``.
-    Raises :class:`BondkitError` when the folder cannot be written.
+    Raises :class:`BondkitError` when the folder cannot be written. ``seed`` is the
+    scenario's, named in the workbook. The CSV has unformatted numbers: money in currency
+    units, rates as fractions.
+
+    >>> import pathlib, tempfile
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     campaign=None, capacity=None, risk=None)
+    >>> table = sweep(sc, [parse_vary("annual_rate=0.02,0.03")])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = write_sweep(table, tmp, "total_interest", seed=sc.seed)
+    ...     files = sorted(p.relative_to(tmp).as_posix() for p in pathlib.Path(tmp).rglob("*.*"))
+    ...     rows = out["csv"].read_text(encoding="utf-8").splitlines()
+    >>> files
+    ['charts/sweep-total-interest.png', 'charts/sweep-total-interest.svg', 'sweep.csv', 'sweep.xlsx']
+    >>> rows[0].split(",")[:4], rows[2].split(",")[3]
+    (['annual_rate', 'total_principal', 'issuer_all_in_cost', 'total_interest'], '3000.0')
     """
     from bondkit.output import _swap
 
