@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/cinema-du-parc-2016.toml
 OUT    ?= out
 
-.PHONY: run test bench lint install install-test clean
+.PHONY: run test bench lint install install-test clean notebooks lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.stamp-notebooks: pyproject.toml $(VENV)/.stamp-install
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $@
+
 install: $(VENV)/.stamp-install
 
 install-test: $(VENV)/.stamp-test
@@ -29,6 +33,14 @@ run: $(VENV)/.stamp-install
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -q
+
+# the notebooks, executed headlessly (Agg backend) exactly as the test suite does
+notebooks: $(VENV)/.stamp-test
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests/test_notebooks.py
+
+# JupyterLab on notebooks/ (installs the `notebooks` extra into .venv the first time)
+lab: $(VENV)/.stamp-notebooks
+	$(BIN)/jupyter lab notebooks/
 
 bench: $(VENV)/.stamp-test
 	$(BIN)/python benchmarks/run.py
