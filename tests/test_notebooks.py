@@ -62,14 +62,22 @@ def test_has_a_french_example(path):
 
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory):
-    """A kernel spec for this interpreter with the Agg backend, on a private JUPYTER_PATH."""
+    """A kernel spec for this interpreter with the Agg backend, on a private JUPYTER_PATH;
+    private runtime and IPython folders too, so that no one's startup files run."""
     root = tmp_path_factory.mktemp("jupyter")
     spec = root / "kernels" / KERNEL
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(
         json.dumps(
             {
-                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "argv": [
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    "--InteractiveShell.colors=nocolor",  # plain tracebacks in test logs
+                ],
                 "display_name": "bondkit (tests)",
                 "language": "python",
                 "env": {"MPLBACKEND": "Agg"},
@@ -79,6 +87,8 @@ def kernel(tmp_path_factory):
     )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JUPYTER_PATH", str(root))
+        mp.setenv("JUPYTER_RUNTIME_DIR", str(root / "runtime"))
+        mp.setenv("IPYTHONDIR", str(root / "ipython"))
         mp.setenv("MPLBACKEND", "Agg")
         yield KERNEL
 
