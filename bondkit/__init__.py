@@ -10,7 +10,7 @@ fast: pandas, numpy and matplotlib load only when a function that needs them is 
 >>> res.summary.loc["total_principal", "value"], int(res.schedule["payment"].sum())  # cents
 (20000.0, 2200000)
 
-Notebooks: ``bk.load_scenario(path)`` or ``bk.load_example(name)`` (:func:`examples`
+Notebooks: ``bk.load_scenario(path)`` or ``bk.load_example(name)`` (:func:`list_examples`
 lists them), ``scenario.with_changes(...)`` (validated again), ``bk.run(scenario)``, then
 the result's ``summary``, ``schedule``, ``readiness``, ``plot_*`` and ``to_excel``;
 ``bk.compare([...])`` and ``bk.sweep(scenario, {...})`` as the commands of the same names.
@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 _API = {
     "load_scenario": "bondkit.scenario",
     "load_example": "bondkit.scenario",
-    "examples": "bondkit.scenario",
+    "list_examples": "bondkit.scenario",
     "parse_scenario": "bondkit.scenario",
     "validate_data": "bondkit.scenario",
     "Scenario": "bondkit.scenario",
@@ -44,7 +44,8 @@ _API = {
     "sweep": "bondkit.api",
     "plot_comparison": "bondkit.api",
     "plot_sweep": "bondkit.api",
-    "readiness": "bondkit.readiness",
+    "key_figures": "bondkit.api",
+    "readiness_grid": "bondkit.readiness",
     "write_outputs": "bondkit.output",
     "BondkitError": "bondkit.errors",
     "ScenarioError": "bondkit.errors",

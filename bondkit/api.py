@@ -135,7 +135,7 @@ def result_html(result: Result, lang: str | None = None) -> str:
     """
     import xml.etree.ElementTree as ET
 
-    from bondkit.readiness import STATUS_COLOURS, readiness
+    from bondkit.readiness import STATUS_COLOURS, readiness_grid
 
     lang = check_language(lang or result.scenario.language)
     currency = result.scenario.currency
@@ -147,7 +147,7 @@ def result_html(result: Result, lang: str | None = None) -> str:
         ET.SubElement(line, "th", style="text-align:left").text = rec["label"]
         cell = ET.SubElement(line, "td", style="text-align:right")
         cell.text = _value_text(rec["value"], rec["unit"], lang, currency)
-    grid = readiness(result, lang)
+    grid = readiness_grid(result, lang)
     if len(grid):
         ET.SubElement(page, "h4").text = t("sheet.b2", lang)
         table = ET.SubElement(page, "table")
@@ -248,8 +248,8 @@ def compare(
     options: Sequence[Scenario | Result], names: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Options side by side, as ``bondkit compare``: one row per option, the columns of
-    :data:`bondkit.comparison.METRICS` (money in currency units, rates and chances as
-    fractions, None where a figure does not apply).
+    :data:`bondkit.comparison.METRICS` as floats (money in currency units, rates and
+    chances as fractions, NaN where a figure does not apply).
 
     ``options`` are scenarios (each run with its own seed) or results; ``names`` default to
     the scenarios' file names, else their names, made unique with ``#2``, ``#3``...
@@ -272,7 +272,7 @@ def compare(
             name = option_name(sc.source_path) if sc.source_path is not None else sc.name
             seen[name] = seen.get(name, 0) + 1
             names.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
-    return compare_results(results, list(names))
+    return _numeric(compare_results(results, list(names)))
 
 
 def sweep(
@@ -287,7 +287,9 @@ def sweep(
     ``vary`` maps a key (``annual_rate``, ``series[2].term_years``, ``campaign.target``) to
     its values: a list, or the text of ``--vary`` (``"0.02:0.05:0.005"``, ``"3,5,7"``).
     Serial by default, on ``jobs`` processes, or on any ``concurrent.futures`` executor
-    (a Dask client's ``get_executor()``). Every variant uses the scenario's seed.
+    (a Dask client's ``get_executor()``). Every variant uses the scenario's seed. The
+    figures are float columns (NaN where one does not apply or a variant is invalid: its
+    ``first_problem`` says why).
 
     >>> from bondkit.scenario import load_example
     >>> sc = load_example("grand-costumier-2016").with_changes(
@@ -302,7 +304,19 @@ def sweep(
     lang = check_language(lang or scenario.language)
     specs = [parse_vary(f"{key}={_spec_text(values)}", lang) for key, values in vary.items()]
     check_specs(scenario, specs, lang)
-    return run_sweep(scenario, specs, jobs=jobs, executor=executor, lang=lang)
+    return _numeric(run_sweep(scenario, specs, jobs=jobs, executor=executor, lang=lang))
+
+
+def _numeric(table: pd.DataFrame) -> pd.DataFrame:
+    """The figures as float columns (NaN where a figure does not apply), for analysis; the
+    command line's tables keep None."""
+    from bondkit.comparison import METRICS
+
+    table = table.copy()
+    for metric in METRICS:
+        if metric in table.columns:
+            table[metric] = table[metric].astype(float)
+    return table
 
 
 def _spec_text(values: str | Sequence[Any]) -> str:

@@ -1,6 +1,6 @@
 """The readiness grid of booklet 2: criteria, their values, thresholds and statuses.
 
-:func:`readiness` gives every criterion of a run as a DataFrame (group, criterion, kind,
+:func:`readiness_grid` gives every criterion of a run as a DataFrame (group, criterion, kind,
 value, threshold, status), in French or English; the workbook (B2 and the Summary) and a
 notebook's display of a result show the same rows. Statuses are ``"ok"``, ``"watch"``,
 ``"risk"`` (best first, :data:`STATUSES`) and ``"na"`` where a criterion does not apply;
@@ -32,7 +32,7 @@ __all__ = [
     "STATUSES",
     "STATUS_COLOURS",
     "readiness_status",
-    "readiness",
+    "readiness_grid",
     "community_rows",
     "financial_rows",
     "finding_parts",
@@ -351,7 +351,7 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
     return rows
 
 
-def readiness(result: Result, lang: str | None = None) -> pd.DataFrame:
+def readiness_grid(result: Result, lang: str | None = None) -> pd.DataFrame:
     """Every criterion of the readiness grid for ``result``, one row each.
 
     Columns: ``group`` (``"financial"`` or ``"community"``), ``criterion`` (words),
@@ -363,7 +363,7 @@ def readiness(result: Result, lang: str | None = None) -> pd.DataFrame:
     >>> from bondkit.scenario import load_example
     >>> sc = load_example("cinema-du-parc-2016").with_changes(
     ...     {"campaign.simulations": 200, "risk.paths": 200})
-    >>> grid = readiness(run(sc), "en")
+    >>> grid = readiness_grid(run(sc), "en")
     >>> grid[["group", "status"]].iloc[0].tolist()
     ['financial', 'na']
     >>> sorted(set(grid["status"]))

@@ -176,10 +176,10 @@ class Result:
 
     @property
     def readiness(self) -> pd.DataFrame:
-        """The readiness grid (:func:`bondkit.readiness.readiness`), in the scenario's language."""
-        from bondkit.readiness import readiness
+        """The readiness grid (:func:`bondkit.readiness.readiness_grid`), in the scenario's language."""
+        from bondkit.readiness import readiness_grid
 
-        return readiness(self)
+        return readiness_grid(self)
 
     @property
     def campaign_band(self) -> pd.DataFrame | None:

@@ -115,7 +115,7 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "load_example",
-    "examples",
+    "list_examples",
     "merge_changes",
     "parse_scenario",
     "validate_data",
@@ -1954,10 +1954,10 @@ def merge_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, An
     return out
 
 
-def examples() -> list[str]:
+def list_examples() -> list[str]:
     """The names of the example scenarios packaged with bondkit (offline).
 
-    >>> examples()
+    >>> list_examples()
     ['building-purchase-2010', 'cinema-du-parc-2016', 'grand-costumier-2016', 'solar-coop-multi-series']
     """
     from importlib.resources import files
@@ -1971,7 +1971,7 @@ def examples() -> list[str]:
 
 
 def load_example(name: str) -> Scenario:
-    """One of the example scenarios packaged with bondkit (:func:`examples`), validated.
+    """One of the example scenarios packaged with bondkit (:func:`list_examples`), validated.
 
     The same files as the repository's ``scenarios/`` folder, readable offline and
     without the repository. An unknown name raises :class:`ScenarioError` naming them.
@@ -1982,7 +1982,7 @@ def load_example(name: str) -> Scenario:
     """
     from importlib.resources import as_file, files
 
-    names = examples()
+    names = list_examples()
     if name not in names:
         raise ScenarioError([Problem(str(name), Message("msg.no_example", names=", ".join(names)))])
     with as_file(files("bondkit.examples") / f"{name}.toml") as path:

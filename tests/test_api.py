@@ -23,7 +23,7 @@ FAST = {"campaign.simulations": 500, "risk.paths": 500}  # keys a notebook would
 
 
 def test_packaged_examples_are_the_repository_examples():
-    names = bk.examples()
+    names = bk.list_examples()
     assert names == sorted(p.stem for p in SCENARIOS.glob("*.toml"))
     package = Path(bk.__file__).parent / "examples"
     for name in names:
@@ -140,3 +140,18 @@ def test_to_excel_writes_the_workbook(tmp_path):
     wb = openpyxl.load_workbook(path, data_only=True)
     assert wb.sheetnames[0] == t("sheet.summary", "en")
     assert len(wb[t("sheet.summary", "en")]._images) >= 2  # the charts are in
+
+
+def test_no_api_name_is_also_a_submodule():
+    """Importing a submodule sets the package's attribute of that name: an API function
+    named like a submodule (``bk.compare`` and ``bondkit/compare.py``) would be replaced by
+    the module as soon as something imports it."""
+    import pkgutil
+
+    modules = {m.name for m in pkgutil.iter_modules(bk.__path__)}
+    assert not modules & set(bk.__all__)
+    import bondkit.comparison
+    import bondkit.examples
+    import bondkit.sweeps  # noqa: F401
+
+    assert callable(bk.compare) and callable(bk.sweep) and callable(bk.list_examples)
