@@ -46,8 +46,8 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python benchmarks/run.py
 
 lint: $(VENV)/.stamp-test
-	$(BIN)/ruff check bondkit tests benchmarks
-	$(BIN)/ruff format --check bondkit tests benchmarks
+	$(BIN)/ruff check bondkit tests benchmarks notebooks
+	$(BIN)/ruff format --check bondkit tests benchmarks notebooks
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info
