@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -594,6 +594,7 @@ def shortfall(
         "p_shortfall": float(low.any(axis=1).mean()),
         "p_shortfall_by_year": low.mean(axis=0),
         "recommended_reserve": int(np.ceil(need)),
+        "worst_gap": worst,
     }
 
 
@@ -608,6 +609,34 @@ class RiskResult:
     p_shortfall: float | None
     recommended_reserve: int
     holders_from_register: bool
+    #: the year-end cash of every path before any reserve, less the minimum cash, at its
+    #: lowest over the years [cents]: a reserve R avoids a shortfall on a path iff
+    #: R >= this; None without a capacity analysis
+    worst_gap: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def shortfall_curve(self, reserves_cents: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The chance of a liquidity shortfall if the enterprise held each extra reserve
+        [cents] in every fiscal year, on the same simulated paths (exact, no new draws).
+
+        At 0 it is :attr:`p_shortfall`; at :attr:`recommended_reserve` it is at most the
+        scenario's ``shortfall_level``. Raises ValueError without a capacity analysis.
+
+        >>> from bondkit.runner import run
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("building-purchase-2010").with_changes(
+        ...     {"campaign.simulations": 200, "risk.paths": 500})
+        >>> risk = run(sc).risk
+        >>> curve = risk.shortfall_curve([0, risk.recommended_reserve])
+        >>> bool(curve[0] == risk.p_shortfall), bool(curve[1] <= 0.05)
+        (True, True)
+        """
+        if self.worst_gap is None:
+            raise ValueError("a shortfall curve needs the cash of a [capacity] analysis")
+        worst = np.sort(self.worst_gap)
+        reserves = np.asarray(reserves_cents, dtype=np.float64)
+        # paths whose worst gap exceeds the reserve still fall short
+        above = len(worst) - np.searchsorted(worst, reserves, side="right")
+        return above / len(worst)
 
     def summary(self) -> dict:
         def by_year(col: str) -> dict[str, float]:
@@ -679,4 +708,5 @@ def assess_risk(
         p_shortfall=p_short,
         recommended_reserve=short["recommended_reserve"],
         holders_from_register=from_register,
+        worst_gap=short["worst_gap"] if cash_end is not None else None,
     )

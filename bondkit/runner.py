@@ -205,6 +205,30 @@ class Result:
         chance of a shortfall [cents]; None without ``[risk]``."""
         return self.risk.table if self.risk is not None else None
 
+    def shortfall_curve(self, reserves: Any) -> pd.DataFrame:
+        """The chance of a liquidity shortfall with each extra reserve held in every fiscal
+        year, on the run's own simulated paths (no new draws, so the curve is smooth and
+        exact for this seed). ``reserves`` in currency units; columns ``reserve`` (currency
+        units) and ``p_shortfall`` (a fraction). Needs ``[risk]`` and ``[capacity]``.
+
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("building-purchase-2010").with_changes(
+        ...     {"campaign.simulations": 200, "risk.paths": 500})
+        >>> res = run(sc)
+        >>> curve = res.shortfall_curve([0, 500_000, 2_000_000])
+        >>> curve["p_shortfall"].is_monotonic_decreasing, float(curve["p_shortfall"].iloc[-1])
+        (True, 0.0)
+        """
+        if self.risk is None:
+            raise ValueError("a shortfall curve needs a [risk] table")
+        cents = [round(float(r) * 100) for r in reserves]
+        return pd.DataFrame(
+            {
+                "reserve": [c / 100 for c in cents],
+                "p_shortfall": self.risk.shortfall_curve(cents),
+            }
+        )
+
     def to_excel(self, path: str | Any, lang: str | None = None) -> Any:
         """Write the workbook (the ten sheets, with the charts) to ``path``; returns the path.
 

@@ -155,3 +155,26 @@ def test_no_api_name_is_also_a_submodule():
     import bondkit.sweeps  # noqa: F401
 
     assert callable(bk.compare) and callable(bk.sweep) and callable(bk.list_examples)
+
+
+def test_shortfall_curve_equals_runs_with_that_much_more_cash():
+    """The curve re-reads the run's paths; a run whose opening cash is higher by R (the
+    same seed, so the same paths) must give the same chance of a shortfall."""
+    base = bk.load_example("building-purchase-2010").with_changes(
+        {"campaign.simulations": 300, "risk.paths": 800}
+    )
+    res = bk.run(base)
+    opening = float(base.to_data()["capacity"]["opening_cash"])
+    reserves = [0, 150_000, 400_000, 700_000]
+    curve = res.shortfall_curve(reserves)
+    assert curve["reserve"].tolist() == reserves
+    assert curve["p_shortfall"].iloc[0] == res.risk.p_shortfall
+    for reserve, p in zip(reserves, curve["p_shortfall"], strict=True):
+        again = bk.run(base.with_changes({"capacity.opening_cash": opening + reserve}))
+        assert again.risk.p_shortfall == p, reserve
+    assert 0 < curve["p_shortfall"].iloc[0] and curve["p_shortfall"].is_monotonic_decreasing
+    level = float(base.to_data()["risk"]["shortfall_level"])
+    at_recommended = res.shortfall_curve([res.risk.recommended_reserve / 100])
+    assert at_recommended["p_shortfall"].iloc[0] <= level
+    with pytest.raises(ValueError):
+        bk.run(bk.load_example("grand-costumier-2016").with_changes(risk=None)).shortfall_curve([0])
