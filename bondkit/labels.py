@@ -1188,12 +1188,16 @@ def money_text(cents: int, lang: str, currency: str = "CAD") -> str:
     '100\xa0000,00\xa0$'
     >>> money_text(-250, "en"), money_text(450000, "en", "USD")
     ('-$2.50', 'US$4,500.00')
+    >>> money_text(10000000, "en", "CHF")  # a currency without a symbol: its code, spaced
+    'CHF 100,000.00'
     """
     sign = "-" if cents < 0 else ""
     body = number_text(abs(int(cents)) / 100, lang, 2)
     sym = currency_symbol(currency)
     if lang == "fr":
         return f"{sign}{body}{_NBSP}{sym}"
+    if sym.isalpha() and sym.isupper():  # an ISO code written as the symbol: CHF 100.00
+        return f"{sign}{sym} {body}"
     return f"{sign}{sym}{body}" if len(sym) <= 3 else f"{sign}{body} {sym}"
 
 
