@@ -2104,7 +2104,7 @@ def _design(sheet: _Sheet) -> None:
                 r,
                 1,
                 f"={_cell(at['costs.upfront'], 1)}"
-                f"+ROUND({_cell(at['costs.upfront_rate'], 1)}*{total_amount},2)",
+                "+" + _round_cents(_cell(at["costs.upfront_rate"], 1) + "*" + total_amount),
                 res.upfront_costs,
             ),
         ),
@@ -2360,7 +2360,8 @@ def _schedule(sheet: _Sheet, row: int) -> int:
     the opening balance. An accumulating series' one line pays its interest from the
     product (compound) or the sum (simple) of its pieces. Each series ends with a total
     line, and several series with a line of all of them. Dates, year fractions and fiscal
-    years are values: they follow the day count and business days.
+    years are values: they follow the day count and business days. Every rounding to the
+    cent is written ``ROUND(ROUND(x, 9), 2)`` (see :func:`_round_cents`).
     """
     book, lang = sheet.book, sheet.lang
     res = book.result
@@ -2401,8 +2402,8 @@ def _schedule(sheet: _Sheet, row: int) -> int:
             if accumulating:
                 interest = _accumulated_formula(terms, c("opening_balance"), c("annual_rate"))
             else:
-                interest = (
-                    f"=ROUND({c('opening_balance')}*{c('annual_rate')}*{c('year_fraction')},2)"
+                interest = "=" + _round_cents(
+                    "*".join(c(k) for k in ("opening_balance", "annual_rate", "year_fraction"))
                 )
             sheet.formula(row, col["interest"], interest, rec.interest)
             level = _cell(row, level_col)
@@ -2411,9 +2412,10 @@ def _schedule(sheet: _Sheet, row: int) -> int:
                     terms.repayment == "level-payment" and p.step_starts[k]
                 ):
                     if terms.repayment == "level-payment":
-                        f = f"=ROUND(PMT({c('annual_rate')}/{ppy},{n - k},-{c('opening_balance')}),2)"
+                        pmt = f"PMT({c('annual_rate')}/{ppy},{n - k},-{c('opening_balance')})"
+                        f = "=" + _round_cents(pmt)
                     else:
-                        f = f"=ROUND({c('opening_balance')}/{n - k},2)"
+                        f = "=" + _round_cents(f"{c('opening_balance')}/{n - k}")
                 else:
                     f = f"={_cell(row - 1, level_col)}"
                 sheet.formula(row, level_col, f, levels[k])
@@ -2471,8 +2473,16 @@ def _accumulated_formula(terms: SeriesTerms, opening: str, rate: str) -> str:
         parts.append(f"{here}*{float(yf)!r}")
     if terms.interest == "compound":
         growth = "*".join(f"(1+{x})" for x in parts)
-        return f"=ROUND({opening}*{growth}-{opening},2)"
-    return f"=ROUND({opening}*({'+'.join(parts)}),2)"
+        return "=" + _round_cents(f"{opening}*{growth}-{opening}")
+    return "=" + _round_cents(f"{opening}*(" + "+".join(parts) + ")")
+
+
+def _round_cents(expr: str) -> str:
+    """``expr`` rounded half up to the cent as a spreadsheet can: first to 9 decimals, so
+    that a value the exact decimal puts on a half cent but binary floating point leaves a
+    few hundred ulps below it (1 000 $ at 1.5 % compounded twice: 30.225, computed
+    30.22499999999968) rounds up as bondkit's exact arithmetic does."""
+    return f"ROUND(ROUND({expr},9),2)"
 
 
 def _native_charts(sheet: _Sheet, row: int, years: tuple[int, int], total_first: int) -> int:

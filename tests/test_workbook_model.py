@@ -33,7 +33,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from random_scenarios import known_mismatches, refused
+from random_scenarios import known_mismatches, refused, tie_regressions
 from random_scenarios import scenarios as random_scenarios
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "scenarios").glob("*.toml"))
 LANGS = ("en", "fr")
 MONEY = ("opening_balance", "interest", "principal", "payment", "closing_balance")
-RANDOM = {name: (data, lang) for name, data, lang in random_scenarios()}
+RANDOM = {name: (data, lang) for name, data, lang in random_scenarios() + tie_regressions()}
 #: scenarios whose recalculated workbook differs from bondkit by a cent (recorded as xfail)
 MISMATCHES = {name: (data, lang, why) for name, data, lang, why in known_mismatches()}
 #: the seeded scenarios whose workbook is also recalculated with changed amounts and rates
