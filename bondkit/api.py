@@ -72,7 +72,13 @@ _CHARTS = {
     "coverage": "coverage_chart",
     "redemptions": "redemption_fan_chart",
 }
-_PARTS = {"campaign": "campaign", "raised": "campaign", "coverage": "capacity"}
+#: the table of the result each chart needs (the others need none)
+_PARTS = {
+    "campaign": "campaign",
+    "raised": "campaign",
+    "coverage": "capacity",
+    "redemptions": "risk",
+}
 
 
 def key_figures(result: Result, lang: str | None = None) -> pd.DataFrame:
@@ -202,7 +208,7 @@ def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = N
     """
     from bondkit import charts
 
-    part = _PARTS.get(name, "risk" if name == "redemptions" else None)
+    part = _PARTS.get(name)
     if part is not None and getattr(result, part) is None:
         raise ValueError(t("api.err.no_table", "en").format(chart=name, table=part))
     draw = getattr(charts, _CHARTS[name])

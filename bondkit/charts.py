@@ -132,12 +132,9 @@ def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None 
     issued on 15 January 2027.
     Its bars add up to 5 x 4,000 $ of interest and the 100,000 $ of principal:
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
     >>> fig = Figure()
     >>> ax = debt_service_chart(result, ax=fig.add_subplot())
     >>> ax.get_title(), round(sum(bar.get_height() for bar in ax.patches))
@@ -223,12 +220,9 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
     issued on 15 January 2027.
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
     >>> fig = Figure()
     >>> ax = balance_chart(result, ax=fig.add_subplot())
     >>> ax.get_title(), ax.get_legend_handles_labels()[1]
@@ -316,19 +310,17 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     and the target (and the cap when above the target), named in the legend.
 
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
-    issued on 15 January 2027.
+    issued on 15 January 2027,
     with a 75-day campaign among 2,000 members (200 simulated campaigns, to be quick):
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> data["campaign"] = {"opens": dt.date(2026, 11, 1), "closes": dt.date(2027, 1, 14),
+    >>> from bondkit.scenario import starter_scenario
+    >>> sc = starter_scenario().with_changes(campaign={
+    ...     "opens": dt.date(2026, 11, 1), "closes": dt.date(2027, 1, 14),
     ...     "minimum": 50_000, "target": 100_000, "simulations": 200,  # few: fast
     ...     "segments": [{"name": "Members", "people": 2_000, "reached": 0.8,
-    ...                   "supporting": 0.5, "conversion": 0.1, "ticket_median": 1_000}]}
-    >>> result = run(validate_data(data))
+    ...                   "supporting": 0.5, "conversion": 0.1, "ticket_median": 1_000}]})
+    >>> result = run(sc)
     >>> fig = Figure()
     >>> ax = campaign_chart(result, ax=fig.add_subplot())
     >>> print(ax.get_title())
@@ -385,19 +377,17 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
     from the community alone. Amounts on the x axis are in currency units.
 
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
-    issued on 15 January 2027.
+    issued on 15 January 2027,
     with a 75-day campaign among 2,000 members (200 simulated campaigns, to be quick):
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> data["campaign"] = {"opens": dt.date(2026, 11, 1), "closes": dt.date(2027, 1, 14),
+    >>> from bondkit.scenario import starter_scenario
+    >>> sc = starter_scenario().with_changes(campaign={
+    ...     "opens": dt.date(2026, 11, 1), "closes": dt.date(2027, 1, 14),
     ...     "minimum": 50_000, "target": 100_000, "simulations": 200,  # few: fast
     ...     "segments": [{"name": "Members", "people": 2_000, "reached": 0.8,
-    ...                   "supporting": 0.5, "conversion": 0.1, "ticket_median": 1_000}]}
-    >>> result = run(validate_data(data))
+    ...                   "supporting": 0.5, "conversion": 0.1, "ticket_median": 1_000}]})
+    >>> result = run(sc)
     >>> fig = Figure()
     >>> ax = raised_chart(result, ax=fig.add_subplot())
     >>> ax.get_title().splitlines()[0], len(ax.patches)
@@ -500,16 +490,13 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     Returns the main Axes; the ratio axis is its twin. Amounts in currency units.
 
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
-    issued on 15 January 2027.
+    issued on 15 January 2027,
     with 30,000 $ a year of cash flow for fiscal years 2027 to 2032:
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> data["capacity"] = {"cash_flow": [30_000] * 6}
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> sc = starter_scenario().with_changes(capacity={"cash_flow": [30_000] * 6})
+    >>> result = run(sc)
     >>> fig = Figure()
     >>> ax = coverage_chart(result, ax=fig.add_subplot())
     >>> ax.get_title(), len(ax.patches)  # two bars in each of 6 fiscal years
@@ -617,16 +604,13 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
     debt service of the year. Amounts in currency units.
 
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
-    issued on 15 January 2027.
+    issued on 15 January 2027,
     with the default ``[risk]`` assumptions on 200 paths (to be quick):
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> data["risk"] = {"paths": 200}
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> sc = starter_scenario().with_changes(risk={"paths": 200})
+    >>> result = run(sc)
     >>> fig = Figure()
     >>> ax = redemption_fan_chart(result, ax=fig.add_subplot())
     >>> ax.get_title().splitlines()
@@ -730,12 +714,9 @@ def save_charts(
     A scenario without campaign, capacity or risk has two charts, four files:
 
     >>> import tempfile
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     pngs = save_charts(result, folder, "coop")
     ...     written = sorted(p.name for p in Path(folder).iterdir())

@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from bondkit import __version__
+from bondkit.columns import METRICS
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -357,17 +358,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
 @out_option("Folder for sweep.csv, sweep.xlsx and the chart (created if missing).")
 @click.option(
     "--metric",
-    type=click.Choice(
-        [
-            "total_principal",
-            "issuer_all_in_cost",
-            "total_interest",
-            "max_annual_debt_service",
-            "min_dscr",
-            "p_minimum_reached",
-            "p_shortfall",
-        ]
-    ),
+    type=click.Choice(list(METRICS)),
     default="issuer_all_in_cost",
     show_default=True,
     help="The figure of the heat map.",
@@ -474,11 +465,11 @@ def init(file: Path, lang: str) -> None:
 
     Example: bondkit init my-issue.toml --lang fr
     """
-    from importlib.resources import files
+    from bondkit.scenario import starter_text
 
     if file.exists():
         _fail(_say("cli.err.exists", file=file))
-    text = files("bondkit.examples").joinpath(f"init-{lang}.toml").read_text(encoding="utf-8")
+    text = starter_text(lang)
     try:
         with open(file, "x", encoding="utf-8") as fh:
             fh.write(text)

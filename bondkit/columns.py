@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "COLUMNS", "SCHEDULE_COLUMNS", "CONTRACT_COLUMNS", "label"]
+__all__ = [
+    "Column",
+    "COLUMNS",
+    "SCHEDULE_COLUMNS",
+    "CONTRACT_COLUMNS",
+    "METRIC_KINDS",
+    "METRICS",
+    "label",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,20 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
     "payment",
     "closing_balance",
 )
+
+#: the figures of ``bondkit compare`` and ``bondkit sweep`` (columns of their tables), in
+#: order, and how each is shown: money (currency units), pct (a fraction shown as a
+#: percentage) or times (a ratio)
+METRIC_KINDS: dict[str, str] = {
+    "total_principal": "money",
+    "issuer_all_in_cost": "pct",
+    "total_interest": "money",
+    "max_annual_debt_service": "money",
+    "min_dscr": "times",
+    "p_minimum_reached": "pct",
+    "p_shortfall": "pct",
+}
+METRICS: tuple[str, ...] = tuple(METRIC_KINDS)
 
 
 def label(key: str, language: str = "en") -> str:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from bondkit.columns import METRIC_KINDS, METRICS
 from bondkit.conventions import money
 from bondkit.errors import BondkitError
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
@@ -43,27 +44,6 @@ __all__ = [
     "write_comparison",
 ]
 
-#: the compared figures, in the order of the table
-METRICS: tuple[str, ...] = (
-    "total_principal",
-    "issuer_all_in_cost",
-    "total_interest",
-    "max_annual_debt_service",
-    "min_dscr",
-    "p_minimum_reached",
-    "p_shortfall",
-)
-#: how each figure is shown: money (currency units), pct (a fraction shown as a percentage)
-#: or times (a ratio)
-METRIC_KINDS: dict[str, str] = {
-    "total_principal": "money",
-    "issuer_all_in_cost": "pct",
-    "total_interest": "money",
-    "max_annual_debt_service": "money",
-    "min_dscr": "times",
-    "p_minimum_reached": "pct",
-    "p_shortfall": "pct",
-}
 _MISSING = "\u2014"  # an em dash: the figure does not apply to this option
 _WORKBOOK = "comparison.xlsx"
 _CHARTS = "charts/"  # the folder of the charts, as for a run (bondkit.output)

@@ -534,13 +534,11 @@ def write_workbook(
     starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), in English; the amount
     and rate of series 1 are the named inputs of the model:
 
-    >>> import tempfile, tomllib
-    >>> from importlib.resources import files
+    >>> import tempfile
     >>> from openpyxl import load_workbook
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     write_workbook(result, Path(folder) / "coop.xlsx", lang="en")
     ...     book = load_workbook(Path(folder) / "coop.xlsx")
@@ -602,15 +600,12 @@ def write_comparison_workbook(
     The co-op's 100,000 $ 5-year bullet at 4 % beside the same at 5 %, with their total
     interest (5 x 4,000 $ and 5 x 5,000 $, in currency units):
 
-    >>> import tempfile, tomllib
-    >>> from importlib.resources import files
+    >>> import tempfile
     >>> from openpyxl import load_workbook
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
-    >>> data["series"][0]["annual_rate"] = 0.05
-    >>> at_5 = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
+    >>> at_5 = run(starter_scenario().with_changes(annual_rate=0.05))
     >>> figures = [[("Total interest", 20_000.0, "money")], [("Total interest", 25_000.0, "money")]]
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     tags = write_comparison_workbook([result, at_5], ["4 %", "5 %"], figures,

@@ -30,12 +30,9 @@ def summary_json(result: Result) -> str:
     costs and 500 $ a year of administration: 5 x 4,000 $ of interest, 104,000 $ due in
     the maturity year, and no campaign:
 
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
     >>> summary = json.loads(summary_json(result))
     >>> [summary[k] for k in ("total_principal", "total_interest", "max_annual_debt_service")]
     [100000.0, 20000.0, 104000.0]
@@ -61,12 +58,9 @@ def write_outputs(
     temporary folder; no staging folder is left behind:
 
     >>> import tempfile
-    >>> import tomllib
-    >>> from importlib.resources import files
     >>> from bondkit.runner import run
-    >>> from bondkit.scenario import validate_data
-    >>> data = tomllib.loads((files("bondkit.examples") / "init-en.toml").read_text("utf-8"))
-    >>> result = run(validate_data(data))
+    >>> from bondkit.scenario import starter_scenario
+    >>> result = run(starter_scenario())
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     paths = write_outputs(result, folder, "coop")
     ...     left = sorted(p.name for p in Path(folder).iterdir())

@@ -115,6 +115,8 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "load_example",
+    "starter_text",
+    "starter_scenario",
     "list_examples",
     "merge_changes",
     "parse_scenario",
@@ -1968,6 +1970,29 @@ def list_examples() -> list[str]:
         for p in folder.iterdir()
         if p.name.endswith(".toml") and not p.name.startswith("init-")
     )
+
+
+def starter_text(lang: str = "en") -> str:
+    """The commented starter scenario ``bondkit init`` writes, as TOML text, in ``lang``.
+
+    >>> starter_text("fr").splitlines()[0].startswith("#")
+    True
+    """
+    from importlib.resources import files
+
+    return files("bondkit.examples").joinpath(f"init-{lang}.toml").read_text(encoding="utf-8")
+
+
+def starter_scenario(lang: str = "en") -> Scenario:
+    """The starter scenario of ``bondkit init``, validated: a co-op's 100,000 $ 5-year
+    bullet at 4 % (annual interest), issued on 15 January 2027, with no campaign, capacity
+    or risk table. Examples add them with :meth:`Scenario.with_changes`.
+
+    >>> sc = starter_scenario()
+    >>> str(sc.series[0].amount), str(sc.series[0].annual_rate), sc.series[0].term_years
+    ('100000', '0.04', 5)
+    """
+    return parse_scenario(starter_text(lang), source=f"init-{lang}.toml")
 
 
 def load_example(name: str) -> Scenario:

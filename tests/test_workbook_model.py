@@ -26,13 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 import xlsxwriter
+from libreoffice import recalculate, soffice
 from random_scenarios import known_mismatches, refused, tie_regressions
 from random_scenarios import scenarios as random_scenarios
 
@@ -59,22 +59,10 @@ RANDOM_CHANGED = (
     "four-series-fiscal-0630",
     "lp-semiannual-30E-io2-cents",
 )
-_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _need_libreoffice() -> str:
-    exe = _soffice()
+    exe = soffice()
     if exe is None:
         message = (
             "LibreOffice (soffice) is not installed: the recalculation of the workbooks' "
@@ -153,17 +141,9 @@ def _recalculated(books) -> Path:
     folder = books["folder"]
     out = folder / "lo"
     if not out.exists():
-        profile = folder / "lo-profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE)
-        files = sorted(str(p) for p in folder.glob("*.xlsx"))
-        done = subprocess.run(
-            [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-             "--convert-to", "xlsx", "--outdir", str(out), *files],
-            capture_output=True, text=True, timeout=600, check=False,
-        )  # fmt: skip
-        missing = [f for f in files if not (out / Path(f).name).exists()]
-        assert not missing, f"LibreOffice did not convert {missing}: {done.stderr[-2000:]}"
+        files = sorted(folder.glob("*.xlsx"))
+        missing = recalculate(exe, files, out, folder / "lo-profile")
+        assert not missing, f"LibreOffice did not convert {missing}"
     return out
 
 
