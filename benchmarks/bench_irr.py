@@ -1,4 +1,4 @@
-"""Benchmark: bondkit.rates.irr on 10,000 series of 121 periods vs numpy_financial.irr.
+"""Benchmark: bondkit.core.rates.irr on 10,000 series of 121 periods vs numpy_financial.irr.
 
 ``bench_irr()`` returns ``(name, seconds, comment)`` rows for ``benchmarks/run.py``; run this
 file as a script to print them alone. numpy_financial.irr solves one series per call (the
@@ -47,7 +47,7 @@ def bench_irr() -> list[tuple[str, float, str]]:
     """Time both IRR solvers; rows of (name, seconds, comment). Asserts that they agree."""
     import numpy_financial as npf
 
-    from bondkit.rates import irr
+    from bondkit.core.rates import irr
 
     values = cash_flows()
     ours = irr(values)

@@ -21,7 +21,7 @@ def bench_libreoffice() -> list[str]:
     exe = soffice()
     if exe is None:
         return ["LibreOffice verification: soffice not installed, not measured"]
-    from bondkit.excel import write_workbook
+    from bondkit.report.workbook import write_workbook
     from bondkit.runner import run
     from bondkit.scenario import load_scenario
 

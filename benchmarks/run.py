@@ -31,7 +31,7 @@ def best_of(fn, repeat: int = 5) -> float:
 
 def bench_level_payment(n_loans: int = 10_000, n_periods: int = 120) -> list[str]:
     """Exact-cent level-payment schedules vs a bare numpy closed form without rounding."""
-    from bondkit.schedule import level_payment_cents
+    from bondkit.core.schedule import level_payment_cents
 
     rng = np.random.default_rng(2)
     amounts = rng.integers(1_000, 100_000, n_loans) * 100  # cents
@@ -67,8 +67,8 @@ def bench_campaign(n_campaigns: int = 10_000, people: int = 2_000, sample: int =
     import math
     import random
 
-    from bondkit.campaign import simulate
-    from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
+    from bondkit.models.campaign import simulate
 
     series = [SeriesTerms("A", 1_000_000, 500, 0.03, dt.date(2027, 1, 1), term_years=5)]
     seg = Segment(
@@ -119,8 +119,8 @@ def bench_campaign(n_campaigns: int = 10_000, people: int = 2_000, sample: int =
 _RISK_CHILD = """
 import datetime as dt, sys, time
 import numpy as np
-from bondkit.risk import Holders, simulate_risk
-from bondkit.terms import RiskTerms, SeriesTerms
+from bondkit.models.risk import Holders, simulate_risk
+from bondkit.core.terms import RiskTerms, SeriesTerms
 cap = None if sys.argv[1] == "none" else float(sys.argv[1])
 s = SeriesTerms("A", 5_000_000, 100, 0.04, dt.date(2026, 1, 1), term_years=10, repayment="bullet")
 rng = np.random.default_rng(0)
@@ -236,7 +236,7 @@ SWEEP_GRID = ("annual_rate=0.02:0.058:0.002", "costs.upfront=2000:20000:2000")
 def bench_sweep(jobs: int = 2) -> list[str]:
     """A 200-variant sweep run serially, then on ``jobs`` processes, in this process."""
     from bondkit.scenario import load_scenario
-    from bondkit.sweeps import PROBLEM, parse_vary, sweep
+    from bondkit.studies.sweeps import PROBLEM, parse_vary, sweep
 
     sc = load_scenario(ROOT / "scenarios" / SWEEP_SCENARIO)
     specs = [parse_vary(v) for v in SWEEP_GRID]

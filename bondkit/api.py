@@ -141,7 +141,7 @@ def result_html(result: Result, lang: str | None = None) -> str:
     """
     import xml.etree.ElementTree as ET
 
-    from bondkit.readiness import STATUS_COLOURS, readiness_grid
+    from bondkit.runner.readiness import STATUS_COLOURS, readiness_grid
 
     lang = check_language(lang or result.scenario.language)
     currency = result.scenario.currency
@@ -180,7 +180,7 @@ def _pyplot_axes() -> Axes:
     """A new pyplot figure's Axes (shown inline in a notebook), bondkit's chart size."""
     import matplotlib.pyplot as plt
 
-    from bondkit.charts import _FIGSIZE
+    from bondkit.report.charts import _FIGSIZE
 
     _fig, ax = plt.subplots(figsize=_FIGSIZE, layout="constrained")
     return ax
@@ -206,7 +206,7 @@ def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = N
     ...
     ValueError: the campaign chart needs a [campaign] table in the scenario
     """
-    from bondkit import charts
+    from bondkit.report import charts
 
     part = _PARTS.get(name)
     if part is not None and getattr(result, part) is None:
@@ -234,8 +234,8 @@ def to_excel(result: Result, path: str | Path, lang: str | None = None) -> Path:
     >>> path.name, len(sheets)
     ('costumier.xlsx', 10)
     """
-    from bondkit.charts import save_charts
-    from bondkit.excel import write_workbook
+    from bondkit.report.charts import save_charts
+    from bondkit.report.workbook import write_workbook
 
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -254,7 +254,7 @@ def compare(
     options: Sequence[Scenario | Result], names: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Options side by side, as ``bondkit compare``: one row per option, the columns of
-    :data:`bondkit.comparison.METRICS` as floats (money in currency units, rates and
+    :data:`bondkit.studies.comparison.METRICS` as floats (money in currency units, rates and
     chances as fractions, NaN where a figure does not apply).
 
     ``options`` are scenarios (each run with its own seed) or results; ``names`` default to
@@ -267,8 +267,8 @@ def compare(
     >>> table["total_interest"].tolist()  # CAD
     [2000.0, 3000.0]
     """
-    from bondkit.comparison import compare as compare_results
-    from bondkit.comparison import option_name
+    from bondkit.studies.comparison import compare as compare_results
+    from bondkit.studies.comparison import option_name
 
     results = _run_each(options)
     if names is None:
@@ -304,8 +304,8 @@ def sweep(
     >>> table[["annual_rate", "total_interest"]].values.tolist()  # a fraction, CAD
     [[0.02, 2000.0], [0.03, 3000.0]]
     """
-    from bondkit.sweeps import check_specs, parse_vary
-    from bondkit.sweeps import sweep as run_sweep
+    from bondkit.studies.sweeps import check_specs, parse_vary
+    from bondkit.studies.sweeps import sweep as run_sweep
 
     lang = check_language(lang or scenario.language)
     specs = [parse_vary(f"{key}={_spec_text(values)}", lang) for key, values in vary.items()]
@@ -316,7 +316,7 @@ def sweep(
 def _numeric(table: pd.DataFrame) -> pd.DataFrame:
     """The figures as float columns (NaN where a figure does not apply), for analysis; the
     command line's tables keep None."""
-    from bondkit.comparison import METRICS
+    from bondkit.studies.comparison import METRICS
 
     table = table.copy()
     for metric in METRICS:
@@ -354,7 +354,7 @@ def plot_comparison(
     >>> len(ax.patches)
     2
     """
-    from bondkit.comparison import comparison_chart
+    from bondkit.studies.comparison import comparison_chart
 
     ax = ax if ax is not None else _pyplot_axes()
     return comparison_chart(table, metric, check_language(lang), currency, ax=ax)
@@ -379,7 +379,7 @@ def plot_sweep(
     >>> len(ax.images)
     1
     """
-    from bondkit.sweeps import sweep_chart
+    from bondkit.studies.sweeps import sweep_chart
 
     ax = ax if ax is not None else _pyplot_axes()
     return sweep_chart(table, metric, check_language(lang), currency, ax=ax)

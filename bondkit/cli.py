@@ -170,8 +170,8 @@ def lang_option(help_text: str):
 def _warn_findings(result, file: Path | None = None) -> None:
     """Rule-set breaches of a run's campaign, one warning line each on stderr (starting
     with the file's name when given)."""
+    from bondkit.data.rules import rule_set
     from bondkit.errors import Message
-    from bondkit.rules import rule_set
 
     campaign = result.campaign
     for finding in campaign.findings if campaign is not None else ():
@@ -214,7 +214,7 @@ def validate(file: Path, lang: str | None) -> None:
 
     Example: bondkit validate scenarios/cinema-du-parc-2016.toml --lang fr
     """
-    from bondkit.conventions import cents_to_str
+    from bondkit.core.conventions import cents_to_str
 
     sc = _load(file)
     series = sc.series_terms()
@@ -252,8 +252,8 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
 
     Example: bondkit schedule scenarios/cinema-du-parc-2016.toml --format csv > schedule.csv
     """
-    from bondkit.schedule import issue_schedule
-    from bondkit.tables import schedule_csv, schedule_json, schedule_table
+    from bondkit.core.schedule import issue_schedule
+    from bondkit.report.tables import schedule_csv, schedule_json, schedule_table
 
     sc = _load(file)
     df = issue_schedule(sc.series_terms())
@@ -271,7 +271,7 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
-    from bondkit.output import write_outputs
+    from bondkit.report.writer import write_outputs
     from bondkit.runner import run
 
     sc = _load(file)
@@ -297,11 +297,11 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
 
     Example: bondkit compare option-a.toml option-b.toml --out out/
     """
-    from bondkit.comparison import comparison_table, option_name, write_comparison
     from bondkit.errors import ScenarioError
     from bondkit.labels import t
     from bondkit.runner import run
     from bondkit.scenario import load_scenario, scenario_language
+    from bondkit.studies.comparison import comparison_table, option_name, write_comparison
 
     if len(files) < 2:
         set_message_lang(lang or scenario_language(files[0]))
@@ -400,7 +400,7 @@ def sweep_command(
     from contextlib import ExitStack
 
     from bondkit.labels import t
-    from bondkit.sweeps import (
+    from bondkit.studies.sweeps import (
         PROGRESS_THRESHOLD,
         SweepSpecError,
         check_specs,

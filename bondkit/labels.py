@@ -3,7 +3,7 @@
 One table, :data:`LABELS`, maps a key to ``(en, fr)``; :func:`t` fetches a label in a
 language. Column headers of DataFrames live in :mod:`bondkit.columns` (use its
 :func:`~bondkit.columns.label`); everything else a user reads is here, so a translation
-is a one-line change and the exporters (:mod:`bondkit.excel`, :mod:`bondkit.charts`)
+is a one-line change and the exporters (:mod:`bondkit.report.workbook`, :mod:`bondkit.report.charts`)
 hold no words of their own. A few labels are templates with ``{named}`` fields that the
 exporters fill with :meth:`str.format`; both languages use the same fields.
 
@@ -746,7 +746,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "gloss.investor_kit": ("investor kit", "trousse de l'investisseur"),
     "glossdef.investor_kit": ("The documents given to potential investors: terms, risks, how to subscribe.",
                               "Les documents remis aux investisseurs potentiels : modalités, risques, façon de souscrire."),
-    # bondkit compare: the comparison of options (bondkit.comparison)
+    # bondkit compare: the comparison of options (bondkit.studies.comparison)
     "cmp.sheet": ("Comparison", "Comparaison"),
     "cmp.title": ("Comparison of the options", "Comparaison des options"),
     "cmp.option": ("Option", "Option"),
@@ -771,7 +771,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cmp.err.write": ("cannot write to {path}: {reason}", "impossible d'écrire dans {path} : {reason}"),
     "cmp.err.same_name": ("{file}: another option has the same name {name!r}; rename one of the files",
                           "{file} : une autre option porte le même nom {name!r}; renommez l'un des fichiers"),
-    # bondkit sweep: the grid of variants of one scenario (bondkit.sweeps)
+    # bondkit sweep: the grid of variants of one scenario (bondkit.studies.sweeps)
     "sweep.sheet": ("Variants", "Variantes"),
     "sweep.title": ("Variants of the scenario", "Variantes du scénario"),
     "sweep.problem": ("Problem", "Problème"),

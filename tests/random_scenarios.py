@@ -22,9 +22,9 @@ from fractions import Fraction
 from functools import cache
 from math import lcm, prod
 
+from bondkit.core.schedule import accrual_pieces, periods, series_schedule
 from bondkit.errors import ScenarioError
 from bondkit.scenario import validate_data
-from bondkit.schedule import accrual_pieces, periods, series_schedule
 
 SEED = 20250131
 D = dt.date

@@ -150,9 +150,9 @@ def test_no_api_name_is_also_a_submodule():
 
     modules = {m.name for m in pkgutil.iter_modules(bk.__path__)}
     assert not modules & set(bk.__all__)
-    import bondkit.comparison
     import bondkit.examples
-    import bondkit.sweeps  # noqa: F401
+    import bondkit.studies.comparison
+    import bondkit.studies.sweeps  # noqa: F401
 
     assert callable(bk.compare) and callable(bk.sweep) and callable(bk.list_examples)
 

@@ -14,7 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bondkit.campaign import (
+from bondkit.core.terms import (
+    ArrivalShape,
+    Backstop,
+    CampaignCosts,
+    CampaignTerms,
+    Segment,
+    SeriesTerms,
+)
+from bondkit.models.campaign import (
     allocate,
     arrival_density,
     expected_path,
@@ -23,7 +31,6 @@ from bondkit.campaign import (
     ticket_bounds,
     ticket_distribution,
 )
-from bondkit.terms import ArrivalShape, Backstop, CampaignCosts, CampaignTerms, Segment, SeriesTerms
 
 ISSUE = dt.date(2017, 2, 1)
 
@@ -368,7 +375,7 @@ def test_pro_rata_below_the_minimum_by_hand():
 def test_expected_cost_includes_the_interest_before_issue():
     """One segment, everyone pledged (all subscribe on opening day): the expected interest is
     demand x rate x (days from opening to issue) / 365, on top of the other costs."""
-    from bondkit.campaign import expected_cost
+    from bondkit.models.campaign import expected_cost
 
     seg = replace(NEIGHBOURS, pledged=1.0)  # 37.5 subscribers x 1 000 $ on 2016-11-15
     c = campaign([seg], interest_start="subscription-date", cap=150_000)

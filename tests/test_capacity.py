@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bondkit.capacity import (
+from bondkit.core.schedule import annual_debt_service, issue_schedule
+from bondkit.core.terms import CapacityTerms, Reserve, SeriesTerms, SinkingFund
+from bondkit.models.capacity import (
     assess,
     cash_flow_by_year,
     level_payment_capacity,
     sculpted_capacity,
     sinking_fund_schedule,
 )
-from bondkit.schedule import annual_debt_service, issue_schedule
-from bondkit.terms import CapacityTerms, Reserve, SeriesTerms, SinkingFund
 
 
 def bullet(amount=100_000, rate=0.04, years=5, sid="A", **kw) -> SeriesTerms:

@@ -10,7 +10,9 @@ import pytest
 from matplotlib.figure import Figure
 from scenario_texts import CONTRACT, TWO_SERIES
 
-from bondkit.charts import (
+from bondkit.columns import label
+from bondkit.labels import money_text, number_text, percent_text, t
+from bondkit.report.charts import (
     balance_chart,
     campaign_chart,
     coverage_chart,
@@ -19,8 +21,6 @@ from bondkit.charts import (
     redemption_fan_chart,
     save_charts,
 )
-from bondkit.columns import label
-from bondkit.labels import money_text, number_text, percent_text, t
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
 

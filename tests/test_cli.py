@@ -276,12 +276,12 @@ def test_run_writes_workbook_summary_and_charts(runner, tmp_path):
 
 
 def test_failed_run_leaves_no_partial_output(runner, tmp_path, monkeypatch):
-    import bondkit.excel
+    import bondkit.report.workbook
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(bondkit.excel, "write_workbook", broken)
+    monkeypatch.setattr(bondkit.report.workbook, "write_workbook", broken)
     out = tmp_path / "out"
     result = runner.invoke(main, ["run", str(write(tmp_path, CONTRACT_TOML)), "--out", str(out)])
     assert result.exit_code == 1
@@ -355,7 +355,7 @@ def test_rerun_without_campaign_removes_the_old_campaign_charts(runner, tmp_path
 
 
 def test_failed_move_restores_the_previous_outputs(runner, tmp_path, monkeypatch):
-    import bondkit.output
+    import bondkit.report.writer
 
     src = write(tmp_path, CONTRACT_TOML, "c.toml")
     out = tmp_path / "out"
@@ -369,7 +369,7 @@ def test_failed_move_restores_the_previous_outputs(runner, tmp_path, monkeypatch
             raise OSError(5, "Input/output error")
         return real(a, b)
 
-    monkeypatch.setattr(bondkit.output.os, "replace", flaky)
+    monkeypatch.setattr(bondkit.report.writer.os, "replace", flaky)
     src.write_text(
         CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 0.03"), encoding="utf-8"
     )
@@ -428,13 +428,13 @@ def _raise(exc: BaseException):
 def test_compute_commands_end_with_one_line_and_exit_1_whatever_fails(
     runner, tmp_path, monkeypatch, command, exc, expected
 ):
+    import bondkit.core.schedule
     import bondkit.runner
-    import bondkit.schedule
     from bondkit.errors import BondkitError
 
     exc = exc if exc is not None else BondkitError("the issue cannot be computed on a Sunday")
     if command == "schedule":
-        monkeypatch.setattr(bondkit.schedule, "issue_schedule", _raise(exc))
+        monkeypatch.setattr(bondkit.core.schedule, "issue_schedule", _raise(exc))
         args = ["schedule", str(write(tmp_path, SIMPLE_TOML)), "--format", "csv"]
     else:
         monkeypatch.setattr(bondkit.runner, "run", _raise(exc))
@@ -450,9 +450,11 @@ def test_compute_commands_end_with_one_line_and_exit_1_whatever_fails(
 def test_run_failing_while_writing_is_an_internal_error_not_a_traceback(
     runner, tmp_path, monkeypatch
 ):
-    import bondkit.output
+    import bondkit.report.writer
 
-    monkeypatch.setattr(bondkit.output, "summary_json", _raise(TypeError("not serializable")))
+    monkeypatch.setattr(
+        bondkit.report.writer, "summary_json", _raise(TypeError("not serializable"))
+    )
     out = tmp_path / "out"
     result = runner.invoke(main, ["run", str(write(tmp_path, SIMPLE_TOML)), "--out", str(out)])
     assert result.exit_code == 1
@@ -536,9 +538,9 @@ def test_run_of_costs_that_take_all_the_proceeds_writes_a_null_all_in_cost(runne
 def test_schedule_dates_are_iso_with_four_digit_years():
     import datetime as dt
 
-    from bondkit.schedule import issue_schedule
-    from bondkit.tables import schedule_csv, schedule_json, schedule_table
-    from bondkit.terms import SeriesTerms
+    from bondkit.core.schedule import issue_schedule
+    from bondkit.core.terms import SeriesTerms
+    from bondkit.report.tables import schedule_csv, schedule_json, schedule_table
 
     # year 1 cannot come from a file any more; the renderers must still write it in full
     terms = SeriesTerms("A", 1000, 100, 0.05, dt.date(1, 2, 1), term_years=2, repayment="bullet")

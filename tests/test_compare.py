@@ -14,8 +14,8 @@ from test_labels import _label_calls, word_problems
 import bondkit
 from bondkit.cli import main
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.excel import OPTION_SHEETS
 from bondkit.labels import LABELS, money_text, number_text, percent_text, t
+from bondkit.report.workbook import OPTION_SHEETS
 from bondkit.runner import run
 from bondkit.scenario import load_scenario
 
@@ -160,9 +160,9 @@ def test_charts_for_every_metric_with_a_value(compared):
 
 
 def test_compare_api_matches_the_summaries(compared):
-    from bondkit.comparison import compare
     from bondkit.runner import run
     from bondkit.scenario import load_scenario
+    from bondkit.studies.comparison import compare
 
     f = compared["files"][1]  # the solar co-op: no campaign
     table = compare([run(load_scenario(f))])
@@ -239,7 +239,7 @@ def test_formula_like_names_stay_text_and_charts_are_reproducible(tmp_path):
 
 
 def test_compare_holds_no_hard_coded_words():
-    path = Path(bondkit.__file__).resolve().parent / "comparison.py"
+    path = Path(bondkit.__file__).resolve().parent / "studies" / "comparison.py"
     source = path.read_text(encoding="utf-8")
     assert word_problems(source) == []
     import ast

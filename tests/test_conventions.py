@@ -1,4 +1,4 @@
-"""bondkit.conventions against independent sources: QuantLib, hand values, decimal.
+"""bondkit.core.conventions against independent sources: QuantLib, hand values, decimal.
 
 Expected values never come from bondkit: they are QuantLib's (live, or stored in
 tests/reference/day_counts.csv by tests/reference/make_reference.py), written by hand
@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ql_helpers import py_date, ql_convention, ql_date, ql_day_counter
 
-from bondkit.conventions import (
+from bondkit.core.conventions import (
     add_months,
     add_years,
     adjust,

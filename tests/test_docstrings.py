@@ -25,11 +25,11 @@ SKIP_MODULES = {"bondkit.__main__"}
 ANALYST_CLASSES: dict[str, tuple[str, ...]] = {
     "bondkit.runner": ("Result",),
     "bondkit.scenario": ("Scenario",),
-    "bondkit.campaign": ("Simulation",),
-    "bondkit.capacity": ("CapacityResult",),
+    "bondkit.models.campaign": ("Simulation",),
+    "bondkit.models.capacity": ("CapacityResult",),
     "bondkit.errors": ("BondkitError", "Message", "Problem", "ScenarioError"),
-    "bondkit.rules": ("RuleSet", "Finding"),
-    "bondkit.references": ("ReferenceIssue",),
+    "bondkit.data.rules": ("RuleSet", "Finding"),
+    "bondkit.data.references": ("ReferenceIssue",),
 }
 #: methods that are framework hooks, not calls an analyst makes
 HOOKS = {"model_post_init", "cross_check"}
@@ -94,7 +94,7 @@ def _missing_methods(module) -> list[str]:
 
 def test_the_package_is_walked():
     """The walk finds the modules (a broken walk would make every other test vacuous)."""
-    assert {"bondkit.schedule", "bondkit.conventions", "bondkit.runner"} <= set(MODULES)
+    assert {"bondkit.core.schedule", "bondkit.core.conventions", "bondkit.runner"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,11 +10,11 @@ import pytest
 from scenario_texts import CONTRACT, TWO_SERIES
 
 from bondkit import __version__
-from bondkit.charts import save_charts
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.excel import number_formats, write_workbook
+from bondkit.core.metrics import bond_cash_flows
 from bondkit.labels import GLOSSARY, SHEETS, money_text, t
-from bondkit.metrics import bond_cash_flows
+from bondkit.report.charts import save_charts
+from bondkit.report.workbook import number_formats, write_workbook
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
 

@@ -16,15 +16,15 @@ import pytest
 from scenario_texts import CONTRACT, TWO_SERIES
 from test_excel import Book
 
-from bondkit.charts import save_charts
 from bondkit.columns import label
-from bondkit.conventions import exact, round_half_up, to_cents
-from bondkit.excel import READINESS_THRESHOLDS, number_formats, write_workbook
+from bondkit.core.conventions import exact, round_half_up, to_cents
+from bondkit.core.terms import Backstop, CampaignCosts, CampaignTerms, Segment
+from bondkit.data.rules import rule_set
 from bondkit.labels import SHEETS, money_text, number_text, percent_text, t
-from bondkit.rules import rule_set
+from bondkit.report.charts import save_charts
+from bondkit.report.workbook import READINESS_THRESHOLDS, number_formats, write_workbook
 from bondkit.runner import run, run_campaign
 from bondkit.scenario import Scenario, parse_scenario
-from bondkit.terms import Backstop, CampaignCosts, CampaignTerms, Segment
 
 EVIL = '=HYPERLINK("http://x","y")'
 SIMULATIONS = 2000

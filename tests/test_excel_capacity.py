@@ -18,16 +18,16 @@ from scenario_texts import CONTRACT, TWO_SERIES
 from test_excel import Book
 from test_excel_campaign import FILLS, campaign_terms
 
-from bondkit.capacity import assess
-from bondkit.charts import save_charts
 from bondkit.columns import label
-from bondkit.conventions import exact, round_half_up, to_cents
-from bondkit.excel import READINESS_THRESHOLDS, number_formats, write_workbook
+from bondkit.core.conventions import exact, round_half_up, to_cents
+from bondkit.core.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 from bondkit.labels import SHEETS, money_text, number_text, t
-from bondkit.risk import assess_risk
+from bondkit.models.capacity import assess
+from bondkit.models.risk import assess_risk
+from bondkit.report.charts import save_charts
+from bondkit.report.workbook import READINESS_THRESHOLDS, number_formats, write_workbook
 from bondkit.runner import run, run_campaign
 from bondkit.scenario import Scenario, parse_scenario
-from bondkit.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 
 PATHS = 2000
 

@@ -23,7 +23,7 @@ PACKAGE = Path(bondkit.__file__).resolve().parent
 #: by module, the functions whose first argument is a message key of LABELS and whose
 #: keywords are its fields
 KEYED_CALLS = {
-    "scenario.py": {"Message", "_fail"},
+    "scenario": {"Message", "_fail"},  # the package: every module in it
     "cli.py": {"Message", "_say"},
     "errors.py": {"Message"},
 }
@@ -46,7 +46,10 @@ def _keyed_calls(module: str) -> list[tuple[int, list[str], set[str] | None]]:
     """(line, the keys it may use, its keyword names) of each keyed call in a module; the
     key list is empty when the first argument is not a literal key (an f-string...)."""
     found = []
-    for node in ast.walk(ast.parse((PACKAGE / module).read_text(encoding="utf-8"))):
+    where = PACKAGE / module
+    sources = sorted(where.rglob("*.py")) if where.is_dir() else [where]
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in sources]
+    for node in (n for tree in trees for n in ast.walk(tree)):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
@@ -65,9 +68,7 @@ def _keyed_calls(module: str) -> list[tuple[int, list[str], set[str] | None]]:
     return found
 
 
-@pytest.mark.parametrize(
-    ("module", "least"), [("scenario.py", 90), ("cli.py", 12), ("errors.py", 2)]
-)
+@pytest.mark.parametrize(("module", "least"), [("scenario", 90), ("cli.py", 12), ("errors.py", 2)])
 def test_every_message_key_in_the_code_is_a_label_with_the_same_fields(module, least):
     calls = _keyed_calls(module)
     assert len(calls) >= least  # the scan does find them
@@ -83,8 +84,13 @@ def test_every_message_key_in_the_code_is_a_label_with_the_same_fields(module, l
 
 
 def test_no_english_sentence_is_left_in_the_validators():
-    """Messages go through keys: no string constant of scenario.py reads like a message."""
-    tree = ast.parse((PACKAGE / "scenario.py").read_text(encoding="utf-8"))
+    """Messages go through keys: no string constant of the scenario package reads like a
+    message."""
+    sources = sorted((PACKAGE / "scenario").rglob("*.py"))
+    assert sources
+    tree = ast.Module(
+        body=[ast.parse(p.read_text(encoding="utf-8")) for p in sources], type_ignores=[]
+    )
     docstrings = {
         id(n.body[0].value)
         for n in ast.walk(tree)
@@ -426,12 +432,12 @@ def test_run_in_french_says_what_it_wrote_and_warns_in_french(tmp_path):
     ids=["bondkit-error", "bondkit-error-message", "value-error", "internal"],
 )
 def test_the_last_resort_line_in_the_scenario_s_language(tmp_path, monkeypatch, exc, french):
-    import bondkit.schedule
+    import bondkit.core.schedule
 
     def broken(*args, **kwargs):
         raise exc
 
-    monkeypatch.setattr(bondkit.schedule, "issue_schedule", broken)
+    monkeypatch.setattr(bondkit.core.schedule, "issue_schedule", broken)
     path = _write(tmp_path, RULE_BREACH)
     result = CliRunner().invoke(main, ["schedule", str(path)])
     assert result.exit_code == 1 and result.stdout == ""

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from bondkit.metrics import (
+from bondkit.core.metrics import (
     accrued_interest,
     bond_cash_flows,
     investor_yield,
@@ -18,8 +18,8 @@ from bondkit.metrics import (
     max_annual_debt_service,
     weighted_average_life,
 )
-from bondkit.schedule import issue_schedule, series_schedule
-from bondkit.terms import CostTerms, SeriesTerms
+from bondkit.core.schedule import issue_schedule, series_schedule
+from bondkit.core.terms import CostTerms, SeriesTerms
 
 getcontext().prec = 50
 

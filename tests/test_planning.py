@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from scenario_texts import problems
 
-from bondkit.excel import write_workbook
+from bondkit.core.terms import SOURCE_KINDS, FundingSource, Milestone, PlannedAmount, PlanningTerms
 from bondkit.labels import LABELS, t
+from bondkit.report.workbook import write_workbook
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
-from bondkit.terms import SOURCE_KINDS, FundingSource, Milestone, PlannedAmount, PlanningTerms
 
 EVIL = '=HYPERLINK("http://x","y")'
 FILLS = {"ok": "FFC6EFCE", "risk": "FFFFC7CE"}

@@ -1,4 +1,4 @@
-"""Tests of bondkit.rates against independent sources.
+"""Tests of bondkit.core.rates against independent sources.
 
 References: numpy-financial 1.0 (pmt, npv, irr), closed forms, the examples of Microsoft's
 Excel documentation (XIRR, XNPV), and QuantLib's ``CashFlows.yieldRate`` (Actual/365F,
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bondkit.core.rates import irr, npv, pmt, xirr, xnpv
 from bondkit.errors import BondkitError
-from bondkit.rates import irr, npv, pmt, xirr, xnpv
 
 # Microsoft Excel documentation, "XIRR function" and "XNPV function" (same cash flows):
 # https://support.microsoft.com/office/xirr-function-de1242ec-6477-445b-b11b-a303ad9adc9d

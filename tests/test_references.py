@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 from scenario_texts import CONTRACT
 
-from bondkit.excel import write_workbook
+from bondkit.data.references import ReferenceIssue, reference_issues
 from bondkit.labels import t
-from bondkit.references import ReferenceIssue, reference_issues
+from bondkit.report.workbook import write_workbook
 from bondkit.runner import run
 from bondkit.scenario import parse_scenario
 

@@ -10,9 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bondkit.conventions import add_months, fiscal_year
-from bondkit.risk import Holders, equal_holders, holders_from_register, shortfall, simulate_risk
-from bondkit.terms import RiskTerms, SeriesTerms
+from bondkit.core.conventions import add_months, fiscal_year
+from bondkit.core.terms import RiskTerms, SeriesTerms
+from bondkit.models.risk import (
+    Holders,
+    equal_holders,
+    holders_from_register,
+    shortfall,
+    simulate_risk,
+)
 
 ISSUE = dt.date(2020, 1, 1)
 
@@ -212,7 +218,7 @@ def amortising(kind="level-payment", years=6) -> SeriesTerms:
 @pytest.mark.parametrize("kind", ["level-payment", "level-principal"])
 def test_amortising_series_without_redemption_pays_exactly_the_plan(kind):
     """No early request and no renewal: every path pays the schedule's principal, year by year."""
-    from bondkit.schedule import annual_debt_service, series_schedule
+    from bondkit.core.schedule import annual_debt_service, series_schedule
 
     s = amortising(kind)
     planned = annual_debt_service(series_schedule(s)).set_index("fiscal_year")["principal"]
@@ -226,7 +232,7 @@ def test_amortising_series_without_redemption_pays_exactly_the_plan(kind):
 
 def test_amortising_series_early_redemption_pays_the_remaining_balance():
     """A holder leaving early is paid what the schedule still owed it, and nothing after."""
-    from bondkit.schedule import series_schedule
+    from bondkit.core.schedule import series_schedule
 
     s = amortising("level-principal")
     holders = uneven(s, 60)
@@ -246,8 +252,8 @@ def test_amortising_series_early_redemption_pays_the_remaining_balance():
 
 def test_accumulating_bonds_redeemed_early_are_paid_their_capitalised_interest():
     """The interest paid with early redemptions, and not paid at maturity, by the formula."""
-    from bondkit.metrics import accrued_interest
-    from bondkit.schedule import series_schedule
+    from bondkit.core.metrics import accrued_interest
+    from bondkit.core.schedule import series_schedule
 
     s = SeriesTerms(
         "C", 60_000, 100, 0.05, ISSUE, term_years=6, repayment="accumulating", interest="compound"
@@ -277,7 +283,7 @@ def test_accumulating_bonds_redeemed_early_are_paid_their_capitalised_interest()
 
 
 def test_the_numbers_do_not_depend_on_the_threads(monkeypatch):
-    import bondkit.risk as risk
+    import bondkit.models.risk as risk
 
     s = bullet()
     terms = RiskTerms(

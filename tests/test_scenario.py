@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from scenario_texts import problems
 
+from bondkit.core.terms import StepRate
 from bondkit.errors import ScenarioError
 from bondkit.scenario import (
     Scenario,
@@ -25,7 +26,6 @@ from bondkit.scenario import (
     toml_value,
     validate_data,
 )
-from bondkit.terms import StepRate
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "scenario-reference.md"
 
@@ -714,7 +714,7 @@ def test_each_limit_gets_its_exact_message(text: str, expected: list[str]) -> No
 
 def _check_schedule(sc: Scenario) -> None:
     """The schedule of an accepted scenario: computed, exact and far from int64's limits."""
-    from bondkit.schedule import issue_schedule
+    from bondkit.core.schedule import issue_schedule
 
     df = issue_schedule(sc.series_terms())
     for terms in sc.series_terms():

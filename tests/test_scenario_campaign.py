@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario_texts import HEAD, TWO_BULLETS, problems
 
+from bondkit.core.terms import ArrivalShape, Backstop, CampaignCosts, CampaignTerms, Segment
+from bondkit.data.rules import rule_sets
 from bondkit.errors import ScenarioError
-from bondkit.rules import rule_sets
 from bondkit.scenario import load_scenario, parse_scenario, validate_data
-from bondkit.terms import ArrivalShape, Backstop, CampaignCosts, CampaignTerms, Segment
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "scenario-reference.md"

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario_texts import HEAD, TWO_BULLETS, problems
 
-from bondkit.capacity import assess
+from bondkit.core.schedule import annual_debt_service, issue_schedule
+from bondkit.core.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 from bondkit.errors import ScenarioError
+from bondkit.models.capacity import assess
 from bondkit.scenario import load_scenario, parse_scenario, validate_data
-from bondkit.schedule import annual_debt_service, issue_schedule
-from bondkit.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "scenario-reference.md"
@@ -712,9 +712,9 @@ def test_a_merged_dict_goes_through_the_capacity_and_risk_checks() -> None:
 def test_the_years_required_are_those_the_capacity_model_needs(
     issue, months, business_day, fiscal_year_end, back, extra
 ) -> None:
-    """A cash_flow is accepted exactly when bondkit.capacity can compute every fiscal year
+    """A cash_flow is accepted exactly when bondkit.models.capacity can compute every fiscal year
     of the issue with it."""
-    from bondkit.conventions import add_months, fiscal_year
+    from bondkit.core.conventions import add_months, fiscal_year
 
     maturity = add_months(issue, months)
     first = fiscal_year(issue, fiscal_year_end) - back

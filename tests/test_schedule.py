@@ -1,4 +1,4 @@
-"""bondkit.schedule against independent sources, never against bondkit's own output.
+"""bondkit.core.schedule against independent sources, never against bondkit's own output.
 
 Sources of the expected values:
 - QuantLib 1.44 (test-only dependency): live, for schedules (``ql.Schedule``, Backward,
@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ql_helpers import py_date, ql_convention, ql_date, ql_day_counter
 
-from bondkit.schedule import (
+from bondkit.core.schedule import (
     annual_debt_service,
     by_fiscal_year,
     issue_schedule,
@@ -33,7 +33,7 @@ from bondkit.schedule import (
     periods,
     series_schedule,
 )
-from bondkit.terms import SeriesTerms, StepRate
+from bondkit.core.terms import SeriesTerms, StepRate
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 MONEY = ["opening_balance", "interest", "principal", "payment", "closing_balance"]

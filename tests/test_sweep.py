@@ -20,11 +20,11 @@ from test_labels import _label_calls, word_problems
 
 import bondkit
 from bondkit.cli import main
-from bondkit.comparison import compare
 from bondkit.labels import LABELS
 from bondkit.runner import run
 from bondkit.scenario import load_scenario, validate_data
-from bondkit.sweeps import (
+from bondkit.studies.comparison import compare
+from bondkit.studies.sweeps import (
     PROBLEM,
     PROGRESS_THRESHOLD,
     SweepSpecError,
@@ -274,7 +274,9 @@ def test_the_heat_map_shows_the_table(plain):
 def test_sweep_holds_no_hard_coded_words():
     import ast
 
-    source = (Path(bondkit.__file__).resolve().parent / "sweeps.py").read_text(encoding="utf-8")
+    source = (Path(bondkit.__file__).resolve().parent / "studies" / "sweeps.py").read_text(
+        encoding="utf-8"
+    )
     assert word_problems(source) == []
     for name, arg in _label_calls(ast.parse(source)):
         if name == "t" and isinstance(arg, ast.Constant):
@@ -413,16 +415,16 @@ def _threads_here() -> tuple[int, list[int]]:
     import numpy as np
     from threadpoolctl import threadpool_info
 
-    import bondkit.risk
+    import bondkit.models.risk
 
     np.ones((2, 2)) @ np.ones((2, 2))  # BLAS loaded
-    return bondkit.risk.THREADS, [pool["num_threads"] for pool in threadpool_info()]
+    return bondkit.models.risk.THREADS, [pool["num_threads"] for pool in threadpool_info()]
 
 
 def test_workers_of_jobs_run_on_one_thread():
     from concurrent.futures import ProcessPoolExecutor
 
-    from bondkit.sweeps import _one_thread
+    from bondkit.studies.sweeps import _one_thread
 
     if not _threads_here()[1]:
         pytest.skip("numpy uses no thread pool that threadpoolctl sees here")
@@ -505,7 +507,7 @@ def test_the_progress_bar_is_on_stderr_and_leaves_stdout_alone(plain, tmp_path, 
     assert "running 9 variants" in shown.stderr
     if tty:
         assert "\r" in shown.stderr and "100%" in shown.stderr
-    monkeypatch.setattr("bondkit.sweeps.PROGRESS_THRESHOLD", 1000)
+    monkeypatch.setattr("bondkit.studies.sweeps.PROGRESS_THRESHOLD", 1000)
     hidden = _sweep_cli(plain, tmp_path / "a", vary=nine)
     assert hidden.exit_code == 0 and hidden.stderr == ""
     assert shown.stdout == hidden.stdout

@@ -37,11 +37,11 @@ from random_scenarios import known_mismatches, refused, tie_regressions
 from random_scenarios import scenarios as random_scenarios
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.comparison import write_comparison
-from bondkit.excel import write_workbook
 from bondkit.labels import t
+from bondkit.report.workbook import write_workbook
 from bondkit.runner import run
 from bondkit.scenario import load_scenario, validate_data
+from bondkit.studies.comparison import write_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "scenarios").glob("*.toml"))

@@ -31,9 +31,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import exact, money, round_half_up, to_cents
-from bondkit.rules import Finding, check_rules, rule_set
-from bondkit.terms import Backstop, CampaignTerms, Segment, SeriesTerms
+from bondkit.core.conventions import exact, money, round_half_up, to_cents
+from bondkit.core.terms import Backstop, CampaignTerms, Segment, SeriesTerms
+from bondkit.data.rules import Finding, check_rules, rule_set
 
 __all__ = [
     "CAMPAIGN_STREAM",
@@ -93,7 +93,7 @@ def ticket_bounds(
     (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
     10,000 $ each, during a 75-day campaign:
 
-    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
     >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
     >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
     ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
@@ -160,7 +160,7 @@ def arrival_density(terms: CampaignTerms) -> np.ndarray:
     One float per day [fraction of subscribers per day]. With the default shape, 30 % come
     in the first 7 days (0.3 / 7 a day), 35 % in the last 7 and the rest over the lull:
 
-    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
     >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
     >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
     ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
@@ -213,7 +213,7 @@ def funnel(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
     (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
     10,000 $ each, during a 75-day campaign:
 
-    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
     >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
     >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
     ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
@@ -258,7 +258,7 @@ def expected_path(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.Dat
     (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
     10,000 $ each, during a 75-day campaign:
 
-    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
     >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
     >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
     ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
@@ -449,7 +449,7 @@ class Simulation:
         """Percentiles of the amount raised (or of ``values``) over the campaigns [cents],
         keyed ``p05``, ``p25``...
 
-        >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+        >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
         >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
         >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
         ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
@@ -530,7 +530,7 @@ def simulate(
     Money in the result is in cents. Keep ``n`` small in a notebook to explore; the
     expected demand here is 96,314 $ (see :func:`funnel`), near the 100,000 $ cap:
 
-    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
     >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
     >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
     ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
@@ -697,7 +697,7 @@ def campaign_findings(
     non-profit exemption, and 20,000 $ per investor breaks the 10,000 $ limit of the
     offering memorandum exemption:
 
-    >>> from bondkit.terms import CampaignTerms, Segment, SeriesTerms
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
     >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
     >>> members = Segment("Members", people=2_000, reached=0.8, conversion=0.05,
     ...                   ticket_median=1_000)

@@ -52,7 +52,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from bondkit.conventions import (
+from bondkit.core.conventions import (
     BUSINESS_DAYS,
     DAY_COUNTS,
     FREQUENCIES,
@@ -62,9 +62,7 @@ from bondkit.conventions import (
     parse_month_day,
     to_cents,
 )
-from bondkit.errors import Message, Problem, ScenarioError
-from bondkit.rules import rule_sets
-from bondkit.terms import (
+from bondkit.core.terms import (
     ALLOCATIONS,
     INTEREST_KINDS,
     INTEREST_STARTS,
@@ -88,6 +86,8 @@ from bondkit.terms import (
     SinkingFund,
     StepRate,
 )
+from bondkit.data.rules import rule_sets
+from bondkit.errors import Message, Problem, ScenarioError
 
 __all__ = [
     "LANGUAGES",
@@ -622,7 +622,7 @@ class SeriesTable(Table):
         return self.maturity_date or add_years(self.issue_date, self.term_years or 0)
 
     def terms(self) -> SeriesTerms:
-        """These terms as the :class:`~bondkit.terms.SeriesTerms` the schedule works on."""
+        """These terms as the :class:`~bondkit.core.terms.SeriesTerms` the schedule works on."""
         return SeriesTerms(
             id=self.id,
             amount=self.amount,
@@ -959,7 +959,7 @@ class CampaignTable(Table):
     underwriter: UnderwriterTable | None = None
 
     def terms(self) -> CampaignTerms:
-        """These keys as the :class:`~bondkit.terms.CampaignTerms` the campaign model takes."""
+        """These keys as the :class:`~bondkit.core.terms.CampaignTerms` the campaign model takes."""
         return CampaignTerms(
             opens=self.opens,
             closes=self.closes,
@@ -1147,7 +1147,7 @@ class CapacityTable(Table):
     reserve: ReserveTable | None = None
 
     def terms(self) -> CapacityTerms:
-        """These keys as the :class:`~bondkit.terms.CapacityTerms` the capacity model takes."""
+        """These keys as the :class:`~bondkit.core.terms.CapacityTerms` the capacity model takes."""
         return CapacityTerms(
             cash_flow=self.cash_flow or (),
             cash_flow_base=self.cash_flow_base,
@@ -1208,7 +1208,7 @@ class RiskTable(Table):
     paths: Annotated[int, PlainValidator(_whole(minimum=MIN_PATHS, maximum=MAX_PATHS))] = 10_000
 
     def terms(self) -> RiskTerms:
-        """These keys as the :class:`~bondkit.terms.RiskTerms` the risk model takes."""
+        """These keys as the :class:`~bondkit.core.terms.RiskTerms` the risk model takes."""
         stress = self.stress_annual_probability
         return RiskTerms(
             annual_probability=float(self.annual_probability),
@@ -1316,7 +1316,7 @@ class PlanningTable(Table):
     budget: tuple[PlannedAmountTable, ...] = ()
 
     def terms(self) -> PlanningTerms:
-        """These keys as the :class:`~bondkit.terms.PlanningTerms` the workbook takes."""
+        """These keys as the :class:`~bondkit.core.terms.PlanningTerms` the workbook takes."""
         return PlanningTerms(
             uses=tuple(u.terms() for u in self.uses),
             sources=tuple(s.terms() for s in self.sources),
@@ -1492,7 +1492,7 @@ class Scenario(Table):
         """The plan of the issue, or None when the file has no ``[planning]``.
 
         Amounts in cents; the bond issue is not among the sources (pass it to
-        :meth:`~bondkit.terms.PlanningTerms.gap_cents`).
+        :meth:`~bondkit.core.terms.PlanningTerms.gap_cents`).
 
         >>> sc = load_example("grand-costumier-2016")
         >>> plan = sc.planning_terms()

@@ -25,15 +25,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bondkit.columns import label
-from bondkit.conventions import fiscal_year
+from bondkit.core.conventions import fiscal_year
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from bondkit.campaign import CampaignResult
-    from bondkit.capacity import CapacityResult
-    from bondkit.risk import RiskResult
+    from bondkit.models.campaign import CampaignResult
+    from bondkit.models.capacity import CapacityResult
+    from bondkit.models.risk import RiskResult
     from bondkit.runner import Result
 
 __all__ = [

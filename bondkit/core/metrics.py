@@ -1,7 +1,7 @@
 """Figures an issuer and an investor ask about: yields, cost of funds, life, duration.
 
 Dated rates follow Excel's XIRR: annual effective, with t = days since the first flow / 365.
-Money is in cents (int), schedules are those of :mod:`bondkit.schedule`.
+Money is in cents (int), schedules are those of :mod:`bondkit.core.schedule`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import add_years, round_half_up, to_cents, year_fraction
-from bondkit.rates import xirr
-from bondkit.schedule import accumulated_interest, annual_debt_service, periods, series_schedule
-from bondkit.terms import CostTerms, SeriesTerms
+from bondkit.core.conventions import add_years, round_half_up, to_cents, year_fraction
+from bondkit.core.rates import xirr
+from bondkit.core.schedule import (
+    accumulated_interest,
+    annual_debt_service,
+    periods,
+    series_schedule,
+)
+from bondkit.core.terms import CostTerms, SeriesTerms
 
 __all__ = [
     "bond_cash_flows",
@@ -154,7 +159,7 @@ def total_interest(schedule: pd.DataFrame) -> int:
 
     Three years of 4 % on 100,000 $, paid yearly:
 
-    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.core.schedule import series_schedule
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
     >>> total_interest(series_schedule(s))
     1200000
@@ -168,7 +173,7 @@ def max_annual_debt_service(schedule: pd.DataFrame, fiscal_year_end: str = "12-3
     ``fiscal_year_end`` is ``"MM-DD"``. 100,000 $ at 4 % repaid in three equal yearly
     instalments of principal: the first year pays the most, 33,333.33 $ + 4,000 $:
 
-    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.core.schedule import series_schedule
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3,
     ...                 repayment="level-principal")
     >>> max_annual_debt_service(series_schedule(s))
@@ -183,7 +188,7 @@ def weighted_average_life(schedule: pd.DataFrame, issue_date: dt.date) -> float:
     ``issue_date`` is a date. A 3-year bullet repays everything after 1,095 days; three
     equal instalments repay on average after two years:
 
-    >>> from bondkit.schedule import series_schedule
+    >>> from bondkit.core.schedule import series_schedule
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
     >>> weighted_average_life(series_schedule(s), s.issue_date)
     3.0

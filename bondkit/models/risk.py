@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import add_months, fiscal_year, money, to_cents
-from bondkit.terms import RiskTerms, SeriesTerms
+from bondkit.core.conventions import add_months, fiscal_year, money, to_cents
+from bondkit.core.terms import RiskTerms, SeriesTerms
 
 __all__ = [
     "RISK_STREAM",
@@ -67,7 +67,7 @@ def equal_holders(series: Sequence[SeriesTerms], holding: float) -> Holders:
     three bonds of 500 $, so 100,000 $ makes 66 holdings of 1,500 $ and one of 1,000 $:
 
     >>> import datetime as dt
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> h = equal_holders([s], 1_200)
     >>> len(h.amount), int(h.amount[0]), int(h.amount[-1]), int(h.amount.sum())
@@ -101,7 +101,7 @@ def holders_from_register(
     (13 pairs, then 2,500 $ left for one more member):
 
     >>> import datetime as dt
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> register = pd.DataFrame({"series": ["A", "A"], "segment": ["Members", "Neighbours"],
     ...                          "amount": [500_000, 250_000]})
@@ -322,7 +322,7 @@ class _Plan:
 
 
 def _plan(s: SeriesTerms, term: int, first_fy: int, Y: int, fiscal_year_end: str) -> _Plan:
-    from bondkit.schedule import periods, series_schedule
+    from bondkit.core.schedule import periods, series_schedule
 
     sched = series_schedule(s)
     per = periods(s)
@@ -341,7 +341,7 @@ def _plan(s: SeriesTerms, term: int, first_fy: int, Y: int, fiscal_year_end: str
     interest = np.zeros((term + 1, Y))
     interest_final = 0.0
     if s.repayment == "accumulating":
-        from bondkit.metrics import accrued_interest
+        from bondkit.core.metrics import accrued_interest
 
         for m in range(term):
             at = add_months(s.issue_date, m)
@@ -383,7 +383,7 @@ def simulate_risk(
     paths small to explore; the scenario default is 10,000):
 
     >>> import datetime as dt
-    >>> from bondkit.terms import RiskTerms, SeriesTerms
+    >>> from bondkit.core.terms import RiskTerms, SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> terms = RiskTerms(annual_probability=0.05, lock_in_years=1, renewal_rate=0.6)
     >>> sim = simulate_risk(terms, [s], equal_holders([s], 1_000), seed=1, paths=400)
@@ -398,7 +398,7 @@ def simulate_risk(
     P = terms.paths if paths is None else paths
     rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence([seed, RISK_STREAM])))
     first_fy = min(fiscal_year(s.issue_date, fiscal_year_end) for s in series)
-    from bondkit.schedule import periods
+    from bondkit.core.schedule import periods
 
     last_fy = max(fiscal_year(periods(s).end[-1], fiscal_year_end) for s in series)  # last payment
     years = np.arange(first_fy, last_fy + 1)

@@ -17,14 +17,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from bondkit.conventions import exact, round_half_up, to_cents
+from bondkit.core.conventions import exact, round_half_up, to_cents
+from bondkit.data.rules import rule_set
 from bondkit.labels import LABELS, money_text, number_text, percent_short, percent_text, t
-from bondkit.rules import rule_set
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bondkit.rules import Finding, RuleSet
+    from bondkit.data.rules import Finding, RuleSet
     from bondkit.runner import Result
 
 __all__ = [
@@ -107,7 +107,7 @@ def finding_parts(
     percentages, in ``lang``. Le Grand Costumier under the start-up crowdfunding
     exemption, which allows 2 500 $ per investor where the campaign accepts up to 5 000 $:
 
-    >>> from bondkit.rules import rule_set
+    >>> from bondkit.data.rules import rule_set
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
     >>> sc = load_example("grand-costumier-2016").with_changes(

@@ -71,8 +71,8 @@ def write_outputs(
     >>> left
     ['charts', 'coop-summary.json', 'coop.xlsx']
     """
-    from bondkit.charts import save_charts
-    from bondkit.excel import write_workbook
+    from bondkit.report.charts import save_charts
+    from bondkit.report.workbook import write_workbook
 
     out = Path(out_dir)
     try:

@@ -61,7 +61,11 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cel
 
 from bondkit import __version__
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.conventions import exact, fiscal_year, periods_per_year, round_half_up, to_cents
+from bondkit.core.conventions import exact, fiscal_year, periods_per_year, round_half_up, to_cents
+from bondkit.core.metrics import bond_cash_flows
+from bondkit.core.schedule import accrual_pieces, level_amounts, periods
+from bondkit.data.references import ReferenceIssue, reference_issues
+from bondkit.data.rules import rule_set
 from bondkit.labels import (
     GLOSSARY,
     LABELS,
@@ -74,8 +78,7 @@ from bondkit.labels import (
     percent_text,
     t,
 )
-from bondkit.metrics import bond_cash_flows
-from bondkit.readiness import (
+from bondkit.runner.readiness import (
     READINESS_THRESHOLDS,
     STATUS_COLOURS,
     STATUSES,
@@ -84,14 +87,11 @@ from bondkit.readiness import (
     finding_parts,
     readiness_status,
 )
-from bondkit.references import ReferenceIssue, reference_issues
-from bondkit.rules import rule_set
-from bondkit.schedule import accrual_pieces, level_amounts, periods
 
 if TYPE_CHECKING:
-    from bondkit.rules import Finding, RuleSet
+    from bondkit.core.terms import SeriesTerms
+    from bondkit.data.rules import Finding, RuleSet
     from bondkit.runner import Result
-    from bondkit.terms import SeriesTerms
 
 __all__ = [
     "write_workbook",
@@ -525,7 +525,7 @@ def write_workbook(
     result : Result — what :func:`bondkit.runner.run` returned
     path : path of the file to write (replaced if it exists)
     lang : ``"fr"`` or ``"en"``; default: the scenario's language
-    charts : chart name -> PNG path (as :func:`bondkit.charts.save_charts` returns),
+    charts : chart name -> PNG path (as :func:`bondkit.report.charts.save_charts` returns),
         inserted on the summary sheet in that order, two by row; the campaign charts
         (``"campaign"``, ``"raised"``) also on B3.3, the coverage chart (``"coverage"``)
         on B3.4 and the redemption fan (``"redemptions"``) on B3.5; none when omitted

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from bondkit.conventions import (
+from bondkit.core.conventions import (
     BUSINESS_DAYS,
     DAY_COUNTS,
     FREQUENCIES,
@@ -380,7 +380,7 @@ class CampaignTerms:
     target : number — what the issuer hopes to raise [currency]
     cap : number or None — the most it will accept [currency]; None: the series amounts' total
     allocation : str — first-come | pro-rata | lottery, when demand exceeds the cap
-    rule_set : str — the named investor-limit rules that apply (see bondkit.rules)
+    rule_set : str — the named investor-limit rules that apply (see bondkit.data.rules)
     min_subscription : number or None — the least one investor may subscribe [currency];
         None: one bond
     max_per_investor : number or None — the most one investor may subscribe [currency];

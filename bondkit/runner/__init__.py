@@ -1,8 +1,8 @@
 """The runner: scenario -> schedules -> metrics -> one Result, the sequence recorded.
 
 Each step is a public function an analyst can call by hand; :func:`run` only composes
-them. The runner writes nothing; exporters (:mod:`bondkit.excel`, :mod:`bondkit.charts`,
-:mod:`bondkit.output`) take a :class:`Result`.
+them. The runner writes nothing; exporters (:mod:`bondkit.report.workbook`, :mod:`bondkit.report.charts`,
+:mod:`bondkit.report.writer`) take a :class:`Result`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bondkit import __version__
-from bondkit.conventions import money, to_cents
-from bondkit.metrics import (
+from bondkit.core.conventions import money, to_cents
+from bondkit.core.metrics import (
     investor_yield,
     issuer_all_in_cost,
     issuer_cash_flows,
@@ -24,15 +24,15 @@ from bondkit.metrics import (
     total_interest,
     weighted_average_life,
 )
-from bondkit.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
-from bondkit.terms import CostTerms
+from bondkit.core.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
+from bondkit.core.terms import CostTerms
 
 if TYPE_CHECKING:
-    from bondkit.campaign import CampaignResult
-    from bondkit.capacity import CapacityResult
-    from bondkit.risk import RiskResult
+    from bondkit.core.terms import CampaignTerms, SeriesTerms
+    from bondkit.models.campaign import CampaignResult
+    from bondkit.models.capacity import CapacityResult
+    from bondkit.models.risk import RiskResult
     from bondkit.scenario import Scenario
-    from bondkit.terms import CampaignTerms, SeriesTerms
 
 __all__ = ["SeriesResult", "Result", "run"]
 
@@ -176,8 +176,8 @@ class Result:
 
     @property
     def readiness(self) -> pd.DataFrame:
-        """The readiness grid (:func:`bondkit.readiness.readiness_grid`), in the scenario's language."""
-        from bondkit.readiness import readiness_grid
+        """The readiness grid (:func:`bondkit.runner.readiness.readiness_grid`), in the scenario's language."""
+        from bondkit.runner.readiness import readiness_grid
 
         return readiness_grid(self)
 
@@ -423,13 +423,13 @@ def run(scenario: Scenario, *, seed: int | None = None) -> Result:
     capacity = None
     cap_terms = scenario.capacity_terms() if hasattr(scenario, "capacity_terms") else None
     if cap_terms is not None:
-        from bondkit.capacity import assess
+        from bondkit.models.capacity import assess
 
         capacity = assess(cap_terms, series, fiscal, schedule, fye)
     risk = None
     risk_terms = scenario.risk_terms() if hasattr(scenario, "risk_terms") else None
     if risk_terms is not None:
-        from bondkit.risk import assess_risk
+        from bondkit.models.risk import assess_risk
 
         risk = assess_risk(
             risk_terms,
@@ -495,7 +495,7 @@ def run_campaign(
     """
     from dataclasses import replace
 
-    from bondkit.campaign import (
+    from bondkit.models.campaign import (
         CampaignResult,
         backstop_terms,
         campaign_findings,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from bondkit.columns import SCHEDULE_COLUMNS
-from bondkit.conventions import (
+from bondkit.core.conventions import (
     add_years,
     adjust,
     fiscal_year,
@@ -38,7 +38,7 @@ from bondkit.conventions import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from bondkit.terms import SeriesTerms
+    from bondkit.core.terms import SeriesTerms
 
 __all__ = [
     "Periods",
@@ -89,7 +89,7 @@ def periods(terms: SeriesTerms) -> Periods:
     year] are exact :class:`~fractions.Fraction` values. An odd term gives a short first
     period; here 15 March to 1 July 2024 on 30/360 is 106 days of 360:
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 3, 15),
     ...                 maturity_date=dt.date(2026, 1, 1), frequency="semi-annual")
     >>> p = periods(s)
@@ -372,7 +372,7 @@ def accumulated_interest(terms: SeriesTerms, p: Periods | None = None) -> int:
     (100,000 x (3 x 0.03 + 2 x 0.04) = 17,000 $), and a 2 % compound one over five years
     (100,000 x (1.02^5 - 1) = 10,408.08 $):
 
-    >>> from bondkit.terms import SeriesTerms, StepRate
+    >>> from bondkit.core.terms import SeriesTerms, StepRate
     >>> simple = SeriesTerms("A", 100_000, 500, 0.03, dt.date(2024, 6, 30), term_years=5,
     ...                      repayment="accumulating", interest="simple",
     ...                      step_rates=(StepRate(4, 0.04),))
@@ -405,7 +405,7 @@ def accrual_pieces(
 
     A 3-year simple bond at 3 %, then 4 % from bond year 3:
 
-    >>> from bondkit.terms import SeriesTerms, StepRate
+    >>> from bondkit.core.terms import SeriesTerms, StepRate
     >>> s = SeriesTerms("A", 100_000, 500, 0.03, dt.date(2024, 6, 30), term_years=3,
     ...                 repayment="accumulating", interest="simple",
     ...                 step_rates=(StepRate(3, 0.04),))
@@ -434,7 +434,7 @@ def level_amounts(terms: SeriesTerms, schedule: pd.DataFrame | None = None) -> l
     100,000 $ at 4 % over 5 years: the annuity 100,000 x 0.04 / (1 - 1.04^-5) is
     22,462.71 $; with one interest-only year and level principal, 25,000 $ a year:
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> lp = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
     ...                  repayment="level-payment")
     >>> level_amounts(lp)
@@ -501,7 +501,7 @@ def series_schedule(terms: SeriesTerms) -> pd.DataFrame:
 
     A co-op's 5-year 2 % compound bond of 100,000 $ pays everything at maturity:
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 500, 0.02, dt.date(2017, 2, 1), term_years=5,
     ...                 repayment="accumulating", interest="compound")
     >>> series_schedule(s)[["interest", "payment"]].iloc[0].tolist()
@@ -543,7 +543,7 @@ def issue_schedule(series: Sequence[SeriesTerms]) -> pd.DataFrame:
     A co-op issues two 100,000 $ series at 4 % over 5 years, one level-payment, one
     level-principal after an interest-only year:
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
     ...                 repayment="level-payment")
     >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
@@ -567,7 +567,7 @@ _MONEY = ["interest", "principal", "payment"]
 def by_date(schedule: pd.DataFrame) -> pd.DataFrame:
     """Total interest, principal and payment of all series on each payment date [cents].
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
     ...                 repayment="level-payment")
     >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
@@ -589,7 +589,7 @@ def by_fiscal_year(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") -> pd
     Two 100,000 $ series issued on 30 June 2024 by a co-op whose year ends on 31 March
     (issued in fiscal 2025, first paid in fiscal 2026):
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
     ...                 repayment="level-payment")
     >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
@@ -622,7 +622,7 @@ def annual_debt_service(schedule: pd.DataFrame, fiscal_year_end: str = "12-31") 
     ``outstanding`` is the principal still owed at the end of the fiscal year (accumulated
     interest not included). ``fiscal_year_end`` is ``"MM-DD"``.
 
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.terms import SeriesTerms
     >>> a = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,
     ...                 repayment="level-payment")
     >>> b = SeriesTerms("B", 100_000, 500, 0.04, dt.date(2024, 6, 30), term_years=5,

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 
 from bondkit.columns import COLUMNS, CONTRACT_COLUMNS
-from bondkit.conventions import cents_to_str
+from bondkit.core.conventions import cents_to_str
 
 __all__ = ["schedule_records", "schedule_csv", "schedule_json", "schedule_table"]
 
@@ -36,8 +36,8 @@ def schedule_records(df: pd.DataFrame) -> list[dict]:
     Amounts are floats in currency units (cents / 100), dates ISO strings:
 
     >>> import datetime as dt
-    >>> from bondkit.schedule import series_schedule
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.schedule import series_schedule
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> df = series_schedule(s)  # money in cents
     >>> schedule_records(df)[-1]
@@ -60,8 +60,8 @@ def schedule_csv(df: pd.DataFrame) -> str:
     text shows currency units with two decimals:
 
     >>> import datetime as dt
-    >>> from bondkit.schedule import series_schedule
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.schedule import series_schedule
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> df = series_schedule(s)  # money in cents
     >>> print(schedule_csv(df), end="")
@@ -81,8 +81,8 @@ def schedule_json(df: pd.DataFrame) -> str:
     """JSON array of objects with the contract keys (amounts in currency units).
 
     >>> import datetime as dt
-    >>> from bondkit.schedule import series_schedule
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.schedule import series_schedule
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> df = series_schedule(s)  # money in cents
     >>> import json
@@ -100,8 +100,8 @@ def schedule_table(df: pd.DataFrame) -> str:
     text shows currency units with two decimals:
 
     >>> import datetime as dt
-    >>> from bondkit.schedule import series_schedule
-    >>> from bondkit.terms import SeriesTerms
+    >>> from bondkit.core.schedule import series_schedule
+    >>> from bondkit.core.terms import SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 1_000, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> df = series_schedule(s)  # money in cents
     >>> print(schedule_table(df), end="")

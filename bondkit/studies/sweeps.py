@@ -3,7 +3,7 @@
 :func:`parse_vary` reads one ``--vary KEY=SPEC``; :func:`grid` is the cartesian product of
 the varied values; :func:`sweep` builds each variant from ``scenario.to_data()`` with its
 changes, validates it with :func:`~bondkit.scenario.validate_data`, runs it and keeps the
-figures of :func:`bondkit.comparison.compare` (one row per variant; a variant that is not a
+figures of :func:`bondkit.studies.comparison.compare` (one row per variant; a variant that is not a
 valid scenario gets its first problem instead); :func:`write_sweep` writes ``sweep.csv``,
 ``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``, all or nothing.
 
@@ -34,9 +34,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bondkit.comparison import _MISSING, METRIC_KINDS, METRICS, _mathtext_safe, _number, _value_text
 from bondkit.errors import BondkitError
 from bondkit.labels import check_language, t
+from bondkit.studies.comparison import (
+    _MISSING,
+    METRIC_KINDS,
+    METRICS,
+    _mathtext_safe,
+    _number,
+    _value_text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -121,7 +128,7 @@ def parse_vary(text: str, lang: str = "en") -> Vary:
     >>> parse_vary("annual_rate=0.05:0.02:0.005")
     Traceback (most recent call last):
     ...
-    bondkit.sweeps.SweepSpecError: --vary annual_rate: no values (an empty list, or a stop before the start)
+    bondkit.studies.sweeps.SweepSpecError: --vary annual_rate: no values (an empty list, or a stop before the start)
     """
     check_language(lang)
     key, sep, spec = text.partition("=")
@@ -198,11 +205,11 @@ def check_specs(scenario: Scenario, specs: Sequence[Vary], lang: str = "en") -> 
     >>> check_specs(sc, [parse_vary("series[2].term_years=3,5")])
     Traceback (most recent call last):
     ...
-    bondkit.sweeps.SweepSpecError: --vary series[2].term_years: the scenario has 1 series (number them from 1)
+    bondkit.studies.sweeps.SweepSpecError: --vary series[2].term_years: the scenario has 1 series (number them from 1)
     >>> check_specs(sc.with_changes(risk=None), [parse_vary("risk.renewal_rate=0.5,0.65")])
     Traceback (most recent call last):
     ...
-    bondkit.sweeps.SweepSpecError: --vary risk.renewal_rate: the scenario has no [risk] table
+    bondkit.studies.sweeps.SweepSpecError: --vary risk.renewal_rate: the scenario has no [risk] table
     """
     from bondkit.scenario import Scenario, ScenarioTable, SeriesTable, series_key
 
@@ -270,10 +277,10 @@ def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
     The one function every executor maps: ``run(variant, seed=seed)`` with the scenario's
     seed. A plain module-level function of plain data, so any executor can pickle it.
     """
-    from bondkit.comparison import compare
     from bondkit.errors import ScenarioError
     from bondkit.runner import run
     from bondkit.scenario import validate_data
+    from bondkit.studies.comparison import compare
 
     try:
         scenario = validate_data(data)
@@ -301,9 +308,9 @@ def _one_thread() -> None:
     instead of 2x. The numbers do not depend on the number of threads."""
     from threadpoolctl import threadpool_limits
 
-    import bondkit.risk
+    import bondkit.models.risk
 
-    bondkit.risk.THREADS = 1
+    bondkit.models.risk.THREADS = 1
     threadpool_limits(limits=1)  # every BLAS/OpenMP pool of this process, until it ends
 
 
@@ -342,7 +349,7 @@ def sweep(
     """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
 
     Columns: the varied keys (values as given; decimals as floats), then
-    :data:`bondkit.comparison.METRICS` (money in currency units, rates and chances as
+    :data:`bondkit.studies.comparison.METRICS` (money in currency units, rates and chances as
     fractions; None where a figure does not apply), then ``first_problem``: None, or the
     first problem of a variant that is not a valid scenario (its figures are then None),
     in ``lang``. The index ``variant`` counts from 1.
@@ -519,8 +526,8 @@ def sweep_chart(
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    from bondkit.charts import _FIGSIZE, series_colour
     from bondkit.labels import number_text, percent_text
+    from bondkit.report.charts import _FIGSIZE, series_colour
 
     check_language(lang)
     if ax is None:
@@ -594,7 +601,7 @@ def _save_chart(table: pd.DataFrame, metric: str, folder: Path, lang: str, curre
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from bondkit.charts import _DPI, _FIGSIZE, _RC
+    from bondkit.report.charts import _DPI, _FIGSIZE, _RC
 
     with mpl.rc_context(_RC):
         fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
@@ -611,7 +618,7 @@ def _save_chart(table: pd.DataFrame, metric: str, folder: Path, lang: str, curre
 def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, seed: int) -> None:
     import xlsxwriter
 
-    from bondkit.excel import number_formats
+    from bondkit.report.workbook import number_formats
 
     wb = xlsxwriter.Workbook(
         str(path),
@@ -723,7 +730,7 @@ def write_sweep(
     >>> rows[0].split(",")[:4], rows[2].split(",")[3]
     (['annual_rate', 'total_principal', 'issuer_all_in_cost', 'total_interest'], '3000.0')
     """
-    from bondkit.output import _swap
+    from bondkit.report.writer import _swap
 
     check_language(lang)
     if metric not in METRICS:

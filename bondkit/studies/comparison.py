@@ -3,7 +3,7 @@
 :func:`compare` puts the runs' key figures in one DataFrame (one row per option);
 :func:`write_comparison` writes ``comparison.xlsx`` (one sheet, the comparison table) and
 ``charts/comparison-<metric>.png|.svg`` (one bar per option), all or nothing, as
-:mod:`bondkit.output` does for a run; :func:`comparison_table` is the same table as text
+:mod:`bondkit.report.writer` does for a run; :func:`comparison_table` is the same table as text
 for the terminal.
 
 Each option keeps its own scenario's seed, so two options that differ only in their
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bondkit.columns import METRIC_KINDS, METRICS
-from bondkit.conventions import money
+from bondkit.core.conventions import money
 from bondkit.errors import BondkitError
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
 
@@ -46,7 +46,7 @@ __all__ = [
 
 _MISSING = "\u2014"  # an em dash: the figure does not apply to this option
 _WORKBOOK = "comparison.xlsx"
-_CHARTS = "charts/"  # the folder of the charts, as for a run (bondkit.output)
+_CHARTS = "charts/"  # the folder of the charts, as for a run (bondkit.report.writer)
 #: text a spreadsheet would read as a formula: written with a quote prefix
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -225,7 +225,7 @@ def comparison_chart(
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    from bondkit.charts import _FIGSIZE, series_colour
+    from bondkit.report.charts import _FIGSIZE, series_colour
 
     check_language(lang)
     if ax is None:
@@ -269,7 +269,7 @@ def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) ->
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from bondkit.charts import _DPI, _FIGSIZE, _RC
+    from bondkit.report.charts import _DPI, _FIGSIZE, _RC
 
     paths: dict[str, Path] = {}
     for metric in METRICS:
@@ -291,8 +291,8 @@ def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) ->
 def _write_workbook(
     table: pd.DataFrame, results: Sequence[Result], path: Path, lang: str
 ) -> list[str]:
-    """The comparison workbook (:func:`bondkit.excel.write_comparison_workbook`)."""
-    from bondkit.excel import write_comparison_workbook
+    """The comparison workbook (:func:`bondkit.report.workbook.write_comparison_workbook`)."""
+    from bondkit.report.workbook import write_comparison_workbook
 
     figures = []
     for i in range(len(results)):
@@ -354,7 +354,7 @@ def write_comparison(
     >>> out["table"]["total_interest"].tolist()  # CAD
     [2000.0, 3000.0]
     """
-    from bondkit.output import _swap
+    from bondkit.report.writer import _swap
 
     lang = check_language(lang or (results[0].scenario.language if results else "en"))
     table = compare(results, names)

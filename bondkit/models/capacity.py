@@ -30,8 +30,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from bondkit.conventions import exact, fiscal_year, money, round_half_up, to_cents
-from bondkit.terms import CapacityTerms, SeriesTerms
+from bondkit.core.conventions import exact, fiscal_year, money, round_half_up, to_cents
+from bondkit.core.terms import CapacityTerms, SeriesTerms
 
 __all__ = [
     "cash_flow_by_year",
@@ -52,7 +52,7 @@ def cash_flow_by_year(terms: CapacityTerms, years: Sequence[int]) -> np.ndarray:
 
     A co-op expecting 30,000 $ a year, growing 2 % a year:
 
-    >>> from bondkit.terms import CapacityTerms
+    >>> from bondkit.core.terms import CapacityTerms
     >>> cash_flow_by_year(CapacityTerms(cash_flow_base=30_000, cash_flow_growth=0.02),
     ...                   [2027, 2028, 2029]).tolist()
     [3000000, 3060000, 3121200]
@@ -221,8 +221,8 @@ class CapacityResult:
         A 100,000 $ 4 % 5-year bullet and 30,000 $ a year of cash flow (see :func:`assess`):
 
         >>> import datetime as dt
-        >>> from bondkit.schedule import annual_debt_service, series_schedule
-        >>> from bondkit.terms import CapacityTerms, SeriesTerms
+        >>> from bondkit.core.schedule import annual_debt_service, series_schedule
+        >>> from bondkit.core.terms import CapacityTerms, SeriesTerms
         >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
         >>> schedule = series_schedule(s)
         >>> summary = assess(CapacityTerms(cash_flow=(30_000,) * 6), [s],
@@ -268,7 +268,7 @@ def assess(
 ) -> CapacityResult:
     """Coverage, cash, sinking fund, reserve and sizing for an issue.
 
-    ``fiscal`` is the issue's debt service by fiscal year (bondkit.schedule.annual_debt_service)
+    ``fiscal`` is the issue's debt service by fiscal year (bondkit.core.schedule.annual_debt_service)
     and ``schedule`` its payment schedule [cents]. Money in the result is in cents,
     coverage a ratio.
 
@@ -277,8 +277,8 @@ def assess(
     where the maturity test counts the 134,000 $ saved by then: (134,000 + 30,000) / 104,000:
 
     >>> import datetime as dt
-    >>> from bondkit.schedule import annual_debt_service, series_schedule
-    >>> from bondkit.terms import CapacityTerms, SeriesTerms
+    >>> from bondkit.core.schedule import annual_debt_service, series_schedule
+    >>> from bondkit.core.terms import CapacityTerms, SeriesTerms
     >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
     >>> schedule = series_schedule(s)
     >>> r = assess(CapacityTerms(cash_flow=(30_000,) * 6), [s],

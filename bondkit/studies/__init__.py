@@ -1,0 +1,1 @@
+"""Studies over several runs: comparisons of options and sweeps of one scenario."""
