@@ -2,8 +2,10 @@
 
 DataFrames keep snake_case keys; human labels appear only at export (workbook, charts),
 so a notebook and a workbook show the same things under the same names.
-Money columns hold whole **cents** as int64, so totals reconcile exactly; the unit
-``"cents"`` tells exporters to divide by 100.
+Every column and figure has a **kind**, one word of :data:`KINDS`, the one unit vocabulary
+of bondkit: ``money`` columns hold whole **cents** as int64 (so totals reconcile exactly;
+exporters divide by 100), ``rate`` a fraction (0.04 is 4 %), ``ratio`` a plain number,
+``count`` a whole number, ``years`` a duration in years, ``date`` and ``text``.
 """
 
 from __future__ import annotations
@@ -11,20 +13,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "KINDS",
     "Column",
     "COLUMNS",
     "SCHEDULE_COLUMNS",
     "CONTRACT_COLUMNS",
-    "METRIC_KINDS",
     "METRICS",
     "label",
 ]
 
 
+#: the kinds of value (units) of every column and key figure
+KINDS: tuple[str, ...] = ("money", "rate", "ratio", "count", "years", "date", "text")
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
-    unit: str  # cents | fraction | date | int | text | years
+    unit: str  # one of KINDS
     en: str
     fr: str
 
@@ -33,19 +39,19 @@ COLUMNS: dict[str, Column] = {
     c.key: c
     for c in [
         Column("series", "text", "Series", "Série"),
-        Column("period", "int", "Period", "Période"),
+        Column("period", "count", "Period", "Période"),
         Column("accrual_start", "date", "Accrual start", "Début de la période"),
         Column("date", "date", "Payment date", "Date de paiement"),
         Column("year_fraction", "years", "Year fraction", "Fraction d'année"),
-        Column("annual_rate", "fraction", "Annual rate", "Taux annuel"),
-        Column("opening_balance", "cents", "Opening balance", "Solde d'ouverture"),
-        Column("interest", "cents", "Interest", "Intérêts"),
-        Column("principal", "cents", "Principal", "Capital"),
-        Column("payment", "cents", "Payment", "Versement"),
-        Column("closing_balance", "cents", "Closing balance", "Solde de clôture"),
-        Column("fiscal_year", "int", "Fiscal year", "Exercice"),
-        Column("debt_service", "cents", "Debt service", "Service de la dette"),
-        Column("outstanding", "cents", "Outstanding at year end", "Encours en fin d'exercice"),
+        Column("annual_rate", "rate", "Annual rate", "Taux annuel"),
+        Column("opening_balance", "money", "Opening balance", "Solde d'ouverture"),
+        Column("interest", "money", "Interest", "Intérêts"),
+        Column("principal", "money", "Principal", "Capital"),
+        Column("payment", "money", "Payment", "Versement"),
+        Column("closing_balance", "money", "Closing balance", "Solde de clôture"),
+        Column("fiscal_year", "count", "Fiscal year", "Exercice"),
+        Column("debt_service", "money", "Debt service", "Service de la dette"),
+        Column("outstanding", "money", "Outstanding at year end", "Encours en fin d'exercice"),
     ]
 }
 
@@ -77,18 +83,17 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
 )
 
 #: the figures of ``bondkit compare`` and ``bondkit sweep`` (columns of their tables), in
-#: order, and how each is shown: money (currency units), pct (a fraction shown as a
-#: percentage) or times (a ratio)
-METRIC_KINDS: dict[str, str] = {
-    "total_principal": "money",
-    "issuer_all_in_cost": "pct",
-    "total_interest": "money",
-    "max_annual_debt_service": "money",
-    "min_dscr": "times",
-    "p_minimum_reached": "pct",
-    "p_shortfall": "pct",
-}
-METRICS: tuple[str, ...] = tuple(METRIC_KINDS)
+#: order; each is a key figure of :data:`bondkit.runner.figures.FIGURES`, which gives its
+#: label and kind (kept here so that ``bondkit --help`` lists them without loading pandas)
+METRICS: tuple[str, ...] = (
+    "total_principal",
+    "issuer_all_in_cost",
+    "total_interest",
+    "max_annual_debt_service",
+    "min_dscr",
+    "p_minimum_reached",
+    "p_shortfall",
+)
 
 
 def label(key: str, language: str = "en") -> str:
@@ -100,8 +105,8 @@ def label(key: str, language: str = "en") -> str:
     'Intérêts'
     >>> label("closing_balance")
     'Closing balance'
-    >>> COLUMNS["closing_balance"].unit
-    'cents'
+    >>> COLUMNS["closing_balance"].unit  # whole cents
+    'money'
     """
     col = COLUMNS[key]
     return col.fr if language == "fr" else col.en

@@ -72,7 +72,7 @@ def test_results_from_the_api_equal_the_cli(tmp_path):
     # the summary DataFrame holds the same numbers
     figures = res.summary
     for key in ("total_principal", "total_interest", "max_annual_debt_service"):
-        assert figures.loc[key, "value"] == summary[key] and figures.loc[key, "unit"] == "currency"
+        assert figures.loc[key, "value"] == summary[key] and figures.loc[key, "unit"] == "money"
     assert figures.loc["min_dscr", "value"] == summary["capacity"]["min_dscr"]
     assert figures.loc["p_shortfall", "value"] == summary["risk"]["p_shortfall"]
     assert "p_minimum_reached" not in figures.index  # no [campaign]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -246,6 +247,7 @@ def test_run_writes_workbook_summary_and_charts(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before  # input never modified
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    names = [n for n in names if not n.startswith(".bondkit")]  # its journal and manifest
     assert names == [
         "charts",
         "charts/cinema-balance.png",
@@ -272,7 +274,7 @@ def test_run_writes_workbook_summary_and_charts(runner, tmp_path):
     assert wb.sheetnames[0] == "Sommaire" and len(wb.sheetnames) == 10
     for p in out.glob("charts/*.png"):
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not list(out.glob(".bondkit-run-*"))  # staging folder removed
+    assert not list(out.glob(".bondkit/stage-*"))  # staging folder removed
 
 
 def test_failed_run_leaves_no_partial_output(runner, tmp_path, monkeypatch):
@@ -341,17 +343,22 @@ def test_console_script_installed():
 
 
 def test_rerun_without_campaign_removes_the_old_campaign_charts(runner, tmp_path):
-    """The set of files of a stem is replaced as a whole: no chart of an earlier run stays."""
+    """The set of files of a stem is replaced as a whole: no chart of an earlier run of
+    it stays; files it did not write (another scenario's, the user's) are left alone."""
     out = tmp_path / "out"
-    charts = out / "charts"
-    charts.mkdir(parents=True)
-    stale = charts / "c-campaign.png"
-    stale.write_bytes(b"old")
-    other = charts / "other-debt-service.png"  # another scenario's file is left alone
-    other.write_bytes(b"keep")
-    src = write(tmp_path, CONTRACT_TOML, "c.toml")
+    src = tmp_path / "c.toml"
+    shutil.copy(CINEMA, src)  # with a campaign
     assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
-    assert not stale.exists() and other.read_bytes() == b"keep"
+    campaign = out / "charts" / "c-campaign.png"
+    assert campaign.exists()
+    other = out / "charts" / "other-debt-service.png"  # another scenario's file
+    other.write_bytes(b"keep")
+    mine = out / "charts" / "c-logo.png"  # the user's own, named like a chart of c
+    mine.write_bytes(b"mine")
+    write(tmp_path, CONTRACT_TOML, "c.toml")  # no campaign any more
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    assert not campaign.exists() and (out / "charts" / "c-balance.png").exists()
+    assert other.read_bytes() == b"keep" and mine.read_bytes() == b"mine"
 
 
 def test_failed_move_restores_the_previous_outputs(runner, tmp_path, monkeypatch):

@@ -156,7 +156,9 @@ def test_charts_for_every_metric_with_a_value(compared):
     )
     assert names == expected
     # nothing left behind by the staging
-    assert sorted(p.name for p in compared["out"].iterdir()) == ["charts", "comparison.xlsx"]
+    out = compared["out"]
+    assert sorted(p.name for p in out.iterdir()) == [".bondkit", "charts", "comparison.xlsx"]
+    assert not list(out.glob(".bondkit/stage-*"))
 
 
 def test_compare_api_matches_the_summaries(compared):
@@ -235,7 +237,8 @@ def test_formula_like_names_stay_text_and_charts_are_reproducible(tmp_path):
     # running again in the same folder replaces the set and leaves no staging folder
     res = runner.invoke(main, ["compare", str(f1), str(f2), "--out", str(outs[0])])
     assert res.exit_code == 0
-    assert sorted(p.name for p in outs[0].iterdir()) == ["charts", "comparison.xlsx"]
+    assert sorted(p.name for p in outs[0].iterdir()) == [".bondkit", "charts", "comparison.xlsx"]
+    assert not list(outs[0].glob(".bondkit/stage-*"))
 
 
 def test_compare_holds_no_hard_coded_words():

@@ -191,7 +191,8 @@ def test_every_metric_equals_the_run_of_that_variant(swept, tmp_path):
 
 def test_files_and_terminal(swept):
     out = swept["out"]
-    assert sorted(p.name for p in out.iterdir()) == ["charts", "sweep.csv", "sweep.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".bondkit", "charts", "sweep.csv", "sweep.xlsx"]
+    assert not list(out.glob(".bondkit/stage-*"))
     assert sorted(p.name for p in (out / "charts").iterdir()) == [
         "sweep-issuer-all-in-cost.png", "sweep-issuer-all-in-cost.svg"
     ]  # fmt: skip

@@ -79,8 +79,8 @@ def _cells(path: Path) -> dict:
 
 
 def compare(a: Path, b: Path) -> int:
-    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and ".bondkit" not in p.parts)
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and ".bondkit" not in p.parts)
     problems = []
     if files_a != files_b:
         problems.append(f"file sets differ: {set(files_a) ^ set(files_b)}")

@@ -778,13 +778,30 @@ class CampaignResult:
     def expected_subscribers(self) -> float:
         return float(self.funnel["subscribers"].sum())
 
+    @property
+    def expected_raised(self) -> float:
+        """Mean amount raised from the community over the simulated campaigns [cents]."""
+        return float(self.simulation.community.mean())
+
+    @property
+    def p_minimum_reached(self) -> float:
+        """Share of the simulated campaigns that reach the minimum, with the match and the
+        underwriter (a fraction)."""
+        return float(self.simulation.went_ahead.mean())
+
+    @property
+    def p_minimum_reached_by_community(self) -> float:
+        """Share of the simulated campaigns whose community alone reaches the minimum."""
+        sim = self.simulation
+        return float((sim.community >= sim.minimum).mean())
+
     def summary(self) -> dict:
         """The ``campaign`` object of the summary JSON (amounts in currency, rounded to the cent)."""
         sim = self.simulation
         q = sim.quantiles()
         reached = sim.days_to_minimum[~np.isnan(sim.days_to_minimum)]
         raised = sim.community
-        mean_raised = float(raised.mean())
+        mean_raised = self.expected_raised
         return {
             "simulations": sim.n,
             "seed": sim.seed,
@@ -803,10 +820,10 @@ class CampaignResult:
             "raised_p50": money(q["p50"]),
             "raised_p75": money(q["p75"]),
             "raised_p95": money(q["p95"]),
-            "p_minimum_reached": float(sim.went_ahead.mean()),
+            "p_minimum_reached": self.p_minimum_reached,
             "p_target_reached": float((raised >= sim.target).mean()),
             "p_cap_reached": float((raised >= sim.cap).mean()),
-            "p_minimum_reached_by_community": float((raised >= sim.minimum).mean()),
+            "p_minimum_reached_by_community": self.p_minimum_reached_by_community,
             "median_days_to_minimum": float(np.median(reached)) if len(reached) else None,
             "subscribers_p50": float(np.median(sim.subscribers)),
             "expected_match": money(sim.match.mean()),

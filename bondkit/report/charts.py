@@ -15,8 +15,9 @@ Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -48,7 +49,14 @@ __all__ = [
     "CAPACITY_CHARTS",
     "RISK_CHARTS",
     "save_charts",
+    "save_figure",
     "series_colour",
+    "FIGSIZE",
+    "DPI",
+    "RC",
+    "plot",
+    "pyplot_axes",
+    "mathtext_safe",
 ]
 
 #: colour-blind-friendly qualitative palette (Okabe-Ito), one colour per series in file order
@@ -62,10 +70,10 @@ _PALETTE: tuple[str, ...] = (
     "#f0e442",
     "#000000",
 )
-_FIGSIZE = (8.0, 4.5)  # inches
-_DPI = 150
+FIGSIZE = (8.0, 4.5)  # inches
+DPI = 150
 #: everything that makes the files reproducible and readable; applied while drawing and saving
-_RC = {
+RC = {
     "svg.hashsalt": "bondkit",
     "svg.fonttype": "path",
     "font.family": "sans-serif",
@@ -95,7 +103,7 @@ def _lighter(colour: str, amount: float = 0.55) -> tuple[float, float, float]:
 
 
 def _new_axes() -> Axes:
-    fig = Figure(figsize=_FIGSIZE, layout="constrained")
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
     return fig.add_subplot()
 
 
@@ -737,14 +745,84 @@ def save_charts(
     if result.risk is not None:
         charts.update(RISK_CHARTS)
     for name, draw in charts.items():
-        with mpl.rc_context(_RC):
-            fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
-            draw(result, lang, ax=fig.add_subplot())
-            png = folder / f"{stem}-{name}.png"
-            fig.savefig(png, dpi=_DPI, format="png", metadata={"Software": None})
-            # the layout is done: the SVG keeps it rather than solving it again (a third
-            # of the time of a run went into solving each layout twice)
-            fig.set_layout_engine("none")
-            fig.savefig(folder / f"{stem}-{name}.svg", format="svg", metadata={"Date": None})
+        png = save_figure(
+            folder / f"{stem}-{name}.png", lambda ax, draw=draw: draw(result, lang, ax=ax)
+        )
         paths[name] = png
     return paths
+
+
+def save_figure(png: Path, draw: Callable[[Axes], Any]) -> Path:
+    """Draw one chart with ``draw(ax)`` in bondkit's style and size, and save it as ``png``
+    and as an SVG beside it (same stem); byte-identical on every run. Returns ``png``."""
+    with mpl.rc_context(RC):
+        fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+        draw(fig.add_subplot())
+        fig.savefig(png, dpi=DPI, format="png", metadata={"Software": None})
+        # the layout is done: the SVG keeps it rather than solving it again (a third
+        # of the time of a run went into solving each layout twice)
+        fig.set_layout_engine("none")
+        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
+    return png
+
+
+#: the chart functions by the name an analyst plots them with
+_PLOTS = {
+    "debt_service": "debt_service_chart",
+    "balance": "balance_chart",
+    "campaign": "campaign_chart",
+    "raised": "raised_chart",
+    "coverage": "coverage_chart",
+    "redemptions": "redemption_fan_chart",
+}
+#: the table of the result each chart needs (the others need none)
+_PARTS = {
+    "campaign": "campaign",
+    "raised": "campaign",
+    "coverage": "capacity",
+    "redemptions": "risk",
+}
+
+
+def pyplot_axes() -> Axes:
+    """A new pyplot figure's Axes (shown inline in a notebook), bondkit's chart size."""
+    import matplotlib.pyplot as plt
+
+    _fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    return ax
+
+
+def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = None) -> Axes:
+    """Draw chart ``name`` of ``result`` (``debt_service``, ``balance``, ``campaign``,
+    ``raised``, ``coverage``, ``redemptions``) on ``ax``, or on a new pyplot figure; the Axes.
+
+    A chart of a table the scenario lacks raises ``ValueError`` naming the table. Amounts
+    on the charts are in currency units; ``lang`` defaults to the scenario's language.
+
+    >>> from matplotlib.figure import Figure
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016")
+    >>> res = run(sc.with_changes({"campaign.simulations": 200, "risk.paths": 200}))
+    >>> ax = plot(res, "debt_service", ax=Figure().add_subplot())
+    >>> ax.get_title(), [label.get_text() for label in ax.get_xticklabels()]
+    ('Service de la dette par exercice', ['2017', '2018', '2019', '2020', '2021', '2022'])
+    >>> plot(run(sc.with_changes(campaign=None, risk=None)), "campaign")
+    Traceback (most recent call last):
+    ...
+    ValueError: the campaign chart needs a [campaign] table in the scenario
+    """
+    part = _PARTS.get(name)
+    if part is not None and getattr(result, part) is None:
+        raise ValueError(t("api.err.no_table", "en").format(chart=name, table=part))
+    draw = globals()[_PLOTS[name]]
+    return draw(result, lang, ax=ax if ax is not None else pyplot_axes())
+
+
+def mathtext_safe(s: str) -> str:
+    """User text for matplotlib: a ``$`` must not start mathematical notation.
+
+    >>> print(mathtext_safe("Coop $ 2"))
+    Coop \\$ 2
+    """
+    return s.replace("$", r"\$")

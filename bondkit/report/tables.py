@@ -21,7 +21,7 @@ def _cells(df: pd.DataFrame) -> list[list[str]]:
     for key in CONTRACT_COLUMNS:
         unit = COLUMNS[key].unit
         values = df[key]
-        if unit == "cents":
+        if unit == "money":
             out.append([cents_to_str(v) for v in values])
         elif unit == "date":
             out.append([d.date().isoformat() for d in values])
@@ -48,7 +48,7 @@ def schedule_records(df: pd.DataFrame) -> list[dict]:
         rec: dict = {}
         for key, text in zip(CONTRACT_COLUMNS, row, strict=True):
             unit = COLUMNS[key].unit
-            rec[key] = float(text) if unit == "cents" else int(text) if unit == "int" else text
+            rec[key] = float(text) if unit == "money" else int(text) if unit == "count" else text
         records.append(rec)
     return records
 
@@ -118,7 +118,7 @@ def schedule_table(df: pd.DataFrame) -> str:
     for row in _cells(df):
         cells = []
         for key, text in zip(CONTRACT_COLUMNS, row, strict=True):
-            if COLUMNS[key].unit == "cents":
+            if COLUMNS[key].unit == "money":
                 whole, _, frac = text.partition(".")
                 sign = "-" if whole.startswith("-") else ""
                 text = f"{sign}{int(whole.lstrip('-')):,}.{frac}"
@@ -127,7 +127,7 @@ def schedule_table(df: pd.DataFrame) -> str:
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
     ]
-    right = [COLUMNS[k].unit in ("cents", "int") for k in header]
+    right = [COLUMNS[k].unit in ("money", "count") for k in header]
 
     def fmt(cells: list[str]) -> str:
         return "  ".join(

@@ -1,25 +1,25 @@
 """Writing a run's files: workbook, summary JSON and charts, all or nothing.
 
-Everything is staged in a hidden folder inside the destination (same file system) and
-moved into place only when every file was written, so a failed or interrupted run never
-leaves a partial or mixed set behind. The input file is only ever read.
+The files go through :func:`bondkit.report.fileset.write_file_set`: staged, then moved
+into place together, replacing only what this scenario's earlier run wrote, so a failed or
+interrupted run never leaves a partial or mixed set and never touches another file. The
+input file is only ever read.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bondkit.errors import BondkitError, Message
+from bondkit.report.fileset import write_file_set
 
 if TYPE_CHECKING:
     from bondkit.runner import Result
 
-__all__ = ["summary_json", "write_outputs"]
+__all__ = ["summary_json", "write_outputs", "to_excel"]
 
 
 def summary_json(result: Result) -> str:
@@ -51,8 +51,9 @@ def write_outputs(
     distribution of the amount raised when the scenario has a campaign.
 
     Returns the final paths by kind (``workbook``, ``summary``, ``charts``).
-    Raises :class:`BondkitError` when the folder cannot be written. ``out_dir`` is created
-    if needed; nothing else in it is touched.
+    Raises :class:`~bondkit.errors.BondkitError` when the folder cannot be written.
+    ``out_dir`` is created if needed; nothing else in it is touched (bondkit keeps its
+    journal and the list of the files it wrote in ``out_dir/.bondkit/``).
 
     The starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), written in a
     temporary folder; no staging folder is left behind:
@@ -69,70 +70,50 @@ def write_outputs(
     >>> [p.name for p in paths["charts"]]
     ['coop-balance.png', 'coop-balance.svg', 'coop-debt-service.png', 'coop-debt-service.svg']
     >>> left
-    ['charts', 'coop-summary.json', 'coop.xlsx']
+    ['.bondkit', 'charts', 'coop-summary.json', 'coop.xlsx']
     """
     from bondkit.report.charts import save_charts
     from bondkit.report.workbook import write_workbook
 
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".bondkit-run-", dir=out))
-    except OSError as exc:
-        raise BondkitError(Message("cmp.err.write", path=out, reason=exc.strerror or exc)) from None
-    try:
-        (stage / "new" / "charts").mkdir(parents=True)
-        new = stage / "new"
+    def fill(new: Path) -> None:
+        (new / "charts").mkdir()
         pngs = save_charts(result, new / "charts", stem, lang=lang)
         write_workbook(result, new / f"{stem}.xlsx", lang=lang, charts=pngs)
         (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
-        staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
-        _swap(out, stage, staged, _previous_outputs(out, stem))
-    except OSError as exc:
-        raise BondkitError(Message("cmp.err.write", path=out, reason=exc.strerror or exc)) from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+
+    out = Path(out_dir)
+    written = write_file_set(out, f"run:{stem}", fill)
     return {
         "workbook": out / f"{stem}.xlsx",
         "summary": out / f"{stem}-summary.json",
-        "charts": [out / rel for rel in staged if rel.parts[0] == "charts"],
+        "charts": [p for p in written if p.parent == out / "charts"],
     }
 
 
-def _previous_outputs(out: Path, stem: str) -> list[Path]:
-    """The files an earlier run of ``stem`` left in ``out`` (relative paths)."""
-    names = [Path(f"{stem}.xlsx"), Path(f"{stem}-summary.json")]
-    charts = out / "charts"
-    if charts.is_dir():
-        names += [
-            p.relative_to(out)
-            for p in charts.glob(f"{stem}-*")
-            if p.suffix in (".png", ".svg") and p.is_file()
-        ]
-    return [n for n in names if (out / n).is_file()]
+def to_excel(result: Result, path: str | os.PathLike, lang: str | None = None) -> Path:
+    """Write ``result``'s workbook, with its charts, to ``path`` (``.xlsx``); the path.
 
+    ``lang`` defaults to the scenario's language. Money in the workbook is in currency
+    units, rates are fractions formatted as percentages. Here the series and costs alone
+    (a campaign, capacity or risk adds its charts and takes longer):
 
-def _swap(out: Path, stage: Path, staged: list[Path], previous: list[Path]) -> None:
-    """Replace the previous set of outputs by the staged one, or leave the previous one whole.
-
-    The previous files are first moved aside (inside the staging folder), then the new ones
-    moved in; if anything fails, what was moved in is removed and the previous set restored.
+    >>> import pathlib, tempfile, zipfile
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016")
+    >>> res = run(sc.with_changes(campaign=None, capacity=None, risk=None))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = to_excel(res, pathlib.Path(tmp) / "costumier.xlsx", lang="en")
+    ...     with zipfile.ZipFile(path) as book:
+    ...         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    >>> path.name, len(sheets)
+    ('costumier.xlsx', 10)
     """
-    old, new = stage / "old", stage / "new"
-    moved_aside: list[Path] = []
-    moved_in: list[Path] = []
-    try:
-        for rel in previous:
-            (old / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(out / rel, old / rel)
-            moved_aside.append(rel)
-        (out / "charts").mkdir(exist_ok=True)
-        for rel in staged:
-            os.replace(new / rel, out / rel)
-            moved_in.append(rel)
-    except BaseException:
-        for rel in moved_in:
-            (out / rel).unlink(missing_ok=True)
-        for rel in moved_aside:
-            os.replace(old / rel, out / rel)
-        raise
+    from bondkit.report.charts import save_charts
+    from bondkit.report.workbook import write_workbook
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        pngs = save_charts(result, tmp, path.stem, lang=lang)
+        write_workbook(result, path, lang=lang, charts=pngs)
+    return path

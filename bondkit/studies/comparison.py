@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bondkit.columns import METRIC_KINDS, METRICS
-from bondkit.core.conventions import money
-from bondkit.errors import BondkitError
-from bondkit.labels import check_language, money_text, number_text, percent_text, t
+from bondkit.columns import METRICS
+from bondkit.labels import check_language, number_text, percent_text, t
+from bondkit.runner.display import value_text
+from bondkit.runner.figures import FIGURES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = [
     "METRICS",
     "METRIC_KINDS",
+    "MISSING",
+    "as_number",
+    "metric_text",
     "option_name",
     "compare",
     "comparison_table",
@@ -44,7 +45,9 @@ __all__ = [
     "write_comparison",
 ]
 
-_MISSING = "\u2014"  # an em dash: the figure does not apply to this option
+MISSING = "\u2014"  # an em dash: the figure does not apply to this option
+#: the kind (:data:`bondkit.columns.KINDS`) of each compared figure, from its definition
+METRIC_KINDS: dict[str, str] = {m: FIGURES[m].kind for m in METRICS}
 _WORKBOOK = "comparison.xlsx"
 _CHARTS = "charts/"  # the folder of the charts, as for a run (bondkit.report.writer)
 #: text a spreadsheet would read as a formula: written with a quote prefix
@@ -63,7 +66,7 @@ def option_name(path: str | os.PathLike) -> str:
     return name[: -len(".toml")] if name.endswith(".toml") else Path(name).stem
 
 
-def _number(x: Any) -> float | None:
+def as_number(x: Any) -> float | None:
     """``x`` as a float, or None when absent or not a number (an unsolvable rate)."""
     if x is None:
         return None
@@ -72,18 +75,7 @@ def _number(x: Any) -> float | None:
 
 
 def _row(result: Result) -> dict[str, float | None]:
-    capacity, campaign, risk = result.capacity, result.campaign, result.risk
-    return {
-        "total_principal": money(result.total_principal),
-        "issuer_all_in_cost": _number(result.issuer_all_in_cost),
-        "total_interest": money(result.total_interest),
-        "max_annual_debt_service": money(result.max_annual_debt_service),
-        "min_dscr": _number(capacity.min_dscr) if capacity is not None else None,
-        "p_minimum_reached": float(campaign.simulation.went_ahead.mean())
-        if campaign is not None
-        else None,
-        "p_shortfall": _number(risk.p_shortfall) if risk is not None else None,
-    }
+    return {m: FIGURES[m].json(result) for m in METRICS}
 
 
 def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd.DataFrame:
@@ -134,14 +126,10 @@ def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd
     )
 
 
-def _value_text(value: float | None, kind: str, lang: str, currency: str) -> str:
-    if value is None:
-        return _MISSING
-    if kind == "money":
-        return money_text(round(value * 100), lang, currency)
-    if kind == "pct":
-        return percent_text(value, lang, 2)
-    return number_text(value, lang, 2)
+def metric_text(value: float | None, metric: str, lang: str, currency: str) -> str:
+    """A compared figure as text: money and ratios to the cent, rates with 2 decimals; a
+    figure that does not apply is an em dash (:data:`MISSING`)."""
+    return value_text(value, METRIC_KINDS[metric], lang, currency, missing=MISSING)
 
 
 def comparison_table(
@@ -174,12 +162,11 @@ def comparison_table(
     head = [t("cmp.option", lang), *names]
     lines = [head]
     for metric in METRICS:
-        kind = METRIC_KINDS[metric]
         cells = [
-            _value_text(v, kind, lang, cur)
+            metric_text(v, metric, lang, cur)
             for v, cur in zip(table[metric], currencies, strict=True)
         ]
-        lines.append([t(f"cmp.metric.{metric}", lang), *cells])
+        lines.append([t(FIGURES[metric].short, lang), *cells])
     widths = [max(len(line[j]) for line in lines) for j in range(len(head))]
     out = []
     for line in lines:
@@ -190,11 +177,6 @@ def comparison_table(
 
 
 # ---------------------------------------------------------------- charts
-
-
-def _mathtext_safe(s: str) -> str:
-    """User text for matplotlib: a ``$`` must not start mathematical notation."""
-    return s.replace("$", r"\$")
 
 
 def comparison_chart(
@@ -225,34 +207,34 @@ def comparison_chart(
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    from bondkit.report.charts import _FIGSIZE, series_colour
+    from bondkit.report.charts import FIGSIZE, mathtext_safe, series_colour
 
     check_language(lang)
     if ax is None:
-        ax = Figure(figsize=_FIGSIZE, layout="constrained").add_subplot()
+        ax = Figure(figsize=FIGSIZE, layout="constrained").add_subplot()
     kind = METRIC_KINDS[metric]
-    values = [_number(v) for v in table[metric]]
+    values = [as_number(v) for v in table[metric]]
     x = np.arange(len(values))
     heights = [v if v is not None else 0.0 for v in values]
     colours = [series_colour(k) for k in range(len(values))]
     bars = ax.bar(x, heights, width=0.6, color=colours)
-    labels = [_value_text(v, kind, lang, currency) for v in values]
-    ax.bar_label(bars, labels=[_mathtext_safe(s) for s in labels], padding=3, fontsize=9)
-    ax.set_xticks(x, [_mathtext_safe(str(n)) for n in table.index])
+    labels = [metric_text(v, metric, lang, currency) for v in values]
+    ax.bar_label(bars, labels=[mathtext_safe(s) for s in labels], padding=3, fontsize=9)
+    ax.set_xticks(x, [mathtext_safe(str(n)) for n in table.index])
     ax.set_xlim(-0.6, len(values) - 0.4)
     top = max([abs(h) for h in heights] + [0.0])
     ax.set_ylim(min(0.0, *heights) * 1.15, top * 1.15 if top > 0 else 1.0)
     if kind == "money":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
         ax.set_ylabel(t("chart.amount_axis", lang).format(currency=currency))
-    elif kind == "pct":
+    elif kind == "rate":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: percent_text(v, lang, 1)))
         ax.set_ylabel(t("cmp.chart.percent_axis", lang))
     else:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 2)))
         ax.set_ylabel(t("cmp.chart.ratio_axis", lang))
     ax.set_xlabel(t("cmp.option", lang))
-    ax.set_title(t(f"cmp.metric.{metric}", lang))
+    ax.set_title(t(FIGURES[metric].short, lang))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -266,22 +248,16 @@ def _chart_stem(metric: str) -> str:
 
 def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) -> dict[str, Path]:
     """PNG and SVG of each metric with at least one value; byte-identical on every run."""
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
-
-    from bondkit.report.charts import _DPI, _FIGSIZE, _RC
+    from bondkit.report.charts import save_figure
 
     paths: dict[str, Path] = {}
     for metric in METRICS:
-        if all(_number(v) is None for v in table[metric]):
+        if all(as_number(v) is None for v in table[metric]):
             continue
-        with mpl.rc_context(_RC):
-            fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
-            comparison_chart(table, metric, lang, currency, ax=fig.add_subplot())
-            png = folder / f"{_chart_stem(metric)}.png"
-            fig.savefig(png, dpi=_DPI, format="png", metadata={"Software": None})
-            fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
-        paths[metric] = png
+        paths[metric] = save_figure(
+            folder / f"{_chart_stem(metric)}.png",
+            lambda ax, metric=metric: comparison_chart(table, metric, lang, currency, ax=ax),
+        )
     return paths
 
 
@@ -298,26 +274,15 @@ def _write_workbook(
     for i in range(len(results)):
         line = []
         for metric in METRICS:
-            value = _number(table[metric].iloc[i])
+            value = as_number(table[metric].iloc[i])
             if value is None:
-                missing = t("not_solvable", lang) if metric == "issuer_all_in_cost" else _MISSING
-                line.append((t(f"cmp.metric.{metric}", lang), missing, METRIC_KINDS[metric]))
+                missing = t("not_solvable", lang) if metric == "issuer_all_in_cost" else MISSING
+                line.append((t(FIGURES[metric].short, lang), missing, METRIC_KINDS[metric]))
             else:
-                line.append((t(f"cmp.metric.{metric}", lang), value, METRIC_KINDS[metric]))
+                line.append((t(FIGURES[metric].short, lang), value, METRIC_KINDS[metric]))
         figures.append(line)
     names = [str(n) for n in table.index]
     return write_comparison_workbook(list(results), names, figures, path, lang)
-
-
-def _previous_outputs(out: Path) -> list[Path]:
-    """What an earlier comparison left in ``out`` (relative paths)."""
-    names = [Path(_WORKBOOK)]
-    names += [Path(_CHARTS) / f"{_chart_stem(m)}{ext}" for m in METRICS for ext in (".png", ".svg")]
-    return [n for n in names if (out / n).is_file()]
-
-
-def _write_error(out: Path, exc: OSError, lang: str) -> BondkitError:
-    return BondkitError(t("cmp.err.write", lang).format(path=out, reason=exc.strerror or exc))
 
 
 def write_comparison(
@@ -328,9 +293,9 @@ def write_comparison(
 ) -> dict[str, Any]:
     """Write ``comparison.xlsx`` and ``charts/comparison-<metric>.png|.svg`` in ``out_dir``.
 
-    ``lang`` defaults to the first option's language. Everything is staged in a hidden
-    folder inside ``out_dir`` and moved into place only when every file was written; an
-    earlier comparison's files are replaced as a whole. Money charts are labelled with the
+    ``lang`` defaults to the first option's language. The files are written all or
+    nothing (:func:`bondkit.report.fileset.write_file_set`); an earlier comparison's files
+    in ``out_dir`` are replaced as a whole, and nothing else there is touched. Money charts are labelled with the
     first option's currency, or all the currencies when they differ.
 
     Returns ``{"workbook": path, "chart_files": [paths], "table": DataFrame}``.
@@ -354,31 +319,22 @@ def write_comparison(
     >>> out["table"]["total_interest"].tolist()  # CAD
     [2000.0, 3000.0]
     """
-    from bondkit.report.writer import _swap
+    from bondkit.report.fileset import write_file_set
 
     lang = check_language(lang or (results[0].scenario.language if results else "en"))
     table = compare(results, names)
     currencies = list(dict.fromkeys(r.scenario.currency for r in results))
     currency = "/".join(currencies)
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".bondkit-compare-", dir=out))
-    except OSError as exc:
-        raise _write_error(out, exc, lang) from None
-    try:
-        new = stage / "new"
-        (new / _CHARTS).mkdir(parents=True)
+
+    def fill(new: Path) -> None:
+        (new / _CHARTS).mkdir()
         _save_charts(table, new / _CHARTS, lang, currency)
         _write_workbook(table, results, new / _WORKBOOK, lang)
-        staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
-        _swap(out, stage, staged, _previous_outputs(out))
-    except OSError as exc:
-        raise _write_error(out, exc, lang) from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+
+    out = Path(out_dir)
+    written = write_file_set(out, "compare", fill)
     return {
         "workbook": out / _WORKBOOK,
-        "chart_files": [out / rel for rel in staged if rel.parts[0] == Path(_CHARTS).name],
+        "chart_files": [p for p in written if p.parent == out / Path(_CHARTS).name],
         "table": table,
     }

@@ -23,8 +23,6 @@ import io
 import itertools
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
@@ -36,13 +34,13 @@ import pandas as pd
 
 from bondkit.errors import BondkitError
 from bondkit.labels import check_language, t
+from bondkit.runner.figures import FIGURES
 from bondkit.studies.comparison import (
-    _MISSING,
     METRIC_KINDS,
     METRICS,
-    _mathtext_safe,
-    _number,
-    _value_text,
+    MISSING,
+    as_number,
+    metric_text,
 )
 
 if TYPE_CHECKING:
@@ -440,7 +438,7 @@ def sweep_csv(table: pd.DataFrame) -> str:
 
 def _shown_metrics(table: pd.DataFrame) -> list[str]:
     """The metrics with at least one value (the others do not apply to this scenario)."""
-    return [m for m in METRICS if any(_number(v) is not None for v in table[m])]
+    return [m for m in METRICS if any(as_number(v) is not None for v in table[m])]
 
 
 def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
@@ -462,11 +460,11 @@ def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
     check_language(lang)
     keys = _keys_of(table)
     metrics = _shown_metrics(table)
-    head = [*keys, *(t(f"cmp.metric.{m}", lang) for m in metrics), t("sweep.problem", lang)]
+    head = [*keys, *(t(FIGURES[m].short, lang) for m in metrics), t("sweep.problem", lang)]
     lines = [head]
     for _, row in table.iterrows():
         cells = [_plain(row[k]) for k in keys]
-        cells += [_value_text(_number(row[m]), METRIC_KINDS[m], lang, currency) for m in metrics]
+        cells += [metric_text(as_number(row[m]), m, lang, currency) for m in metrics]
         cells.append(row[PROBLEM] or "")
         lines.append(cells)
     widths = [max(len(line[j]) for line in lines) for j in range(len(head))]
@@ -497,7 +495,7 @@ def heat_map_data(table: pd.DataFrame, metric: str) -> tuple[list, list, Any]:
     ys = list(dict.fromkeys(table[keys[1]]))
     z = np.full((len(ys), len(xs)), np.nan)
     for _, row in rows.iterrows():
-        value = _number(row[metric])
+        value = as_number(row[metric])
         if value is not None:
             z[ys.index(row[keys[1]]), xs.index(row[keys[0]])] = value
     return xs, ys, z
@@ -527,48 +525,48 @@ def sweep_chart(
     from matplotlib.ticker import FuncFormatter
 
     from bondkit.labels import number_text, percent_text
-    from bondkit.report.charts import _FIGSIZE, series_colour
+    from bondkit.report.charts import FIGSIZE, mathtext_safe, series_colour
 
     check_language(lang)
     if ax is None:
-        ax = Figure(figsize=_FIGSIZE, layout="constrained").add_subplot()
+        ax = Figure(figsize=FIGSIZE, layout="constrained").add_subplot()
     kind = METRIC_KINDS[metric]
 
     def text(v: float | None) -> str:
-        return _mathtext_safe(_value_text(v, kind, lang, currency))
+        return mathtext_safe(metric_text(v, metric, lang, currency))
 
     def fmt(v: float, _pos: Any = None) -> str:
-        if kind == "pct":
+        if kind == "rate":
             return percent_text(v, lang, 2)
         return number_text(v, lang, 0 if kind == "money" else 2)
 
     keys = _keys_of(table)
-    title = t(f"cmp.metric.{metric}", lang)
+    title = t(FIGURES[metric].short, lang)
     if len(keys) == 1:
         key = keys[0]
         xs = list(table[key])
-        ys = [_number(v) for v in table[metric]]
+        ys = [as_number(v) for v in table[metric]]
         y = np.array([np.nan if v is None else v for v in ys], dtype=float)
         numeric = all(_is_number(v) for v in xs)
         x = np.array(xs, dtype=float) if numeric else np.arange(len(xs), dtype=float)
         ax.plot(x, y, marker="o", color=series_colour(0))
         if not numeric:
-            ax.set_xticks(x, [_mathtext_safe(_plain(v)) for v in xs])
+            ax.set_xticks(x, [mathtext_safe(_plain(v)) for v in xs])
         for xi, yi in zip(x, ys, strict=True):
             if yi is not None:
                 ax.text(xi, yi, text(yi) + "\n", ha="center", va="center", fontsize=8)
         ax.yaxis.set_major_formatter(FuncFormatter(fmt))
-        ax.set_xlabel(_mathtext_safe(key))
+        ax.set_xlabel(mathtext_safe(key))
         ax.set_ylabel(title)
         ax.grid(color="#dddddd", linewidth=0.6)
         ax.set_title(title)
     else:
         xs, ys, z = heat_map_data(table, metric)
         image = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
-        ax.set_xticks(range(len(xs)), [_mathtext_safe(_plain(v)) for v in xs])
-        ax.set_yticks(range(len(ys)), [_mathtext_safe(_plain(v)) for v in ys])
-        ax.set_xlabel(_mathtext_safe(keys[0]))
-        ax.set_ylabel(_mathtext_safe(keys[1]))
+        ax.set_xticks(range(len(xs)), [mathtext_safe(_plain(v)) for v in xs])
+        ax.set_yticks(range(len(ys)), [mathtext_safe(_plain(v)) for v in ys])
+        ax.set_xlabel(mathtext_safe(keys[0]))
+        ax.set_ylabel(mathtext_safe(keys[1]))
         finite = z[np.isfinite(z)]
         middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
         if len(xs) * len(ys) <= 150:
@@ -584,7 +582,7 @@ def sweep_chart(
         if len(keys) > 2:
             first = ", ".join(f"{k} = {_plain(table[k].iloc[0])}" for k in keys[2:])
             others = t("sweep.chart.others", lang).format(values=first)
-            ax.set_title(f"{title}\n{_mathtext_safe(others)}")
+            ax.set_title(f"{title}\n{mathtext_safe(others)}")
         else:
             ax.set_title(title)
     for side in ("top", "right"):
@@ -598,18 +596,12 @@ def _chart_stem(metric: str) -> str:
 
 def _save_chart(table: pd.DataFrame, metric: str, folder: Path, lang: str, currency: str) -> Path:
     """PNG and SVG of the sweep chart; byte-identical on every run."""
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
+    from bondkit.report.charts import save_figure
 
-    from bondkit.report.charts import _DPI, _FIGSIZE, _RC
-
-    with mpl.rc_context(_RC):
-        fig = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
-        sweep_chart(table, metric, lang, currency, ax=fig.add_subplot())
-        png = folder / f"{_chart_stem(metric)}.png"
-        fig.savefig(png, dpi=_DPI, format="png", metadata={"Software": None})
-        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
-    return png
+    return save_figure(
+        folder / f"{_chart_stem(metric)}.png",
+        lambda ax: sweep_chart(table, metric, lang, currency, ax=ax),
+    )
 
 
 # ---------------------------------------------------------------- workbook
@@ -631,8 +623,8 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
             {"bold": True, "text_wrap": True, "bottom": 1, "bg_color": "#dde7f1", "valign": "top"}
         ),
         "money": wb.add_format({"num_format": codes["money"]}),
-        "pct": wb.add_format({"num_format": codes["rate"]}),
-        "times": wb.add_format({"num_format": codes["ratio"]}),
+        "rate": wb.add_format({"num_format": codes["rate"]}),
+        "ratio": wb.add_format({"num_format": codes["ratio"]}),
         "date": wb.add_format({"num_format": codes["date"]}),
         "number": wb.add_format({}),
         "text": wb.add_format({}),
@@ -649,7 +641,7 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
     ws.write_string(0, 0, t("sweep.title", lang), formats["title"])
     keys = _keys_of(table)
     header_row = 2
-    headers = [*keys, *(t(f"cmp.metric.{m}", lang) for m in METRICS), t("sweep.problem", lang)]
+    headers = [*keys, *(t(FIGURES[m].short, lang) for m in METRICS), t("sweep.problem", lang)]
     for col, text in enumerate(headers):
         ws.write_string(header_row, col, text, formats["header"])
     for i, (_, row) in enumerate(table.iterrows()):
@@ -664,9 +656,9 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
                 write_text(r, col, str(v))
         for j, m in enumerate(METRICS):
             col = len(keys) + j
-            value = _number(row[m])
+            value = as_number(row[m])
             if value is None:
-                ws.write_string(r, col, _MISSING, formats["missing"])
+                ws.write_string(r, col, MISSING, formats["missing"])
             else:
                 ws.write_number(r, col, value, formats[METRIC_KINDS[m]])
         if row[PROBLEM]:
@@ -687,19 +679,6 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
     wb.close()
 
 
-def _previous_outputs(out: Path) -> list[Path]:
-    """What an earlier sweep left in ``out`` (relative paths): the set is replaced whole."""
-    names = [Path(_CSV), Path(_WORKBOOK)]
-    charts = out / _CHARTS
-    if charts.is_dir():
-        names += [
-            p.relative_to(out)
-            for p in charts.glob(f"{_STEM}*")
-            if p.suffix in (".png", ".svg") and p.is_file()
-        ]
-    return [n for n in names if (out / n).is_file()]
-
-
 def write_sweep(
     table: pd.DataFrame,
     out_dir: str | os.PathLike,
@@ -710,8 +689,8 @@ def write_sweep(
 ) -> dict[str, Any]:
     """Write ``sweep.csv``, ``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``.
 
-    Staged in a hidden folder inside ``out_dir`` and moved into place together (an earlier
-    sweep's files are replaced as a whole). Returns ``{"csv", "workbook", "chart_files"}``.
+    Written all or nothing (:func:`bondkit.report.fileset.write_file_set`): an earlier
+    sweep's files are replaced as a whole, and nothing else in ``out_dir`` is touched. Returns ``{"csv", "workbook", "chart_files"}``.
     Raises :class:`BondkitError` when the folder cannot be written. ``seed`` is the
     scenario's, named in the workbook. The CSV has unformatted numbers: money in currency
     units, rates as fractions.
@@ -723,42 +702,30 @@ def write_sweep(
     >>> table = sweep(sc, [parse_vary("annual_rate=0.02,0.03")])
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     out = write_sweep(table, tmp, "total_interest", seed=sc.seed)
-    ...     files = sorted(p.relative_to(tmp).as_posix() for p in pathlib.Path(tmp).rglob("*.*"))
+    ...     found = [p.relative_to(tmp) for p in pathlib.Path(tmp).rglob("*.*")]
+    ...     files = sorted(p.as_posix() for p in found if p.parts[0] != ".bondkit")
     ...     rows = out["csv"].read_text(encoding="utf-8").splitlines()
     >>> files
     ['charts/sweep-total-interest.png', 'charts/sweep-total-interest.svg', 'sweep.csv', 'sweep.xlsx']
     >>> rows[0].split(",")[:4], rows[2].split(",")[3]
     (['annual_rate', 'total_principal', 'issuer_all_in_cost', 'total_interest'], '3000.0')
     """
-    from bondkit.report.writer import _swap
+    from bondkit.report.fileset import write_file_set
 
     check_language(lang)
     if metric not in METRICS:
         raise ValueError(metric)
-    out = Path(out_dir)
 
-    def error(exc: OSError) -> BondkitError:
-        return BondkitError(t("cmp.err.write", lang).format(path=out, reason=exc.strerror or exc))
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".bondkit-sweep-", dir=out))
-    except OSError as exc:
-        raise error(exc) from None
-    try:
-        new = stage / "new"
-        (new / _CHARTS).mkdir(parents=True)
+    def fill(new: Path) -> None:
+        (new / _CHARTS).mkdir()
         (new / _CSV).write_text(sweep_csv(table), encoding="utf-8")
         _write_workbook(table, new / _WORKBOOK, lang, currency, seed)
         _save_chart(table, metric, new / _CHARTS, lang, currency)
-        staged = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
-        _swap(out, stage, staged, _previous_outputs(out))
-    except OSError as exc:
-        raise error(exc) from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+
+    out = Path(out_dir)
+    written = write_file_set(out, "sweep", fill)
     return {
         "csv": out / _CSV,
         "workbook": out / _WORKBOOK,
-        "chart_files": [out / rel for rel in staged if rel.parts[0] == Path(_CHARTS).name],
+        "chart_files": [p for p in written if p.parent == out / Path(_CHARTS).name],
     }

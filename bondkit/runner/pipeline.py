@@ -1,0 +1,204 @@
+"""The runner: scenario -> schedules -> metrics -> models -> one Result, the sequence recorded.
+
+Each step is a public function an analyst can also call by hand; :func:`run` only composes
+them. It writes nothing and knows no face: exporters (:mod:`bondkit.report`) take a Result.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from bondkit.core.conventions import to_cents
+from bondkit.core.metrics import (
+    investor_yield,
+    issuer_all_in_cost,
+    issuer_cash_flows,
+    macaulay_duration,
+    simple_vs_compound,
+    total_interest,
+    weighted_average_life,
+)
+from bondkit.core.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
+from bondkit.core.terms import CostTerms
+from bondkit.runner.result import Result, SeriesResult
+
+if TYPE_CHECKING:
+    from bondkit.core.terms import CampaignTerms, SeriesTerms
+    from bondkit.models.campaign import CampaignResult
+    from bondkit.scenario import Scenario
+
+__all__ = ["run", "run_campaign"]
+
+
+def run(scenario: Scenario, *, seed: int | None = None) -> Result:
+    """Compute the schedules and key figures of a validated scenario.
+
+    ``seed``, when given, replaces the scenario's seed for every simulation (campaign and
+    risk); the result's ``scenario`` is then a copy carrying that seed, so the summary and
+    the workbook name the seed the numbers come from. None (the default) keeps the
+    scenario's own seed. The schedules do not depend on the seed.
+
+    Money in the result is in cents (``summary`` and :meth:`Result.to_dict` give currency
+    units). Le Grand Costumier: 20 000 $ at 2 % simple interest for 5 years, all paid on
+    2021-09-01: 2 000 $ of interest, 22 000 $ of debt service in fiscal year 2022.
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> res = run(sc)
+    >>> res.total_principal, res.total_interest, res.max_annual_debt_service  # cents
+    (2000000, 200000, 2200000)
+    >>> res.fiscal[["fiscal_year", "debt_service"]].iloc[-1].tolist()  # cents
+    [2022, 2200000]
+    >>> other = run(sc, seed=7)
+    >>> other.scenario.seed, sc.seed, other.total_interest
+    (7, 2016, 200000)
+    """
+    if seed is not None:
+        scenario = _with_seed(scenario, seed)
+    series = tuple(scenario.series_terms())
+    costs = scenario.cost_terms()
+    fye = scenario.issuer.fiscal_year_end
+    schedule = issue_schedule(series)
+    results = {}
+    for t in series:
+        own = schedule[schedule["series"] == t.id]
+        y = investor_yield(t)
+        results[t.id] = SeriesResult(
+            terms=t,
+            total_interest=total_interest(own),
+            total_payment=int(own["payment"].sum()),
+            investor_yield=y,
+            weighted_average_life=weighted_average_life(own, t.issue_date),
+            macaulay_duration=macaulay_duration(t, y) if y is not None else None,
+            simple_vs_compound=simple_vs_compound(t),
+        )
+    flows = issuer_cash_flows(series, costs, schedule)
+    fiscal = annual_debt_service(schedule, fye)
+    terms = scenario.campaign_terms() if hasattr(scenario, "campaign_terms") else None
+    campaign = (
+        run_campaign(
+            terms, series, costs, scenario.seed, scenario.issuer.legal_form, scenario.currency
+        )
+        if terms is not None
+        else None
+    )
+    capacity = None
+    cap_terms = scenario.capacity_terms() if hasattr(scenario, "capacity_terms") else None
+    if cap_terms is not None:
+        from bondkit.models.capacity import assess
+
+        capacity = assess(cap_terms, series, fiscal, schedule, fye)
+    risk = None
+    risk_terms = scenario.risk_terms() if hasattr(scenario, "risk_terms") else None
+    if risk_terms is not None:
+        from bondkit.models.risk import assess_risk
+
+        risk = assess_risk(
+            risk_terms,
+            series,
+            fiscal,
+            scenario.seed,
+            fye,
+            register=campaign.simulation.register if campaign is not None else None,
+            # the cash the enterprise can draw on: its cash and its sinking fund
+            cash_end=capacity.table.set_index("fiscal_year").eval("cash_end + sinking_balance")
+            if capacity is not None
+            else None,
+            minimum_cash=to_cents(cap_terms.minimum_cash) if capacity is not None else 0,
+        )
+    return Result(
+        scenario=scenario,
+        series=series,
+        costs=costs,
+        schedule=schedule,
+        payments_by_date=by_date(schedule),
+        fiscal_by_series=by_fiscal_year(schedule, fye),
+        fiscal=fiscal,
+        issuer_flows=flows,
+        series_results=results,
+        total_principal=sum(t.amount_cents for t in series),
+        total_interest=total_interest(schedule),
+        max_annual_debt_service=int(fiscal["debt_service"].max()),
+        upfront_costs=-int(flows.loc[flows["kind"] == "upfront_costs", "amount"].sum()),
+        annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
+        issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),
+        campaign=campaign,
+        capacity=capacity,
+        risk=risk,
+    )
+
+
+def _with_seed(scenario: Scenario, seed: int) -> Scenario:
+    """``scenario`` with ``seed`` in its ``[scenario]`` table (itself when it already has it).
+
+    Raises ValueError for a seed the scenario file would refuse (not a whole number >= 0).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
+    if seed == scenario.seed:
+        return scenario
+    table = scenario.scenario.model_copy(update={"seed": seed})
+    return scenario.model_copy(update={"scenario": table})
+
+
+def run_campaign(
+    terms: CampaignTerms,
+    series: tuple[SeriesTerms, ...],
+    costs: CostTerms,
+    seed: int,
+    legal_form: str = "npo",
+    currency: str = "CAD",
+) -> CampaignResult:
+    """Simulate the campaign and price the issue the median campaign would give.
+
+    The median campaign's amounts per series (and any match or underwriter loan, issued on
+    the earliest issue date) get their own schedule and all-in cost, with the campaign's
+    cost added to the upfront costs. The planned issue is not changed.
+    """
+    from dataclasses import replace
+
+    from bondkit.models.campaign import (
+        CampaignResult,
+        backstop_terms,
+        campaign_findings,
+        expected_cost,
+        expected_path,
+        funnel,
+        simulate,
+    )
+
+    sim = simulate(terms, series, seed)
+    m = sim.median_path
+    first = min(t.issue_date for t in series)
+    median = [
+        replace(t, amount=Decimal(int(sim.by_series[m, j])) / 100)
+        for j, t in enumerate(series)
+        if sim.by_series[m, j] > 0
+    ]
+    for backstop, amount in ((terms.match, sim.match[m]), (terms.underwriter, sim.underwriter[m])):
+        loan = backstop_terms(backstop, int(amount), first) if backstop is not None else None
+        if loan is not None:
+            median.append(loan)
+    median_cost = int(sim.cost[m])
+    sched, all_in, interest = None, None, 0
+    if median:
+        sched = issue_schedule(median)
+        with_campaign = replace(costs, upfront=costs.upfront + Decimal(median_cost) / 100)
+        all_in = issuer_all_in_cost(median, with_campaign, sched)
+        interest = total_interest(sched)
+    fun = funnel(terms, series)
+    return CampaignResult(
+        terms=terms,
+        funnel=fun,
+        expected_path=expected_path(terms, series),
+        simulation=sim,
+        findings=tuple(campaign_findings(terms, series, legal_form, currency)),
+        expected_cost=expected_cost(terms, series, fun),
+        median_series=tuple(median),
+        median_schedule=sched,
+        median_all_in_cost=all_in,
+        median_total_interest=interest,
+        median_cost=median_cost,
+    )
