@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bondkit.labels import check_language
-from bondkit.report.charts import plot, pyplot_axes
+from bondkit.report.chartkit import pyplot_axes
+from bondkit.report.charts import plot
 from bondkit.report.writer import to_excel
 from bondkit.runner.display import result_html
 from bondkit.runner.figures import key_figures

@@ -22,8 +22,8 @@ from bondkit.core.terms import (
     Segment,
     SeriesTerms,
 )
+from bondkit.models.allocation import allocate
 from bondkit.models.campaign import (
-    allocate,
     arrival_density,
     expected_path,
     funnel,

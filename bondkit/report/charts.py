@@ -15,19 +15,24 @@ Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bondkit.columns import label
 from bondkit.core.conventions import fiscal_year
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
+from bondkit.report.chartkit import (
+    lighter,
+    new_axes,
+    pyplot_axes,
+    save_figure,
+    series_colour,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,62 +54,8 @@ __all__ = [
     "CAPACITY_CHARTS",
     "RISK_CHARTS",
     "save_charts",
-    "save_figure",
-    "series_colour",
-    "FIGSIZE",
-    "DPI",
-    "RC",
     "plot",
-    "pyplot_axes",
-    "mathtext_safe",
 ]
-
-#: colour-blind-friendly qualitative palette (Okabe-Ito), one colour per series in file order
-_PALETTE: tuple[str, ...] = (
-    "#0072b2",
-    "#e69f00",
-    "#009e73",
-    "#cc79a7",
-    "#56b4e9",
-    "#d55e00",
-    "#f0e442",
-    "#000000",
-)
-FIGSIZE = (8.0, 4.5)  # inches
-DPI = 150
-#: everything that makes the files reproducible and readable; applied while drawing and saving
-RC = {
-    "svg.hashsalt": "bondkit",
-    "svg.fonttype": "path",
-    "font.family": "sans-serif",
-    "font.size": 10,
-    "axes.titlesize": 12,
-    "axes.labelsize": 10,
-    "legend.fontsize": 9,
-    "hatch.linewidth": 0.8,
-}
-
-
-def series_colour(index: int) -> str:
-    """The colour of the ``index``-th series (file order), cycling through the palette.
-
-    ``index`` counts from 0; the colour is a hex string (Okabe-Ito palette of 8):
-
-    >>> series_colour(0), series_colour(1), series_colour(8)
-    ('#0072b2', '#e69f00', '#0072b2')
-    """
-    return _PALETTE[index % len(_PALETTE)]
-
-
-def _lighter(colour: str, amount: float = 0.55) -> tuple[float, float, float]:
-    """``colour`` mixed with white (``amount`` = share of white)."""
-    rgb = np.array(mpl.colors.to_rgb(colour))
-    return tuple(rgb + (1.0 - rgb) * amount)
-
-
-def _new_axes() -> Axes:
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    return fig.add_subplot()
 
 
 def _money_axis(ax: Axes, result: Result, lang: str) -> None:
@@ -143,6 +94,7 @@ def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> result = run(starter_scenario())
+    >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = debt_service_chart(result, ax=fig.add_subplot())
     >>> ax.get_title(), round(sum(bar.get_height() for bar in ax.patches))
@@ -151,7 +103,7 @@ def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None 
     'Service de la dette par exercice'
     """
     lang = lang or result.scenario.language
-    ax = ax if ax is not None else _new_axes()
+    ax = ax if ax is not None else new_axes()
     fb = result.fiscal_by_series
     fye = result.scenario.issuer.fiscal_year_end
     first = min(fiscal_year(x.issue_date, fye) for x in result.series)
@@ -163,7 +115,7 @@ def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None 
         colour = series_colour(k)
         for key, shade, hatch, name in (
             ("principal", mpl.colors.to_rgb(colour), None, "chart.principal_of"),
-            ("interest", _lighter(colour), "////", "chart.interest_of"),
+            ("interest", lighter(colour), "////", "chart.interest_of"),
         ):
             heights = own[key].to_numpy(dtype=float) / 100.0
             ax.bar(
@@ -231,6 +183,7 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> result = run(starter_scenario())
+    >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = balance_chart(result, ax=fig.add_subplot())
     >>> ax.get_title(), ax.get_legend_handles_labels()[1]
@@ -239,7 +192,7 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
     100000.0
     """
     lang = lang or result.scenario.language
-    ax = ax if ax is not None else _new_axes()
+    ax = ax if ax is not None else new_axes()
     grid, values = _balance_steps(result)
     x = mdates.date2num(grid)
     lower = np.zeros(len(grid))
@@ -250,7 +203,7 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
             lower,
             upper,
             step="post",
-            color=_lighter(series_colour(k), 0.3),
+            color=lighter(series_colour(k), 0.3),
             edgecolor=series_colour(k),
             linewidth=0.6,
             label=t("series_n", lang).format(series=terms.id),
@@ -329,6 +282,7 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     ...     "segments": [{"name": "Members", "people": 2_000, "reached": 0.8,
     ...                   "supporting": 0.5, "conversion": 0.1, "ticket_median": 1_000}]})
     >>> result = run(sc)
+    >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = campaign_chart(result, ax=fig.add_subplot())
     >>> print(ax.get_title())
@@ -339,7 +293,7 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     """
     lang = lang or result.scenario.language
     campaign = _campaign_of(result, lang)
-    ax = ax if ax is not None else _new_axes()
+    ax = ax if ax is not None else new_axes()
     band = campaign.simulation.band
     x = mdates.date2num([d.date() for d in band["date"]])
 
@@ -350,7 +304,7 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
         x,
         q("p05"),
         q("p95"),
-        color=_lighter(_BAND, 0.78),
+        color=lighter(_BAND, 0.78),
         linewidth=0,
         label=t("chart.band_90", lang),
     )
@@ -358,7 +312,7 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
         x,
         q("p25"),
         q("p75"),
-        color=_lighter(_BAND, 0.45),
+        color=lighter(_BAND, 0.45),
         linewidth=0,
         label=t("chart.band_50", lang),
     )
@@ -396,6 +350,7 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
     ...     "segments": [{"name": "Members", "people": 2_000, "reached": 0.8,
     ...                   "supporting": 0.5, "conversion": 0.1, "ticket_median": 1_000}]})
     >>> result = run(sc)
+    >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = raised_chart(result, ax=fig.add_subplot())
     >>> ax.get_title().splitlines()[0], len(ax.patches)
@@ -405,7 +360,7 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
     """
     lang = lang or result.scenario.language
     campaign = _campaign_of(result, lang)
-    ax = ax if ax is not None else _new_axes()
+    ax = ax if ax is not None else new_axes()
     sim = campaign.simulation
     raised = sim.community.astype(float) / 100.0
     top = max(float(raised.max()), sim.cap / 100.0)
@@ -414,7 +369,7 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
         raised,
         bins=edges,
         weights=np.full(len(raised), 1.0 / len(raised)),
-        color=_lighter(_BAND, 0.3),
+        color=lighter(_BAND, 0.3),
         edgecolor="white",
         linewidth=0.5,
     )
@@ -505,6 +460,7 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     >>> from bondkit.scenario import starter_scenario
     >>> sc = starter_scenario().with_changes(capacity={"cash_flow": [30_000] * 6})
     >>> result = run(sc)
+    >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = coverage_chart(result, ax=fig.add_subplot())
     >>> ax.get_title(), len(ax.patches)  # two bars in each of 6 fiscal years
@@ -514,7 +470,7 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     """
     lang = lang or result.scenario.language
     cap = _capacity_of(result, lang)
-    ax = ax if ax is not None else _new_axes()
+    ax = ax if ax is not None else new_axes()
     table = cap.table
     years = table["fiscal_year"].to_numpy(dtype=int)
 
@@ -538,7 +494,7 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
             other,
             width=width,
             bottom=issue,
-            color=_lighter(_DEBT),
+            color=lighter(_DEBT),
             edgecolor=_DEBT,
             linewidth=0.0,
             hatch="////",
@@ -619,6 +575,7 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
     >>> from bondkit.scenario import starter_scenario
     >>> sc = starter_scenario().with_changes(risk={"paths": 200})
     >>> result = run(sc)
+    >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = redemption_fan_chart(result, ax=fig.add_subplot())
     >>> ax.get_title().splitlines()
@@ -628,7 +585,7 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
     """
     lang = lang or result.scenario.language
     risk = _risk_of(result, lang)
-    ax = ax if ax is not None else _new_axes()
+    ax = ax if ax is not None else new_axes()
     table = risk.table
     years = table["fiscal_year"].to_numpy(dtype=int)
 
@@ -640,7 +597,7 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
         amounts("need_p05"),
         amounts("need_p95"),
         linewidth=0,
-        color=_lighter(_BAND, 0.78),
+        color=lighter(_BAND, 0.78),
         label=t("chart.fan_90", lang),
     )
     ax.fill_between(
@@ -648,7 +605,7 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
         amounts("need_p25"),
         amounts("need_p75"),
         linewidth=0,
-        color=_lighter(_BAND, 0.45),
+        color=lighter(_BAND, 0.45),
         label=t("chart.fan_50", lang),
     )
     ax.plot(years, amounts("need_p50"), color=_BAND, linewidth=2.0, label=t("chart.median", lang))
@@ -752,20 +709,6 @@ def save_charts(
     return paths
 
 
-def save_figure(png: Path, draw: Callable[[Axes], Any]) -> Path:
-    """Draw one chart with ``draw(ax)`` in bondkit's style and size, and save it as ``png``
-    and as an SVG beside it (same stem); byte-identical on every run. Returns ``png``."""
-    with mpl.rc_context(RC):
-        fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
-        draw(fig.add_subplot())
-        fig.savefig(png, dpi=DPI, format="png", metadata={"Software": None})
-        # the layout is done: the SVG keeps it rather than solving it again (a third
-        # of the time of a run went into solving each layout twice)
-        fig.set_layout_engine("none")
-        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
-    return png
-
-
 #: the chart functions by the name an analyst plots them with
 _PLOTS = {
     "debt_service": "debt_service_chart",
@@ -782,14 +725,6 @@ _PARTS = {
     "coverage": "capacity",
     "redemptions": "risk",
 }
-
-
-def pyplot_axes() -> Axes:
-    """A new pyplot figure's Axes (shown inline in a notebook), bondkit's chart size."""
-    import matplotlib.pyplot as plt
-
-    _fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
-    return ax
 
 
 def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = None) -> Axes:
@@ -817,12 +752,3 @@ def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = N
         raise ValueError(t("api.err.no_table", "en").format(chart=name, table=part))
     draw = globals()[_PLOTS[name]]
     return draw(result, lang, ax=ax if ax is not None else pyplot_axes())
-
-
-def mathtext_safe(s: str) -> str:
-    """User text for matplotlib: a ``$`` must not start mathematical notation.
-
-    >>> print(mathtext_safe("Coop $ 2"))
-    Coop \\$ 2
-    """
-    return s.replace("$", r"\$")

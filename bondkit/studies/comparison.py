@@ -207,7 +207,7 @@ def comparison_chart(
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    from bondkit.report.charts import FIGSIZE, mathtext_safe, series_colour
+    from bondkit.report.chartkit import FIGSIZE, mathtext_safe, series_colour
 
     check_language(lang)
     if ax is None:
@@ -248,7 +248,7 @@ def _chart_stem(metric: str) -> str:
 
 def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) -> dict[str, Path]:
     """PNG and SVG of each metric with at least one value; byte-identical on every run."""
-    from bondkit.report.charts import save_figure
+    from bondkit.report.chartkit import save_figure
 
     paths: dict[str, Path] = {}
     for metric in METRICS:

@@ -525,7 +525,7 @@ def sweep_chart(
     from matplotlib.ticker import FuncFormatter
 
     from bondkit.labels import number_text, percent_text
-    from bondkit.report.charts import FIGSIZE, mathtext_safe, series_colour
+    from bondkit.report.chartkit import FIGSIZE, mathtext_safe, series_colour
 
     check_language(lang)
     if ax is None:
@@ -596,7 +596,7 @@ def _chart_stem(metric: str) -> str:
 
 def _save_chart(table: pd.DataFrame, metric: str, folder: Path, lang: str, currency: str) -> Path:
     """PNG and SVG of the sweep chart; byte-identical on every run."""
-    from bondkit.report.charts import save_figure
+    from bondkit.report.chartkit import save_figure
 
     return save_figure(
         folder / f"{_chart_stem(metric)}.png",
