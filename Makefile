@@ -48,6 +48,7 @@ bench: $(VENV)/.stamp-test
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check bondkit tests benchmarks notebooks
 	$(BIN)/ruff format --check bondkit tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info
