@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -558,3 +558,15 @@ def test_schedule_dates_are_iso_with_four_digit_years():
     ]
     assert [r["date"] for r in json.loads(schedule_json(df))] == ["0002-02-01", "0003-02-01"]
     assert "0003-02-01" in schedule_table(df)
+
+
+def test_schedule_csv_series_ids_are_never_formulas(runner, tmp_path):
+    """Issue #11, 8: a series id ``-A1`` was written raw (Excel reads it as =-A1)."""
+    src = write(tmp_path, SIMPLE_TOML.replace('id = "A"', 'id = "-A1"'))
+    result = runner.invoke(main, ["schedule", str(src), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == "series,period,date,opening_balance,interest,principal,payment,closing_balance"
+    )
+    assert all(line.startswith("'-A1,") for line in lines[1:]) and len(lines) > 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -191,7 +192,12 @@ def test_every_metric_equals_the_run_of_that_variant(swept, tmp_path):
 
 def test_files_and_terminal(swept):
     out = swept["out"]
-    assert sorted(p.name for p in out.iterdir()) == [".bondkit", "charts", "sweep.csv", "sweep.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".bondkit",
+        "charts",
+        "sweep.csv",
+        "sweep.xlsx",
+    ]
     assert not list(out.glob(".bondkit/stage-*"))
     assert sorted(p.name for p in (out / "charts").iterdir()) == [
         "sweep-issuer-all-in-cost.png", "sweep-issuer-all-in-cost.svg"
@@ -525,3 +531,24 @@ def test_no_progress_bar_for_a_few_variants(plain, tmp_path):
     assert (
         f"more than {PROGRESS_THRESHOLD} variants, a progress bar is shown on stderr" in help_text
     )
+
+
+def test_sweep_csv_text_cells_are_never_formulas(plain, tmp_path):
+    """Issue #11, 8: text --vary values were written raw (Excel read =1+1 as a formula)."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main,
+        ["sweep", str(plain), "--vary", "repayment=bullet,=1+1,@SUM(A1),-cmd|calc!A0",
+         "--out", str(out), "--lang", "en"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    rows = list(csv.reader(io.StringIO((out / "sweep.csv").read_text(encoding="utf-8"))))
+    assert [r[0] for r in rows[1:]] == ["bullet", "'=1+1", "'@SUM(A1)", "'-cmd|calc!A0"]
+    for row in rows:  # no cell a spreadsheet would run
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
+    # numbers stay numbers: a negative rate is not quoted
+    res = CliRunner().invoke(
+        main, ["sweep", str(plain), "--vary", "annual_rate=-0.01,0.02", "--out", str(out)]
+    )
+    rows = list(csv.reader(io.StringIO((out / "sweep.csv").read_text(encoding="utf-8"))))
+    assert [r[0] for r in rows[1:]] == ["-0.01", "0.02"]

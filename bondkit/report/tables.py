@@ -12,7 +12,29 @@ import pandas as pd
 from bondkit.columns import COLUMNS, CONTRACT_COLUMNS
 from bondkit.core.conventions import cents_to_str
 
-__all__ = ["schedule_records", "schedule_csv", "schedule_json", "schedule_table"]
+__all__ = [
+    "schedule_records",
+    "schedule_csv",
+    "schedule_json",
+    "schedule_table",
+    "spreadsheet_text",
+]
+
+#: what makes a spreadsheet read a CSV cell as a formula (OWASP's CSV injection list)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell of a CSV as Excel and LibreOffice will read it: as text, never a formula.
+
+    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe (the OWASP rule); any other text is unchanged. Apply it to text
+    cells only: numbers are written as numbers.
+
+    >>> spreadsheet_text("-A1"), spreadsheet_text("=1+1"), spreadsheet_text("Série A")
+    ("'-A1", "'=1+1", 'Série A')
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _cells(df: pd.DataFrame) -> list[list[str]]:
@@ -25,6 +47,8 @@ def _cells(df: pd.DataFrame) -> list[list[str]]:
             out.append([cents_to_str(v) for v in values])
         elif unit == "date":
             out.append([d.date().isoformat() for d in values])
+        elif unit == "text":
+            out.append([spreadsheet_text(str(v)) for v in values])
         else:
             out.append([str(v) for v in values])
     return [list(row) for row in zip(*out, strict=True)]

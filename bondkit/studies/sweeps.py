@@ -34,6 +34,7 @@ import pandas as pd
 
 from bondkit.errors import BondkitError
 from bondkit.labels import check_language, t
+from bondkit.report.tables import spreadsheet_text
 from bondkit.runner.figures import FIGURES
 from bondkit.studies.comparison import (
     METRIC_KINDS,
@@ -416,7 +417,7 @@ def _keys_of(table: pd.DataFrame) -> list[str]:
 
 
 def _plain(value: Any) -> str:
-    """A cell as plain CSV text: numbers unformatted, None empty."""
+    """A cell as plain text: numbers unformatted, None empty."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
@@ -426,13 +427,21 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A cell of sweep.csv: numbers and dates as :func:`_plain`, text safe for a
+    spreadsheet (:func:`bondkit.report.tables.spreadsheet_text`)."""
+    if isinstance(value, str):
+        return spreadsheet_text(value)
+    return _plain(value)
+
+
 def sweep_csv(table: pd.DataFrame) -> str:
     """The table as CSV: a header of key names, unformatted numbers, empty when absent."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(table.columns))
+    writer.writerow([spreadsheet_text(str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
-        writer.writerow([_plain(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return buf.getvalue()
 
 
