@@ -437,8 +437,14 @@ def simulate_risk(
         leaving = np.zeros(P, dtype=np.int64)  # holdings leaving at maturity, before repayments
         mine = holders.series == j
         blocks = []  # (rows, holdings, probability, tables, tiled holdings, random stream)
-        for g, segment in enumerate(dict.fromkeys(holders.segment[mine])):
-            a = holders.amount[mine & (holders.segment == segment)]
+        # grouped by integer codes, never by comparing names in numpy: numpy's strings drop
+        # a trailing NUL, so "Membres\x00" would match "Membres" (issue #11)
+        codes, segments = pd.factorize(
+            pd.Series(holders.segment[mine], dtype=object), use_na_sentinel=False
+        )
+        own_amounts = holders.amount[mine]
+        for g, segment in enumerate(segments):
+            a = own_amounts[codes == g]
             step = max(1, CHUNK // len(a))
             tables, a_tiled = _amount_tables(a), np.tile(a.astype(np.float64), min(step, P))
             for c, c0 in enumerate(range(0, P, step)):
