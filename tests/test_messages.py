@@ -17,13 +17,14 @@ import bondkit
 from bondkit.cli import main
 from bondkit.errors import BondkitError, Message, Problem, ScenarioError, format_problems
 from bondkit.labels import LABELS
-from bondkit.scenario import _TOML_REASONS, parse_scenario
+from bondkit.scenario import parse_scenario
+from bondkit.scenario.messages import TOML_REASONS
 
 PACKAGE = Path(bondkit.__file__).resolve().parent
 #: by module, the functions whose first argument is a message key of LABELS and whose
 #: keywords are its fields
 KEYED_CALLS = {
-    "scenario": {"Message", "_fail"},  # the package: every module in it
+    "scenario": {"Message", "fail"},  # the package: every module in it
     "cli.py": {"Message", "_say"},
     "errors.py": {"Message"},
 }
@@ -111,7 +112,7 @@ def test_no_english_sentence_is_left_in_the_validators():
 
 
 def test_every_toml_reason_is_a_label_with_the_pattern_s_fields():
-    for pattern, key in _TOML_REASONS:
+    for pattern, key in TOML_REASONS:
         assert key in LABELS, key
         assert _fields(LABELS[key][0]) == set(pattern.groupindex), key
 

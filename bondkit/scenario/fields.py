@@ -1,0 +1,462 @@
+"""The checks of single keys (leaf validators) and the annotated types the tables use.
+
+Each check takes the raw value (what tomllib gave) and returns the value kept, or raises
+the error made by :func:`fail`, whose message is ours (a label key and its fields).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import PlainValidator
+from pydantic_core import PydanticCustomError
+
+from bondkit.core.conventions import parse_month_day
+from bondkit.core.terms import REPAYMENTS
+from bondkit.data.rules import rule_sets
+from bondkit.errors import Message
+from bondkit.scenario.limits import (
+    CURRENCY_PATTERN,
+    FIRST_DATE,
+    ID_PATTERN,
+    ISO_DATE_PATTERN,
+    LABEL_KEY,
+    LAST_DATE,
+    MAX_AMOUNT,
+    MAX_AMOUNT_TEXT,
+    MAX_TERM_YEARS,
+    RATE_DECIMALS,
+)
+from bondkit.scenario.toml_text import plain
+
+__all__ = [
+    "fail",
+    "rate",
+    "money",
+    "whole",
+    "share",
+    "quantity",
+    "boolean",
+    "text",
+    "one_of",
+    "rule_set_name",
+    "series_id",
+    "currency_code",
+    "month_day",
+    "optional",
+    "inline_table",
+    "by_fiscal_year",
+    "probability",
+    "growth",
+    "open_share",
+    "Rate",
+    "Amount",
+    "Cost",
+    "Date",
+    "OptionalDate",
+    "Share",
+    "Money",
+    "OptionalAmount",
+    "Whole1",
+    "TermYears",
+    "OptionalTermYears",
+    "Repayment",
+    "SignedAmount",
+    "Probability",
+]
+
+
+# ================================================================ leaf validators
+# Each takes the raw value (what tomllib gave) and returns the value kept, or raises a
+# PydanticCustomError whose message is ours. The message says what is expected; the
+# "(you wrote ...)" part is added when the problem is formatted. Messages are label keys of
+# bondkit.labels.LABELS with their fields (a test checks that every key used here exists
+# there with the same fields); the language is chosen only when the problems are shown.
+
+
+def fail(key: str, **fields: Any) -> PydanticCustomError:
+    """The error of a leaf validator: the message (key and fields) rides in the context.
+
+    Plain text instead of a key is shown as is, in every language (to be avoided).
+
+    >>> fail("msg.fraction", example="0.04").context["message"].render("fr")
+    'doit être une fraction, par exemple 0.04'
+
+    Each check raises it:
+
+    >>> try:
+    ...     rate(4)
+    ... except PydanticCustomError as error:
+    ...     print(error.context["message"])
+    must be a fraction such as 0.04
+    """
+    message = Message(key, **fields) if LABEL_KEY.fullmatch(key) else key
+    return PydanticCustomError("bondkit", "bondkit message", {"message": message})
+
+
+def _number(value: Any, example: str) -> Decimal:
+    """An int or float (never a boolean), kept exactly as written (floats through repr)."""
+    if isinstance(value, bool):
+        raise fail("msg.number_not_bool", example=example)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise fail("msg.finite")
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):  # from code, or a dumped scenario validated again
+        if not value.is_finite():
+            raise fail("msg.finite")
+        return value
+    if isinstance(value, str):
+        raise fail("msg.number_unquoted", example=example)
+    raise fail("msg.number", example=example)
+
+
+def _decimals(number: Decimal, most: int) -> None:
+    """Refuse a number written with more than ``most`` decimals (``0.0400`` has 2)."""
+    if (Fraction(number) * 10**most).denominator != 1:
+        raise fail("msg.decimals", most=most)
+
+
+def rate(value: Any) -> Decimal:
+    """A rate as a fraction: 0 <= rate <= 1 (0.04 is 4 %), at most 8 decimals.
+
+    >>> rate(0.04), rate(1)
+    (Decimal('0.04'), Decimal('1'))
+    """
+    rate = _number(value, "0.04")
+    if rate < 0:
+        raise fail("msg.not_negative")
+    if rate > 1:
+        raise fail("msg.fraction", example="0.04")
+    _decimals(rate, RATE_DECIMALS)
+    return rate
+
+
+def money(*, positive: bool) -> Callable[[Any], Decimal]:
+    """An amount of money in the currency, in whole cents (at most 2 decimals).
+
+    >>> money(positive=True)(100_000), money(positive=False)(0), money(positive=False)(12.5)
+    (Decimal('100000'), Decimal('0'), Decimal('12.5'))
+    """
+
+    def validate(value: Any) -> Decimal:
+        amount = _number(value, "100000" if positive else "500")
+        if positive and amount <= 0:
+            raise fail("msg.positive")
+        if amount < 0:
+            raise fail("msg.not_negative")
+        if (Fraction(amount) * 100).denominator != 1:
+            raise fail("msg.whole_cents")
+        if amount > MAX_AMOUNT:
+            raise fail("msg.at_most", most=MAX_AMOUNT_TEXT)
+        return amount
+
+    return validate
+
+
+def whole(*, minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
+    """A whole number (a TOML integer) of at least ``minimum`` (and at most ``maximum``).
+
+    >>> whole(minimum=1, maximum=100)(5)
+    5
+    """
+
+    def validate(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str):
+                raise fail("msg.whole_unquoted")
+            raise fail("msg.whole")
+        if value < minimum:
+            if minimum == 0:
+                raise fail("msg.not_negative")
+            raise fail("msg.at_least", least=minimum)
+        if maximum is not None and value > maximum:
+            raise fail("msg.at_most", most=maximum)
+        return value
+
+    return validate
+
+
+def share(value: Any) -> Decimal:
+    """A share of a whole (of people, of subscribers, of the money): 0 <= share <= 1.
+
+    >>> share(0.25), share(1)
+    (Decimal('0.25'), Decimal('1'))
+    """
+    share = _number(value, "0.25")
+    if share < 0:
+        raise fail("msg.not_negative")
+    if share > 1:
+        raise fail("msg.share", example="0.25")
+    return share
+
+
+def quantity(
+    example: str, *, positive: bool, maximum: int | None = None, decimals: int | None = None
+) -> Callable[[Any], Decimal]:
+    """A number that is not money (hours, a ratio, a spread), decimals allowed (at most
+    ``decimals`` of them when given).
+
+    >>> quantity("1.25", positive=True, maximum=10)(1.5)
+    Decimal('1.5')
+    """
+
+    def validate(value: Any) -> Decimal:
+        number = _number(value, example)
+        if positive and number <= 0:
+            raise fail("msg.positive")
+        if number < 0:
+            raise fail("msg.not_negative")
+        if maximum is not None and number > maximum:
+            raise fail("msg.at_most_such_as", most=maximum, example=example)
+        if decimals is not None:
+            _decimals(number, decimals)
+        return number
+
+    return validate
+
+
+def boolean(value: Any) -> bool:
+    """A TOML boolean (``true`` or ``false``, unquoted).
+
+    >>> boolean(True), boolean(False)
+    (True, False)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        raise fail("msg.bool_unquoted")
+    raise fail("msg.bool")
+
+
+def _date(value: Any) -> dt.date:
+    """A TOML date such as 2025-01-15 (not a string, not a date with a time), from
+    FIRST_DATE to LAST_DATE."""
+    if isinstance(value, dt.datetime):
+        raise fail("msg.date_no_time")
+    if isinstance(value, dt.date):
+        if not FIRST_DATE <= value <= LAST_DATE:
+            raise fail("msg.date_between", first=FIRST_DATE, last=LAST_DATE)
+        return value
+    if isinstance(value, str):
+        if ISO_DATE_PATTERN.fullmatch(value.strip()):
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise fail("msg.date_real_unquoted") from None
+            raise fail("msg.date_unquoted", date=value.strip())
+        raise fail("msg.date_text")
+    raise fail("msg.date")
+
+
+def text(example: str) -> Callable[[Any], str]:
+    """Non-empty text (a TOML string).
+
+    >>> text("QC")("Cinéma du Parc")
+    'Cinéma du Parc'
+    """
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str):
+            raise fail("msg.text", example=example)
+        if not value.strip():
+            raise fail("msg.not_empty")
+        return value
+
+    return validate
+
+
+def one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    """One of a fixed list of words.
+
+    >>> one_of(("fr", "en"))("fr")
+    'fr'
+    """
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise fail("msg.one_of", choices=", ".join(choices))
+        return value
+
+    return validate
+
+
+def rule_set_name(value: Any) -> str:
+    """The name of a rule set of ``bondkit/data/rule_sets.toml`` (read when first needed).
+
+    >>> rule_set_name("qc-npo")
+    'qc-npo'
+    """
+    return one_of(tuple(rule_sets()))(value)
+
+
+def series_id(value: Any) -> str:
+    """A series id: 1 to 16 letters, digits, ``_`` or ``-``.
+
+    >>> series_id("A"), series_id("2024_B-1")
+    ('A', '2024_B-1')
+    """
+    if not isinstance(value, str):
+        raise fail("msg.text", example="A")
+    if not ID_PATTERN.fullmatch(value):
+        raise fail("msg.series_id")
+    return value
+
+
+def currency_code(value: Any) -> str:
+    """A currency code of 3 capital letters (``CAD``).
+
+    >>> currency_code("CAD")
+    'CAD'
+    """
+    if not isinstance(value, str) or not CURRENCY_PATTERN.fullmatch(value):
+        raise fail("msg.currency")
+    return value
+
+
+def month_day(value: Any) -> str:
+    """A month and day as ``MM-DD`` (the end of a fiscal year).
+
+    >>> month_day("06-30")
+    '06-30'
+    """
+    try:
+        parse_month_day(value)
+    except ValueError:
+        raise fail("msg.month_day") from None
+    return value
+
+
+def optional(validate: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``None`` stands for "not given" (TOML has no null; a merged dict may).
+
+    >>> check = optional(rate)
+    >>> check(None), check(0.04)
+    (None, Decimal('0.04'))
+    """
+    return lambda value: None if value is None else validate(value)
+
+
+def inline_table(example: str) -> Callable[[Any, Any], Any]:
+    """An inline table whose entries pydantic then checks one by one (each located by its
+    key, as in ``series_shares.A``); ``None`` stands for "not given".
+
+    >>> check = inline_table("{ A = 0.6, B = 0.4 }")
+    >>> check({"A": 0.6, "B": 0.4}, dict), check(None, dict)
+    ({'A': 0.6, 'B': 0.4}, None)
+    """
+
+    def validate(value: Any, check_entries: Callable[[Any], Any]) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise fail("msg.inline_table_such_as", example=example)
+        return check_entries(value)
+
+    return validate
+
+
+def _signed_money(value: Any) -> Decimal:
+    """An amount that may be 0 or negative (a year that loses money), in whole cents."""
+    amount = _number(value, "45000")
+    if (Fraction(amount) * 100).denominator != 1:
+        raise fail("msg.whole_cents")
+    if amount > MAX_AMOUNT:
+        raise fail("msg.at_most", most=MAX_AMOUNT_TEXT)
+    if amount < -MAX_AMOUNT:
+        raise fail("msg.at_least_minus_max", least=f"-{plain(MAX_AMOUNT)}")
+    return amount
+
+
+def by_fiscal_year(
+    example: str, single: Callable[[Any], Any] | None = None
+) -> Callable[[Any, Any], Any]:
+    """An array of amounts, one per fiscal year, that pydantic then checks one by one (each
+    located by its place, as in ``capacity.cash_flow[3]``); ``None`` stands for "not given".
+
+    With ``single`` (the check of one amount), one amount alone is accepted too: the same
+    amount every year, kept as an array of that one amount (as the dataclasses take it).
+
+    >>> by_fiscal_year("[45_000, 47_000]")([45_000, 47_000], tuple)
+    (45000, 47000)
+    >>> by_fiscal_year("[12_000, 9_000]", money(positive=False))(12_000, tuple)
+    (Decimal('12000'),)
+    """
+
+    def validate(value: Any, check_entries: Callable[[Any], Any]) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, list | tuple):
+            if not value:
+                raise fail("msg.one_amount", example=example)
+            return check_entries(value)
+        if single is not None and not isinstance(value, dict):
+            return (single(value),)
+        if single is not None:
+            raise fail("msg.amount_or_by_year", example=example)
+        raise fail("msg.by_year", example=example)
+
+    return validate
+
+
+def probability(value: Any) -> Decimal:
+    """A probability: 0 <= p <= 1 (0.02 is a 2 % chance).
+
+    >>> probability(0.02)
+    Decimal('0.02')
+    """
+    p = _number(value, "0.02")
+    if p < 0:
+        raise fail("msg.not_negative")
+    if p > 1:
+        raise fail("msg.probability", example="0.02")
+    return p
+
+
+def growth(value: Any) -> Decimal:
+    """A growth rate per year as a fraction, from -1 (nothing left) to 1 (doubling).
+
+    >>> growth(-0.1), growth(0.02)
+    (Decimal('-0.1'), Decimal('0.02'))
+    """
+    growth = _number(value, "0.02")
+    if not -1 <= growth <= 1:
+        raise fail("msg.growth")
+    return growth
+
+
+def open_share(value: Any) -> Decimal:
+    """A share strictly between 0 and 1.
+
+    >>> open_share(0.05)
+    Decimal('0.05')
+    """
+    share = _number(value, "0.05")
+    if not 0 < share < 1:
+        raise fail("msg.open_share", example="0.05")
+    return share
+
+
+Rate = Annotated[Decimal, PlainValidator(rate)]
+Amount = Annotated[Decimal, PlainValidator(money(positive=True))]
+Cost = Annotated[Decimal, PlainValidator(money(positive=False))]
+Date = Annotated[dt.date, PlainValidator(_date)]
+OptionalDate = Annotated[dt.date | None, PlainValidator(optional(_date))]
+Share = Annotated[Decimal, PlainValidator(share)]
+Money = Annotated[Decimal, PlainValidator(money(positive=False))]  # an amount, 0 allowed
+OptionalAmount = Annotated[Decimal | None, PlainValidator(optional(money(positive=True)))]
+Whole1 = Annotated[int, PlainValidator(whole(minimum=1))]
+TermYears = Annotated[int, PlainValidator(whole(minimum=1, maximum=MAX_TERM_YEARS))]
+OptionalTermYears = Annotated[
+    int | None, PlainValidator(optional(whole(minimum=1, maximum=MAX_TERM_YEARS)))
+]
+Repayment = Annotated[str, PlainValidator(one_of(REPAYMENTS))]
+SignedAmount = Annotated[Decimal, PlainValidator(_signed_money)]
+Probability = Annotated[Decimal, PlainValidator(probability)]

@@ -1,0 +1,227 @@
+"""Loading a scenario: from a file, TOML text or a dict (all validated the same way), the
+packaged examples and the starter scenario of ``bondkit init``, and the language a
+scenario file asks for."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bondkit.errors import Message, Problem, ScenarioError
+from bondkit.scenario.messages import data_language, toml_syntax_message, validate
+from bondkit.scenario.model import Scenario
+
+__all__ = [
+    "load_scenario",
+    "load_example",
+    "starter_text",
+    "starter_scenario",
+    "list_examples",
+    "parse_scenario",
+    "validate_data",
+    "scenario_language",
+]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem.
+
+    The file is UTF-8 TOML (a byte-order mark is accepted); amounts in it are in currency
+    units, rates fractions. The scenario remembers its ``source_path`` and the SHA-256 of
+    the file's bytes (``input_sha256``, named in the summary JSON).
+
+    >>> import pathlib, tempfile
+    >>> text = '''
+    ... [scenario]
+    ... name = "Épicerie solidaire 2024"
+    ... [issuer]
+    ... name = "Épicerie solidaire"
+    ... [[series]]
+    ... id = "A"
+    ... amount = 50_000           # CAD: 50 bonds of 1 000 $
+    ... face_value = 1_000
+    ... annual_rate = 0.035       # 3.5 % a year
+    ... issue_date = 2024-06-01
+    ... term_years = 5
+    ... repayment = "bullet"
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "epicerie.toml"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     sc = load_scenario(path)
+    >>> sc.name, sc.source_path.name, len(sc.input_sha256)
+    ('Épicerie solidaire 2024', 'epicerie.toml', 64)
+    >>> sc.series_terms()[0].maturity
+    datetime.date(2029, 6, 1)
+    >>> load_scenario(path)  # the folder is gone  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: ...epicerie.toml: cannot read the file: ...
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ScenarioError(
+            [Problem(str(path), Message("msg.cannot_read", reason=reason))], str(path)
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(str(path), Message("msg.not_utf8", byte=exc.start + 1))], str(path)
+        ) from None
+    scenario = parse_scenario(text, source=str(path))
+    scenario._source_path = path
+    scenario._input_sha256 = hashlib.sha256(data).hexdigest()
+    return scenario
+
+
+def list_examples() -> list[str]:
+    """The names of the example scenarios packaged with bondkit (offline).
+
+    >>> list_examples()
+    ['building-purchase-2010', 'cinema-du-parc-2016', 'grand-costumier-2016', 'solar-coop-multi-series']
+    """
+    from importlib.resources import files
+
+    folder = files("bondkit.examples")
+    return sorted(
+        p.name.removesuffix(".toml")
+        for p in folder.iterdir()
+        if p.name.endswith(".toml") and not p.name.startswith("init-")
+    )
+
+
+def starter_text(lang: str = "en") -> str:
+    """The commented starter scenario ``bondkit init`` writes, as TOML text, in ``lang``.
+
+    >>> starter_text("fr").splitlines()[0].startswith("#")
+    True
+    """
+    from importlib.resources import files
+
+    return files("bondkit.examples").joinpath(f"init-{lang}.toml").read_text(encoding="utf-8")
+
+
+def starter_scenario(lang: str = "en") -> Scenario:
+    """The starter scenario of ``bondkit init``, validated: a co-op's 100,000 $ 5-year
+    bullet at 4 % (annual interest), issued on 15 January 2027, with no campaign, capacity
+    or risk table. Examples add them with :meth:`Scenario.with_changes`.
+
+    >>> sc = starter_scenario()
+    >>> str(sc.series[0].amount), str(sc.series[0].annual_rate), sc.series[0].term_years
+    ('100000', '0.04', 5)
+    """
+    return parse_scenario(starter_text(lang), source=f"init-{lang}.toml")
+
+
+def load_example(name: str) -> Scenario:
+    """One of the example scenarios packaged with bondkit (:func:`list_examples`), validated.
+
+    The same files as the repository's ``scenarios/`` folder, readable offline and
+    without the repository. An unknown name raises :class:`ScenarioError` naming them.
+
+    >>> sc = load_example("cinema-du-parc-2016")
+    >>> sc.name, sc.language, len(sc.series), str(sc.series[0].amount)
+    ('Cinéma du Parc 2016', 'fr', 1, '100000')
+    """
+    from importlib.resources import as_file, files
+
+    names = list_examples()
+    if name not in names:
+        raise ScenarioError([Problem(str(name), Message("msg.no_example", names=", ".join(names)))])
+    with as_file(files("bondkit.examples") / f"{name}.toml") as path:
+        scenario = load_scenario(path)
+    return scenario
+
+
+def parse_scenario(text: str, source: str = "<string>") -> Scenario:
+    """Validate a scenario given as TOML text; ``source`` names it in a syntax error.
+
+    Amounts in currency units, rates as fractions (0.035 is 3.5 %), dates unquoted. The
+    scenario has no ``source_path``; its ``input_sha256`` is that of the UTF-8 text.
+
+    >>> text = '''
+    ... [scenario]
+    ... name = "Épicerie solidaire 2024"
+    ... [issuer]
+    ... name = "Épicerie solidaire"
+    ... [[series]]
+    ... id = "A"
+    ... amount = 50_000
+    ... face_value = 1_000
+    ... annual_rate = 0.035
+    ... issue_date = 2024-06-01
+    ... term_years = 5
+    ... repayment = "bullet"
+    ... '''
+    >>> sc = parse_scenario(text)
+    >>> sc.source_path is None, sc.currency, sc.series_terms()[0].bonds
+    (True, 'CAD', 50)
+
+    A TOML syntax error (here the quotes of the id forgotten) names the line and column:
+
+    >>> parse_scenario(text.replace('"A"', "A"), source="epicerie.toml")
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: epicerie.toml: TOML syntax error: Invalid value (at line 7, column 6)
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
+        raise ScenarioError([Problem(source, toml_syntax_message(exc))], source) from None
+    scenario = validate_data(data, source=source)
+    scenario._source_text = text
+    scenario._input_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return scenario
+
+
+def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
+    """Validate a scenario given as a dict (as read from TOML, or merged with changes).
+
+    Raises :class:`ScenarioError` with one :class:`Problem` per problem, all at once; its
+    ``language`` is the scenario's ``language`` key when that key is valid.
+
+    Values as TOML gives them: amounts in currency units, rates as fractions, dates as
+    ``datetime.date`` (a date given as text is refused, as a quoted date in a file).
+
+    >>> import datetime as dt
+    >>> data = {
+    ...     "scenario": {"name": "Épicerie solidaire 2024", "language": "fr"},
+    ...     "issuer": {"name": "Épicerie solidaire"},
+    ...     "series": [{"id": "A", "amount": 50_000, "face_value": 1_000,
+    ...                 "annual_rate": 0.035, "issue_date": dt.date(2024, 6, 1),
+    ...                 "term_years": 5, "repayment": "bullet"}],
+    ... }
+    >>> validate_data(data).series_terms()[0].maturity
+    datetime.date(2029, 6, 1)
+    >>> bad = dict(data, series=[dict(data["series"][0], amount=50_500, annual_rate=3.5)])
+    >>> validate_data(bad)
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: series[1].amount: must be a whole multiple of face_value 1000, such as 50000 or 51000 (you wrote 50500)
+    series[1].annual_rate: must be a fraction such as 0.04 (you wrote 3.5)
+    """
+    return validate(Scenario, data, source)
+
+
+def scenario_language(path: str | Path) -> str | None:
+    """The ``language`` a scenario file asks for, read from its TOML even when the scenario
+    has problems; None when the file cannot be read or parsed, or names no valid language.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "draft.toml"
+    ...     _ = path.write_text('[scenario]\\nname = 4\\nlanguage = "fr"\\n', encoding="utf-8")
+    ...     print(scenario_language(path), scenario_language(pathlib.Path(tmp) / "nope.toml"))
+    fr None
+    """
+    try:
+        data = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return data_language(data)
