@@ -138,20 +138,7 @@ def test_figures_from_other_parts_of_the_summary_json(cli_runs, name):
 
 @pytest.mark.parametrize(
     "key",
-    [
-        pytest.param(
-            k,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: expected_raised reads CampaignResult.expected_raised, "
-                "the mean over the campaigns as a float, so Figure.value() is no whole "
-                "number of cents (figures.py: money is 'whole cents inside')",
-            ),
-        )
-        if k == "expected_raised"
-        else k
-        for k in MONEY
-    ],
+    list(MONEY),
 )
 def test_money_value_is_whole_cents_of_the_json_amount(cli_runs, key):
     seen = 0

@@ -277,12 +277,6 @@ def test_shortfall_curve_against_the_summary(files, name):
     assert ((curve["p_shortfall"] >= 0) & (curve["p_shortfall"] <= 1)).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bondkit bug: shortfall_curve turns currency into cents with round(float * 100), "
-    "half to even and on the binary float (0.125 -> 12 cents, 1.005 -> 100 cents), not half "
-    "up on the written decimal as everywhere else (conventions.to_cents: 13 and 101)",
-)
 def test_shortfall_curve_reserves_are_rounded_half_up(costumier):
     curve = costumier["all"].shortfall_curve([0.125, 1.005])
     assert curve["reserve"].tolist() == [0.13, 1.01]

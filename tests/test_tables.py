@@ -230,12 +230,6 @@ def test_csv_plain_text_is_unchanged():
     assert schedule_csv(issue_schedule([s])).splitlines()[1].startswith("A-1_x,1,")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bondkit bug (since f3ec4f6): schedule_records/schedule_json reuse the CSV cells, "
-    "so the spreadsheet quote leaks into the JSON: a valid series id '-A' comes out as "
-    "\"'-A\", unlike the summary JSON, which keys the series by '-A'",
-)
 def test_json_series_is_the_id_as_written():
     sc = load_example("solar-coop-multi-series").with_changes({"series[1].id": "-A"})
     records = json.loads(schedule_json(issue_schedule(sc.series_terms())))

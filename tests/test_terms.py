@@ -269,55 +269,26 @@ def test_a_boolean_is_not_a_number():
     [
         pytest.param(
             {"amount": Decimal("0.004"), "face_value": Decimal("0.004")},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: a face_value below half a cent rounds to 0 cents and "
-                "the multiple check divides by it: ZeroDivisionError, not ValueError",
-            ),
             id="face-value-rounds-to-0-cents",
         ),
         pytest.param(
             {"amount": Decimal("0.004"), "face_value": Decimal("0.01")},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: an amount that rounds to 0 cents passes the 'positive' "
-                "check (made on the Decimal) and gives a series of 0 bonds",
-            ),
             id="amount-rounds-to-0-cents",
         ),
         pytest.param(
             {"amount": float("nan")},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: NaN reaches a Decimal comparison: "
-                "decimal.InvalidOperation, not ValueError",
-            ),
             id="nan-amount",
         ),
         pytest.param(
             {"amount": float("inf")},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: an infinite amount raises OverflowError in to_cents",
-            ),
             id="infinite-amount",
         ),
         pytest.param(
             {"annual_rate": float("inf")},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: an infinite annual_rate is accepted (only < 0 is "
-                "checked); .rate then raises OverflowError",
-            ),
             id="infinite-rate",
         ),
         pytest.param(
             {"annual_rate": float("nan")},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bondkit bug: a NaN annual_rate raises decimal.InvalidOperation, "
-                "not ValueError",
-            ),
             id="nan-rate",
         ),
     ],

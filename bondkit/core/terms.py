@@ -56,8 +56,12 @@ def _decimal(x: float | int | str | Decimal) -> Decimal:
     if isinstance(x, bool):
         raise TypeError("a boolean is not a number")
     if isinstance(x, float):
-        return Decimal(repr(x))
-    return Decimal(x) if isinstance(x, int | Decimal) else Decimal(str(x))
+        d = Decimal(repr(x))
+    else:
+        d = Decimal(x) if isinstance(x, int | Decimal) else Decimal(str(x))
+    if not d.is_finite():
+        raise ValueError(f"not a finite number: {x!r}")
+    return d
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,8 @@ class SeriesTerms:
             problems.append("give exactly one of term_years and maturity_date")
         elif self.maturity <= self.issue_date:
             problems.append("maturity must be after issue_date")
-        if self.amount <= 0 or self.face_value <= 0:
-            problems.append("amount and face_value must be positive")
+        if self.amount_cents <= 0 or self.face_value_cents <= 0:
+            problems.append("amount and face_value must be positive (at least one cent)")
         elif self.amount_cents % self.face_value_cents:
             problems.append("amount must be a whole multiple of face_value")
         if self.annual_rate < 0:

@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -664,9 +665,10 @@ class CampaignResult:
         return float(self.funnel["subscribers"].sum())
 
     @property
-    def expected_raised(self) -> float:
-        """Mean amount raised from the community over the simulated campaigns [cents]."""
-        return float(self.simulation.community.mean())
+    def expected_raised(self) -> int:
+        """Mean amount raised from the community over the simulated campaigns, rounded
+        half up to the cent [cents]."""
+        return round_half_up(Fraction(int(self.simulation.community.sum()), self.simulation.n))
 
     @property
     def p_minimum_reached(self) -> float:
@@ -686,7 +688,7 @@ class CampaignResult:
         q = sim.quantiles()
         reached = sim.days_to_minimum[~np.isnan(sim.days_to_minimum)]
         raised = sim.community
-        mean_raised = self.expected_raised
+        mean_raised = float(raised.mean())
         return {
             "simulations": sim.n,
             "seed": sim.seed,
@@ -699,7 +701,7 @@ class CampaignResult:
             "expected_average_ticket": round(self.expected_demand / self.expected_subscribers, 2)
             if self.expected_subscribers
             else None,
-            "expected_raised": round(mean_raised / 100, 2),
+            "expected_raised": money(self.expected_raised),
             "raised_p05": money(q["p05"]),
             "raised_p25": money(q["p25"]),
             "raised_p50": money(q["p50"]),

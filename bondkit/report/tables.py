@@ -37,8 +37,9 @@ def spreadsheet_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _cells(df: pd.DataFrame) -> list[list[str]]:
-    """Each contract column as text: ISO dates, amounts with 2 decimals, no separators."""
+def _cells(df: pd.DataFrame, csv: bool = False) -> list[list[str]]:
+    """Each contract column as text: ISO dates, amounts with 2 decimals, no separators;
+    with ``csv``, text cells safe for a spreadsheet (:func:`spreadsheet_text`)."""
     out = []
     for key in CONTRACT_COLUMNS:
         unit = COLUMNS[key].unit
@@ -47,7 +48,7 @@ def _cells(df: pd.DataFrame) -> list[list[str]]:
             out.append([cents_to_str(v) for v in values])
         elif unit == "date":
             out.append([d.date().isoformat() for d in values])
-        elif unit == "text":
+        elif unit == "text" and csv:
             out.append([spreadsheet_text(str(v)) for v in values])
         else:
             out.append([str(v) for v in values])
@@ -97,7 +98,7 @@ def schedule_csv(df: pd.DataFrame) -> str:
     A,5,2032-01-15,100000.00,4000.00,100000.00,104000.00,0.00
     """
     lines = [",".join(CONTRACT_COLUMNS)]
-    lines += [",".join(row) for row in _cells(df)]
+    lines += [",".join(row) for row in _cells(df, csv=True)]
     return "\n".join(lines) + "\n"
 
 

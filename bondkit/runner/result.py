@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bondkit import __version__
-from bondkit.core.conventions import money
+from bondkit.core.conventions import money, to_cents
 from bondkit.runner.figures import FIGURES
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ class Result:
         """
         if self.risk is None:
             raise ValueError("a shortfall curve needs a [risk] table")
-        cents = [round(float(r) * 100) for r in reserves]
+        cents = [to_cents(r) for r in reserves]
         return pd.DataFrame(
             {
                 "reserve": [c / 100 for c in cents],
