@@ -17,12 +17,13 @@ from bondkit.labels import GLOSSARY, LABELS, SHEETS, money_text, percent_text, t
 from bondkit.report.workbook import STATUSES
 
 PACKAGE = Path(bondkit.__file__).resolve().parent
-#: the modules that write words for people: the workbook, charts, readiness grid, API
+#: the modules that write words for people: the workbook, charts, readiness grid, the
+#: notebook display
 EXPORTERS = sorted(
     [
         *(PACKAGE / "report" / "workbook").rglob("*.py"),
         PACKAGE / "report" / "charts.py",
-        PACKAGE / "api.py",
+        PACKAGE / "runner" / "display.py",
         PACKAGE / "runner" / "readiness.py",
     ]
 )

@@ -11,7 +11,13 @@ __all__ = ["allocate", "segment_starts"]
 
 
 def segment_starts(group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Index of the first element of each group in an array sorted by group."""
+    """Index of the first element of each group in an array sorted by group.
+
+    Subscribers of three campaigns (paths 0, 1 and 2), sorted by campaign; path 1 has none:
+
+    >>> segment_starts(np.array([0, 0, 2, 2, 2]), 3).tolist()
+    [0, 2, 2]
+    """
     return np.searchsorted(group, np.arange(n_groups))
 
 

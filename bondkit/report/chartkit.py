@@ -68,19 +68,37 @@ def series_colour(index: int) -> str:
 
 
 def lighter(colour: str, amount: float = 0.55) -> tuple[float, float, float]:
-    """``colour`` mixed with white (``amount`` = share of white)."""
+    """``colour`` mixed with white (``amount`` = share of white), as RGB fractions.
+
+    >>> [round(float(x), 3) for x in lighter("#000000", 0.5)]
+    [0.5, 0.5, 0.5]
+    """
     rgb = np.array(mpl.colors.to_rgb(colour))
     return tuple(rgb + (1.0 - rgb) * amount)
 
 
 def new_axes() -> Axes:
+    """An Axes on a new figure of bondkit's size (no pyplot state), 8 x 4.5 inches.
+
+    >>> new_axes().figure.get_size_inches().tolist()
+    [8.0, 4.5]
+    """
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     return fig.add_subplot()
 
 
 def save_figure(png: Path, draw: Callable[[Axes], Any]) -> Path:
     """Draw one chart with ``draw(ax)`` in bondkit's style and size, and save it as ``png``
-    and as an SVG beside it (same stem); byte-identical on every run. Returns ``png``."""
+    and as an SVG beside it (same stem); byte-identical on every run. Returns ``png``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     png = save_figure(Path(folder) / "bars.png", lambda ax: ax.bar([1, 2], [3, 4]))
+    ...     same = png.read_bytes() == save_figure(png, lambda ax: ax.bar([1, 2], [3, 4])).read_bytes()
+    ...     names = sorted(p.name for p in Path(folder).iterdir())
+    >>> names, same
+    (['bars.png', 'bars.svg'], True)
+    """
     with mpl.rc_context(RC):
         fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
         draw(fig.add_subplot())
@@ -93,7 +111,14 @@ def save_figure(png: Path, draw: Callable[[Axes], Any]) -> Path:
 
 
 def pyplot_axes() -> Axes:
-    """A new pyplot figure's Axes (shown inline in a notebook), bondkit's chart size."""
+    """A new pyplot figure's Axes (shown inline in a notebook), bondkit's chart size.
+
+    >>> import matplotlib.pyplot as plt
+    >>> ax = pyplot_axes()
+    >>> ax.figure.get_size_inches().tolist()
+    [8.0, 4.5]
+    >>> plt.close(ax.figure)
+    """
     import matplotlib.pyplot as plt
 
     _fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")

@@ -104,6 +104,13 @@ def manifest(out_dir: str | os.PathLike, name: str) -> list[PurePosixPath]:
 
     Entries that would leave the folder (absolute, ``..``) or point into bondkit's own
     folder are ignored: the manifest is a file anybody can edit.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = write_file_set(folder, "demo", lambda d: (d / "a.txt").write_text("1"))
+    ...     mine, other = manifest(folder, "demo"), manifest(folder, "other")
+    >>> [str(p) for p in mine], other
+    (['a.txt'], [])
     """
     path = _manifest_path(Path(out_dir), name)
     try:
@@ -115,7 +122,21 @@ def manifest(out_dir: str | os.PathLike, name: str) -> list[PurePosixPath]:
 
 
 def recover(out_dir: str | os.PathLike) -> None:
-    """Finish or undo what an interrupted writer left in ``out_dir`` (see the module)."""
+    """Finish or undo what an interrupted writer left in ``out_dir`` (see the module).
+
+    A stage left without a journal (killed while writing its files) is removed; the
+    files in place are untouched:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     stage = Path(folder) / STATE_DIR / "stage-killed" / "new"
+    ...     stage.mkdir(parents=True)
+    ...     _ = (stage / "half.xlsx").write_text("half")
+    ...     recover(folder)
+    ...     left = [p.name for p in (Path(folder) / STATE_DIR).iterdir()]
+    >>> left
+    ['lock']
+    """
     out = Path(out_dir)
     state = out / STATE_DIR
     if not state.is_dir() and not any(_legacy_stages(out)):

@@ -156,6 +156,16 @@ def run_campaign(
     The median campaign's amounts per series (and any match or underwriter loan, issued on
     the earliest issue date) get their own schedule and all-in cost, with the campaign's
     cost added to the upfront costs. The planned issue is not changed.
+
+    Le Grand Costumier's campaign, 200 simulated campaigns (the seed of the example):
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes({"campaign.simulations": 200})
+    >>> res = run_campaign(sc.campaign_terms(), tuple(sc.series_terms()), sc.cost_terms(), sc.seed)
+    >>> res.simulation.n, [s.id for s in res.median_series]
+    (200, ['A'])
+    >>> 0 <= res.p_minimum_reached <= 1, res.expected_raised > 0  # a fraction; cents
+    (True, True)
     """
     from dataclasses import replace
 

@@ -67,7 +67,11 @@ def option_name(path: str | os.PathLike) -> str:
 
 
 def as_number(x: Any) -> float | None:
-    """``x`` as a float, or None when absent or not a number (an unsolvable rate)."""
+    """``x`` as a float, or None when absent or not a number (an unsolvable rate).
+
+    >>> as_number(None), as_number(float("nan")), as_number(2)
+    (None, None, 2.0)
+    """
     if x is None:
         return None
     x = float(x)
@@ -128,7 +132,13 @@ def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd
 
 def metric_text(value: float | None, metric: str, lang: str, currency: str) -> str:
     """A compared figure as text: money and ratios to the cent, rates with 2 decimals; a
-    figure that does not apply is an em dash (:data:`MISSING`)."""
+    figure that does not apply is an em dash (:data:`MISSING`).
+
+    >>> metric_text(0.0297, "issuer_all_in_cost", "en", "CAD"), metric_text(None, "min_dscr", "fr", "CAD")
+    ('2.97%', '—')
+    >>> metric_text(22000.0, "total_interest", "en", "CAD")
+    '$22,000.00'
+    """
     return value_text(value, METRIC_KINDS[metric], lang, currency, missing=MISSING)
 
 
