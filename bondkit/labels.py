@@ -642,6 +642,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart.debt_service.title": ("Debt service by fiscal year", "Service de la dette par exercice"),
     "chart.balance.title": ("Principal outstanding by series", "Capital restant dû par série"),
     "chart.amount_axis": ("Amount ({currency})", "Montant ({currency})"),
+    "chart.more_entries": ("… and {n} more", "… et {n} de plus"),
     "chart.date_axis": ("Date", "Date"),
     "chart.interest_of": ("{series} – interest", "{series} – intérêts"),
     "chart.principal_of": ("{series} – principal", "{series} – capital"),

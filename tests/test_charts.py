@@ -468,3 +468,36 @@ def test_save_charts_adds_coverage_and_redemptions(analyses_fr, risk_only_en, tm
         assert b"<dc:date>" not in svg
     only = save_charts(risk_only_en, tmp_path / "three", "two")
     assert list(only) == ["debt-service", "balance", "redemptions"]
+
+
+def _many_series(n: int) -> str:
+    one = """
+[[series]]
+id = "S{k}"
+amount = 10_000
+face_value = 500
+annual_rate = 0.04
+issue_date = 2025-01-15
+term_years = 5
+repayment = "bullet"
+"""
+    head = '[scenario]\nname = "Many"\nlanguage = "en"\n[issuer]\nname = "Coop"\n'
+    return head + "".join(one.format(k=k) for k in range(n))
+
+
+def test_many_series_keep_a_readable_legend_and_say_nothing_on_stderr(tmp_path):
+    """Issue #11, 9: with many series the legend ran off the chart (S0 ... S10 and cut)
+    and matplotlib's layout warnings, with its source paths, reached the terminal."""
+    import warnings
+
+    result = run(parse_scenario(_many_series(30)))
+    for draw in (debt_service_chart, balance_chart):
+        ax = draw(result, "en", ax=Figure().add_subplot())
+        names = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert len(names) == 11, names
+        entries = 60 if draw is debt_service_chart else 30  # principal and interest by series
+        assert names[-1] == f"… and {entries - 10} more"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        save_charts(result, tmp_path, "many")
+    assert [str(w.message) for w in caught] == []

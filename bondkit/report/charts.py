@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bondkit.columns import label
@@ -68,8 +69,21 @@ def _money_axis(ax: Axes, result: Result, lang: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _legend(ax: Axes) -> None:
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+#: the most entries a legend at the right of a chart lists; the rest are counted
+MAX_LEGEND_ENTRIES = 11
+
+
+def _legend(ax: Axes, lang: str) -> None:
+    """The legend at the right: at most :data:`MAX_LEGEND_ENTRIES` entries, then a line
+    that counts the others (an issue of many series keeps a readable chart)."""
+    handles, names = ax.get_legend_handles_labels()
+    if len(handles) > MAX_LEGEND_ENTRIES:
+        keep = MAX_LEGEND_ENTRIES - 1
+        more = len(handles) - keep
+        blank = Rectangle((0, 0), 0, 0, fill=False, edgecolor="none")
+        handles = [*handles[:keep], blank]
+        names = [*names[:keep], t("chart.more_entries", lang).format(n=more)]
+    ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
 
 
 def _legend_below(ax: Axes, columns: int) -> None:
@@ -139,7 +153,7 @@ def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None 
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     ax.set_title(t("chart.debt_service.title", lang))
     _money_axis(ax, result, lang)
-    _legend(ax)
+    _legend(ax, lang)
     return ax
 
 
@@ -223,7 +237,7 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
     ax.set_xlabel(t("chart.date_axis", lang))
     ax.set_title(t("chart.balance.title", lang))
     _money_axis(ax, result, lang)
-    _legend(ax)
+    _legend(ax, lang)
     return ax
 
 
