@@ -404,6 +404,27 @@ def _pre_issue_interest(alloc, rate, issue_day, day) -> np.ndarray:
     return np.floor(alloc * rate * days / 365 + 0.5).astype(np.int64)
 
 
+def _choose_series(u: np.ndarray, seg: np.ndarray, cum_shares: np.ndarray) -> np.ndarray:
+    """The series each subscriber picks: the number of its segment's cumulative shares
+    (all but the last) at or below its uniform draw ``u``.
+
+    The same numbers as ``(u[:, None] >= cum_shares[seg][:, :-1]).sum(axis=1)``, without
+    its subscribers x series matrix (12 GB for a million subscribers and 500 series, issue
+    #11): subscribers are grouped by segment and each group is looked up in its own row.
+
+    >>> cum = np.array([[0.5, 0.5, 1.0], [0.0, 0.2, 1.0]])
+    >>> _choose_series(np.array([0.1, 0.5, 0.9, 0.1, 0.7]), np.array([0, 0, 0, 1, 1]), cum)
+    array([0, 2, 2, 1, 2])
+    """
+    order = np.argsort(seg, kind="stable")
+    starts = np.append(segment_starts(seg[order], len(cum_shares)), len(seg))
+    choice = np.empty(len(seg), dtype=np.int64)
+    for s, row in enumerate(cum_shares):
+        idx = order[starts[s] : starts[s + 1]]
+        choice[idx] = np.searchsorted(row[:-1], u[idx], side="right")
+    return choice
+
+
 def simulate(
     terms: CampaignTerms,
     series: Sequence[SeriesTerms],
@@ -443,11 +464,7 @@ def simulate(
     seg = np.repeat(np.tile(np.arange(S), n), per)
     T = len(path)
     cum_shares = np.cumsum([_shares(s, series) for s in terms.segments], axis=1)
-    choice = (
-        (rng.random(T)[:, None] >= cum_shares[seg][:, :-1]).sum(axis=1)
-        if J > 1
-        else np.zeros(T, np.int64)
-    )
+    choice = _choose_series(rng.random(T), seg, cum_shares) if J > 1 else np.zeros(T, np.int64)
     medians = np.array([float(exact(s.ticket_median) * 100) for s in terms.segments])
     spreads = np.array([s.ticket_spread for s in terms.segments])
     x = medians[seg] * np.exp(spreads[seg] * rng.standard_normal(T))
