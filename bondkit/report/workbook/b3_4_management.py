@@ -1,0 +1,426 @@
+"""The B3.4 Management sheet: the schedule of every series as live formulas (see
+:mod:`bondkit.report.workbook.formulas`), the payment calendar in the schedule's own
+columns, the debt service by fiscal year pivoted by series with two native charts; with a
+capacity analysis (``result.capacity``), the capacity block: coverage by fiscal year (with
+the coverage chart), the maturity-year test, the sinking fund and the reserve when set,
+and the largest issue the cash flow can carry.
+
+The schedule's header is frozen and repeated on printed pages; the debt service by fiscal
+year and the capacity block (two printed pages) each start a page. Key-value labels below
+the schedule run over empty cells instead of widening its columns.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.core.conventions import fiscal_year, to_cents
+from bondkit.labels import money_text, percent_short, t
+from bondkit.report.workbook.formulas import cell, write_native_charts, write_schedule
+from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.pieces import coming
+from bondkit.runner.readiness import READINESS_THRESHOLDS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["write_management"]
+
+
+def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
+    """Schedule (frozen, print-repeated header), the calendar in the same columns, then fiscal years.
+
+    The schedule, the calendar and the debt service by fiscal year are formulas on the
+    named amount and rate cells of B3.2 (see
+    :func:`~bondkit.report.workbook.formulas.write_schedule`), each with bondkit's own
+    value cached. The payment calendar sits in the schedule's own columns (series,
+    payment date, interest, principal, payment), so the header frozen on screen and
+    repeated on printed pages names its columns too. The debt service by fiscal year,
+    pivoted by series, starts on a new printed page, with two native charts (debt service,
+    principal outstanding) that follow the formulas. With a capacity analysis, the
+    capacity block follows on a new printed page (see :func:`_capacity`).
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
+    >>> write_management(sheet, {})
+    >>> sheet.header_row, book.schedule_rows  # the header; series A's 5 lines, by period
+    (8, {('A', 1): 9, ('A', 2): 10, ('A', 3): 11, ('A', 4): 12, ('A', 5): 13})
+    """
+    res, lang = sheet.book.result, sheet.lang
+    sched = res.schedule
+    summed = ("interest", "principal", "payment")
+    col = {key: j for j, key in enumerate(SCHEDULE_COLUMNS)}
+    ncols = len(SCHEDULE_COLUMNS)
+
+    row = sheet.section(FIRST_ROW, "sec.schedule")
+    row = sheet.note(
+        row, t("model.note_b3_4", lang).format(sheet=sheet.book.sheet_name("sheet.b3_2"))
+    )
+    header_row = row
+    extra = [label("fiscal_year", lang), t("col.level", lang)]
+    row = sheet.header(row, 0, [label(k, lang) for k in SCHEDULE_COLUMNS] + extra, main=True)
+    first, row = row, write_schedule(sheet, row)
+    last = row - 1
+    sheet.ws.autofilter(header_row, 0, last, ncols + 1)
+
+    def rng(key: str | int) -> str:
+        c = col[key] if isinstance(key, str) else key
+        return f"{cell(first, c, True)}:{cell(last, c, True)}"
+
+    # payment calendar, in the schedule's columns: SUMIFS over the schedule by date
+    row += 1
+    sheet.ws.set_h_pagebreaks([row])
+    breaks = [row]
+    row = sheet.section(row, "sec.calendar")
+    names = {"series": t("col.series_paying", lang), "date": label("date", lang)}
+    names.update({key: label(key, lang) for key in summed})
+    for c, key in enumerate(SCHEDULE_COLUMNS):
+        if key in names:
+            sheet.header(row, c, [names[key]])
+        else:
+            sheet.ws.write_blank(row, c, None, sheet.book.fmt("header"))
+    row += 1
+    paying = (
+        sched[sched["payment"] != 0]
+        .groupby("date", sort=True)["series"]
+        .agg(lambda s: ", ".join(dict.fromkeys(s)))
+    )
+    cal = res.payments_by_date
+    cal_first = row
+    for rec in cal.itertuples(index=False):
+        sheet.text(row, col["series"], paying.get(rec.date, ""))
+        sheet.date(row, col["date"], rec.date)
+        when = cell(row, col["date"])
+        for key in summed:
+            sheet.formula(
+                row,
+                col[key],
+                f"=SUMIFS({rng(key)},{rng('date')},{when})",
+                int(getattr(rec, key)),
+            )
+        row += 1
+    sheet.total_row(row, 0, ncols - 1, t("total", lang))
+    for key in summed:
+        sheet.formula(
+            row,
+            col[key],
+            f"=SUM({cell(cal_first, col[key])}:{cell(row - 1, col[key])})",
+            int(cal[key].sum()),
+            total=True,
+        )
+    row += 2
+
+    # debt service by fiscal year: each series, then all series
+    breaks.append(row)
+    sheet.ws.set_h_pagebreaks(breaks)
+    row = sheet.section(row, "sec.fiscal")
+    fb, fiscal = res.fiscal_by_series, res.fiscal
+    ids = [s.id for s in res.series]
+    group_row = row
+    header_fmt = sheet.book.fmt("group")
+    for k, sid in enumerate(ids):
+        first_col = 1 + 3 * k
+        sheet.ws.merge_range(
+            group_row,
+            first_col,
+            group_row,
+            first_col + 2,
+            t("series_n", lang).format(series=sid),
+            header_fmt,
+        )
+    total_first = 1 + 3 * len(ids)
+    sheet.ws.merge_range(
+        group_row, total_first, group_row, total_first + 3, t("all_series", lang), header_fmt
+    )
+    sheet.ws.write_blank(group_row, 0, None, header_fmt)
+    sub = [label("fiscal_year", lang)]
+    for _sid in ids:
+        sub += [label(key, lang) for key in summed]
+    sub += [label(key, lang) for key in ("interest", "principal", "debt_service", "outstanding")]
+    row = sheet.header(group_row + 1, 0, sub)
+    by_key = fb.set_index(["fiscal_year", "series"])
+    fy = rng(ncols)  # the schedule's fiscal-year column
+    series_cell = {  # the schedule's first cell naming each series (no user text in formulas)
+        sid: cell(sheet.book.schedule_rows[(sid, 1)], col["series"], True) for sid in ids
+    }
+    issued = {  # fiscal year each series is issued in, for the principal outstanding
+        x.id: fiscal_year(x.issue_date, res.scenario.issuer.fiscal_year_end) for x in res.series
+    }
+    fiscal_first = row
+    for rec in fiscal.itertuples(index=False):
+        year = int(rec.fiscal_year)
+        here = cell(row, 0)
+        sheet.number(row, 0, year, "plain")
+        for k, sid in enumerate(ids):
+            line = by_key.loc[(year, sid)]
+            for j, key in enumerate(summed):
+                sheet.formula(
+                    row,
+                    1 + 3 * k + j,
+                    f"=SUMIFS({rng(key)},{rng('series')},{series_cell[sid]},{fy},{here})",
+                    int(line[key]),
+                )
+        ti, tp = cell(row, total_first), cell(row, total_first + 1)
+        sheet.formula(row, total_first, f"=SUMIFS({rng('interest')},{fy},{here})", rec.interest)
+        sheet.formula(
+            row, total_first + 1, f"=SUMIFS({rng('principal')},{fy},{here})", rec.principal
+        )
+        sheet.formula(row, total_first + 2, f"={ti}+{tp}", rec.debt_service)
+        amounts = "+".join(sheet.book.names[sid][0] for sid in ids if issued[sid] <= year) or "0"
+        sheet.formula(
+            row,
+            total_first + 3,
+            f'={amounts}-SUMIFS({rng("principal")},{fy},"<="&{here})',
+            rec.outstanding,
+        )
+        row += 1
+    fiscal_last = row - 1
+    sheet.total_row(row, 0, total_first + 3, t("total", lang))
+    for k, sid in enumerate(ids):
+        own = fb[fb["series"] == sid]
+        for j, key in enumerate(summed):
+            c = 1 + 3 * k + j
+            sheet.formula(
+                row,
+                c,
+                f"=SUM({cell(fiscal_first, c)}:{cell(fiscal_last, c)})",
+                int(own[key].sum()),
+                total=True,
+            )
+    for j, key in enumerate(("interest", "principal", "debt_service")):
+        c = total_first + j
+        sheet.formula(
+            row,
+            c,
+            f"=SUM({cell(fiscal_first, c)}:{cell(fiscal_last, c)})",
+            int(fiscal[key].sum()),
+            total=True,
+        )
+    row = write_native_charts(sheet, row + 2, (fiscal_first, fiscal_last), total_first)
+    if res.capacity is None:
+        coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
+        return
+    breaks.append(row)
+    sheet.ws.set_h_pagebreaks(breaks)
+    _capacity(sheet, row, ncols, charts.get("coverage"), breaks)
+
+
+def _block(sheet: Sheet, row: int, text: str, ncols: int) -> int:
+    """The heading of a block of sections: larger, ruled across ``ncols`` columns; next row."""
+    sheet.text(row, 0, text, kind="block", track=False)
+    for c in range(1, ncols):
+        sheet.ws.write_blank(row, c, None, sheet.book.fmt("block"))
+    sheet.ws.set_row(row, 21)
+    return row + 1
+
+
+def _capacity(sheet: Sheet, row: int, ncols: int, chart: Path | None, breaks: list[int]) -> None:
+    """B3.4's capacity block: inputs, coverage by fiscal year (with the chart), the
+    maturity-year test, the sinking fund and the reserve when set, the largest issue.
+    ``breaks``: the sheet's printed page breaks so far (one more before the maturity test).
+
+    Below the schedule, whose header stays frozen: each table has its own header, and
+    key-value labels run over empty cells rather than widening the schedule's columns.
+    """
+    res, lang = sheet.book.result, sheet.lang
+    cap = res.capacity
+    terms, table = cap.terms, cap.table
+    currency = sheet.book.currency
+
+    def words(text: str):
+        return lambda r, c: sheet.overflow(r, c, text)
+
+    row = _block(sheet, row, t("sec.capacity", lang), ncols)
+    if terms.cash_flow:
+        source = t("cap.cf_table", lang)
+    elif terms.cash_flow_growth == 0:
+        source = t("cap.cf_flat", lang).format(
+            base=money_text(to_cents(terms.cash_flow_base), lang, currency)
+        )
+    else:
+        source = t("cap.cf_growth", lang).format(
+            base=money_text(to_cents(terms.cash_flow_base), lang, currency),
+            growth=percent_short(float(terms.cash_flow_growth), lang),
+        )
+    threshold = float(terms.coverage_threshold)
+    row = sheet.kv_lines(
+        row + 1,
+        [
+            (t("cap.cash_flow", lang), words(source)),
+            (t("cap.threshold", lang), lambda r, c: sheet.number(r, c, threshold, "ratio")),
+            (
+                t("cap.opening_cash", lang),
+                lambda r, c: sheet.money(r, c, to_cents(terms.opening_cash)),
+            ),
+            (
+                t("cap.minimum_cash", lang),
+                lambda r, c: sheet.money(r, c, to_cents(terms.minimum_cash)),
+            ),
+        ],
+    )
+
+    # coverage by fiscal year
+    row = sheet.section(row + 1, "sec.coverage")
+    row = sheet.note(row, t("cap.note", lang), chars=sheet.wide())
+    money_cols = ("cash_flow", "debt_service", "other_debt_service", "total_debt_service")
+    row = sheet.header(
+        row,
+        0,
+        [label("fiscal_year", lang)]
+        + [
+            t(k, lang)
+            for k in (
+                "col.cash_flow",
+                "col.issue_ds",
+                "col.other_ds",
+                "col.total_ds",
+                "col.coverage",
+                "col.readiness",
+                "col.cash_end",
+            )
+        ],
+    )
+    watch_at = min(float(READINESS_THRESHOLDS["min_coverage"][1]), threshold)
+    for rec in table.itertuples(index=False):
+        sheet.number(row, 0, int(rec.fiscal_year), "plain")
+        for c, key in enumerate(money_cols, start=1):
+            sheet.money(row, c, int(getattr(rec, key)))
+        coverage = float(rec.coverage)
+        if not math.isnan(coverage):  # no debt service: no ratio, an empty cell
+            sheet.number(row, 5, coverage, "ratio")
+        if rec.no_capacity:
+            sheet.status(row, 6, "risk", t("cap.no_capacity", lang))
+        elif rec.below_threshold:
+            status = "watch" if coverage >= watch_at else "risk"
+            sheet.status(row, 6, status, t("cap.below", lang))
+        sheet.money(row, 7, int(rec.cash_end))
+        row += 1
+    sheet.total_row(row, 0, 7, t("total", lang))
+    for c, key in enumerate(money_cols, start=1):
+        sheet.money(row, c, int(table[key].sum()), total=True)
+    below = cap.years_below_threshold
+    row = sheet.kv_lines(
+        row + 2,
+        [
+            (t("cap.min_dscr", lang), lambda r, c: sheet.number(r, c, cap.min_dscr, "ratio")),
+            (t("cap.avg_dscr", lang), lambda r, c: sheet.number(r, c, cap.average_dscr, "ratio")),
+            (
+                t("cap.years_below", lang),
+                words(", ".join(str(y) for y in below) if below else t("none", lang)),
+            ),
+        ],
+    )
+    if chart is not None:
+        row = sheet.pictures(row + 1, [chart])
+
+    # the maturity-year test of bullet and accumulating series, then the sinking fund, the
+    # reserve and the sizing: on a new printed page
+    row += 1
+    sheet.ws.set_h_pagebreaks([*breaks, row])
+    row = sheet.section(row, "sec.maturity_test")
+    mats = cap.maturities
+    if mats.empty:
+        row = sheet.note(row, t("mat.none", lang), chars=sheet.wide())
+    else:
+        row = sheet.note(row, t("mat.note", lang), chars=sheet.wide())
+        row = sheet.header(
+            row,
+            0,
+            [label("fiscal_year", lang)]
+            + [
+                t(k, lang)
+                for k in (
+                    "col.due",
+                    "col.cash_start",
+                    "col.sinking_fund",
+                    "col.cash_flow_net",
+                    "col.maturity_coverage",
+                )
+            ],
+        )
+        for rec in mats.itertuples(index=False):
+            sheet.number(row, 0, int(rec.fiscal_year), "plain")
+            for c, key in enumerate(("due", "cash_start", "sinking_fund", "cash_flow"), start=1):
+                sheet.money(row, c, int(getattr(rec, key)))
+            if not math.isnan(float(rec.coverage)):
+                sheet.number(row, 5, float(rec.coverage), "ratio")
+            row += 1
+
+    # the sinking fund, when the scenario sets one
+    if terms.sinking_fund is not None:
+        row = sheet.section(row + 1, "sec.sinking")
+        rate = float(terms.sinking_fund.rate)
+        row = sheet.kv_lines(row, [(t("sink.rate", lang), lambda r, c: sheet.rate(r, c, rate))])
+        row = sheet.note(row, t("sink.note", lang), chars=sheet.wide())
+        row = sheet.header(
+            row,
+            0,
+            [label("fiscal_year", lang)]
+            + [t(k, lang) for k in ("col.deposit", "col.withdrawal", "col.fund_balance")],
+        )
+        keys = ("sinking_deposit", "sinking_withdrawal", "sinking_balance")
+        for rec in table.itertuples(index=False):
+            sheet.number(row, 0, int(rec.fiscal_year), "plain")
+            for c, key in enumerate(keys, start=1):
+                sheet.money(row, c, int(getattr(rec, key)))
+            row += 1
+        sheet.total_row(row, 0, 3, t("total", lang))
+        for c, key in enumerate(keys[:2], start=1):
+            sheet.money(row, c, int(table[key].sum()), total=True)
+        row += 1
+
+    # the reserve, when the scenario sets one
+    if terms.reserve is not None:
+        row = sheet.section(row + 1, "sec.reserve")
+        target = t(f"res.{terms.reserve.target}", lang).format(months=terms.reserve.months)
+        minimum = to_cents(terms.minimum_cash)
+        row = sheet.kv_lines(
+            row,
+            [
+                (t("res.target", lang), words(target)),
+                (t("cap.minimum_cash", lang), lambda r, c: sheet.money(r, c, minimum)),
+            ],
+        )
+        row = sheet.note(row, t("res.note", lang), chars=sheet.wide())
+        row = sheet.header(
+            row,
+            0,
+            [label("fiscal_year", lang)]
+            + [
+                t(k, lang)
+                for k in ("col.reserve_target", "col.cash_required", "col.cash_end", "col.covered")
+            ],
+        )
+        for rec in table.itertuples(index=False):
+            sheet.number(row, 0, int(rec.fiscal_year), "plain")
+            sheet.money(row, 1, int(rec.reserve_target))
+            sheet.money(row, 2, minimum + int(rec.reserve_target))
+            sheet.money(row, 3, int(rec.cash_end))
+            covered = bool(rec.reserve_covered)
+            sheet.status(
+                row, 4, "ok" if covered else "risk", t("word.yes" if covered else "word.no", lang)
+            )
+            row += 1
+
+    # the largest issue the cash flow can carry
+    row = sheet.section(row + 1, "sec.sizing")
+    none = cap.years_without_capacity
+    row = sheet.kv_lines(
+        row,
+        [
+            (t("size.level", lang), lambda r, c: sheet.money(r, c, cap.max_debt_level_payment)),
+            (t("size.sculpted", lang), lambda r, c: sheet.money(r, c, cap.max_debt_sculpted)),
+            (t("size.rate", lang), lambda r, c: sheet.rate(r, c, cap.sizing_rate)),
+            (t("size.years", lang), lambda r, c: sheet.number(r, c, cap.sizing_years)),
+            (
+                t("size.no_capacity", lang),
+                words(", ".join(str(y) for y in none) if none else t("none", lang)),
+            ),
+        ],
+    )
+    sheet.note(row, t("size.note", lang), chars=sheet.wide())

@@ -1,0 +1,230 @@
+"""The B3.5 Renewal-repayment sheet: the maturities of each series (last payment, final
+principal and payment). With a risk analysis (``result.risk``): the maturity wall by fiscal
+year and series, every renewal and redemption assumption (with the number of simulated
+paths and the seed), the chance of a shortfall and the recommended reserve, the principal
+paid out by fiscal year (simulated) and the fan chart.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from bondkit.columns import label
+from bondkit.core.conventions import exact, round_half_up, to_cents
+from bondkit.labels import money_text, number_text, percent_short, t
+from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.pieces import SERIES_CELLS, coming, series_table, totals
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["write_renewal"]
+
+
+def _expected(x: float) -> int:
+    """An expectation in cents (a float) as whole cents, half up."""
+    return round_half_up(exact(float(x)))
+
+
+def write_renewal(sheet: Sheet, charts: dict[str, Path]) -> None:
+    """Maturities of each series; with a risk analysis, the maturity wall, the assumptions,
+    the simulated principal paid out by fiscal year, the shortfall and the reserve, with
+    ``charts`` (chart name -> PNG path: ``"redemptions"`` is shown).
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_5", "title.b3_5")
+    >>> write_renewal(sheet, {})
+    >>> sheet.ws.name, sheet.last_row
+    ('B3.5 Renewal-repayment', 10)
+    """
+    res, lang = sheet.book.result, sheet.lang
+    row = FIRST_ROW
+    if res.risk is None:
+        row = coming(sheet, row, "coming.b3_5", ("hint.b3_5",))
+    row = sheet.section(row, "sec.maturities")
+    last_rows = {sid: g.iloc[-1] for sid, g in res.schedule.groupby("series", sort=False)}
+
+    def _c_last_date(s, r, c, terms):
+        s.date(r, c, last_rows[terms.id]["date"])
+
+    def _c_final_principal(s, r, c, terms):
+        s.money(r, c, int(last_rows[terms.id]["principal"]))
+
+    def _c_final_payment(s, r, c, terms):
+        s.money(r, c, int(last_rows[terms.id]["payment"]))
+
+    columns = [
+        (label("series", lang), SERIES_CELLS["series"]),
+        (t("col.maturity", lang), SERIES_CELLS["col.maturity"]),
+        (t("col.last_payment_date", lang), _c_last_date),
+        (t("col.final_principal", lang), _c_final_principal),
+        (t("col.final_payment", lang), _c_final_payment),
+        (t("col.amount", lang), SERIES_CELLS["col.amount"]),
+    ]
+    row = series_table(sheet, row, columns)
+    row = totals(
+        sheet,
+        row,
+        len(columns),
+        {
+            3: ("money", sum(int(x["principal"]) for x in last_rows.values())),
+            4: ("money", sum(int(x["payment"]) for x in last_rows.values())),
+            5: ("money", res.total_principal),
+        },
+    )
+    if res.risk is not None:
+        _risk(sheet, row, charts.get("redemptions"))
+
+
+def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
+    """B3.5 with a risk analysis: the maturity wall (planned), the renewal and redemption
+    assumptions with the size and seed of the simulation, the principal paid out by fiscal
+    year (simulated), the shortfall and the recommended reserve, the fan chart."""
+    res, lang = sheet.book.result, sheet.lang
+    risk = res.risk
+    terms, sim, table = risk.terms, risk.simulation, risk.table
+    currency = sheet.book.currency
+    simulated = {"n": number_text(sim.paths, lang), "seed": sim.seed}
+
+    def words(text: str):
+        return lambda r, c: sheet.overflow(r, c, text)
+
+    def share(x: float):
+        return lambda r, c: sheet.rate(r, c, float(x))
+
+    def count(x: int, kind: str = "int"):
+        return lambda r, c: sheet.number(r, c, int(x), kind)
+
+    # the maturity wall: principal falling due by fiscal year and series, as planned
+    row = sheet.section(row + 1, "sec.wall")
+    ids = [x.id for x in res.series]
+    row = sheet.header(
+        row,
+        0,
+        [label("fiscal_year", lang)]
+        + [t("series_n", lang).format(series=sid) for sid in ids]
+        + [t("total", lang)],
+    )
+    principal = res.fiscal_by_series.set_index(["fiscal_year", "series"])["principal"]
+    for rec in res.fiscal.itertuples(index=False):
+        year = int(rec.fiscal_year)
+        sheet.number(row, 0, year, "plain")
+        for k, sid in enumerate(ids, start=1):
+            sheet.money(row, k, int(principal.get((year, sid), 0)))
+        sheet.money(row, len(ids) + 1, int(rec.principal))
+        row += 1
+    sheet.total_row(row, 0, len(ids) + 1, t("total", lang))
+    for k, sid in enumerate(ids, start=1):
+        sheet.money(row, k, int(principal.xs(sid, level="series").sum()), total=True)
+    sheet.money(row, len(ids) + 1, int(res.fiscal["principal"].sum()), total=True)
+    row += 1
+
+    # the assumptions, every one in words, with the size and seed of the simulation; the
+    # assumptions and the simulated results each start a printed page
+    breaks = [row + 1]
+    row = sheet.section(row + 1, "sec.risk_terms")
+    lines: list[tuple[str, Any]] = [
+        (t("risk.annual_probability", lang), share(terms.annual_probability))
+    ]
+    if terms.segment_probability:
+        lines += [
+            (t("risk.segment", lang).format(segment=name), share(p))
+            for name, p in terms.segment_probability
+        ]
+    else:
+        lines.append((t("risk.by_segment", lang), words(t("risk.same_for_all", lang))))
+
+    if risk.holders_from_register:
+        holdings = t("risk.from_register", lang)
+    else:
+        holdings = t("risk.equal", lang).format(
+            amount=money_text(to_cents(terms.holding), lang, currency)
+        )
+    lines += [
+        (t("risk.lock_in", lang), count(terms.lock_in_years)),
+        (t("risk.notice", lang), count(terms.notice_months)),
+        (
+            t("risk.annual_cap", lang),
+            words(t("risk.no_cap", lang)) if terms.annual_cap is None else share(terms.annual_cap),
+        ),
+    ]
+    if terms.annual_cap is not None:
+        cap_cents = math.floor(terms.annual_cap * sim.issued)
+        lines.append((t("risk.cap_amount", lang), lambda r, c: sheet.money(r, c, cap_cents)))
+    lines += [
+        (t("risk.stress_probability", lang), share(terms.stress_probability)),
+        (t("risk.stress_annual_probability", lang), share(terms.stress_annual_probability)),
+        (t("risk.renewal_rate", lang), share(terms.renewal_rate)),
+        (t("risk.shortfall_level", lang), share(terms.shortfall_level)),
+        (t("risk.holders", lang), count(len(risk.holders.amount))),
+        (t("risk.holdings", lang), words(holdings)),
+        (t("risk.paths", lang), count(sim.paths)),
+        (t("risk.seed", lang), count(sim.seed, "plain")),
+    ]
+    row = sheet.kv_lines(row, lines)
+    row = sheet.note(row, t("risk.terms_note", lang), chars=sheet.wide())
+    row = sheet.note(row, t("risk.simulated_note", lang).format(**simulated), chars=sheet.wide())
+
+    # the shortfall over the whole life and the recommended reserve
+    row = sheet.section(row + 1, "sec.risk_overall", **simulated)
+
+    def _p(r: int, c: int) -> None:
+        if risk.p_shortfall is None:
+            sheet.overflow(r, c, t("risk.p_unknown", lang))
+        else:
+            sheet.rate(r, c, risk.p_shortfall)
+
+    row = sheet.kv_lines(
+        row,
+        [
+            (t("risk.p_shortfall", lang), _p),
+            (
+                t("risk.recommended_reserve", lang),
+                lambda r, c: sheet.money(r, c, risk.recommended_reserve),
+            ),
+        ],
+    )
+    level = percent_short(terms.shortfall_level, lang)
+    if risk.p_shortfall is None or res.capacity is None:
+        sentence = t("risk.reserve_sentence_no_cash", lang).format(level=level)
+    else:
+        minimum = money_text(to_cents(res.capacity.terms.minimum_cash), lang, currency)
+        sentence = t("risk.reserve_sentence", lang).format(level=level, minimum=minimum)
+    row = sheet.note(row, sentence, chars=sheet.wide())
+
+    # principal paid out by fiscal year, simulated; on a new printed page
+    breaks.append(row + 1)
+    row = sheet.section(row + 1, "sec.risk_results", **simulated)
+    row = sheet.note(row, t("risk.need_note", lang), chars=sheet.wide())
+    columns = [
+        ("planned_principal", "col.planned_principal"),
+        ("expected_early", "col.exp_early"),
+        ("expected_maturity", "col.exp_maturity"),
+        ("expected_renewed", "col.exp_renewed"),
+        ("expected_outflow", "col.exp_outflow"),
+        ("need_p50", "col.need_p50"),
+        ("need_p95", "col.need_p95"),
+        ("need_p99", "col.need_p99"),
+    ]
+    with_p = "p_shortfall" in table.columns
+    heads = [label("fiscal_year", lang)] + [t(k, lang) for _, k in columns]
+    row = sheet.header(row, 0, heads + ([t("col.p_shortfall", lang)] if with_p else []))
+    for rec in table.to_dict("records"):
+        sheet.number(row, 0, int(rec["fiscal_year"]), "plain")
+        for c, (key, _) in enumerate(columns, start=1):
+            sheet.money(row, c, _expected(rec[key]))
+        if with_p:
+            sheet.rate(row, len(columns) + 1, float(rec["p_shortfall"]))
+        row += 1
+    sheet.total_row(row, 0, len(columns) + (1 if with_p else 0), t("total", lang))
+    for c, (key, _) in enumerate(columns[:5], start=1):
+        sheet.money(row, c, _expected(table[key].sum()), total=True)
+    row += 1
+
+    if chart is not None:
+        sheet.pictures(row + 1, [chart])
+    sheet.ws.set_h_pagebreaks(breaks)

@@ -1,0 +1,79 @@
+"""The B5 Glossary sheet, last of the workbook: the glossary in both languages with its
+definitions, bondkit's conventions (money, rounding, dates, interest, rates, fiscal years),
+the seed, bondkit's version and the scenario file's SHA-256, then each series' day count,
+frequency and business-day rule.
+"""
+
+from __future__ import annotations
+
+from bondkit import __version__
+from bondkit.columns import label
+from bondkit.labels import GLOSSARY, t
+from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.pieces import SERIES_CELLS, series_table
+
+__all__ = ["write_glossary"]
+
+
+def write_glossary(sheet: Sheet) -> None:
+    """B5: the glossary (this language, the other, the definition), the conventions with
+    the seed, version and input hash, then the series' conventions.
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b5", "title.b5")
+    >>> write_glossary(sheet)
+    >>> sheet.ws.name, sheet.last_row > 40
+    ('B5 Glossary', True)
+    """
+    res, lang = sheet.book.result, sheet.lang
+    other = "en" if lang == "fr" else "fr"
+    sc = res.scenario
+    row = sheet.section(FIRST_ROW, "sec.glossary")
+    row = sheet.header(
+        row,
+        0,
+        [t(f"col.lang_{lang}", lang), t(f"col.lang_{other}", lang), t("col.definition", lang)],
+    )
+    for entry in GLOSSARY:
+        sheet.text(row, 0, t(f"gloss.{entry}", lang), kind="bold")
+        sheet.text(row, 1, t(f"gloss.{entry}", other))
+        sheet.text(row, 2, t(f"glossdef.{entry}", lang))
+        row += 1
+
+    row = sheet.section(row + 1, "sec.conventions")
+    row = sheet.header(row, 0, [t("col.item", lang), t("col.value", lang)])
+    for key, value in (
+        ("conv.money", t("conv.money_value", lang).format(currency=sc.currency)),
+        ("conv.rounding", t("conv.rounding_value", lang)),
+        ("conv.dates", t("conv.dates_value", lang)),
+        ("conv.interest", t("conv.interest_value", lang)),
+        ("conv.rates", t("conv.rates_value", lang)),
+        ("conv.fiscal", t("conv.fiscal_value", lang).format(fye=sc.issuer.fiscal_year_end)),
+        ("conv.outstanding", t("conv.outstanding_value", lang)),
+    ):
+        sheet.kv(row, key)
+        sheet.text(row, 1, value)
+        row += 1
+    sheet.kv(row, "conv.seed")
+    sheet.number(row, 1, int(sc.seed), "plain")
+    sheet.kv(row + 1, "conv.version")
+    sheet.text(row + 1, 1, __version__)
+    sheet.kv(row + 2, "conv.sha")
+    sheet.text(row + 2, 1, sc.input_sha256 or t("not_applicable", lang))
+    row += 4
+    columns = [
+        (label("series", lang), SERIES_CELLS["series"]),
+        (
+            t("col.day_count", lang),
+            lambda s, r, c, x: s.text(r, c, t(f"daycount.{x.day_count}", lang)),
+        ),
+        (t("col.frequency", lang), SERIES_CELLS["col.frequency"]),
+        (
+            t("col.business_day", lang),
+            lambda s, r, c, x: s.text(r, c, t(f"businessday.{x.business_day}", lang)),
+        ),
+    ]
+    series_table(sheet, row, columns)

@@ -1,0 +1,253 @@
+"""The second implementation of the schedule: B3.4's schedule as live spreadsheet formulas.
+
+Each line of :func:`write_schedule` is a formula on the named amount and rate cells of B3.2
+(``Amount_1``, ``Rate_1``...) with the value bondkit's Python core computed cached beside
+it, so that the workbook is a model a reader can change, and a check of bondkit: a
+spreadsheet engine that recalculates must find the same cents (tests/test_workbook_model).
+Every rounding to the cent is :func:`round_cents`. :func:`write_native_charts` draws the
+two Excel charts over the fiscal-year table of B3.4, so they follow its formulas too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.core.conventions import fiscal_year, periods_per_year
+from bondkit.core.schedule import accrual_pieces, level_amounts, periods
+from bondkit.labels import t
+from bondkit.report.workbook.kit import BLUE, Sheet
+
+if TYPE_CHECKING:
+    from bondkit.core.terms import SeriesTerms
+
+__all__ = ["cell", "round_cents", "write_schedule", "write_native_charts"]
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    """An A1 reference (``$A$1`` when ``absolute``).
+
+    >>> cell(0, 0), cell(5, 2, absolute=True)
+    ('A1', '$C$6')
+    """
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def _stepped(terms: SeriesTerms, d: dt.date) -> bool:
+    """Whether a step rate is in force on ``d`` (the rate is then not the named base rate)."""
+    return any(d >= terms.year_start(s.from_year) for s in terms.step_rates)
+
+
+def write_schedule(sheet: Sheet, row: int) -> int:
+    """The schedule of every series as formulas on the named cells of B3.2; the next row.
+
+    Per line: the rate is the series' named rate (a value where a step rate is in force);
+    the opening balance is the named amount, then the previous closing balance; interest
+    is ``ROUND(opening x rate x year fraction, 2)``; the level payment
+    ``ROUND(PMT(rate / payments a year, periods left, -opening), 2)`` where amortisation
+    starts or a step rate starts, else the line above's (a level instalment:
+    ``ROUND(opening / periods left, 2)``); principal is the level payment minus interest,
+    clipped to [0, opening], or the instalment clipped to the opening; the last line repays
+    the opening balance. An accumulating series' one line pays its interest from the
+    product (compound) or the sum (simple) of its pieces. Each series ends with a total
+    line, and several series with a line of all of them. Dates, year fractions and fiscal
+    years are values: they follow the day count and business days. Every rounding to the
+    cent is written ``ROUND(ROUND(x, 9), 2)`` (see :func:`round_cents`).
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
+    >>> write_schedule(sheet, 5)  # series A's 5 lines, then its total line
+    11
+    >>> book.schedule_rows[("A", 1)], book.schedule_rows[("A", 5)]
+    (5, 9)
+    """
+    book, lang = sheet.book, sheet.lang
+    res = book.result
+    sched = res.schedule
+    col = {key: j for j, key in enumerate(SCHEDULE_COLUMNS)}
+    ncols = len(SCHEDULE_COLUMNS)
+    fy_col, level_col = ncols, ncols + 1
+    fye = res.scenario.issuer.fiscal_year_end
+    summed = ("interest", "principal", "payment")
+    total_rows = []
+    for terms in res.series:
+        own = sched[sched["series"] == terms.id]
+        amount_name, rate_name = book.names[terms.id]
+        levels = level_amounts(terms, own)
+        accumulating = terms.repayment == "accumulating"
+        n, ppy = len(own), periods_per_year(terms.frequency)
+        p = periods(terms)
+        first = row
+        for k, rec in enumerate(own.itertuples(index=False)):
+            book.schedule_rows[(terms.id, int(rec.period))] = row
+
+            def c(key: str, r: int = row) -> str:
+                return cell(r, col[key])
+
+            sheet.text(row, col["series"], terms.id)
+            sheet.number(row, col["period"], int(rec.period))
+            sheet.date(row, col["accrual_start"], rec.accrual_start)
+            sheet.date(row, col["date"], rec.date)
+            sheet.number(row, col["year_fraction"], float(rec.year_fraction), "fraction")
+            if _stepped(terms, rec.accrual_start.date()):
+                sheet.rate(row, col["annual_rate"], float(rec.annual_rate))
+            else:
+                sheet.formula(
+                    row, col["annual_rate"], f"={rate_name}", float(rec.annual_rate), "rate"
+                )
+            opening = f"={amount_name}" if k == 0 else f"={c('closing_balance', row - 1)}"
+            sheet.formula(row, col["opening_balance"], opening, rec.opening_balance)
+            if accumulating:
+                interest = _accumulated_formula(terms, c("opening_balance"), c("annual_rate"))
+            else:
+                interest = "=" + round_cents(
+                    "*".join(c(k) for k in ("opening_balance", "annual_rate", "year_fraction"))
+                )
+            sheet.formula(row, col["interest"], interest, rec.interest)
+            level = cell(row, level_col)
+            if levels[k] is not None:
+                if k == p.first_amortising or (
+                    terms.repayment == "level-payment" and p.step_starts[k]
+                ):
+                    if terms.repayment == "level-payment":
+                        pmt = f"PMT({c('annual_rate')}/{ppy},{n - k},-{c('opening_balance')})"
+                        f = "=" + round_cents(pmt)
+                    else:
+                        f = "=" + round_cents(f"{c('opening_balance')}/{n - k}")
+                else:
+                    f = f"={cell(row - 1, level_col)}"
+                sheet.formula(row, level_col, f, levels[k])
+            if k == n - 1:
+                principal = f"={c('opening_balance')}"
+            elif levels[k] is None:
+                principal = None
+            elif terms.repayment == "level-payment":
+                principal = f"=MIN(MAX({level}-{c('interest')},0),{c('opening_balance')})"
+            else:
+                principal = f"=MIN({level},{c('opening_balance')})"
+            if principal is None:
+                sheet.money(row, col["principal"], int(rec.principal))
+            else:
+                sheet.formula(row, col["principal"], principal, rec.principal)
+            sheet.formula(row, col["payment"], f"={c('interest')}+{c('principal')}", rec.payment)
+            sheet.formula(
+                row,
+                col["closing_balance"],
+                f"={c('opening_balance')}-{c('principal')}",
+                rec.closing_balance,
+            )
+            sheet.number(row, fy_col, fiscal_year(rec.date.date(), fye), "plain")
+            row += 1
+        sheet.total_row(row, 0, ncols - 1, str(terms.id))
+        sheet.text(row, col["period"], t("total", lang), kind="total_text")
+        for key in summed:
+            sheet.formula(
+                row,
+                col[key],
+                f"=SUM({cell(first, col[key])}:{cell(row - 1, col[key])})",
+                int(own[key].sum()),
+                total=True,
+            )
+        total_rows.append(row)
+        row += 1
+    if len(res.series) > 1:
+        sheet.total_row(row, 0, ncols - 1, t("all_series", lang))
+        sheet.text(row, col["period"], t("total", lang), kind="total_text")
+        for key in summed:
+            cells = "+".join(cell(r, col[key]) for r in total_rows)
+            sheet.formula(row, col[key], f"={cells}", int(sched[key].sum()), total=True)
+        row += 1
+    return row
+
+
+def _accumulated_formula(terms: SeriesTerms, opening: str, rate: str) -> str:
+    """The interest of an accumulating series' one line: compound, the opening times the
+    product of (1 + rate x fraction) over its periods, less the opening; simple, the
+    opening times the sum of rate x fraction over its bond years; rounded to the cent.
+    ``rate`` is the cell of the named base rate, used where no step rate is in force."""
+    parts = []
+    for start, r, yf in accrual_pieces(terms):
+        here = repr(float(r)) if _stepped(terms, start) else rate
+        parts.append(f"{here}*{float(yf)!r}")
+    if terms.interest == "compound":
+        growth = "*".join(f"(1+{x})" for x in parts)
+        return "=" + round_cents(f"{opening}*{growth}-{opening}")
+    return "=" + round_cents(f"{opening}*(" + "+".join(parts) + ")")
+
+
+def round_cents(expr: str) -> str:
+    """``expr`` rounded half up to the cent as a spreadsheet can: first to 9 decimals, so
+    that a value the exact decimal puts on a half cent but binary floating point leaves a
+    few hundred ulps below it (1 000 $ at 1.5 % compounded twice: 30.225, computed
+    30.22499999999968) rounds up as bondkit's exact arithmetic does.
+
+    >>> round_cents("B7*C7*E7")
+    'ROUND(ROUND(B7*C7*E7,9),2)'
+    """
+    return f"ROUND(ROUND({expr},9),2)"
+
+
+def write_native_charts(sheet: Sheet, row: int, years: tuple[int, int], total_first: int) -> int:
+    """Two Excel charts over the fiscal-year table (so they follow its formulas): debt
+    service (interest and principal, stacked) and principal outstanding; the next row.
+
+    ``years``: the first and last rows of the table; ``total_first``: the column of its
+    interest of all series, followed by principal, debt service and outstanding.
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
+    >>> write_native_charts(sheet, 20, (10, 14), 1)  # a section heading, then 17 rows
+    38
+    """
+    book, lang = sheet.book, sheet.lang
+    name = sheet.ws.name
+    first, last = years
+    cats = [name, first, 0, last, 0]
+    money_code = book.codes["money"]
+    debt = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+    for j, key, colour in ((0, "interest", "#8ea9c1"), (1, "principal", BLUE)):
+        debt.add_series(
+            {
+                "name": label(key, lang),
+                "categories": cats,
+                "values": [name, first, total_first + j, last, total_first + j],
+                "fill": {"color": colour},
+                "gap": 60,
+            }
+        )
+    balance = book.wb.add_chart({"type": "line"})
+    balance.add_series(
+        {
+            "name": label("outstanding", lang),
+            "categories": cats,
+            "values": [name, first, total_first + 3, last, total_first + 3],
+            "line": {"color": BLUE, "width": 2.25},
+            "marker": {"type": "circle", "size": 5, "fill": {"color": BLUE}},
+        }
+    )
+    for chart, title in ((debt, "xchart.debt_service"), (balance, "xchart.outstanding")):
+        chart.set_title({"name": t(title, lang), "name_font": {"size": 12, "bold": True}})
+        chart.set_x_axis({"name": label("fiscal_year", lang), "num_format": "0"})
+        chart.set_y_axis(
+            {
+                "num_format": money_code,
+                "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}},
+            }
+        )
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 520, "height": 300})
+    row = sheet.section(row, "sec.native_charts")
+    sheet.ws.insert_chart(row, 0, debt, {"object_position": 3})
+    sheet.ws.insert_chart(row, 0, balance, {"x_offset": 540, "object_position": 3})
+    sheet.extra_rows = max(sheet.extra_rows, row + 16)
+    sheet.extra_px = max(sheet.extra_px, 1060)
+    return row + 17

@@ -1,0 +1,502 @@
+"""The sheet kit of the workbook: layout constants, number formats, :class:`Sheet` and :class:`Book`.
+
+Every booklet module writes its sheet through a :class:`Sheet`: typed cells (text, money
+in cents, rates, dates, numbers, formulas with their cached value, readiness statuses) and
+blocks (a section heading, a note, a table header, key-value lines, a total row, pictures).
+The sheet keeps its layout as it goes: column widths from the content, the rows whose
+wrapped text needs more height, the printed area; :meth:`Sheet.finish` applies them with
+the print settings. A :class:`Book` holds one scenario's result, the XlsxWriter workbook
+and its shared cell formats.
+
+Layout: every sheet starts with its title (row 1) and the scenario name (row 2), both
+kept visible by a frozen pane; sections follow, each a bold heading over a table or
+key-value lines (label in column A, value in column B). Column widths come from the
+content (long text wraps, with row heights set for it, since LibreOffice does not
+re-fit them); every sheet prints one page wide, landscape when wide, with the sheet name
+and page number in the footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import struct
+import textwrap
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import xlsxwriter
+
+from bondkit.labels import currency_symbol, money_text, percent_text, t
+from bondkit.runner.readiness import STATUS_COLOURS
+
+if TYPE_CHECKING:
+    from bondkit.runner import Result
+
+__all__ = [
+    "TITLE_ROW",
+    "SUBTITLE_ROW",
+    "FIRST_ROW",
+    "MAX_WIDTH",
+    "LABEL_WIDTH",
+    "CHARS_PER_WIDTH",
+    "LINE_HEIGHT",
+    "BLUE",
+    "number_formats",
+    "Sheet",
+    "Book",
+    "new_workbook",
+]
+
+# ---------------------------------------------------------------- layout constants
+
+TITLE_ROW, SUBTITLE_ROW, FIRST_ROW = 0, 1, 3
+MAX_WIDTH = 36.0  # characters; longer text wraps
+LABEL_WIDTH = 50.0  # the same for the labels of key-value lines
+CHARS_PER_WIDTH = 1.25  # characters of average text that fit in one unit of column width
+#: the same when counting the lines of wrapped text: LibreOffice breaks lines at words and
+#: its Carlito is wider than the estimate, so a row is given a line too many, never too few
+_WRAP_CHARS_PER_WIDTH = 1.05
+_MIN_WIDTH = 6.0
+_NOTE_CHARS = 110  # a long note is cut into lines of at most this many characters
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+_WIDE_SHEET = 100.0  # total column width (characters) above which a sheet prints landscape
+_CHART_WIDTH_PX = 560
+_USER_TEXT_RISK = ("=", "+", "-", "@")
+BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
+
+
+def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
+    """Excel number format codes for ``lang``, by kind.
+
+    Kinds: money, rate (percent, 2 to 4 decimals), date (``yyyy-mm-dd``), int (thousands
+    separated), plain (a year, a seed), years (2 decimals), fraction (6 decimals), decimal
+    (an expected count of people: thousands separated, 1 decimal), ratio (a coverage
+    ratio: 2 decimals).
+
+    French codes start with the fr-CA locale tag (``[$-C0C]``) so LibreOffice shows
+    ``1 234,56 $`` and ``2,25%`` whatever its own locale (a tag inside the currency
+    bracket, ``#,##0.00 [$$-C0C]``, is ignored by LibreOffice for the separators); Excel
+    shows the symbol where the code puts it and the separators of the reader's system.
+    English codes use the en-CA currency tag ``[$$-1009]``. Money cells hold currency
+    units (not cents) and rate cells fractions (0.04 shows as 4.00%).
+
+    >>> en = number_formats("en")
+    >>> en["money"], en["rate"], en["date"]
+    ('[$$-1009]#,##0.00', '0.00##%', 'yyyy-mm-dd')
+    >>> number_formats("fr")["money"]
+    '[$-C0C]#,##0.00 "$"'
+    """
+    sym = currency_symbol(currency)
+    if lang == "fr":
+        return {
+            "money": f'[$-C0C]#,##0.00 "{sym}"',
+            "rate": "[$-C0C]0.00##%",
+            "date": "yyyy-mm-dd",
+            "int": "[$-C0C]#,##0",
+            "plain": "0",
+            "years": "[$-C0C]0.00",
+            "fraction": "[$-C0C]0.000000",
+            "decimal": "[$-C0C]#,##0.0",
+            "ratio": "[$-C0C]0.00",
+        }
+    return {
+        "money": f"[${sym}-1009]#,##0.00",
+        "rate": "0.00##%",
+        "date": "yyyy-mm-dd",
+        "int": "#,##0",
+        "plain": "0",
+        "years": "0.00",
+        "fraction": "0.000000",
+        "decimal": "#,##0.0",
+        "ratio": "0.00",
+    }
+
+
+def _png_size(path: Path) -> tuple[int, int, float]:
+    """Width and height in pixels and horizontal dpi (96 when absent) of a PNG file."""
+    data = Path(path).read_bytes()
+    width, height = struct.unpack(">II", data[16:24])
+    dpi = 96.0
+    at = data.find(b"pHYs")
+    if at > 0:
+        ppu_x, _ppu_y, unit = struct.unpack(">IIB", data[at + 4 : at + 13])
+        if unit == 1 and ppu_x:
+            dpi = ppu_x * 0.0254
+    return width, height, dpi
+
+
+def _px(width_chars: float) -> float:
+    """Pixel width of a column ``width_chars`` wide (Calibri 11, as Excel computes it)."""
+    return width_chars * 7 + 5
+
+
+# ---------------------------------------------------------------- one sheet
+
+
+class Sheet:
+    """A worksheet plus what its layout needs: column widths from content, wrapped rows."""
+
+    def __init__(self, book: Book, key: str, title_key: str, subtitle: str | None = None) -> None:
+        self.book, self.lang = book, book.lang
+        self.subtitle = book.result.scenario.name if subtitle is None else subtitle
+        self.ws = book.wb.add_worksheet(book.sheet_name(key))
+        self.widths: dict[int, float] = {}
+        self.wrapped: list[tuple[int, int, str, bool]] = []  # row, col, text, bold
+        self.span_chars = 0.0  # widest untracked text (titles, notes)
+        self.extra_rows = 0  # rows covered by pictures, beyond the last cell
+        self.extra_px = 0.0  # width covered by pictures
+        self.last_row = 0
+        self.last_col = 0
+        self.header_row: int | None = None
+        self._title(title_key)
+
+    # -- primitives -----------------------------------------------------------
+    def fit(self, row: int, col: int, chars: float) -> None:
+        self.widths[col] = max(self.widths.get(col, _MIN_WIDTH), chars)
+        self.last_row, self.last_col = max(self.last_row, row), max(self.last_col, col)
+
+    def _touch(self, row: int, col: int) -> None:
+        self.last_row, self.last_col = max(self.last_row, row), max(self.last_col, col)
+
+    def text(
+        self,
+        row: int,
+        col: int,
+        s: str,
+        kind: str = "text",
+        track: bool = True,
+        max_width: float = MAX_WIDTH,
+    ) -> None:
+        """Any text, written as a string (never a formula); text wider than ``max_width`` wraps."""
+        s = str(s)
+        quote = s.startswith(_USER_TEXT_RISK)
+        bold = kind in ("bold", "header", "total_text")
+        # bold runs wider than 5 %: a 55-character bold label did not fit 50 units in LibreOffice
+        chars = len(s) * (1.12 if bold else 1.0) / CHARS_PER_WIDTH + 2
+        wrap = track and chars > max_width
+        self.ws.write_string(row, col, s, self.book.fmt(kind, wrap=wrap, quote=quote))
+        if not track:
+            self.span_chars = max(self.span_chars, len(s) * (1.4 if kind == "title" else 1.0))
+            self._touch(row, col)
+        elif wrap:
+            longest = max((len(w) for w in s.split()), default=0) + 2
+            self.fit(row, col, max(longest, max_width))
+            self.wrapped.append((row, col, s, bold))
+        else:
+            self.fit(row, col, chars)
+
+    def overflow(self, row: int, col: int, s: str, kind: str = "text") -> None:
+        """Text that runs over the empty cells on its right: its column keeps its width,
+        and the printed width covers where the text ends."""
+        self.text(row, col, s, kind=kind, track=False)
+        offset = sum(self.widths.get(c, 8.43) for c in range(col)) / 0.85
+        self.span_chars = max(self.span_chars, offset + len(s) * (1.12 if kind == "bold" else 1.0))
+
+    def money(self, row: int, col: int, cents: int, total: bool = False) -> None:
+        self.ws.write_number(row, col, int(cents) / 100, self.book.fmt("money", total=total))
+        self.fit(row, col, len(money_text(int(cents), self.lang, self.book.currency)) + 3)
+
+    def formula(
+        self,
+        row: int,
+        col: int,
+        formula: str,
+        value: float,
+        kind: str = "money",
+        total: bool = False,
+    ) -> None:
+        """A formula with its computed value cached beside it (what bondkit's Python core
+        found), so a reader that does not recalculate shows the number; ``value`` is in
+        cents for ``kind="money"``. Formulas are built by bondkit from cell references,
+        names and numbers only, never from user text."""
+        fmt = self.book.fmt(kind, total=total)
+        if kind == "money":
+            self.ws.write_formula(row, col, formula, fmt, int(value) / 100)
+            self.fit(row, col, len(money_text(int(value), self.lang, self.book.currency)) + 3)
+        elif kind == "rate":
+            self.ws.write_formula(row, col, formula, fmt, float(value))
+            self.fit(row, col, len(percent_text(float(value), self.lang, 4)) + 2)
+        else:
+            self.ws.write_formula(row, col, formula, fmt, value)
+            self.fit(row, col, len(f"{abs(value):,.0f}") + 3)
+
+    def rate(self, row: int, col: int, x: float | None, total: bool = False) -> None:
+        if x is None:
+            self.text(row, col, t("not_solvable", self.lang))
+            return
+        self.ws.write_number(row, col, float(x), self.book.fmt("rate", total=total))
+        self.fit(row, col, len(percent_text(x, self.lang, 4)) + 2)
+
+    def date(self, row: int, col: int, d: Any, total: bool = False) -> None:
+        if isinstance(d, dt.datetime):  # pandas Timestamps too
+            d = d.date()
+        self.ws.write_datetime(row, col, d, self.book.fmt("date", total=total))
+        self.fit(row, col, 12)
+
+    def number(
+        self, row: int, col: int, x: float | None, kind: str = "int", total: bool = False
+    ) -> None:
+        if x is None:
+            self.text(row, col, t("not_applicable", self.lang))
+            return
+        self.ws.write_number(row, col, x, self.book.fmt(kind, total=total))
+        extra = {"int": 0, "plain": 0, "years": 3, "fraction": 7, "decimal": 2, "ratio": 3}[kind]
+        digits = len(f"{abs(x):,.0f}") + extra
+        self.fit(row, col, digits + 3)
+
+    def status(self, row: int, col: int, status: str, word: str | None = None) -> None:
+        """A readiness status: its word (or ``word``), bold, on its colour."""
+        s = t(f"status.{status}", self.lang) if word is None else word
+        self.ws.write_string(row, col, s, self.book.fmt(f"status_{status}"))
+        self.fit(row, col, len(s) * 1.05 / CHARS_PER_WIDTH + 4)
+
+    def blank(self, row: int, col: int, total: bool = False) -> None:
+        if total:
+            self.ws.write_blank(row, col, None, self.book.fmt("text", total=True))
+            self._touch(row, col)
+
+    # -- blocks -----------------------------------------------------------------
+    def _title(self, title_key: str) -> None:
+        self.text(TITLE_ROW, 0, t(title_key, self.lang), kind="title", track=False)
+        self.ws.set_row(TITLE_ROW, 21)
+        self.text(SUBTITLE_ROW, 0, self.subtitle, kind="subtitle", track=False)
+        self.ws.freeze_panes(SUBTITLE_ROW + 1, 0)
+
+    def section(self, row: int, key: str, **fields: Any) -> int:
+        """A section heading (a template filled with ``fields``); returns the next row."""
+        text = t(key, self.lang)
+        self.text(row, 0, text.format(**fields) if fields else text, kind="section", track=False)
+        self.ws.set_row(row, 18)
+        return row + 1
+
+    def note(self, row: int, text: str, col: int = 0, chars: int = _NOTE_CHARS) -> int:
+        """A paragraph cut into lines of plain text (overflowing to the right); returns the next row.
+
+        Lines hold at most ``chars`` characters (see :meth:`wide`)."""
+        for line in textwrap.wrap(text, chars):
+            self.text(row, col, line, kind="note", track=False)
+            row += 1
+        return row
+
+    def wide(self) -> int:
+        """Characters a note line may hold on a sheet whose tables are already wide: as many
+        as the columns written so far hold (at least ``_NOTE_CHARS``, at most 170)."""
+        units = sum(self.widths.get(c, 8.43) for c in range(self.last_col + 1))
+        return max(_NOTE_CHARS, min(170, int(units * 1.05)))
+
+    def header(
+        self, row: int, col: int, labels: list[str], main: bool = False, repeat: bool = False
+    ) -> int:
+        """A bold header row; returns the next row.
+
+        ``main``: the header frozen on screen and repeated on printed pages; ``repeat``:
+        repeated on printed pages only (the header of a long table lower on the sheet,
+        printed above it on the pages that follow).
+        """
+        for j, s in enumerate(labels):
+            self.ws.write_string(row, col + j, s, self.book.fmt("header"))
+            words = max((len(w) for w in s.split()), default=0)
+            self.fit(
+                row, col + j, max(words * 1.05 + 2, min(len(s) * 1.05 / CHARS_PER_WIDTH + 2, 16))
+            )
+            self.wrapped.append((row, col + j, s, True))
+        if main or repeat:
+            self.header_row = row
+        if main:
+            self.ws.freeze_panes(row + 1, 0)
+        return row + 1
+
+    def kv(self, row: int, key: str) -> int:
+        """The label of a key-value line (column A); the caller writes the value in column B."""
+        self.text(row, 0, t(key, self.lang), kind="bold", max_width=LABEL_WIDTH)
+        return row
+
+    def kv_lines(self, row: int, lines: list[tuple[str, Any]]) -> int:
+        """Key-value lines whose labels run over the empty cells on their right; next row.
+
+        On sheets whose column A belongs to a table (B3.4, B3.5) a long label must not widen
+        it: the label is written untracked, and every value of the block goes in the first
+        column right of the longest label, from the widths known so far (widths only grow).
+        ``lines`` = (label text, writer(row, col)).
+        """
+        need = max(len(text) * 1.12 / CHARS_PER_WIDTH + 3 for text, _ in lines)
+        col, total = 0, 0.0
+        while total < need:
+            total += self.widths.get(col, 8.43)
+            col += 1
+        for text, write in lines:
+            self.overflow(row, 0, text, kind="bold")
+            write(row, col)
+            row += 1
+        return row
+
+    def total_row(self, row: int, first_col: int, last_col: int, label_text: str) -> None:
+        """Style a total row's cells (the caller writes the figures afterwards)."""
+        for c in range(first_col, last_col + 1):
+            self.blank(row, c, total=True)
+        self.text(row, first_col, label_text, kind="total_text")
+
+    def picture(self, row: int, col: int, path: Path, x_offset: float = 0.0) -> tuple[float, float]:
+        """Insert a PNG ``_CHART_WIDTH_PX`` wide; returns its displayed width and height in pixels."""
+        width, height, dpi = _png_size(path)
+        natural = width * 96.0 / dpi
+        scale = _CHART_WIDTH_PX / natural
+        shown_h = height * 96.0 / dpi * scale
+        self.ws.insert_image(
+            row,
+            col,
+            str(path),
+            {"x_scale": scale, "y_scale": scale, "x_offset": x_offset, "object_position": 3},
+        )
+        self.extra_rows = max(self.extra_rows, row + math.ceil(shown_h / 20.0) + 1)
+        self.extra_px = max(self.extra_px, x_offset + _CHART_WIDTH_PX)
+        return _CHART_WIDTH_PX, shown_h
+
+    def pictures(self, row: int, paths: list[Path], per_row: int = 2) -> int:
+        """Charts side by side, ``per_row`` to a row of pictures; returns the row below them."""
+        for i in range(0, len(paths), per_row):
+            x, tallest = 0.0, 0.0
+            for path in paths[i : i + per_row]:
+                w, h = self.picture(row, 0, Path(path), x_offset=x)
+                x, tallest = x + w + 16, max(tallest, h)
+            row += math.ceil(tallest / 20.0) + 1
+        return row
+
+    # -- finishing ----------------------------------------------------------------
+    def finish(self) -> None:
+        """Column widths, heights of wrapped rows, print settings."""
+        for col, width in self.widths.items():
+            self.ws.set_column(col, col, round(width, 1))
+        heights: dict[int, int] = {}
+        for row, col, s, bold in self.wrapped:
+            width = self.widths.get(col, _MIN_WIDTH)
+            # bold text is wider; err on the side of one line too many (LibreOffice does not refit)
+            per_line = (width - 1) * _WRAP_CHARS_PER_WIDTH / (1.25 if bold else 1.0)
+            lines = len(textwrap.wrap(s, max(int(per_line), 4))) or 1
+            heights[row] = max(heights.get(row, 1), lines)
+        for row, lines in heights.items():
+            if lines > 1:
+                self.ws.set_row(row, LINE_HEIGHT * lines + 2)
+        # the printed width must cover titles, notes and pictures that overflow the cells
+        needed_px = max(_px(self.span_chars * 0.85), self.extra_px)
+        total_px, last_col = 0.0, -1
+        while total_px < needed_px or last_col < self.last_col:
+            last_col += 1
+            total_px += _px(self.widths.get(last_col, 8.43))
+        last_row = max(self.last_row, self.extra_rows)
+        ws = self.ws
+        ws.print_area(0, 0, last_row, last_col)
+        ws.set_paper(1)  # Letter, as in Canada
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&L&A&R&P / &N")
+        if sum(self.widths.get(c, 8.43) for c in range(last_col + 1)) > _WIDE_SHEET:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        if self.header_row is not None:
+            ws.repeat_rows(self.header_row)
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+class Book:
+    """One scenario's sheets in an XlsxWriter workbook: its own (written to ``path`` when
+    closed; held in memory without a path, as in the examples), or a comparison's shared
+    one ``wb``, where ``prefix`` (an option's tag and a space) starts its sheet names and
+    ``tag`` + ``_`` its defined names."""
+
+    def __init__(
+        self,
+        result: Result,
+        path: Path | None,
+        lang: str,
+        wb: Any = None,
+        prefix: str = "",
+        formats: dict[tuple, Any] | None = None,
+    ) -> None:
+        self.result, self.lang, self.prefix = result, lang, prefix
+        self.currency = result.scenario.currency
+        self.codes = number_formats(lang, self.currency)
+        if wb is None:
+            wb = new_workbook(io.BytesIO() if path is None else path)
+        self.wb = wb
+        self._formats: dict[tuple, Any] = {} if formats is None else formats
+        #: (series id, period) -> 0-based row of that schedule line on B3.4
+        self.schedule_rows: dict[tuple[str, int], int] = {}
+        #: series id -> the defined names of its amount and rate cells on B3.2
+        tag = prefix.strip() + "_" if prefix.strip() else ""
+        self.names: dict[str, tuple[str, str]] = {
+            terms.id: (
+                f"{tag}{t('name.amount', lang)}_{k}",
+                f"{tag}{t('name.rate', lang)}_{k}",
+            )
+            for k, terms in enumerate(result.series, start=1)
+        }
+
+    def sheet_name(self, key: str) -> str:
+        """The name of sheet ``key`` (a label key) in this workbook."""
+        return self.prefix + t(key, self.lang)
+
+    def fmt(self, kind: str, wrap: bool = False, quote: bool = False, total: bool = False):
+        key = (self.currency, kind, wrap, quote, total)
+        if key not in self._formats:
+            props: dict[str, Any] = {"valign": "top"}
+            if kind in self.codes:
+                props["num_format"] = self.codes[kind]
+            if kind == "title":
+                props.update(bold=True, font_size=14, font_color=BLUE)
+            elif kind == "subtitle":
+                props.update(italic=True, font_color="#404040")
+            elif kind == "section":
+                props.update(bold=True, font_size=12, font_color=BLUE)
+            elif kind == "block":
+                props.update(bold=True, font_size=13, font_color=BLUE, bottom=2)
+                props["bottom_color"] = BLUE
+            elif kind in ("header", "group"):
+                props.update(
+                    bold=True, bg_color=_LIGHT, bottom=1, bottom_color=_RULE, text_wrap=True
+                )
+                props["align"] = "center" if kind == "group" else "left"
+            elif kind in ("bold", "total_text"):
+                props.update(bold=True)
+            elif kind == "note":
+                props.update(italic=True, font_color="#404040")
+            elif kind.startswith("status_"):
+                fill, ink = STATUS_COLOURS[kind.removeprefix("status_")]
+                props.update(bold=True, bg_color=fill, font_color=ink, align="center", border=1)
+                props["border_color"] = "#ffffff"
+            if kind in ("text", "bold", "header", "total_text"):
+                # an indent keeps text clear of a right-aligned number in the column before;
+                # Excel ignores an indent without a horizontal alignment
+                props["indent"] = 1
+                props.setdefault("align", "left")
+            if total or kind == "total_text":
+                props.update(bold=True, top=1, top_color=_RULE)
+            if wrap:
+                props["text_wrap"] = True
+            if quote:
+                props["quote_prefix"] = True
+            self._formats[key] = self.wb.add_format(props)
+        return self._formats[key]
+
+    def sheet(self, key: str, title_key: str, subtitle: str | None = None) -> Sheet:
+        return Sheet(self, key, title_key, subtitle)
+
+
+def new_workbook(path: Path | IO[bytes]) -> Any:
+    """An XlsxWriter workbook writing to ``path`` (or to a binary file) when closed, where
+    user text stays text: nothing is turned into a formula, a number or a link.
+
+    >>> import io
+    >>> wb = new_workbook(io.BytesIO())
+    >>> wb.strings_to_formulas, wb.strings_to_numbers, wb.strings_to_urls
+    (False, False, False)
+    """
+    return xlsxwriter.Workbook(
+        str(path) if isinstance(path, Path) else path,
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )

@@ -1,0 +1,126 @@
+"""The Summary sheet (Sommaire), first of the workbook: the key figures, the series side by
+side with their totals, the financial-capacity and community-capacity rows of the readiness
+grid when the run has them (without thresholds: B2 holds them), then the charts, two by row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bondkit.columns import label
+from bondkit.labels import t
+from bondkit.report.workbook.b2_readiness import readiness_grid
+from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.pieces import SERIES_CELLS, series_table, totals
+from bondkit.runner.readiness import financial_rows
+
+__all__ = ["write_summary"]
+
+
+def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
+    """The Summary: key figures, the series table, the readiness rows, then ``charts``
+    (chart name -> PNG path), two by row; on a page of their own when more than two.
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.summary", "title.summary")
+    >>> write_summary(sheet, {})
+    >>> sheet.ws.name, sheet.last_row
+    ('Summary', 21)
+    """
+    res, lang = sheet.book.result, sheet.lang
+    sc = res.scenario
+    row = sheet.section(FIRST_ROW, "sec.key_figures")
+    for key, write in (
+        ("scenario", lambda r: sheet.text(r, 1, sc.name)),
+        ("issuer", lambda r: sheet.text(r, 1, sc.issuer.name)),
+        ("legal_form", lambda r: sheet.text(r, 1, t(f"legal_form.{sc.issuer.legal_form}", lang))),
+        ("currency", lambda r: sheet.text(r, 1, sc.currency)),
+        ("kf.series_count", lambda r: sheet.number(r, 1, len(res.series))),
+        ("kf.total_principal", lambda r: sheet.money(r, 1, res.total_principal)),
+        ("kf.total_interest", lambda r: sheet.money(r, 1, res.total_interest)),
+        ("kf.max_debt_service", lambda r: sheet.money(r, 1, res.max_annual_debt_service)),
+        ("kf.all_in_cost", lambda r: sheet.rate(r, 1, res.issuer_all_in_cost)),
+        ("kf.upfront_costs", lambda r: sheet.money(r, 1, res.upfront_costs)),
+        ("kf.annual_admin_total", lambda r: sheet.money(r, 1, res.annual_admin_total)),
+        ("kf.first_issue", lambda r: sheet.date(r, 1, min(x.issue_date for x in res.series))),
+        ("kf.last_maturity", lambda r: sheet.date(r, 1, max(x.maturity for x in res.series))),
+        *_financial_figures(sheet),
+    ):
+        write(sheet.kv(row, key))
+        row += 1
+
+    row = sheet.section(row + 1, "sec.series")
+    sr = res.series_results
+
+    def _c_total_interest(s, r, c, terms):
+        s.money(r, c, sr[terms.id].total_interest)
+
+    def _c_wal(s, r, c, terms):
+        s.number(r, c, sr[terms.id].weighted_average_life, "years")
+
+    def _c_duration(s, r, c, terms):
+        s.number(r, c, sr[terms.id].macaulay_duration, "years")
+
+    columns = [
+        (label("series", lang), SERIES_CELLS["series"]),
+        (t("col.repayment", lang), SERIES_CELLS["col.repayment"]),
+        (t("col.amount", lang), SERIES_CELLS["col.amount"]),
+        (t("col.bonds", lang), SERIES_CELLS["col.bonds"]),
+        (label("annual_rate", lang), SERIES_CELLS["annual_rate"]),
+        (t("col.maturity", lang), SERIES_CELLS["col.maturity"]),
+        (t("col.investor_yield", lang), SERIES_CELLS["col.investor_yield"]),
+        (t("col.total_interest", lang), _c_total_interest),
+        (t("col.wal", lang), _c_wal),
+        (t("col.duration", lang), _c_duration),
+    ]
+    row = series_table(sheet, row, columns)
+    row = totals(
+        sheet,
+        row,
+        len(columns),
+        {
+            2: ("money", res.total_principal),
+            3: ("int", sum(x.bonds for x in res.series)),
+            7: ("money", res.total_interest),
+        },
+    )
+    if res.capacity is not None or res.risk is not None:
+        row = sheet.section(row + 1, "sec.financial")
+        row = readiness_grid(
+            sheet, row, thresholds=False, rows=financial_rows(sheet.book.result, sheet.lang)
+        )
+    if res.campaign is not None:
+        row = sheet.section(row + 1, "sec.community")
+        row = readiness_grid(sheet, row, thresholds=False)
+    if charts:
+        if len(charts) > 2:  # two rows of pictures: together on a page of their own
+            sheet.ws.set_h_pagebreaks([row + 1])
+        row = sheet.section(row + 1, "sec.charts")
+        sheet.pictures(row, list(charts.values()))
+
+
+def _financial_figures(sheet: Sheet) -> list[tuple[str, Any]]:
+    """Key figures of the capacity and risk analyses, when the run has them."""
+    res, lang = sheet.book.result, sheet.lang
+    lines: list[tuple[str, Any]] = []
+    if res.capacity is not None:
+        dscr = res.capacity.min_dscr
+        lines.append(("kf.min_dscr", lambda r: sheet.number(r, 1, dscr, "ratio")))
+    if res.risk is not None:
+        risk = res.risk
+
+        def _p_shortfall(r: int) -> None:
+            if risk.p_shortfall is None:
+                sheet.text(r, 1, t("not_applicable", lang))
+            else:
+                sheet.rate(r, 1, risk.p_shortfall)
+
+        lines += [
+            ("kf.recommended_reserve", lambda r: sheet.money(r, 1, risk.recommended_reserve)),
+            ("kf.p_shortfall", _p_shortfall),
+        ]
+    return lines
