@@ -356,9 +356,10 @@ def test_every_label_key_used_by_exporters_exists(path):
             assert any(k.startswith(arg.left.value) for k in table)
             used += 1
     # the scan found the file's calls; a module that imports neither t nor label (one that
-    # only re-exports, or calls the writers of the booklets) has none to find
+    # only re-exports, or calls the writers of the booklets) has none to find, and one whose
+    # tables name their columns by key (heading(key, lang)) may have only a few
     if any(
         isinstance(node, ast.ImportFrom) and {a.name for a in node.names} & {"t", "label"}
         for node in ast.walk(tree)
     ):
-        assert used >= 3
+        assert used >= 1

@@ -8,7 +8,14 @@ from __future__ import annotations
 from bondkit.columns import label
 from bondkit.core.metrics import bond_cash_flows
 from bondkit.labels import money_text, percent_text, t
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.kit import (
+    FIRST_ROW,
+    LABEL_COL,
+    VALUE_COL,
+    Sheet,
+    column_map,
+    heading,
+)
 from bondkit.report.workbook.pieces import step_rates_text, term_text
 
 __all__ = ["write_overview"]
@@ -58,37 +65,40 @@ def write_overview(sheet: Sheet) -> None:
         ("col.step_rates", lambda r, c, s: sheet.text(r, c, step_rates_text(sheet, s))),
     ]
     for key, write in fields:
-        sheet.text(row, 0, t(key, lang) if key else label("annual_rate", lang), kind="bold")
-        for c, terms in enumerate(series, start=1):
+        text = t(key, lang) if key else label("annual_rate", lang)
+        sheet.text(row, LABEL_COL, text, kind="bold")
+        for c, terms in enumerate(series, start=VALUE_COL):  # a column per series
             write(row, c, terms)
         row += 1
 
     # simple vs compound, one bond held to maturity, value at each anniversary
     row = sheet.section(row + 1, "sec.simple_compound")
     row = sheet.note(row, t("sc.note", lang))
-    headers = [
-        label("series", lang),
-        t("col.bond_year", lang),
-        t("col.date", lang),
-        t("col.simple_interest", lang),
-        t("col.simple_value", lang),
-        t("col.compound_interest", lang),
-        t("col.compound_value", lang),
-        t("col.difference", lang),
-    ]
-    row = sheet.header(row, 0, headers)
+    keys = (
+        "series",
+        "col.bond_year",
+        "col.date",
+        "col.simple_interest",
+        "col.simple_value",
+        "col.compound_interest",
+        "col.compound_value",
+        "col.difference",
+    )
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     for terms in series:
         table = sheet.book.result.series_results[terms.id].simple_vs_compound
+        face = terms.face_value_cents
         for year, when, simple, compound in table.itertuples(index=False):
             year, simple, compound = int(year), int(simple), int(compound)
-            sheet.text(row, 0, terms.id)
-            sheet.number(row, 1, year)
-            sheet.date(row, 2, when)
-            sheet.money(row, 3, simple)
-            sheet.money(row, 4, terms.face_value_cents + simple)
-            sheet.money(row, 5, compound)
-            sheet.money(row, 6, terms.face_value_cents + compound)
-            sheet.money(row, 7, compound - simple)
+            sheet.text(row, col["series"], terms.id)
+            sheet.number(row, col["col.bond_year"], year)
+            sheet.date(row, col["col.date"], when)
+            sheet.money(row, col["col.simple_interest"], simple)
+            sheet.money(row, col["col.simple_value"], face + simple)
+            sheet.money(row, col["col.compound_interest"], compound)
+            sheet.money(row, col["col.compound_value"], face + compound)
+            sheet.money(row, col["col.difference"], compound - simple)
             row += 1
 
     # the legal check that applies
@@ -97,14 +107,16 @@ def write_overview(sheet: Sheet) -> None:
     issuer = res.scenario.issuer
     in_qc = str(issuer.jurisdiction).upper() == "QC"
     is_npo = issuer.legal_form == "npo"
-    row = sheet.header(row, 0, [t("col.check", lang), t("col.status", lang)])
+    keys = ("col.check", "col.status")
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     for key, answer in (
         ("legal.cond_qc", "legal.yes" if in_qc else "legal.no"),
         ("legal.cond_npo", "legal.yes" if is_npo else "legal.no"),
         ("legal.cond_commission", "legal.to_confirm"),
     ):
-        sheet.text(row, 0, t(key, lang))
-        sheet.text(row, 1, t(answer, lang), kind="bold")
+        sheet.text(row, col["col.check"], t(key, lang))
+        sheet.text(row, col["col.status"], t(answer, lang), kind="bold")
         row += 1
     row = sheet.note(
         row + 1, t("legal.applies" if in_qc and is_npo else "legal.does_not_apply", lang)
@@ -132,21 +144,24 @@ def write_overview(sheet: Sheet) -> None:
         row = sheet.note(row, sentence)
     row += 1
     top = row
+    keys = ("col.date", "col.amount")
     for k, terms in enumerate(series):
-        col, r = 3 * k, top
+        # each series' table side by side, an empty column between two
+        col, r = column_map(keys, first=(len(keys) + 1) * k), top
+        first, amount_col = col["col.date"], col["col.amount"]
         face = money_text(terms.face_value_cents, lang, sheet.book.currency)
         sheet.text(
             r,
-            col,
+            first,
             t("one_bond.header", lang).format(series=terms.id, face=face),
             kind="bold",
             track=False,
         )
-        r = sheet.header(r + 1, col, [t("col.date", lang), t("col.amount", lang)], repeat=True)
+        r = sheet.header(r + 1, first, [heading(key, lang) for key in keys], repeat=True)
         f = flows[terms.id]
         for d, amount in zip(f["date"], f["amount"], strict=True):
-            sheet.date(r, col, d)
-            sheet.money(r, col + 1, int(amount))
+            sheet.date(r, col["col.date"], d)
+            sheet.money(r, amount_col, int(amount))
             r += 1
-        sheet.total_row(r, col, col + 1, t("flow.net", lang))
-        sheet.money(r, col + 1, int(f["amount"].sum()), total=True)
+        sheet.total_row(r, first, amount_col, t("flow.net", lang))
+        sheet.money(r, amount_col, int(f["amount"].sum()), total=True)

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from bondkit.labels import number_text, t
-from bondkit.report.workbook.kit import FIRST_ROW, LABEL_WIDTH, Sheet
+from bondkit.report.workbook.kit import (
+    FIRST_ROW,
+    LABEL_WIDTH,
+    VALUE_COL,
+    Sheet,
+    column_map,
+    heading,
+)
 from bondkit.report.workbook.pieces import coming
 from bondkit.runner.readiness import STATUSES, community_rows, financial_rows
 
@@ -80,12 +87,18 @@ def write_readiness(sheet: Sheet) -> None:
     row = coming(sheet, row, "coming.b2_campaign" if has_rows else "coming.b2", hints)
     row = sheet.section(row, "sec.inputs")
     for key, write in (
-        ("legal_form", lambda r: sheet.text(r, 1, t(f"legal_form.{issuer.legal_form}", lang))),
-        ("jurisdiction", lambda r: sheet.text(r, 1, issuer.jurisdiction)),
-        ("fiscal_year_end", lambda r: sheet.text(r, 1, issuer.fiscal_year_end)),
-        ("kf.total_principal", lambda r: sheet.money(r, 1, res.total_principal)),
-        ("kf.max_debt_service", lambda r: sheet.money(r, 1, res.max_annual_debt_service)),
-        ("kf.last_maturity", lambda r: sheet.date(r, 1, max(x.maturity for x in res.series))),
+        (
+            "legal_form",
+            lambda r: sheet.text(r, VALUE_COL, t(f"legal_form.{issuer.legal_form}", lang)),
+        ),
+        ("jurisdiction", lambda r: sheet.text(r, VALUE_COL, issuer.jurisdiction)),
+        ("fiscal_year_end", lambda r: sheet.text(r, VALUE_COL, issuer.fiscal_year_end)),
+        ("kf.total_principal", lambda r: sheet.money(r, VALUE_COL, res.total_principal)),
+        ("kf.max_debt_service", lambda r: sheet.money(r, VALUE_COL, res.max_annual_debt_service)),
+        (
+            "kf.last_maturity",
+            lambda r: sheet.date(r, VALUE_COL, max(x.maturity for x in res.series)),
+        ),
     ):
         write(sheet.kv(row, key))
         row += 1
@@ -112,23 +125,26 @@ def readiness_grid(
     5
     """
     lang = sheet.lang
-    keys = ["col.criterion", "col.value"] + (["col.threshold"] if thresholds else [])
-    row = sheet.header(row, 0, [t(k, lang) for k in keys + ["col.readiness"]])
+    keys = ("col.criterion", "col.value", *(("col.threshold",) if thresholds else ()))
+    keys += ("col.readiness",)
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
+    at = col["col.value"]
     for criterion, kind, value, threshold, status in (
         community_rows(sheet.book.result, sheet.lang) if rows is None else rows
     ):
         # bold text runs wider than the estimate: wrap criteria before the label width
-        sheet.text(row, 0, criterion, kind="bold", max_width=LABEL_WIDTH - 10)
+        sheet.text(row, col["col.criterion"], criterion, kind="bold", max_width=LABEL_WIDTH - 10)
         if kind == "money":
-            sheet.money(row, 1, value)
+            sheet.money(row, at, value)
         elif kind == "rate":
-            sheet.rate(row, 1, value)
+            sheet.rate(row, at, value)
         elif kind == "ratio":
-            sheet.number(row, 1, value, "ratio")
+            sheet.number(row, at, value, "ratio")
         else:
-            sheet.text(row, 1, value)
+            sheet.text(row, at, value)
         if thresholds:
-            sheet.text(row, 2, threshold, max_width=LABEL_WIDTH)
-        sheet.status(row, 3 if thresholds else 2, status)
+            sheet.text(row, col["col.threshold"], threshold, max_width=LABEL_WIDTH)
+        sheet.status(row, col["col.readiness"], status)
         row += 1
     return row

@@ -9,10 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from bondkit.columns import label
 from bondkit.labels import money_text, t
-from bondkit.report.workbook.kit import CHARS_PER_WIDTH, FIRST_ROW, LINE_HEIGHT, Sheet
-from bondkit.report.workbook.pieces import SERIES_CELLS, coming, series_table, totals
+from bondkit.report.workbook.kit import (
+    CHARS_PER_WIDTH,
+    FIRST_ROW,
+    LINE_HEIGHT,
+    VALUE_COL,
+    Sheet,
+    column_map,
+    heading,
+)
+from bondkit.report.workbook.pieces import coming, series_table, totals
 
 __all__ = ["write_planning"]
 
@@ -31,7 +38,7 @@ def write_planning(sheet: Sheet) -> None:
     >>> sheet.ws.name, sheet.last_row
     ('B3.1 Planning', 18)
     """
-    res, lang = sheet.book.result, sheet.lang
+    res = sheet.book.result
     plan = res.scenario.planning_terms()
     if plan is None:
         row = coming(sheet, FIRST_ROW, "coming.b3_1", ("hint.b3_1",))
@@ -41,23 +48,24 @@ def write_planning(sheet: Sheet) -> None:
         row = _plan_budget(sheet, row)
     row = sheet.section(row, "sec.inputs")
     for key, write in (
-        ("kf.total_principal", lambda r: sheet.money(r, 1, res.total_principal)),
-        ("kf.series_count", lambda r: sheet.number(r, 1, len(res.series))),
-        ("kf.first_issue", lambda r: sheet.date(r, 1, min(x.issue_date for x in res.series))),
-        ("kf.last_maturity", lambda r: sheet.date(r, 1, max(x.maturity for x in res.series))),
-        ("kf.upfront_costs", lambda r: sheet.money(r, 1, res.upfront_costs)),
+        ("kf.total_principal", lambda r: sheet.money(r, VALUE_COL, res.total_principal)),
+        ("kf.series_count", lambda r: sheet.number(r, VALUE_COL, len(res.series))),
+        (
+            "kf.first_issue",
+            lambda r: sheet.date(r, VALUE_COL, min(x.issue_date for x in res.series)),
+        ),
+        (
+            "kf.last_maturity",
+            lambda r: sheet.date(r, VALUE_COL, max(x.maturity for x in res.series)),
+        ),
+        ("kf.upfront_costs", lambda r: sheet.money(r, VALUE_COL, res.upfront_costs)),
     ):
         write(sheet.kv(row, key))
         row += 1
     row += 1
-    columns = [
-        (label("series", lang), SERIES_CELLS["series"]),
-        (t("col.issue_date", lang), SERIES_CELLS["col.issue_date"]),
-        (t("col.amount", lang), SERIES_CELLS["col.amount"]),
-        (t("col.maturity", lang), SERIES_CELLS["col.maturity"]),
-    ]
-    row = series_table(sheet, row, columns)
-    totals(sheet, row, len(columns), {2: ("money", res.total_principal)})
+    keys = ("series", "col.issue_date", "col.amount", "col.maturity")
+    row = series_table(sheet, row, keys)
+    totals(sheet, row, keys, {"col.amount": ("money", res.total_principal)})
 
 
 def _plan_stack(sheet: Sheet, row: int) -> int:
@@ -66,46 +74,43 @@ def _plan_stack(sheet: Sheet, row: int) -> int:
     res, lang = sheet.book.result, sheet.lang
     plan, bond = res.scenario.planning_terms(), res.total_principal
     row = sheet.section(row, "sec.plan_stack")
-    sheet.header(row, 0, [t("plan.col.use", lang), t("col.amount", lang)])
-    row = sheet.header(
-        row,
-        3,
-        [
-            t("plan.col.source", lang),
-            t("plan.col.kind", lang),
-            t("col.amount", lang),
-            t("plan.col.share", lang),
-        ],
-    )
+    use_keys = ("plan.col.use", "col.amount")
+    source_keys = ("plan.col.source", "plan.col.kind", "col.amount", "plan.col.share")
+    use = column_map(use_keys)
+    source = column_map(source_keys, first=len(use_keys) + 1)  # an empty column between
+    sheet.header(row, use["plan.col.use"], [heading(k, lang) for k in use_keys])
+    row = sheet.header(row, source["plan.col.source"], [heading(k, lang) for k in source_keys])
     sources = [(t("plan.bond_issue", lang), t("plan.kind.issue", lang), bond)]
     sources += [(s.item, t(f"plan.kind.{s.kind}", lang), s.amount_cents) for s in plan.sources]
     shares = plan.source_shares(bond)
     for i in range(max(len(plan.uses), len(sources))):
         lines = 1
         if i < len(plan.uses):
-            lines = _plan_text(sheet, row + i, 0, plan.uses[i].item)
-            sheet.money(row + i, 1, plan.uses[i].amount_cents)
+            lines = _plan_text(sheet, row + i, use["plan.col.use"], plan.uses[i].item)
+            sheet.money(row + i, use["col.amount"], plan.uses[i].amount_cents)
         elif i == 0:
-            sheet.text(row, 0, t("plan.none", lang), kind="note")
+            sheet.text(row, use["plan.col.use"], t("plan.none", lang), kind="note")
         if i < len(sources):
             item, kind, cents = sources[i]
-            lines = max(lines, _plan_text(sheet, row + i, 3, item))
-            sheet.text(row + i, 4, kind)
-            sheet.fit(row + i, 4, len(kind) + 4)  # a short word: never cut, never wrapped
-            sheet.money(row + i, 5, cents)
-            sheet.rate(row + i, 6, shares[i])
+            lines = max(lines, _plan_text(sheet, row + i, source["plan.col.source"], item))
+            at = source["plan.col.kind"]
+            sheet.text(row + i, at, kind)
+            sheet.fit(row + i, at, len(kind) + 4)  # a short word: never cut, never wrapped
+            sheet.money(row + i, source["col.amount"], cents)
+            sheet.rate(row + i, source["plan.col.share"], shares[i])
         _plan_height(sheet, row + i, lines)
     row += max(len(plan.uses), len(sources))
-    sheet.total_row(row, 0, 1, t("plan.total_uses", lang))
-    sheet.money(row, 1, plan.total_uses_cents, total=True)
-    sheet.total_row(row, 3, 6, t("plan.total_sources", lang))
-    sheet.money(row, 5, plan.total_sources_cents(bond), total=True)
-    sheet.rate(row, 6, sum(shares), total=True)
+    sheet.total_row(row, use["plan.col.use"], use["col.amount"], t("plan.total_uses", lang))
+    sheet.money(row, use["col.amount"], plan.total_uses_cents, total=True)
+    last = source["plan.col.share"]
+    sheet.total_row(row, source["plan.col.source"], last, t("plan.total_sources", lang))
+    sheet.money(row, source["col.amount"], plan.total_sources_cents(bond), total=True)
+    sheet.rate(row, source["plan.col.share"], sum(shares), total=True)
     row += 2
     gap = plan.gap_cents(bond)
     sheet.kv(row, "plan.gap")
-    sheet.money(row, 1, gap)
-    sheet.status(row, 2, "ok" if gap <= 0 else "risk")
+    sheet.money(row, VALUE_COL, gap)
+    sheet.status(row, VALUE_COL + 1, "ok" if gap <= 0 else "risk")  # beside the gap
     amount = money_text(abs(gap), lang, sheet.book.currency)
     if gap > 0:
         finding = t("plan.gap_short", lang).format(amount=amount)
@@ -136,13 +141,13 @@ def _plan_timeline(sheet: Sheet, row: int) -> int:
         events.append((day, t(key, lang).format(ids=", ".join(ids)), "plan.origin.scenario"))
     events.sort(key=lambda event: event[0])  # stable: milestones before the added dates
     row = sheet.section(row, "sec.plan_timeline")
-    row = sheet.header(
-        row, 0, [t("plan.col.milestone", lang), t("col.date", lang), t("plan.col.origin", lang)]
-    )
+    keys = ("plan.col.milestone", "col.date", "plan.col.origin")
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     for day, item, origin in events:
-        _plan_height(sheet, row, _plan_text(sheet, row, 0, item))
-        sheet.date(row, 1, day)
-        sheet.text(row, 2, t(origin, lang))
+        _plan_height(sheet, row, _plan_text(sheet, row, col["plan.col.milestone"], item))
+        sheet.date(row, col["col.date"], day)
+        sheet.text(row, col["plan.col.origin"], t(origin, lang))
         row += 1
     note = "plan.timeline_note" if campaign is not None else "plan.timeline_note_issue"
     row = sheet.note(row + 1, t(note, lang))
@@ -155,22 +160,25 @@ def _plan_budget(sheet: Sheet, row: int) -> int:
     res, lang = sheet.book.result, sheet.lang
     plan = res.scenario.planning_terms()
     row = sheet.section(row, "sec.plan_budget")
-    row = sheet.header(row, 0, [t("plan.col.budget_item", lang), t("col.amount", lang)])
+    keys = ("plan.col.budget_item", "col.amount")
+    col = column_map(keys)
+    item, amount = col["plan.col.budget_item"], col["col.amount"]
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     for entry in plan.budget:
-        _plan_height(sheet, row, _plan_text(sheet, row, 0, entry.item))
-        sheet.money(row, 1, entry.amount_cents)
+        _plan_height(sheet, row, _plan_text(sheet, row, item, entry.item))
+        sheet.money(row, amount, entry.amount_cents)
         row += 1
     if not plan.budget:
-        sheet.text(row, 0, t("plan.none", lang), kind="note")
+        sheet.text(row, item, t("plan.none", lang), kind="note")
         row += 1
     budget, upfront = plan.total_budget_cents, res.upfront_costs
-    sheet.total_row(row, 0, 1, t("plan.total_budget", lang))
-    sheet.money(row, 1, budget, total=True)
+    sheet.total_row(row, item, amount, t("plan.total_budget", lang))
+    sheet.money(row, amount, budget, total=True)
     row += 2
     sheet.kv(row, "plan.upfront")
-    sheet.money(row, 1, upfront)
+    sheet.money(row, VALUE_COL, upfront)
     sheet.kv(row + 1, "plan.budget_minus_upfront")
-    sheet.money(row + 1, 1, budget - upfront)
+    sheet.money(row + 1, VALUE_COL, budget - upfront)
     row += 2
     if plan.budget:
         if budget == upfront:

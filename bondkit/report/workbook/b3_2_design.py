@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from xlsxwriter.utility import quote_sheetname
 
-from bondkit.columns import SCHEDULE_COLUMNS, label
+from bondkit.columns import SCHEDULE_COLUMNS
 from bondkit.core.conventions import to_cents
 from bondkit.labels import t
 from bondkit.report.workbook.formulas import cell, round_cents
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
-from bondkit.report.workbook.pieces import SERIES_CELLS, series_table
+from bondkit.report.workbook.kit import FIRST_ROW, VALUE_COL, Sheet, column_map, heading
+from bondkit.report.workbook.pieces import series_table
 
 __all__ = ["write_design"]
 
@@ -41,39 +41,44 @@ def write_design(sheet: Sheet) -> None:
     row = sheet.section(FIRST_ROW, "sec.issue_terms")
     row = sheet.note(row, t("model.note_b3_2", lang).format(sheet=book.sheet_name("sheet.b3_4")))
     quoted = quote_sheetname(sheet.ws.name)
+    keys = (
+        "series",
+        "col.repayment",
+        "col.amount",
+        "col.face_value",
+        "col.bonds",
+        "annual_rate",
+        "col.issue_date",
+        "col.maturity",
+        "col.frequency",
+        "col.day_count",
+        "col.io_years",
+        "col.step_rates",
+        "col.investor_yield",
+        "col.formula_name",
+    )
+    col = column_map(keys)
+    amount_col, bonds_col = col["col.amount"], col["col.bonds"]
 
     def _c_bonds_formula(s, r, c, terms):
-        s.formula(r, c, f"=INT({cell(r, 2)}/{cell(r, 3)})", terms.bonds, "int")
+        bonds = f"=INT({cell(r, amount_col)}/{cell(r, col['col.face_value'])})"
+        s.formula(r, c, bonds, terms.bonds, "int")
 
     def _c_names(s, r, c, terms):
         amount_name, rate_name = book.names[terms.id]
-        book.wb.define_name(amount_name, f"={quoted}!{cell(r, 2, True)}")
-        book.wb.define_name(rate_name, f"={quoted}!{cell(r, 5, True)}")
+        book.wb.define_name(amount_name, f"={quoted}!{cell(r, amount_col, True)}")
+        book.wb.define_name(rate_name, f"={quoted}!{cell(r, col['annual_rate'], True)}")
         s.text(r, c, f"{amount_name}, {rate_name}")
 
-    columns = [
-        (label("series", lang), SERIES_CELLS["series"]),
-        (t("col.repayment", lang), SERIES_CELLS["col.repayment"]),
-        (t("col.amount", lang), SERIES_CELLS["col.amount"]),
-        (t("col.face_value", lang), SERIES_CELLS["col.face_value"]),
-        (t("col.bonds", lang), _c_bonds_formula),
-        (label("annual_rate", lang), SERIES_CELLS["annual_rate"]),
-        (t("col.issue_date", lang), SERIES_CELLS["col.issue_date"]),
-        (t("col.maturity", lang), SERIES_CELLS["col.maturity"]),
-        (t("col.frequency", lang), SERIES_CELLS["col.frequency"]),
-        (t("col.day_count", lang), SERIES_CELLS["col.day_count"]),
-        (t("col.io_years", lang), SERIES_CELLS["col.io_years"]),
-        (t("col.step_rates", lang), SERIES_CELLS["col.step_rates"]),
-        (t("col.investor_yield", lang), SERIES_CELLS["col.investor_yield"]),
-        (t("col.formula_name", lang), _c_names),
-    ]
     first = row + 1
-    row = series_table(sheet, row, columns)
-    sheet.total_row(row, 0, len(columns) - 1, t("total", lang))
-    total_amount = cell(row, 2)
+    row = series_table(
+        sheet, row, keys, {"col.bonds": _c_bonds_formula, "col.formula_name": _c_names}
+    )
+    sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
+    total_amount = cell(row, amount_col)
     for c, value, kind in (
-        (2, res.total_principal, "money"),
-        (4, sum(x.bonds for x in res.series), "int"),
+        (amount_col, res.total_principal, "money"),
+        (bonds_col, sum(x.bonds for x in res.series), "int"),
     ):
         sheet.formula(row, c, f"=SUM({cell(first, c)}:{cell(row - 1, c)})", value, kind, total=True)
     row += 1
@@ -81,20 +86,23 @@ def write_design(sheet: Sheet) -> None:
     row = sheet.section(row + 1, "sec.costs")
     at = {}
     for key, write in (
-        ("costs.upfront", lambda r: sheet.money(r, 1, to_cents(costs.upfront))),
-        ("costs.upfront_rate", lambda r: sheet.rate(r, 1, float(costs.upfront_rate))),
+        ("costs.upfront", lambda r: sheet.money(r, VALUE_COL, to_cents(costs.upfront))),
+        ("costs.upfront_rate", lambda r: sheet.rate(r, VALUE_COL, float(costs.upfront_rate))),
         (
             "costs.upfront_total",
             lambda r: sheet.formula(
                 r,
-                1,
-                f"={cell(at['costs.upfront'], 1)}"
-                "+" + round_cents(cell(at["costs.upfront_rate"], 1) + "*" + total_amount),
+                VALUE_COL,
+                f"={cell(at['costs.upfront'], VALUE_COL)}"
+                "+" + round_cents(cell(at["costs.upfront_rate"], VALUE_COL) + "*" + total_amount),
                 res.upfront_costs,
             ),
         ),
-        ("costs.annual_admin", lambda r: sheet.money(r, 1, to_cents(costs.annual_admin))),
-        ("kf.annual_admin_total", lambda r: sheet.money(r, 1, res.annual_admin_total)),
+        (
+            "costs.annual_admin",
+            lambda r: sheet.money(r, VALUE_COL, to_cents(costs.annual_admin)),
+        ),
+        ("kf.annual_admin_total", lambda r: sheet.money(r, VALUE_COL, res.annual_admin_total)),
     ):
         at[key] = row
         write(sheet.kv(row, key))
@@ -102,16 +110,14 @@ def write_design(sheet: Sheet) -> None:
 
     row = sheet.section(row + 1, "sec.all_in")
     sheet.kv(row, "kf.all_in_cost")
-    sheet.rate(row, 1, res.issuer_all_in_cost)
+    sheet.rate(row, VALUE_COL, res.issuer_all_in_cost)
     row = sheet.note(row + 1, t("all_in.explain", lang))
 
     row = sheet.section(row + 1, "sec.issuer_flows")
-    row = sheet.header(
-        row,
-        0,
-        [t("col.date", lang), t("col.flow", lang), label("series", lang), t("col.amount", lang)],
-        repeat=True,
-    )
+    flow_keys = ("col.date", "col.flow", "series", "col.amount")
+    flow = column_map(flow_keys)
+    flow_amount = flow["col.amount"]
+    row = sheet.header(row, 0, [heading(k, lang) for k in flow_keys], repeat=True)
     flows = res.issuer_flows
     schedule_sheet = quote_sheetname(book.sheet_name("sheet.b3_4"))
     paid = {  # (series, payment date) -> the schedule's payment cell on B3.4
@@ -125,24 +131,25 @@ def write_design(sheet: Sheet) -> None:
     for d, kind, sid, amount in zip(
         flows["date"], flows["kind"], flows["series"], flows["amount"], strict=True
     ):
-        sheet.date(row, 0, d)
-        sheet.text(row, 1, t(f"flow.{kind}", lang))
-        sheet.text(row, 2, sid)
+        sheet.date(row, flow["col.date"], d)
+        sheet.text(row, flow["col.flow"], t(f"flow.{kind}", lang))
+        sheet.text(row, flow["series"], sid)
         if kind == "proceeds":
-            sheet.formula(row, 3, f"={book.names[sid][0]}", int(amount))
+            sheet.formula(row, flow_amount, f"={book.names[sid][0]}", int(amount))
         elif kind == "debt_service":
             ref = f"{schedule_sheet}!{cell(paid[(sid, d)], pay_col, True)}"
-            sheet.formula(row, 3, f"=-{ref}", int(amount))
+            sheet.formula(row, flow_amount, f"=-{ref}", int(amount))
         elif kind == "upfront_costs":
-            sheet.formula(row, 3, f"=-{cell(at['costs.upfront_total'], 1, True)}", int(amount))
+            upfront = cell(at["costs.upfront_total"], VALUE_COL, True)
+            sheet.formula(row, flow_amount, f"=-{upfront}", int(amount))
         else:
-            sheet.money(row, 3, int(amount))
+            sheet.money(row, flow_amount, int(amount))
         row += 1
-    sheet.total_row(row, 0, 3, t("flow.net", lang))
+    sheet.total_row(row, 0, flow_amount, t("flow.net", lang))
     sheet.formula(
         row,
-        3,
-        f"=SUM({cell(flows_first, 3)}:{cell(row - 1, 3)})",
+        flow_amount,
+        f"=SUM({cell(flows_first, flow_amount)}:{cell(row - 1, flow_amount)})",
         int(flows["amount"].sum()),
         total=True,
     )

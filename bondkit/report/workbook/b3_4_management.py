@@ -18,8 +18,13 @@ from typing import TYPE_CHECKING
 from bondkit.columns import SCHEDULE_COLUMNS, label
 from bondkit.core.conventions import fiscal_year, to_cents
 from bondkit.labels import money_text, percent_short, t
-from bondkit.report.workbook.formulas import cell, write_native_charts, write_schedule
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.formulas import (
+    SCHEDULE_SHEET_COLUMNS,
+    cell,
+    write_native_charts,
+    write_schedule,
+)
+from bondkit.report.workbook.kit import FIRST_ROW, Sheet, column_map, heading
 from bondkit.report.workbook.pieces import coming
 from bondkit.runner.readiness import READINESS_THRESHOLDS
 
@@ -54,7 +59,7 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     res, lang = sheet.book.result, sheet.lang
     sched = res.schedule
     summed = ("interest", "principal", "payment")
-    col = {key: j for j, key in enumerate(SCHEDULE_COLUMNS)}
+    col = column_map(SCHEDULE_SHEET_COLUMNS)
     ncols = len(SCHEDULE_COLUMNS)
 
     row = sheet.section(FIRST_ROW, "sec.schedule")
@@ -62,15 +67,14 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
         row, t("model.note_b3_4", lang).format(sheet=sheet.book.sheet_name("sheet.b3_2"))
     )
     header_row = row
-    extra = [label("fiscal_year", lang), t("col.level", lang)]
-    row = sheet.header(row, 0, [label(k, lang) for k in SCHEDULE_COLUMNS] + extra, main=True)
+    headers = [heading(k, lang) for k in SCHEDULE_SHEET_COLUMNS]
+    row = sheet.header(row, 0, headers, main=True)
     first, row = row, write_schedule(sheet, row)
     last = row - 1
-    sheet.ws.autofilter(header_row, 0, last, ncols + 1)
+    sheet.ws.autofilter(header_row, 0, last, len(SCHEDULE_SHEET_COLUMNS) - 1)
 
-    def rng(key: str | int) -> str:
-        c = col[key] if isinstance(key, str) else key
-        return f"{cell(first, c, True)}:{cell(last, c, True)}"
+    def rng(key: str) -> str:
+        return f"{cell(first, col[key], True)}:{cell(last, col[key], True)}"
 
     # payment calendar, in the schedule's columns: SUMIFS over the schedule by date
     row += 1
@@ -121,30 +125,40 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     row = sheet.section(row, "sec.fiscal")
     fb, fiscal = res.fiscal_by_series, res.fiscal
     ids = [s.id for s in res.series]
+    # the fiscal year, a group of columns per series, then a group for all series
+    year_col = 0
+    own = {  # series id -> its group's columns, by key
+        sid: column_map(summed, first=year_col + 1 + len(summed) * k) for k, sid in enumerate(ids)
+    }
+    all_keys = ("interest", "principal", "debt_service", "outstanding")
+    every = column_map(all_keys, first=year_col + 1 + len(summed) * len(ids))
     group_row = row
     header_fmt = sheet.book.fmt("group")
-    for k, sid in enumerate(ids):
-        first_col = 1 + 3 * k
+    for sid in ids:
         sheet.ws.merge_range(
             group_row,
-            first_col,
+            own[sid][summed[0]],
             group_row,
-            first_col + 2,
+            own[sid][summed[-1]],
             t("series_n", lang).format(series=sid),
             header_fmt,
         )
-    total_first = 1 + 3 * len(ids)
     sheet.ws.merge_range(
-        group_row, total_first, group_row, total_first + 3, t("all_series", lang), header_fmt
+        group_row,
+        every[all_keys[0]],
+        group_row,
+        every[all_keys[-1]],
+        t("all_series", lang),
+        header_fmt,
     )
-    sheet.ws.write_blank(group_row, 0, None, header_fmt)
+    sheet.ws.write_blank(group_row, year_col, None, header_fmt)
     sub = [label("fiscal_year", lang)]
     for _sid in ids:
         sub += [label(key, lang) for key in summed]
-    sub += [label(key, lang) for key in ("interest", "principal", "debt_service", "outstanding")]
-    row = sheet.header(group_row + 1, 0, sub)
+    sub += [label(key, lang) for key in all_keys]
+    row = sheet.header(group_row + 1, year_col, sub)
     by_key = fb.set_index(["fiscal_year", "series"])
-    fy = rng(ncols)  # the schedule's fiscal-year column
+    fy = rng("fiscal_year")  # the schedule's fiscal-year column
     series_cell = {  # the schedule's first cell naming each series (no user text in formulas)
         sid: cell(sheet.book.schedule_rows[(sid, 1)], col["series"], True) for sid in ids
     }
@@ -154,54 +168,46 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     fiscal_first = row
     for rec in fiscal.itertuples(index=False):
         year = int(rec.fiscal_year)
-        here = cell(row, 0)
-        sheet.number(row, 0, year, "plain")
-        for k, sid in enumerate(ids):
+        here = cell(row, year_col)
+        sheet.number(row, year_col, year, "plain")
+        for sid in ids:
             line = by_key.loc[(year, sid)]
-            for j, key in enumerate(summed):
+            for key in summed:
                 sheet.formula(
                     row,
-                    1 + 3 * k + j,
+                    own[sid][key],
                     f"=SUMIFS({rng(key)},{rng('series')},{series_cell[sid]},{fy},{here})",
                     int(line[key]),
                 )
-        ti, tp = cell(row, total_first), cell(row, total_first + 1)
-        sheet.formula(row, total_first, f"=SUMIFS({rng('interest')},{fy},{here})", rec.interest)
-        sheet.formula(
-            row, total_first + 1, f"=SUMIFS({rng('principal')},{fy},{here})", rec.principal
-        )
-        sheet.formula(row, total_first + 2, f"={ti}+{tp}", rec.debt_service)
+        ti, tp = cell(row, every["interest"]), cell(row, every["principal"])
+        interest = f"=SUMIFS({rng('interest')},{fy},{here})"
+        sheet.formula(row, every["interest"], interest, rec.interest)
+        principal = f"=SUMIFS({rng('principal')},{fy},{here})"
+        sheet.formula(row, every["principal"], principal, rec.principal)
+        sheet.formula(row, every["debt_service"], f"={ti}+{tp}", rec.debt_service)
         amounts = "+".join(sheet.book.names[sid][0] for sid in ids if issued[sid] <= year) or "0"
         sheet.formula(
             row,
-            total_first + 3,
+            every["outstanding"],
             f'={amounts}-SUMIFS({rng("principal")},{fy},"<="&{here})',
             rec.outstanding,
         )
         row += 1
     fiscal_last = row - 1
-    sheet.total_row(row, 0, total_first + 3, t("total", lang))
-    for k, sid in enumerate(ids):
-        own = fb[fb["series"] == sid]
-        for j, key in enumerate(summed):
-            c = 1 + 3 * k + j
-            sheet.formula(
-                row,
-                c,
-                f"=SUM({cell(fiscal_first, c)}:{cell(fiscal_last, c)})",
-                int(own[key].sum()),
-                total=True,
-            )
-    for j, key in enumerate(("interest", "principal", "debt_service")):
-        c = total_first + j
-        sheet.formula(
-            row,
-            c,
-            f"=SUM({cell(fiscal_first, c)}:{cell(fiscal_last, c)})",
-            int(fiscal[key].sum()),
-            total=True,
-        )
-    row = write_native_charts(sheet, row + 2, (fiscal_first, fiscal_last), total_first)
+    sheet.total_row(row, year_col, every[all_keys[-1]], t("total", lang))
+
+    def column_total(c: int, value: int) -> None:
+        total = f"=SUM({cell(fiscal_first, c)}:{cell(fiscal_last, c)})"
+        sheet.formula(row, c, total, value, total=True)
+
+    for sid in ids:
+        lines = fb[fb["series"] == sid]
+        for key in summed:
+            column_total(own[sid][key], int(lines[key].sum()))
+    for key in ("interest", "principal", "debt_service"):
+        column_total(every[key], int(fiscal[key].sum()))
+    years = (fiscal_first, fiscal_last)
+    row = write_native_charts(sheet, row + 2, years, {"fiscal_year": year_col, **every})
     if res.capacity is None:
         coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
         return
@@ -267,42 +273,42 @@ def _capacity(sheet: Sheet, row: int, ncols: int, chart: Path | None, breaks: li
     # coverage by fiscal year
     row = sheet.section(row + 1, "sec.coverage")
     row = sheet.note(row, t("cap.note", lang), chars=sheet.wide())
-    money_cols = ("cash_flow", "debt_service", "other_debt_service", "total_debt_service")
-    row = sheet.header(
-        row,
-        0,
-        [label("fiscal_year", lang)]
-        + [
-            t(k, lang)
-            for k in (
-                "col.cash_flow",
-                "col.issue_ds",
-                "col.other_ds",
-                "col.total_ds",
-                "col.coverage",
-                "col.readiness",
-                "col.cash_end",
-            )
-        ],
+    keys = (
+        "fiscal_year",
+        "col.cash_flow",
+        "col.issue_ds",
+        "col.other_ds",
+        "col.total_ds",
+        "col.coverage",
+        "col.readiness",
+        "col.cash_end",
     )
+    col = column_map(keys)
+    money_cols = {  # column key -> field of the capacity table
+        "col.cash_flow": "cash_flow",
+        "col.issue_ds": "debt_service",
+        "col.other_ds": "other_debt_service",
+        "col.total_ds": "total_debt_service",
+    }
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     watch_at = min(float(READINESS_THRESHOLDS["min_coverage"][1]), threshold)
     for rec in table.itertuples(index=False):
-        sheet.number(row, 0, int(rec.fiscal_year), "plain")
-        for c, key in enumerate(money_cols, start=1):
-            sheet.money(row, c, int(getattr(rec, key)))
+        sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
+        for key, field in money_cols.items():
+            sheet.money(row, col[key], int(getattr(rec, field)))
         coverage = float(rec.coverage)
         if not math.isnan(coverage):  # no debt service: no ratio, an empty cell
-            sheet.number(row, 5, coverage, "ratio")
+            sheet.number(row, col["col.coverage"], coverage, "ratio")
         if rec.no_capacity:
-            sheet.status(row, 6, "risk", t("cap.no_capacity", lang))
+            sheet.status(row, col["col.readiness"], "risk", t("cap.no_capacity", lang))
         elif rec.below_threshold:
             status = "watch" if coverage >= watch_at else "risk"
-            sheet.status(row, 6, status, t("cap.below", lang))
-        sheet.money(row, 7, int(rec.cash_end))
+            sheet.status(row, col["col.readiness"], status, t("cap.below", lang))
+        sheet.money(row, col["col.cash_end"], int(rec.cash_end))
         row += 1
-    sheet.total_row(row, 0, 7, t("total", lang))
-    for c, key in enumerate(money_cols, start=1):
-        sheet.money(row, c, int(table[key].sum()), total=True)
+    sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
+    for key, field in money_cols.items():
+        sheet.money(row, col[key], int(table[field].sum()), total=True)
     below = cap.years_below_threshold
     row = sheet.kv_lines(
         row + 2,
@@ -328,27 +334,28 @@ def _capacity(sheet: Sheet, row: int, ncols: int, chart: Path | None, breaks: li
         row = sheet.note(row, t("mat.none", lang), chars=sheet.wide())
     else:
         row = sheet.note(row, t("mat.note", lang), chars=sheet.wide())
-        row = sheet.header(
-            row,
-            0,
-            [label("fiscal_year", lang)]
-            + [
-                t(k, lang)
-                for k in (
-                    "col.due",
-                    "col.cash_start",
-                    "col.sinking_fund",
-                    "col.cash_flow_net",
-                    "col.maturity_coverage",
-                )
-            ],
+        keys = (
+            "fiscal_year",
+            "col.due",
+            "col.cash_start",
+            "col.sinking_fund",
+            "col.cash_flow_net",
+            "col.maturity_coverage",
         )
+        col = column_map(keys)
+        money_cols = {  # column key -> field of the maturity test
+            "col.due": "due",
+            "col.cash_start": "cash_start",
+            "col.sinking_fund": "sinking_fund",
+            "col.cash_flow_net": "cash_flow",
+        }
+        row = sheet.header(row, 0, [heading(k, lang) for k in keys])
         for rec in mats.itertuples(index=False):
-            sheet.number(row, 0, int(rec.fiscal_year), "plain")
-            for c, key in enumerate(("due", "cash_start", "sinking_fund", "cash_flow"), start=1):
-                sheet.money(row, c, int(getattr(rec, key)))
+            sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
+            for key, field in money_cols.items():
+                sheet.money(row, col[key], int(getattr(rec, field)))
             if not math.isnan(float(rec.coverage)):
-                sheet.number(row, 5, float(rec.coverage), "ratio")
+                sheet.number(row, col["col.maturity_coverage"], float(rec.coverage), "ratio")
             row += 1
 
     # the sinking fund, when the scenario sets one
@@ -357,21 +364,22 @@ def _capacity(sheet: Sheet, row: int, ncols: int, chart: Path | None, breaks: li
         rate = float(terms.sinking_fund.rate)
         row = sheet.kv_lines(row, [(t("sink.rate", lang), lambda r, c: sheet.rate(r, c, rate))])
         row = sheet.note(row, t("sink.note", lang), chars=sheet.wide())
-        row = sheet.header(
-            row,
-            0,
-            [label("fiscal_year", lang)]
-            + [t(k, lang) for k in ("col.deposit", "col.withdrawal", "col.fund_balance")],
-        )
-        keys = ("sinking_deposit", "sinking_withdrawal", "sinking_balance")
+        keys = ("fiscal_year", "col.deposit", "col.withdrawal", "col.fund_balance")
+        col = column_map(keys)
+        money_cols = {  # column key -> field of the capacity table
+            "col.deposit": "sinking_deposit",
+            "col.withdrawal": "sinking_withdrawal",
+            "col.fund_balance": "sinking_balance",
+        }
+        row = sheet.header(row, 0, [heading(k, lang) for k in keys])
         for rec in table.itertuples(index=False):
-            sheet.number(row, 0, int(rec.fiscal_year), "plain")
-            for c, key in enumerate(keys, start=1):
-                sheet.money(row, c, int(getattr(rec, key)))
+            sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
+            for key, field in money_cols.items():
+                sheet.money(row, col[key], int(getattr(rec, field)))
             row += 1
-        sheet.total_row(row, 0, 3, t("total", lang))
-        for c, key in enumerate(keys[:2], start=1):
-            sheet.money(row, c, int(table[key].sum()), total=True)
+        sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
+        for key in ("col.deposit", "col.withdrawal"):  # a balance has no total
+            sheet.money(row, col[key], int(table[money_cols[key]].sum()), total=True)
         row += 1
 
     # the reserve, when the scenario sets one
@@ -387,23 +395,26 @@ def _capacity(sheet: Sheet, row: int, ncols: int, chart: Path | None, breaks: li
             ],
         )
         row = sheet.note(row, t("res.note", lang), chars=sheet.wide())
-        row = sheet.header(
-            row,
-            0,
-            [label("fiscal_year", lang)]
-            + [
-                t(k, lang)
-                for k in ("col.reserve_target", "col.cash_required", "col.cash_end", "col.covered")
-            ],
+        keys = (
+            "fiscal_year",
+            "col.reserve_target",
+            "col.cash_required",
+            "col.cash_end",
+            "col.covered",
         )
+        col = column_map(keys)
+        row = sheet.header(row, 0, [heading(k, lang) for k in keys])
         for rec in table.itertuples(index=False):
-            sheet.number(row, 0, int(rec.fiscal_year), "plain")
-            sheet.money(row, 1, int(rec.reserve_target))
-            sheet.money(row, 2, minimum + int(rec.reserve_target))
-            sheet.money(row, 3, int(rec.cash_end))
+            sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
+            sheet.money(row, col["col.reserve_target"], int(rec.reserve_target))
+            sheet.money(row, col["col.cash_required"], minimum + int(rec.reserve_target))
+            sheet.money(row, col["col.cash_end"], int(rec.cash_end))
             covered = bool(rec.reserve_covered)
             sheet.status(
-                row, 4, "ok" if covered else "risk", t("word.yes" if covered else "word.no", lang)
+                row,
+                col["col.covered"],
+                "ok" if covered else "risk",
+                t("word.yes" if covered else "word.no", lang),
             )
             row += 1
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from bondkit.columns import label
 from bondkit.core.conventions import exact, round_half_up, to_cents
 from bondkit.labels import money_text, number_text, percent_short, t
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
-from bondkit.report.workbook.pieces import SERIES_CELLS, coming, series_table, totals
+from bondkit.report.workbook.kit import FIRST_ROW, Sheet, column_map, heading
+from bondkit.report.workbook.pieces import coming, series_table, totals
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,7 +41,7 @@ def write_renewal(sheet: Sheet, charts: dict[str, Path]) -> None:
     >>> sheet.ws.name, sheet.last_row
     ('B3.5 Renewal-repayment', 10)
     """
-    res, lang = sheet.book.result, sheet.lang
+    res = sheet.book.result
     row = FIRST_ROW
     if res.risk is None:
         row = coming(sheet, row, "coming.b3_5", ("hint.b3_5",))
@@ -57,23 +57,28 @@ def write_renewal(sheet: Sheet, charts: dict[str, Path]) -> None:
     def _c_final_payment(s, r, c, terms):
         s.money(r, c, int(last_rows[terms.id]["payment"]))
 
-    columns = [
-        (label("series", lang), SERIES_CELLS["series"]),
-        (t("col.maturity", lang), SERIES_CELLS["col.maturity"]),
-        (t("col.last_payment_date", lang), _c_last_date),
-        (t("col.final_principal", lang), _c_final_principal),
-        (t("col.final_payment", lang), _c_final_payment),
-        (t("col.amount", lang), SERIES_CELLS["col.amount"]),
-    ]
-    row = series_table(sheet, row, columns)
+    keys = (
+        "series",
+        "col.maturity",
+        "col.last_payment_date",
+        "col.final_principal",
+        "col.final_payment",
+        "col.amount",
+    )
+    own = {
+        "col.last_payment_date": _c_last_date,
+        "col.final_principal": _c_final_principal,
+        "col.final_payment": _c_final_payment,
+    }
+    row = series_table(sheet, row, keys, own)
     row = totals(
         sheet,
         row,
-        len(columns),
+        keys,
         {
-            3: ("money", sum(int(x["principal"]) for x in last_rows.values())),
-            4: ("money", sum(int(x["payment"]) for x in last_rows.values())),
-            5: ("money", res.total_principal),
+            "col.final_principal": ("money", sum(int(x["principal"]) for x in last_rows.values())),
+            "col.final_payment": ("money", sum(int(x["payment"]) for x in last_rows.values())),
+            "col.amount": ("money", res.total_principal),
         },
     )
     if res.risk is not None:
@@ -102,9 +107,13 @@ def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
     # the maturity wall: principal falling due by fiscal year and series, as planned
     row = sheet.section(row + 1, "sec.wall")
     ids = [x.id for x in res.series]
+    # the fiscal year, a column per series (by its id), then the total
+    year_col = 0
+    series_col = column_map(ids, first=year_col + 1)
+    total_col = year_col + len(ids) + 1
     row = sheet.header(
         row,
-        0,
+        year_col,
         [label("fiscal_year", lang)]
         + [t("series_n", lang).format(series=sid) for sid in ids]
         + [t("total", lang)],
@@ -112,15 +121,16 @@ def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
     principal = res.fiscal_by_series.set_index(["fiscal_year", "series"])["principal"]
     for rec in res.fiscal.itertuples(index=False):
         year = int(rec.fiscal_year)
-        sheet.number(row, 0, year, "plain")
-        for k, sid in enumerate(ids, start=1):
-            sheet.money(row, k, int(principal.get((year, sid), 0)))
-        sheet.money(row, len(ids) + 1, int(rec.principal))
+        sheet.number(row, year_col, year, "plain")
+        for sid in ids:
+            sheet.money(row, series_col[sid], int(principal.get((year, sid), 0)))
+        sheet.money(row, total_col, int(rec.principal))
         row += 1
-    sheet.total_row(row, 0, len(ids) + 1, t("total", lang))
-    for k, sid in enumerate(ids, start=1):
-        sheet.money(row, k, int(principal.xs(sid, level="series").sum()), total=True)
-    sheet.money(row, len(ids) + 1, int(res.fiscal["principal"].sum()), total=True)
+    sheet.total_row(row, year_col, total_col, t("total", lang))
+    for sid in ids:
+        due = int(principal.xs(sid, level="series").sum())
+        sheet.money(row, series_col[sid], due, total=True)
+    sheet.money(row, total_col, int(res.fiscal["principal"].sum()), total=True)
     row += 1
 
     # the assumptions, every one in words, with the size and seed of the simulation; the
@@ -200,29 +210,30 @@ def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
     breaks.append(row + 1)
     row = sheet.section(row + 1, "sec.risk_results", **simulated)
     row = sheet.note(row, t("risk.need_note", lang), chars=sheet.wide())
-    columns = [
-        ("planned_principal", "col.planned_principal"),
-        ("expected_early", "col.exp_early"),
-        ("expected_maturity", "col.exp_maturity"),
-        ("expected_renewed", "col.exp_renewed"),
-        ("expected_outflow", "col.exp_outflow"),
-        ("need_p50", "col.need_p50"),
-        ("need_p95", "col.need_p95"),
-        ("need_p99", "col.need_p99"),
-    ]
+    money_cols = {  # column key -> field of the risk table
+        "col.planned_principal": "planned_principal",
+        "col.exp_early": "expected_early",
+        "col.exp_maturity": "expected_maturity",
+        "col.exp_renewed": "expected_renewed",
+        "col.exp_outflow": "expected_outflow",
+        "col.need_p50": "need_p50",
+        "col.need_p95": "need_p95",
+        "col.need_p99": "need_p99",
+    }
     with_p = "p_shortfall" in table.columns
-    heads = [label("fiscal_year", lang)] + [t(k, lang) for _, k in columns]
-    row = sheet.header(row, 0, heads + ([t("col.p_shortfall", lang)] if with_p else []))
+    keys = ("fiscal_year", *money_cols, *(("col.p_shortfall",) if with_p else ()))
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     for rec in table.to_dict("records"):
-        sheet.number(row, 0, int(rec["fiscal_year"]), "plain")
-        for c, (key, _) in enumerate(columns, start=1):
-            sheet.money(row, c, _expected(rec[key]))
+        sheet.number(row, col["fiscal_year"], int(rec["fiscal_year"]), "plain")
+        for key, field in money_cols.items():
+            sheet.money(row, col[key], _expected(rec[field]))
         if with_p:
-            sheet.rate(row, len(columns) + 1, float(rec["p_shortfall"]))
+            sheet.rate(row, col["col.p_shortfall"], float(rec["p_shortfall"]))
         row += 1
-    sheet.total_row(row, 0, len(columns) + (1 if with_p else 0), t("total", lang))
-    for c, (key, _) in enumerate(columns[:5], start=1):
-        sheet.money(row, c, _expected(table[key].sum()), total=True)
+    sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
+    for key in list(money_cols)[:5]:  # the needs (percentiles) have no total
+        sheet.money(row, col[key], _expected(table[money_cols[key]].sum()), total=True)
     row += 1
 
     if chart is not None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bondkit.data.references import reference_issues
 from bondkit.labels import LABELS, money_text, number_text, percent_short, t
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
+from bondkit.report.workbook.kit import FIRST_ROW, VALUE_COL, Sheet, column_map
 from bondkit.report.workbook.pieces import cents_from_units, step_rates_text, term_text
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def write_cases(sheet: Sheet) -> None:
     """
     res = sheet.book.result
     row = sheet.kv(FIRST_ROW, "issuer")
-    sheet.text(row, 1, res.scenario.issuer.name)
+    sheet.text(row, VALUE_COL, res.scenario.issuer.name)
     row = sheet.section(row + 2, "ref.sec.table")
     row = cases_table(sheet, row, [(sheet.book.result, None)])
     row = sheet.section(row + 1, "sec.compare_hint")
@@ -58,7 +58,7 @@ def cases_table(sheet: Sheet, row: int, scenarios: list[tuple[Result, str | None
     lang = sheet.lang
     keys = [k for k in LABELS if k.startswith("ref.col.")]
     row = sheet.header(row, 0, [t(k, lang) for k in keys], repeat=True)
-    col = {k: j for j, k in enumerate(keys)}
+    col = column_map(keys)
     for k, (res, name) in enumerate(scenarios):
         _case_scenario_row(sheet, row + k, col, res, name)
     row += len(scenarios) - 1

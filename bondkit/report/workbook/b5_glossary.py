@@ -7,10 +7,16 @@ frequency and business-day rule.
 from __future__ import annotations
 
 from bondkit import __version__
-from bondkit.columns import label
 from bondkit.labels import GLOSSARY, t
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
-from bondkit.report.workbook.pieces import SERIES_CELLS, series_table
+from bondkit.report.workbook.kit import (
+    FIRST_ROW,
+    LABEL_COL,
+    VALUE_COL,
+    Sheet,
+    column_map,
+    heading,
+)
+from bondkit.report.workbook.pieces import series_table
 
 __all__ = ["write_glossary"]
 
@@ -32,19 +38,19 @@ def write_glossary(sheet: Sheet) -> None:
     other = "en" if lang == "fr" else "fr"
     sc = res.scenario
     row = sheet.section(FIRST_ROW, "sec.glossary")
-    row = sheet.header(
-        row,
-        0,
-        [t(f"col.lang_{lang}", lang), t(f"col.lang_{other}", lang), t("col.definition", lang)],
-    )
+    here, there = f"col.lang_{lang}", f"col.lang_{other}"  # the term in each language
+    keys = (here, there, "col.definition")
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
     for entry in GLOSSARY:
-        sheet.text(row, 0, t(f"gloss.{entry}", lang), kind="bold")
-        sheet.text(row, 1, t(f"gloss.{entry}", other))
-        sheet.text(row, 2, t(f"glossdef.{entry}", lang))
+        sheet.text(row, col[here], t(f"gloss.{entry}", lang), kind="bold")
+        sheet.text(row, col[there], t(f"gloss.{entry}", other))
+        sheet.text(row, col["col.definition"], t(f"glossdef.{entry}", lang))
         row += 1
 
     row = sheet.section(row + 1, "sec.conventions")
-    row = sheet.header(row, 0, [t("col.item", lang), t("col.value", lang)])
+    # key-value lines under a header: the item in LABEL_COL, its value in VALUE_COL
+    row = sheet.header(row, LABEL_COL, [t("col.item", lang), t("col.value", lang)])
     for key, value in (
         ("conv.money", t("conv.money_value", lang).format(currency=sc.currency)),
         ("conv.rounding", t("conv.rounding_value", lang)),
@@ -55,25 +61,20 @@ def write_glossary(sheet: Sheet) -> None:
         ("conv.outstanding", t("conv.outstanding_value", lang)),
     ):
         sheet.kv(row, key)
-        sheet.text(row, 1, value)
+        sheet.text(row, VALUE_COL, value)
         row += 1
     sheet.kv(row, "conv.seed")
-    sheet.number(row, 1, int(sc.seed), "plain")
+    sheet.number(row, VALUE_COL, int(sc.seed), "plain")
     sheet.kv(row + 1, "conv.version")
-    sheet.text(row + 1, 1, __version__)
+    sheet.text(row + 1, VALUE_COL, __version__)
     sheet.kv(row + 2, "conv.sha")
-    sheet.text(row + 2, 1, sc.input_sha256 or t("not_applicable", lang))
+    sheet.text(row + 2, VALUE_COL, sc.input_sha256 or t("not_applicable", lang))
     row += 4
-    columns = [
-        (label("series", lang), SERIES_CELLS["series"]),
-        (
-            t("col.day_count", lang),
-            lambda s, r, c, x: s.text(r, c, t(f"daycount.{x.day_count}", lang)),
+    keys = ("series", "col.day_count", "col.frequency", "col.business_day")
+    own = {  # the conventions in words (B3.2 shows the day count's code)
+        "col.day_count": lambda s, r, c, x: s.text(r, c, t(f"daycount.{x.day_count}", lang)),
+        "col.business_day": (
+            lambda s, r, c, x: s.text(r, c, t(f"businessday.{x.business_day}", lang))
         ),
-        (t("col.frequency", lang), SERIES_CELLS["col.frequency"]),
-        (
-            t("col.business_day", lang),
-            lambda s, r, c, x: s.text(r, c, t(f"businessday.{x.business_day}", lang)),
-        ),
-    ]
-    series_table(sheet, row, columns)
+    }
+    series_table(sheet, row, keys, own)

@@ -15,7 +15,7 @@ from bondkit.labels import check_language, money_text, t
 from bondkit.report.workbook.b3_2_design import write_design
 from bondkit.report.workbook.b3_4_management import write_management
 from bondkit.report.workbook.b4_cases import cases_table
-from bondkit.report.workbook.kit import FIRST_ROW, Book, new_workbook
+from bondkit.report.workbook.kit import FIRST_ROW, Book, column_map, heading, new_workbook
 from bondkit.report.workbook.summary import write_summary
 
 if TYPE_CHECKING:
@@ -74,15 +74,20 @@ def write_comparison_workbook(
     )
     row = sheet.section(FIRST_ROW, "cmp.sec.options")
     labels = [label_text for label_text, _v, _k in figures[0]] if figures else []
-    heads = [t("cmp.option", lang), t("cmp.currency", lang), t("cmp.seed", lang), *labels]
+    # the option, its currency and seed, then a column per figure, then its sheets
+    keys = ("cmp.option", "cmp.currency", "cmp.seed")
+    col = column_map(keys)
+    first_figure = len(keys)
+    sheets_col = first_figure + len(labels)
+    heads = [*(heading(k, lang) for k in keys), *labels]
     row = sheet.header(row, 0, [*heads, t("cmp.sheets", lang)], main=True)
     for k, (res, name) in enumerate(zip(results, names, strict=True)):
         option = Book(res, None, lang, wb=wb, formats=formats)
-        sheet.text(row, 0, str(name), kind="bold")
-        sheet.text(row, 1, res.scenario.currency)
-        sheet.number(row, 2, res.scenario.seed, "plain")
+        sheet.text(row, col["cmp.option"], str(name), kind="bold")
+        sheet.text(row, col["cmp.currency"], res.scenario.currency)
+        sheet.number(row, col["cmp.seed"], res.scenario.seed, "plain")
         for j, (_label, value, kind) in enumerate(figures[k]):
-            c = 3 + j
+            c = first_figure + j
             if isinstance(value, str):  # a figure that does not apply, in words
                 sheet.text(row, c, value)
             elif kind == "money":
@@ -93,7 +98,7 @@ def write_comparison_workbook(
                 sheet.rate(row, c, float(value))
             else:  # "times"
                 sheet.number(row, c, float(value), "ratio")
-        sheet.text(row, 3 + len(labels), t("cmp.sheets_of", lang).format(tag=tags[k]))
+        sheet.text(row, sheets_col, t("cmp.sheets_of", lang).format(tag=tags[k]))
         row += 1
     row = sheet.note(row + 1, t("cmp.note.missing", lang))
     row = sheet.note(row, t("cmp.note.seed", lang).format(seed=t("cmp.seed", lang)))

@@ -19,12 +19,22 @@ from bondkit.columns import SCHEDULE_COLUMNS, label
 from bondkit.core.conventions import fiscal_year, periods_per_year
 from bondkit.core.schedule import accrual_pieces, level_amounts, periods
 from bondkit.labels import t
-from bondkit.report.workbook.kit import BLUE, Sheet
+from bondkit.report.workbook.kit import BLUE, Sheet, column_map
 
 if TYPE_CHECKING:
     from bondkit.core.terms import SeriesTerms
 
-__all__ = ["cell", "round_cents", "write_schedule", "write_native_charts"]
+__all__ = [
+    "SCHEDULE_SHEET_COLUMNS",
+    "cell",
+    "round_cents",
+    "write_schedule",
+    "write_native_charts",
+]
+
+#: the columns of the schedule on B3.4, by key: the schedule's own, then the fiscal year
+#: of each line and its level payment or instalment (the formulas' helper column)
+SCHEDULE_SHEET_COLUMNS: tuple[str, ...] = (*SCHEDULE_COLUMNS, "fiscal_year", "col.level")
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -70,9 +80,9 @@ def write_schedule(sheet: Sheet, row: int) -> int:
     book, lang = sheet.book, sheet.lang
     res = book.result
     sched = res.schedule
-    col = {key: j for j, key in enumerate(SCHEDULE_COLUMNS)}
+    col = column_map(SCHEDULE_SHEET_COLUMNS)
     ncols = len(SCHEDULE_COLUMNS)
-    fy_col, level_col = ncols, ncols + 1
+    fy_col, level_col = col["fiscal_year"], col["col.level"]
     fye = res.scenario.issuer.fiscal_year_end
     summed = ("interest", "principal", "payment")
     total_rows = []
@@ -193,33 +203,34 @@ def round_cents(expr: str) -> str:
     return f"ROUND(ROUND({expr},9),2)"
 
 
-def write_native_charts(sheet: Sheet, row: int, years: tuple[int, int], total_first: int) -> int:
+def write_native_charts(sheet: Sheet, row: int, years: tuple[int, int], col: dict[str, int]) -> int:
     """Two Excel charts over the fiscal-year table (so they follow its formulas): debt
     service (interest and principal, stacked) and principal outstanding; the next row.
 
-    ``years``: the first and last rows of the table; ``total_first``: the column of its
-    interest of all series, followed by principal, debt service and outstanding.
+    ``years``: the first and last rows of the table; ``col``: the columns of its fiscal
+    years and of the ``interest``, ``principal`` and ``outstanding`` of all series.
 
     >>> from bondkit.report.workbook.kit import Book
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
-    >>> write_native_charts(sheet, 20, (10, 14), 1)  # a section heading, then 17 rows
+    >>> col = {"fiscal_year": 0, "interest": 1, "principal": 2, "outstanding": 4}
+    >>> write_native_charts(sheet, 20, (10, 14), col)  # a section heading, then 17 rows
     38
     """
     book, lang = sheet.book, sheet.lang
     name = sheet.ws.name
     first, last = years
-    cats = [name, first, 0, last, 0]
+    cats = [name, first, col["fiscal_year"], last, col["fiscal_year"]]
     money_code = book.codes["money"]
     debt = book.wb.add_chart({"type": "column", "subtype": "stacked"})
-    for j, key, colour in ((0, "interest", "#8ea9c1"), (1, "principal", BLUE)):
+    for key, colour in (("interest", "#8ea9c1"), ("principal", BLUE)):
         debt.add_series(
             {
                 "name": label(key, lang),
                 "categories": cats,
-                "values": [name, first, total_first + j, last, total_first + j],
+                "values": [name, first, col[key], last, col[key]],
                 "fill": {"color": colour},
                 "gap": 60,
             }
@@ -229,7 +240,7 @@ def write_native_charts(sheet: Sheet, row: int, years: tuple[int, int], total_fi
         {
             "name": label("outstanding", lang),
             "categories": cats,
-            "values": [name, first, total_first + 3, last, total_first + 3],
+            "values": [name, first, col["outstanding"], last, col["outstanding"]],
             "line": {"color": BLUE, "width": 2.25},
             "marker": {"type": "circle", "size": 5, "fill": {"color": BLUE}},
         }

@@ -28,21 +28,28 @@ from typing import IO, TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from bondkit.columns import COLUMNS, label
 from bondkit.labels import currency_symbol, money_text, percent_text, t
 from bondkit.runner.readiness import STATUS_COLOURS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from bondkit.runner import Result
 
 __all__ = [
     "TITLE_ROW",
     "SUBTITLE_ROW",
     "FIRST_ROW",
+    "LABEL_COL",
+    "VALUE_COL",
     "MAX_WIDTH",
     "LABEL_WIDTH",
     "CHARS_PER_WIDTH",
     "LINE_HEIGHT",
     "BLUE",
+    "column_map",
+    "heading",
     "number_formats",
     "Sheet",
     "Book",
@@ -52,6 +59,8 @@ __all__ = [
 # ---------------------------------------------------------------- layout constants
 
 TITLE_ROW, SUBTITLE_ROW, FIRST_ROW = 0, 1, 3
+#: the columns of a key-value line: its label (column A), then its value (column B)
+LABEL_COL, VALUE_COL = 0, 1
 MAX_WIDTH = 36.0  # characters; longer text wraps
 LABEL_WIDTH = 50.0  # the same for the labels of key-value lines
 CHARS_PER_WIDTH = 1.25  # characters of average text that fit in one unit of column width
@@ -65,6 +74,28 @@ _WIDE_SHEET = 100.0  # total column width (characters) above which a sheet print
 _CHART_WIDTH_PX = 560
 _USER_TEXT_RISK = ("=", "+", "-", "@")
 BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
+
+
+def column_map(keys: Iterable[str], first: int = 0) -> dict[str, int]:
+    """The column of each key of a table whose columns are ``keys``, from column ``first``:
+    a table's cells are written by key (``col["col.amount"]``), never by number.
+
+    >>> column_map(("series", "col.amount"))
+    {'series': 0, 'col.amount': 1}
+    >>> column_map(("col.date", "col.amount"), first=3)
+    {'col.date': 3, 'col.amount': 4}
+    """
+    return {key: first + j for j, key in enumerate(keys)}
+
+
+def heading(key: str, lang: str) -> str:
+    """The heading of a column by its key: a column of :data:`bondkit.columns.COLUMNS`
+    (``"fiscal_year"``) or a label key (``"col.amount"``).
+
+    >>> heading("fiscal_year", "en"), heading("col.amount", "en")
+    ('Fiscal year', 'Amount')
+    """
+    return label(key, lang) if key in COLUMNS else t(key, lang)
 
 
 def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
@@ -309,8 +340,9 @@ class Sheet:
         return row + 1
 
     def kv(self, row: int, key: str) -> int:
-        """The label of a key-value line (column A); the caller writes the value in column B."""
-        self.text(row, 0, t(key, self.lang), kind="bold", max_width=LABEL_WIDTH)
+        """The label of a key-value line (column A); the caller writes the value in column B
+        (``VALUE_COL``)."""
+        self.text(row, LABEL_COL, t(key, self.lang), kind="bold", max_width=LABEL_WIDTH)
         return row
 
     def kv_lines(self, row: int, lines: list[tuple[str, Any]]) -> int:
@@ -327,7 +359,7 @@ class Sheet:
             total += self.widths.get(col, 8.43)
             col += 1
         for text, write in lines:
-            self.overflow(row, 0, text, kind="bold")
+            self.overflow(row, LABEL_COL, text, kind="bold")
             write(row, col)
             row += 1
         return row

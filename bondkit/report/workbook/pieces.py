@@ -1,23 +1,27 @@
 """Pieces several booklets share: per-series tables with their totals, the "coming in a
 later version" block, the texts of a series' step rates and term, cents of an expectation.
 
-A per-series table has one row per series of the scenario; its cells are written by the
-writers of :data:`SERIES_CELLS` (by the label key of the column's header) or by a booklet's
-own writers, all called as ``writer(sheet, row, col, terms)``.
+A per-series table has one row per series of the scenario and its columns by key: the
+label key of the column's heading (``"col.amount"``) or a column of
+:data:`bondkit.columns.COLUMNS` (``"series"``). Its cells are written by the writers of
+:data:`SERIES_CELLS` or by a booklet's own, all called as ``writer(sheet, row, col, terms)``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bondkit.core.conventions import exact, round_half_up
 from bondkit.labels import percent_text, t
-from bondkit.report.workbook.kit import Sheet
+from bondkit.report.workbook.kit import Sheet, column_map, heading
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from bondkit.core.terms import SeriesTerms
+
+    #: a writer of a per-series table's cell: ``writer(sheet, row, col, terms)``
+    SeriesCell = Callable[[Sheet, int, int, SeriesTerms], None]
 
 __all__ = [
     "SERIES_CELLS",
@@ -85,46 +89,50 @@ def coming(sheet: Sheet, row: int, key: str, hints: tuple[str, ...] = ()) -> int
     return row + 1
 
 
-def series_table(sheet: Sheet, row: int, columns: list[tuple[str, Any]]) -> int:
-    """A table with one row per series: ``columns`` = (header label, writer(sheet, row, col,
-    terms)); the next row.
+def series_table(
+    sheet: Sheet, row: int, keys: Sequence[str], cells: dict[str, SeriesCell] | None = None
+) -> int:
+    """A table with one row per series, its columns by key (see
+    :func:`~bondkit.report.workbook.kit.heading`): each column's cells are written by
+    ``cells[key]`` or else by ``SERIES_CELLS[key]``; the next row.
 
     >>> from bondkit.report.workbook.kit import FIRST_ROW, Book
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> sheet = book.sheet("sheet.b3_1", "title.b3_1")
-    >>> columns = [("Series", SERIES_CELLS["series"]), ("Amount", SERIES_CELLS["col.amount"])]
-    >>> row = series_table(sheet, FIRST_ROW, columns)  # the header, then series A
-    >>> row, totals(sheet, row, len(columns), {1: ("money", 10_000_000)})
-    (5, 6)
+    >>> series_table(sheet, FIRST_ROW, ("series", "col.amount"))  # the header, then series A
+    5
     """
-    row = sheet.header(row, 0, [h for h, _ in columns])
+    writers = [{**SERIES_CELLS, **(cells or {})}[key] for key in keys]
+    row = sheet.header(row, 0, [heading(key, sheet.lang) for key in keys])
     for terms in sheet.book.result.series:
-        for c, (_h, write) in enumerate(columns):
+        for c, write in enumerate(writers):
             write(sheet, row, c, terms)
         row += 1
     return row
 
 
-def totals(sheet: Sheet, row: int, ncols: int, sums: dict[int, tuple[str, int]]) -> int:
-    """A total row under a per-series table; ``sums`` = col -> ("money" | "int", value); the
-    next row.
+def totals(sheet: Sheet, row: int, keys: Sequence[str], sums: dict[str, tuple[str, int]]) -> int:
+    """A total row under a per-series table whose columns are ``keys``; ``sums`` = key ->
+    ("money" | "int", value); the next row.
 
     >>> from bondkit.report.workbook.kit import Book
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> sheet = book.sheet("sheet.b3_3", "title.b3_3")
-    >>> totals(sheet, 5, 3, {1: ("int", 100), 2: ("money", 10_000_000)})
+    >>> keys = ("series", "col.bonds", "col.amount")
+    >>> totals(sheet, 5, keys, {"col.bonds": ("int", 100), "col.amount": ("money", 10_000_000)})
     6
     """
-    sheet.total_row(row, 0, ncols - 1, t("total", sheet.lang))
-    for c, (kind, value) in sums.items():
+    col = column_map(keys)
+    sheet.total_row(row, 0, len(keys) - 1, t("total", sheet.lang))
+    for key, (kind, value) in sums.items():
         if kind == "money":
-            sheet.money(row, c, value, total=True)
+            sheet.money(row, col[key], value, total=True)
         else:
-            sheet.number(row, c, value, total=True)
+            sheet.number(row, col[key], value, total=True)
     return row + 1
 
 
@@ -185,7 +193,7 @@ def _c_yield(s, r, c, terms):
 
 #: writers of per-series table cells, by the label key of the column's header:
 #: ``writer(sheet, row, col, terms)``
-SERIES_CELLS: dict[str, Callable[[Sheet, int, int, SeriesTerms], None]] = {
+SERIES_CELLS: dict[str, SeriesCell] = {
     "series": _c_id,
     "col.repayment": _c_repayment,
     "col.amount": _c_amount,

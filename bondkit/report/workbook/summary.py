@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bondkit.columns import label
 from bondkit.labels import t
 from bondkit.report.workbook.b2_readiness import readiness_grid
-from bondkit.report.workbook.kit import FIRST_ROW, Sheet
-from bondkit.report.workbook.pieces import SERIES_CELLS, series_table, totals
+from bondkit.report.workbook.kit import FIRST_ROW, VALUE_COL, Sheet
+from bondkit.report.workbook.pieces import series_table, totals
 from bondkit.runner.readiness import financial_rows
 
 __all__ = ["write_summary"]
@@ -35,19 +34,28 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
     sc = res.scenario
     row = sheet.section(FIRST_ROW, "sec.key_figures")
     for key, write in (
-        ("scenario", lambda r: sheet.text(r, 1, sc.name)),
-        ("issuer", lambda r: sheet.text(r, 1, sc.issuer.name)),
-        ("legal_form", lambda r: sheet.text(r, 1, t(f"legal_form.{sc.issuer.legal_form}", lang))),
-        ("currency", lambda r: sheet.text(r, 1, sc.currency)),
-        ("kf.series_count", lambda r: sheet.number(r, 1, len(res.series))),
-        ("kf.total_principal", lambda r: sheet.money(r, 1, res.total_principal)),
-        ("kf.total_interest", lambda r: sheet.money(r, 1, res.total_interest)),
-        ("kf.max_debt_service", lambda r: sheet.money(r, 1, res.max_annual_debt_service)),
-        ("kf.all_in_cost", lambda r: sheet.rate(r, 1, res.issuer_all_in_cost)),
-        ("kf.upfront_costs", lambda r: sheet.money(r, 1, res.upfront_costs)),
-        ("kf.annual_admin_total", lambda r: sheet.money(r, 1, res.annual_admin_total)),
-        ("kf.first_issue", lambda r: sheet.date(r, 1, min(x.issue_date for x in res.series))),
-        ("kf.last_maturity", lambda r: sheet.date(r, 1, max(x.maturity for x in res.series))),
+        ("scenario", lambda r: sheet.text(r, VALUE_COL, sc.name)),
+        ("issuer", lambda r: sheet.text(r, VALUE_COL, sc.issuer.name)),
+        (
+            "legal_form",
+            lambda r: sheet.text(r, VALUE_COL, t(f"legal_form.{sc.issuer.legal_form}", lang)),
+        ),
+        ("currency", lambda r: sheet.text(r, VALUE_COL, sc.currency)),
+        ("kf.series_count", lambda r: sheet.number(r, VALUE_COL, len(res.series))),
+        ("kf.total_principal", lambda r: sheet.money(r, VALUE_COL, res.total_principal)),
+        ("kf.total_interest", lambda r: sheet.money(r, VALUE_COL, res.total_interest)),
+        ("kf.max_debt_service", lambda r: sheet.money(r, VALUE_COL, res.max_annual_debt_service)),
+        ("kf.all_in_cost", lambda r: sheet.rate(r, VALUE_COL, res.issuer_all_in_cost)),
+        ("kf.upfront_costs", lambda r: sheet.money(r, VALUE_COL, res.upfront_costs)),
+        ("kf.annual_admin_total", lambda r: sheet.money(r, VALUE_COL, res.annual_admin_total)),
+        (
+            "kf.first_issue",
+            lambda r: sheet.date(r, VALUE_COL, min(x.issue_date for x in res.series)),
+        ),
+        (
+            "kf.last_maturity",
+            lambda r: sheet.date(r, VALUE_COL, max(x.maturity for x in res.series)),
+        ),
         *_financial_figures(sheet),
     ):
         write(sheet.kv(row, key))
@@ -65,27 +73,32 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
     def _c_duration(s, r, c, terms):
         s.number(r, c, sr[terms.id].macaulay_duration, "years")
 
-    columns = [
-        (label("series", lang), SERIES_CELLS["series"]),
-        (t("col.repayment", lang), SERIES_CELLS["col.repayment"]),
-        (t("col.amount", lang), SERIES_CELLS["col.amount"]),
-        (t("col.bonds", lang), SERIES_CELLS["col.bonds"]),
-        (label("annual_rate", lang), SERIES_CELLS["annual_rate"]),
-        (t("col.maturity", lang), SERIES_CELLS["col.maturity"]),
-        (t("col.investor_yield", lang), SERIES_CELLS["col.investor_yield"]),
-        (t("col.total_interest", lang), _c_total_interest),
-        (t("col.wal", lang), _c_wal),
-        (t("col.duration", lang), _c_duration),
-    ]
-    row = series_table(sheet, row, columns)
+    keys = (
+        "series",
+        "col.repayment",
+        "col.amount",
+        "col.bonds",
+        "annual_rate",
+        "col.maturity",
+        "col.investor_yield",
+        "col.total_interest",
+        "col.wal",
+        "col.duration",
+    )
+    own = {
+        "col.total_interest": _c_total_interest,
+        "col.wal": _c_wal,
+        "col.duration": _c_duration,
+    }
+    row = series_table(sheet, row, keys, own)
     row = totals(
         sheet,
         row,
-        len(columns),
+        keys,
         {
-            2: ("money", res.total_principal),
-            3: ("int", sum(x.bonds for x in res.series)),
-            7: ("money", res.total_interest),
+            "col.amount": ("money", res.total_principal),
+            "col.bonds": ("int", sum(x.bonds for x in res.series)),
+            "col.total_interest": ("money", res.total_interest),
         },
     )
     if res.capacity is not None or res.risk is not None:
