@@ -239,7 +239,7 @@ WEEKEND_END = SERIES.replace("term_years = 5", "maturity_date = 2022-12-31", 1)
         ),
         capacity(other_debt_service="[0, 0, 0, 0, 0, 0]"),
         capacity(coverage_threshold="10"),
-        capacity(coverage_threshold="0.01"),
+        capacity(coverage_threshold="0.1"),  # the lowest: below it sizing overflows
         capacity(sizing_rate="0", sizing_term_years="100"),
         capacity(table("capacity.reserve", target='"months-of-next-year"', months="0")),
         capacity(table("capacity.reserve", target='"months-of-next-year"', months="36")),
@@ -431,6 +431,10 @@ CASES = {
     "coverage threshold of 0": (
         capacity(coverage_threshold="0"),
         ["capacity.coverage_threshold: must be greater than 0 (you wrote 0)"],
+    ),
+    "coverage threshold that sizes an endless debt": (
+        capacity(coverage_threshold="1e-307"),
+        ["capacity.coverage_threshold: must be at least 0.1, such as 1.25 (you wrote 1e-307)"],
     ),
     "negative cash": (
         capacity(opening_cash="-1", minimum_cash="-2"),

@@ -3,6 +3,7 @@ subscription campaign, the rules between its keys, and its rules against the ser
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
@@ -49,13 +50,14 @@ from bondkit.scenario.limits import (
     MAX_MATCH_RATIO,
     MAX_PEOPLE,
     MAX_SIMULATED_SUBSCRIBERS,
+    MAX_STAFF_HOURS,
     SHARES_TOLERANCE,
     compound_log_growth,
     debt_too_large,
 )
 from bondkit.scenario.series import series_name
 from bondkit.scenario.table import INVALID, Issue, Table, valid
-from bondkit.scenario.toml_text import Verbatim, cents, plain, toml_value
+from bondkit.scenario.toml_text import Verbatim, cents, listing, plain, toml_value
 
 __all__ = [
     "ArrivalsTable",
@@ -145,7 +147,9 @@ class CampaignCostsTable(Table):
     """``[campaign.costs]``: what the campaign costs the issuer (every key defaults to 0)."""
 
     fixed: Cost = Decimal(0)
-    staff_hours: Annotated[Decimal, PlainValidator(quantity("200", positive=False))] = Decimal(0)
+    staff_hours: Annotated[
+        Decimal, PlainValidator(quantity("200", positive=False, maximum=MAX_STAFF_HOURS))
+    ] = Decimal(0)
     hourly_cost: Cost = Decimal(0)
     per_subscriber: Cost = Decimal(0)
     payment_fee_rate: Rate = Decimal(0)
@@ -389,13 +393,25 @@ class CampaignTable(Table):
             for i, segment in enumerate(segments):
                 if valid(segment, "name"):
                     name = segment["name"]
-                    if name in first_index:
+                    looks = looks_like(name)
+                    if looks in first_index:
                         yield Issue(
                             ("segments", i, "name"),
-                            Message("msg.same_name", n=first_index[name] + 1),
+                            Message("msg.same_name", n=first_index[looks] + 1),
                             name,
                         )
-                    first_index.setdefault(name, i)
+                    first_index.setdefault(looks, i)
+
+
+def looks_like(name: str) -> str:
+    """What a name looks like: its characters composed the one way Unicode gives (NFC:
+    an e and a combining accent is é), its spaces single, none at either end. Two segment
+    names that look the same are one name.
+
+    >>> looks_like(" Cafe\\u0301  du   parc ") == looks_like("Café du parc")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", name).split())
 
 
 def campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[Issue]:
@@ -438,7 +454,7 @@ def campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[Is
                 if key not in ids:
                     yield Issue(
                         ("segments", i, "series_shares", key),
-                        Message("msg.no_such_series", ids=", ".join(ids)),
+                        Message("msg.no_such_series", ids=listing(ids)),
                     )
 
     # -- one investor can buy the smallest subscription of every series

@@ -36,6 +36,7 @@ from bondkit.scenario.limits import (
     MAX_AMOUNT_TEXT,
     MAX_COVERAGE_THRESHOLD,
     MAX_RESERVE_MONTHS,
+    MIN_COVERAGE_THRESHOLD,
 )
 from bondkit.scenario.series import series_maturity
 from bondkit.scenario.table import INVALID, Issue, Table, valid
@@ -100,7 +101,15 @@ class CapacityTable(Table):
     opening_cash: Money = Decimal(0)
     minimum_cash: Money = Decimal(0)
     coverage_threshold: Annotated[
-        Decimal, PlainValidator(quantity("1.25", positive=True, maximum=MAX_COVERAGE_THRESHOLD))
+        Decimal,
+        PlainValidator(
+            quantity(
+                "1.25",
+                positive=True,
+                minimum=MIN_COVERAGE_THRESHOLD,
+                maximum=MAX_COVERAGE_THRESHOLD,
+            )
+        ),
     ] = Decimal("1.25")
     sizing_rate: Annotated[Decimal | None, PlainValidator(optional(rate))] = None
     sizing_term_years: OptionalTermYears = None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
-from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import PlainValidator
@@ -29,6 +29,7 @@ from bondkit.scenario.limits import (
     LAST_DATE,
     MAX_AMOUNT,
     MAX_AMOUNT_TEXT,
+    MAX_NAME_CHARS,
     MAX_TERM_YEARS,
     RATE_DECIMALS,
 )
@@ -36,6 +37,9 @@ from bondkit.scenario.toml_text import plain
 
 __all__ = [
     "fail",
+    "showing",
+    "first_hidden",
+    "visible",
     "rate",
     "money",
     "whole",
@@ -99,6 +103,18 @@ def fail(key: str, **fields: Any) -> PydanticCustomError:
     return PydanticCustomError("bondkit", "bondkit message", {"message": message})
 
 
+def showing(error: PydanticCustomError, shown: Any) -> PydanticCustomError:
+    """The error made by :func:`fail`, quoting ``shown`` after "you wrote" instead of the
+    value checked (the number of entries of a list too long to quote, say).
+
+    >>> showing(fail("msg.whole"), 51).context["wrote"]
+    51
+    """
+    return PydanticCustomError(
+        "bondkit", "bondkit message", {**(error.context or {}), "wrote": shown}
+    )
+
+
 def _number(value: Any, example: str) -> Decimal:
     """An int or float (never a boolean), kept exactly as written (floats through repr)."""
     if isinstance(value, bool):
@@ -118,9 +134,18 @@ def _number(value: Any, example: str) -> Decimal:
     raise fail("msg.number", example=example)
 
 
+def _places(number: Decimal) -> int:
+    """How many decimals a number has (``0.0400`` has 2, ``1E+9`` none), read from its
+    digits: a number from code such as ``Decimal("1E-999999999")`` is never expanded."""
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite: _number refused the others
+    zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    return 0 if zeros == len(digits) else max(0, -(exponent + zeros))
+
+
 def _decimals(number: Decimal, most: int) -> None:
     """Refuse a number written with more than ``most`` decimals (``0.0400`` has 2)."""
-    if (Fraction(number) * 10**most).denominator != 1:
+    if _places(number) > most:
         raise fail("msg.decimals", most=most)
 
 
@@ -152,10 +177,10 @@ def money(*, positive: bool) -> Callable[[Any], Decimal]:
             raise fail("msg.positive")
         if amount < 0:
             raise fail("msg.not_negative")
-        if (Fraction(amount) * 100).denominator != 1:
-            raise fail("msg.whole_cents")
         if amount > MAX_AMOUNT:
             raise fail("msg.at_most", most=MAX_AMOUNT_TEXT)
+        if _places(amount) > 2:
+            raise fail("msg.whole_cents")
         return amount
 
     return validate
@@ -199,12 +224,17 @@ def share(value: Any) -> Decimal:
 
 
 def quantity(
-    example: str, *, positive: bool, maximum: int | None = None, decimals: int | None = None
+    example: str,
+    *,
+    positive: bool,
+    minimum: Decimal | None = None,
+    maximum: int | None = None,
+    decimals: int | None = None,
 ) -> Callable[[Any], Decimal]:
     """A number that is not money (hours, a ratio, a spread), decimals allowed (at most
-    ``decimals`` of them when given).
+    ``decimals`` of them when given), from ``minimum`` to ``maximum`` when given.
 
-    >>> quantity("1.25", positive=True, maximum=10)(1.5)
+    >>> quantity("1.25", positive=True, minimum=Decimal("0.1"), maximum=10)(1.5)
     Decimal('1.5')
     """
 
@@ -214,6 +244,8 @@ def quantity(
             raise fail("msg.positive")
         if number < 0:
             raise fail("msg.not_negative")
+        if minimum is not None and number < minimum:
+            raise fail("msg.at_least_such_as", least=minimum, example=example)
         if maximum is not None and number > maximum:
             raise fail("msg.at_most_such_as", most=maximum, example=example)
         if decimals is not None:
@@ -256,18 +288,68 @@ def _date(value: Any) -> dt.date:
     raise fail("msg.date")
 
 
-def text(example: str) -> Callable[[Any], str]:
-    """Non-empty text (a TOML string).
+#: control characters (NUL, tab, line breaks...), format characters (zero-width space,
+#: byte-order mark, bidi overrides and isolates, soft hyphen...), lone surrogates and the
+#: line and paragraph separators: invisible, or not what the text looks like
+_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+#: characters of other categories that show nothing alone: Hangul fillers, the combining
+#: grapheme joiner, variation selectors (allowed after a character, as in an emoji), the
+#: Khmer inherent vowels, the blank Braille pattern
+_BLANK = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+
+
+def first_hidden(text: str) -> int | None:
+    """The place of the first control or invisible format character of ``text``, or None.
+
+    >>> first_hidden("Membres\\x00"), first_hidden("Co\\u200bop"), first_hidden("Café\\u00a0Nord")
+    (7, 2, None)
+    """
+    if text.isprintable():  # False for every hidden category (and for spaces but " ")
+        return None
+    for i, c in enumerate(text):
+        if unicodedata.category(c) in _HIDDEN_CATEGORIES:
+            return i
+    return None
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything once spaces and invisible characters are removed.
+
+    >>> visible(" \\u200b\\t"), visible("\\u3164"), visible("\\u00a0A")
+    (False, False, True)
+    """
+    return any(
+        not (c.isspace() or c in _BLANK or unicodedata.category(c) in _HIDDEN_CATEGORIES)
+        for c in text
+    )
+
+
+def text(example: str, most: int = MAX_NAME_CHARS) -> Callable[[Any], str]:
+    """Text on one line (a TOML string) of at most ``most`` characters, that shows
+    something and holds no control or invisible character: what it looks like.
 
     >>> text("QC")("Cinéma du Parc")
     'Cinéma du Parc'
+    >>> text("QC")("Membres\\x00")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: bondkit message
     """
 
     def validate(value: Any) -> str:
         if not isinstance(value, str):
             raise fail("msg.text", example=example)
-        if not value.strip():
+        if len(value) > most:
+            raise fail("msg.too_long", most=most, chars=len(value))
+        if not visible(value):
             raise fail("msg.not_empty")
+        at = first_hidden(value)
+        if at is not None:
+            raise fail("msg.hidden_character", char=f"U+{ord(value[at]):04X}", at=at + 1)
         return value
 
     return validate
@@ -366,12 +448,12 @@ def inline_table(example: str) -> Callable[[Any, Any], Any]:
 def _signed_money(value: Any) -> Decimal:
     """An amount that may be 0 or negative (a year that loses money), in whole cents."""
     amount = _number(value, "45000")
-    if (Fraction(amount) * 100).denominator != 1:
-        raise fail("msg.whole_cents")
     if amount > MAX_AMOUNT:
         raise fail("msg.at_most", most=MAX_AMOUNT_TEXT)
     if amount < -MAX_AMOUNT:
         raise fail("msg.at_least_minus_max", least=f"-{plain(MAX_AMOUNT)}")
+    if _places(amount) > 2:
+        raise fail("msg.whole_cents")
     return amount
 
 

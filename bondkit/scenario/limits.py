@@ -41,6 +41,14 @@ __all__ = [
     "MAX_COVERAGE_THRESHOLD",
     "MAX_PLANNING_ENTRIES",
     "MAX_ITEM_CHARS",
+    "MAX_NAME_CHARS",
+    "MAX_SEED",
+    "MIN_COVERAGE_THRESHOLD",
+    "MAX_STAFF_HOURS",
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "MAX_PROBLEMS",
+    "MAX_LISTED",
     "compound_log_growth",
     "debt_too_large",
 ]
@@ -77,13 +85,32 @@ MAX_PEOPLE = 10_000_000  # people of one campaign segment
 MAX_MATCH_RATIO, MATCH_RATIO_DECIMALS = 100, 4
 MAX_RESERVE_MONTHS = 36
 MIN_PATHS, MAX_PATHS = 100, 1_000_000  # simulated paths of the risk model
-MAX_COVERAGE_THRESHOLD = 10
+# sizing divides the cash flow by the threshold: at 0.1, ten times 100 years of the largest
+# cash flow (1e10) is 1e13, MAX_DEBT; below it a threshold of 1e-307 sized an infinite debt
+MIN_COVERAGE_THRESHOLD, MAX_COVERAGE_THRESHOLD = Decimal("0.1"), 10
+MAX_STAFF_HOURS = 1_000_000  # hours of a campaign's staff: 500 people for a year
+#: the seed of numpy's generators, and a signed 64-bit integer in every output
+MAX_SEED = 2**63 - 1
 
 
 # ---- [planning]: the plan of the issue (booklet 3, step 1). Lists are short: a plan
 # with more lines than this is not a plan a board reads; item text fits a cell.
 MAX_PLANNING_ENTRIES = 50
 MAX_ITEM_CHARS = 120
+#: every other text (names, the jurisdiction): far more than a name takes, little enough
+#: for a title cell and a message
+MAX_NAME_CHARS = 200
+
+# ---- the file itself, checked before its values: a scenario takes a few kilobytes and
+# nests at most 4 levels ([[series]] > step_rates > { ... }); deeper files overflow the
+# recursion of the TOML reader and the checks. (Python reads no decimal integer of more
+# than sys.get_int_max_str_digits() digits, 4300 by default: a problem of its own.)
+MAX_FILE_BYTES = 2_000_000
+MAX_NESTING = 20
+# ---- the problems of a file: listed up to MAX_PROBLEMS (then how many more), and names
+# listed in a message (the segments a key may name...) up to MAX_LISTED
+MAX_PROBLEMS = 100
+MAX_LISTED = 10
 
 
 def compound_log_growth(rate: Decimal, per_year: int, years: int) -> float:

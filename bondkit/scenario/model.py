@@ -23,7 +23,7 @@ from bondkit.scenario.capacity import CapacityTable, capacity_against_series
 from bondkit.scenario.changes import merge_changes
 from bondkit.scenario.costs import CostsTable
 from bondkit.scenario.fields import currency_code, month_day, one_of, text, whole
-from bondkit.scenario.limits import LANGUAGES, LEGAL_FORMS
+from bondkit.scenario.limits import LANGUAGES, LEGAL_FORMS, MAX_SEED
 from bondkit.scenario.messages import validate
 from bondkit.scenario.planning import PlanningTable
 from bondkit.scenario.risk import RiskTable, risk_against_the_issue
@@ -39,7 +39,7 @@ class ScenarioTable(Table):
     name: Annotated[str, PlainValidator(text("Cinéma du Parc 2016"))]
     language: Annotated[str, PlainValidator(one_of(LANGUAGES))] = "en"
     currency: Annotated[str, PlainValidator(currency_code)] = "CAD"
-    seed: Annotated[int, PlainValidator(whole(minimum=0))] = 0
+    seed: Annotated[int, PlainValidator(whole(minimum=0, maximum=MAX_SEED))] = 0
 
 
 class IssuerTable(Table):

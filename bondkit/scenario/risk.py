@@ -29,7 +29,7 @@ from bondkit.scenario.series import (
     years_later,
 )
 from bondkit.scenario.table import INVALID, Issue, Table, valid
-from bondkit.scenario.toml_text import plain, quoted, toml_key
+from bondkit.scenario.toml_text import listing, plain, toml_key, toml_value
 
 __all__ = ["RiskTable", "risk_against_the_issue"]
 
@@ -136,7 +136,8 @@ def risk_against_the_issue(r: dict[str, Any], series: Any, campaign: Any) -> Ite
                         yield Issue(
                             ("segment_probability", key),
                             Message(
-                                "msg.no_such_segment", names=", ".join(quoted(n) for n in names)
+                                "msg.no_such_segment",
+                                names=listing([toml_value(n, limit=40) for n in names]),
                             ),
                         )
 

@@ -9,9 +9,18 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from bondkit.scenario.limits import BARE_KEY_PATTERN
+from bondkit.scenario.limits import BARE_KEY_PATTERN, MAX_LISTED
 
-__all__ = ["Verbatim", "toml_value", "toml_key", "quoted", "format_location", "plain", "cents"]
+__all__ = [
+    "Verbatim",
+    "toml_value",
+    "toml_key",
+    "listing",
+    "quoted",
+    "format_location",
+    "plain",
+    "cents",
+]
 
 
 class Verbatim(str):
@@ -19,18 +28,29 @@ class Verbatim(str):
 
 
 def toml_value(value: Any, limit: int = 60) -> str:
-    """A value as it is written in a TOML file: ``4``, ``0.04``, ``"abc"``, ``2025-01-15``.
+    """A value as it is written in a TOML file: ``4``, ``0.04``, ``"abc"``, ``2025-01-15``,
+    cut to ``limit`` characters (the last one ``…``).
 
     >>> toml_value(4), toml_value(0.04), toml_value("balloon"), toml_value(dt.date(2025, 1, 15))
     ('4', '0.04', '"balloon"', '2025-01-15')
     >>> toml_value([{"from_year": 6, "annual_rate": 0.075}])
     '[{ from_year = 6, annual_rate = 0.075 }]'
+
+    Only what is shown is written out, however long the value (a name of two million
+    characters, a list of 100 000 tables, a whole number of 5 000 digits):
+
+    >>> toml_value("x" * 2_000_000, limit=8), toml_value([0.5] * 100_000, limit=12)
+    ('"xxxxxx…', '[0.5, 0.5, …')
+    >>> len(toml_value(10**5000))
+    60
     """
-    text = _toml_value(value)
+    text = _toml_value(value, limit + 1)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _toml_value(value: Any) -> str:
+def _toml_value(value: Any, budget: int) -> str:
+    """The value as written in TOML, or at least its first ``budget`` characters."""
+    budget = max(budget, 1)
     if isinstance(value, Verbatim):
         return str(value)
     if isinstance(value, bool):
@@ -41,28 +61,57 @@ def _toml_value(value: Any) -> str:
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
         return repr(value)
+    if isinstance(value, int) and value.bit_length() > 200:  # str() refuses 4300+ digits
+        return str(Decimal(value))
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, str):
-        return quoted(value)
+        return quoted(value[:budget])
     if isinstance(value, dt.date | dt.time):  # datetime is a date
         return value.isoformat()
     if isinstance(value, dict):
-        items = ", ".join(f"{toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        items = _joined(
+            (f"{toml_key(k)} = {_toml_value(v, budget)}" for k, v in value.items()), budget
+        )
         return f"{{ {items} }}" if items else "{}"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return repr(value)
+        return "[" + _joined((_toml_value(v, budget) for v in value), budget) + "]"
+    return repr(value)[:budget]
 
 
-def toml_key(key: Any) -> str:
-    """A key as written in TOML: bare when it can be, else quoted (``"my key"``).
+def _joined(pieces: Any, budget: int) -> str:
+    """``pieces`` joined by ", ", up to the first that makes them longer than ``budget``."""
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        out.append(piece)
+        size += len(piece) + 2
+        if size > budget:
+            break
+    return ", ".join(out)
 
-    >>> toml_key("annual_rate"), toml_key("Voisins du parc")
-    ('annual_rate', '"Voisins du parc"')
+
+def toml_key(key: Any, limit: int = 60) -> str:
+    """A key as written in TOML: bare when it can be, else quoted (``"my key"``); a key
+    longer than ``limit`` characters is cut (``"kkk…"``).
+
+    >>> toml_key("annual_rate"), toml_key("Voisins du parc"), toml_key("k" * 100, limit=4)
+    ('annual_rate', '"Voisins du parc"', '"kkkk…"')
     """
     key = str(key)
+    if len(key) > limit:
+        return quoted(key[:limit])[:-1] + '…"'
     return key if BARE_KEY_PATTERN.fullmatch(key) else quoted(key)
+
+
+def listing(items: list[str], most: int = MAX_LISTED) -> str:
+    """The first ``most`` items, joined by ", ", then "…" when there are more.
+
+    >>> listing(["A", "B", "C"], most=2), listing(["A"])
+    ('A, B, …', 'A')
+    """
+    shown = ", ".join(items[:most])
+    return shown + ", …" if len(items) > most else shown
 
 
 def quoted(text: str) -> str:

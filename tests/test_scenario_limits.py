@@ -1,0 +1,256 @@
+"""The limits that keep every accepted file what it looks like and computable (issue #11):
+text with no control or invisible characters and a length limit, numbers the model can
+compute (seed, coverage threshold...)."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pytest
+from scenario_texts import HEAD, TWO_BULLETS, problems
+
+from bondkit.errors import ScenarioError
+from bondkit.scenario import load_example, parse_scenario, validate_data
+from bondkit.scenario.limits import MAX_NAME_CHARS, MAX_SEED
+
+CAMPAIGN = """
+[campaign]
+opens = 2016-11-01
+closes = 2017-01-31
+minimum = 50_000
+target = 100_000
+simulations = 100
+"""
+
+SEGMENT = """
+[[campaign.segments]]
+name = {name}
+people = 1_000
+reached = 0.5
+conversion = 0.1
+ticket_median = 1_000
+"""
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string, every character outside printable ASCII escaped."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif " " <= c <= "~":
+            out.append(c)
+        else:
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def with_segments(*names: str, risk: str = "") -> str:
+    segments = "".join(SEGMENT.format(name=toml_string(n)) for n in names)
+    return HEAD + TWO_BULLETS + CAMPAIGN + segments + risk
+
+
+def cinema_data() -> dict:
+    return copy.deepcopy(load_example("cinema-du-parc-2016").to_data())
+
+
+# ================================================================ 1. text that is what it looks like
+
+
+def test_a_segment_name_ending_in_nul_is_refused_not_taken_for_another():
+    # numpy's fixed-width strings drop a trailing NUL: "Membres\0" was simulated as "Membres"
+    assert problems(with_segments("Membres", "Membres\x00")) == [
+        "campaign.segments[2].name: must not contain control or invisible characters:"
+        ' U+0000 at character 8 (you wrote "Membres\\u0000")'
+    ]
+
+
+def test_a_segment_name_of_a_nul_alone_is_empty():
+    assert problems(with_segments("\x00")) == [
+        'campaign.segments[1].name: must not be empty (you wrote "\\u0000")'
+    ]
+
+
+def test_a_segment_name_ending_in_nul_that_no_probability_names_is_refused():
+    # it crashed the run with ZeroDivisionError
+    risk = '\n[risk]\nsegment_probability = { "Membres" = 0.01 }\n'
+    assert problems(with_segments("Membres", "Voisins\x00", risk=risk)) == [
+        "campaign.segments[2].name: must not contain control or invisible characters:"
+        ' U+0000 at character 8 (you wrote "Voisins\\u0000")'
+    ]
+
+
+def test_a_zero_width_space_alone_is_not_a_name():
+    text = HEAD.replace('name = "Test"', 'name = "\\u200b"') + TWO_BULLETS
+    assert problems(text) == ['scenario.name: must not be empty (you wrote "\\u200b")']
+
+
+INVISIBLE = [
+    "\x00", "\t", "\n", "\r", "\x1b", "\x7f", "\x85",  # Cc, a tab and a line break included
+    "\u00ad", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u2060",  # Cf
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
+    "\u2066", "\u2067", "\u2068", "\u2069",  # bidi isolates
+    "\u2028", "\u2029", "\U000e0001",  # line and paragraph separators, a tag
+]  # fmt: skip
+
+TEXT_KEYS = [
+    ("scenario.name", lambda v: HEAD.replace('name = "Test"', f"name = {v}") + TWO_BULLETS),
+    ("issuer.name", lambda v: HEAD.replace('name = "Co-op"', f"name = {v}") + TWO_BULLETS),
+    ("issuer.jurisdiction", lambda v: HEAD + f"jurisdiction = {v}\n" + TWO_BULLETS),
+    (
+        "campaign.segments[1].name",
+        lambda v: HEAD + TWO_BULLETS + CAMPAIGN + SEGMENT.format(name=v),
+    ),
+    (
+        "planning.milestones[1].item",
+        lambda v: (
+            HEAD
+            + TWO_BULLETS
+            + f"\n[planning]\n[[planning.milestones]]\nitem = {v}\ndate = 2016-06-15\n"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(("where", "text"), TEXT_KEYS, ids=[k for k, _ in TEXT_KEYS])
+def test_every_text_key_refuses_control_and_invisible_characters(where, text, char):
+    [line] = problems(text(toml_string(f"Coop{char}Nord")))
+    assert line.startswith(
+        f"{where}: must not contain control or invisible characters: U+{ord(char):04X}"
+        " at character 5 (you wrote "
+    )
+    [line] = problems(text(toml_string(f" {char} ")))  # nothing visible
+    assert line.startswith(f"{where}: must not be empty (you wrote ")
+
+
+@pytest.mark.parametrize(("where", "text"), TEXT_KEYS, ids=[k for k, _ in TEXT_KEYS])
+def test_every_text_key_has_a_length_limit(where, text):
+    most = 120 if where.startswith("planning") else MAX_NAME_CHARS
+    parse_scenario(text(toml_string("x" * most)))
+    [line] = problems(text(toml_string("x" * (most + 1))))
+    assert line == (
+        f'{where}: must be at most {most} characters; it has {most + 1} (you wrote "{"x" * 58}…)'
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Cinéma du Parc",
+        "Coop\u00a0Nord",  # a no-break space is visible space
+        "Cafe\u0301",  # e and a combining acute accent
+        "Jardins ❤\ufe0f",  # an emoji with its variation selector
+        "協同組合",
+        "Membres & bénévoles (2016) — « Nord »",
+    ],
+)
+def test_ordinary_names_are_accepted(name):
+    sc = parse_scenario(with_segments(name))
+    assert sc.campaign.segments[0].name == name
+
+
+def test_names_that_look_the_same_are_the_same_name():
+    # a trailing space, or an accent written as e + a combining accent, looks the same
+    assert problems(with_segments("Membres", "Membres ")) == [
+        "campaign.segments[2].name: must be unique: segments[1] has the same name"
+        ' (you wrote "Membres ")'
+    ]
+    assert problems(with_segments("Café", "Cafe\u0301")) == [
+        "campaign.segments[2].name: must be unique: segments[1] has the same name"
+        ' (you wrote "Cafe\u0301")'
+    ]
+
+
+def test_a_100_000_character_name_gives_a_short_message():
+    text = HEAD.replace('name = "Test"', f'name = "{"x" * 100_000}"') + TWO_BULLETS
+    [line] = problems(text)
+    assert line == (
+        f"scenario.name: must be at most {MAX_NAME_CHARS} characters; it has 100000"
+        f' (you wrote "{"x" * 58}…)'
+    )
+
+
+def test_messages_that_list_names_stay_short():
+    names = [f"Segment {i} " + "y" * 150 for i in range(40)]
+    risk = '\n[risk]\nsegment_probability = { "Nobody" = 0.01 }\n'
+    [line] = problems(with_segments(*names, risk=risk))
+    assert line.startswith("risk.segment_probability.Nobody: no campaign segment has this name")
+    assert len(line) < 700
+    # a key of 100 000 characters is not repeated whole in its location
+    risk = f'\n[risk]\nsegment_probability = {{ "{"k" * 100_000}" = 0.01 }}\n'
+    [line] = problems(with_segments("Membres", risk=risk))
+    assert len(line) < 200
+
+
+# ================================================================ 2. numbers the model can compute
+
+
+def test_the_seed_is_at_most_2_63_minus_1():
+    data = cinema_data()
+    data["scenario"]["seed"] = MAX_SEED
+    assert validate_data(data).seed == 2**63 - 1
+    for seed in (2**63, 10**27):
+        data["scenario"]["seed"] = seed
+        with pytest.raises(ScenarioError) as info:
+            validate_data(data)
+        assert str(info.value) == (
+            f"scenario.seed: must be at most 9223372036854775807 (you wrote {seed})"
+        )
+
+
+@pytest.mark.parametrize("threshold", [1e-307, 1e-300, 1e-12, 0.09])
+def test_a_coverage_threshold_below_0_1_is_refused(threshold):
+    # 1e-307 was accepted, then the run failed with "cannot convert float infinity to
+    # integer"; 1e-300 sized a debt of 1.27e+305 $
+    data = cinema_data()
+    data["capacity"]["coverage_threshold"] = threshold
+    with pytest.raises(ScenarioError) as info:
+        validate_data(data)
+    assert str(info.value) == (
+        f"capacity.coverage_threshold: must be at least 0.1, such as 1.25 (you wrote {threshold!r})"
+    )
+
+
+def test_the_lowest_coverage_threshold_sizes_a_debt_bondkit_computes():
+    from bondkit.runner import run
+
+    sc = load_example("grand-costumier-2016").with_changes(
+        {
+            "campaign": None,
+            "risk": None,
+            "capacity.cash_flow": [10_000_000_000] * 6,
+            "capacity.coverage_threshold": 0.1,
+            "capacity.sizing_rate": 0,
+            "capacity.sizing_term_years": 100,
+        }
+    )
+    capacity = run(sc).to_dict()["capacity"]
+    assert 0 < capacity["max_debt_sculpted"] <= 10**13
+
+
+def test_staff_hours_are_at_most_a_million():
+    data = cinema_data()
+    data["campaign"]["costs"]["hourly_cost"] = 0
+    data["campaign"]["costs"]["staff_hours"] = 1e300
+    with pytest.raises(ScenarioError) as info:
+        validate_data(data)
+    assert str(info.value) == (
+        "campaign.costs.staff_hours: must be at most 1000000, such as 200 (you wrote 1e+300)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("series[1].annual_rate", Decimal("1E-999999999"), "must have at most 8 decimals"),
+        ("series[1].amount", Decimal("1E+999999999"), "must be at most 10000000000, ten billion"),
+        ("series[1].amount", Decimal("1E-999999999"), "must be in whole cents: at most 2 decimals"),
+    ],
+)
+def test_decimals_from_code_with_huge_exponents_are_refused_at_once(key, value, message):
+    sc = load_example("grand-costumier-2016")
+    with pytest.raises(ScenarioError) as info:
+        sc.with_changes({key: value})
+    assert str(info.value).startswith(f"{key}: {message} (you wrote ")
