@@ -36,6 +36,7 @@ __all__ = [
     "FIGURES",
     "SUMMARY_FIGURES",
     "COMPARED",
+    "SHEET_FIGURES",
     "figure_value",
     "key_figures",
 ]
@@ -54,6 +55,8 @@ class Figure:
     kind: str
     part: str | None
     read: Callable[[Result], Any]
+    #: the words for a value of None (a label key): not applicable, or not solvable
+    missing: str = "not_applicable"
 
     def value(self, result: Result) -> Any:
         """The value inside bondkit: money in cents, rates and ratios as floats (None when
@@ -95,7 +98,7 @@ _ALL = (
            "cmp.metric.max_annual_debt_service", "money", None,
            lambda r: r.max_annual_debt_service),
     Figure("issuer_all_in_cost", "kf.all_in_cost", "cmp.metric.issuer_all_in_cost", "rate",
-           None, lambda r: r.issuer_all_in_cost),
+           None, lambda r: r.issuer_all_in_cost, missing="not_solvable"),
     Figure("upfront_costs", "kf.upfront_costs", "kf.upfront_costs", "money", None,
            lambda r: r.upfront_costs),
     Figure("annual_admin_total", "kf.annual_admin_total", "kf.annual_admin_total", "money",
@@ -141,6 +144,23 @@ SUMMARY_FIGURES: tuple[str, ...] = (
     "min_dscr",
     "p_shortfall",
     "recommended_reserve",
+)
+
+#: the key figures of the workbook's summary sheet, in order (after the scenario's name,
+#: issuer, legal form and currency); a figure of a missing part is left out
+SHEET_FIGURES: tuple[str, ...] = (
+    "series_count",
+    "total_principal",
+    "total_interest",
+    "max_annual_debt_service",
+    "issuer_all_in_cost",
+    "upfront_costs",
+    "annual_admin_total",
+    "first_issue_date",
+    "last_maturity_date",
+    "min_dscr",
+    "recommended_reserve",
+    "p_shortfall",
 )
 
 #: the figures of ``bondkit compare`` and ``bondkit sweep`` (columns of their tables)

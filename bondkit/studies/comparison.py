@@ -286,7 +286,9 @@ def _write_workbook(
         for metric in METRICS:
             value = as_number(table[metric].iloc[i])
             if value is None:
-                missing = t("not_solvable", lang) if metric == "issuer_all_in_cost" else MISSING
+                # a figure that does not apply is a dash; one that cannot be solved says so
+                why = FIGURES[metric].missing
+                missing = MISSING if why == "not_applicable" else t(why, lang)
                 line.append((t(FIGURES[metric].short, lang), missing, METRIC_KINDS[metric]))
             else:
                 line.append((t(FIGURES[metric].short, lang), value, METRIC_KINDS[metric]))

@@ -37,9 +37,9 @@ def write_comparison_workbook(
     """The advisor's workbook: the options side by side, then each option's key sheets.
 
     The first sheet (``cmp.sheet``) is the main view: one row per option with its currency,
-    seed and ``figures`` (per option: (label, value, kind) with kind ``money`` in currency
-    units, ``pct`` (a fraction shown as a percentage) or ``times`` (a ratio); a text value
-    is written as it is), then the
+    seed and ``figures`` (per option: (label, value, kind) with a kind of
+    :data:`bondkit.columns.KINDS`: ``money`` in currency units, ``rate`` (a fraction shown
+    as a percentage) or ``ratio``; a text value is written as it is), then the
     case-study table of B4 with every option beside the public reference issues. Each
     option then gets :data:`OPTION_SHEETS` under its tag (``A``, ``B``... by
     :func:`option_tag`), with the schedules as formulas on its own named cells
@@ -94,9 +94,9 @@ def write_comparison_workbook(
                 sheet.ws.write_number(row, c, float(value), option.fmt("money"))
                 cents = round_half_up(exact(float(value)) * 100)
                 sheet.fit(row, c, len(money_text(cents, lang, res.scenario.currency)) + 3)
-            elif kind == "pct":
+            elif kind == "rate":
                 sheet.rate(row, c, float(value))
-            else:  # "times"
+            else:  # "ratio"
                 sheet.number(row, c, float(value), "ratio")
         sheet.text(row, sheets_col, t("cmp.sheets_of", lang).format(tag=tags[k]))
         row += 1

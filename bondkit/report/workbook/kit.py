@@ -339,6 +339,34 @@ class Sheet:
             self.ws.freeze_panes(row + 1, 0)
         return row + 1
 
+    def figure(self, row: int, col: int, kind: str, value: Any, missing: str) -> None:
+        """A value of one of :data:`bondkit.columns.KINDS` (money in cents); None is written
+        as the words of label ``missing``.
+
+        >>> from bondkit.runner import run
+        >>> from bondkit.scenario import starter_scenario
+        >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+        >>> sheet = book.sheet("sheet.summary", "title.summary")
+        >>> sheet.figure(5, 1, "money", 2_000_000, "not_applicable")  # cents: 20,000.00
+        >>> sheet.figure(6, 1, "ratio", None, "not_applicable")
+        >>> sheet.widths[1] > 6
+        True
+        """
+        if value is None:
+            self.text(row, col, t(missing, self.lang))
+        elif kind == "money":
+            self.money(row, col, value)
+        elif kind == "rate":
+            self.rate(row, col, value)
+        elif kind == "ratio":
+            self.number(row, col, value, "ratio")
+        elif kind == "date":
+            self.date(row, col, value)
+        elif kind == "count":
+            self.number(row, col, value)
+        else:
+            self.text(row, col, str(value))
+
     def kv(self, row: int, key: str) -> int:
         """The label of a key-value line (column A); the caller writes the value in column B
         (``VALUE_COL``)."""

@@ -1,4 +1,5 @@
-"""The Summary sheet (Sommaire), first of the workbook: the key figures, the series side by
+"""The Summary sheet (Sommaire), first of the workbook: the key figures (those of
+:data:`bondkit.runner.figures.SHEET_FIGURES`, defined once), the series side by
 side with their totals, the financial-capacity and community-capacity rows of the readiness
 grid when the run has them (without thresholds: B2 holds them), then the charts, two by row.
 """
@@ -6,12 +7,12 @@ grid when the run has them (without thresholds: B2 holds them), then the charts,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from bondkit.labels import t
 from bondkit.report.workbook.b2_readiness import readiness_grid
 from bondkit.report.workbook.kit import FIRST_ROW, VALUE_COL, Sheet
 from bondkit.report.workbook.pieces import series_table, totals
+from bondkit.runner.figures import FIGURES, SHEET_FIGURES
 from bondkit.runner.readiness import financial_rows
 
 __all__ = ["write_summary"]
@@ -41,22 +42,14 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
             lambda r: sheet.text(r, VALUE_COL, t(f"legal_form.{sc.issuer.legal_form}", lang)),
         ),
         ("currency", lambda r: sheet.text(r, VALUE_COL, sc.currency)),
-        ("kf.series_count", lambda r: sheet.number(r, VALUE_COL, len(res.series))),
-        ("kf.total_principal", lambda r: sheet.money(r, VALUE_COL, res.total_principal)),
-        ("kf.total_interest", lambda r: sheet.money(r, VALUE_COL, res.total_interest)),
-        ("kf.max_debt_service", lambda r: sheet.money(r, VALUE_COL, res.max_annual_debt_service)),
-        ("kf.all_in_cost", lambda r: sheet.rate(r, VALUE_COL, res.issuer_all_in_cost)),
-        ("kf.upfront_costs", lambda r: sheet.money(r, VALUE_COL, res.upfront_costs)),
-        ("kf.annual_admin_total", lambda r: sheet.money(r, VALUE_COL, res.annual_admin_total)),
-        (
-            "kf.first_issue",
-            lambda r: sheet.date(r, VALUE_COL, min(x.issue_date for x in res.series)),
+        *(
+            (
+                f.label,
+                lambda r, f=f: sheet.figure(r, VALUE_COL, f.kind, f.value(res), f.missing),
+            )
+            for f in (FIGURES[key] for key in SHEET_FIGURES)
+            if f.part is None or getattr(res, f.part) is not None
         ),
-        (
-            "kf.last_maturity",
-            lambda r: sheet.date(r, VALUE_COL, max(x.maturity for x in res.series)),
-        ),
-        *_financial_figures(sheet),
     ):
         write(sheet.kv(row, key))
         row += 1
@@ -114,26 +107,3 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
             sheet.ws.set_h_pagebreaks([row + 1])
         row = sheet.section(row + 1, "sec.charts")
         sheet.pictures(row, list(charts.values()))
-
-
-def _financial_figures(sheet: Sheet) -> list[tuple[str, Any]]:
-    """Key figures of the capacity and risk analyses, when the run has them."""
-    res, lang = sheet.book.result, sheet.lang
-    lines: list[tuple[str, Any]] = []
-    if res.capacity is not None:
-        dscr = res.capacity.min_dscr
-        lines.append(("kf.min_dscr", lambda r: sheet.number(r, 1, dscr, "ratio")))
-    if res.risk is not None:
-        risk = res.risk
-
-        def _p_shortfall(r: int) -> None:
-            if risk.p_shortfall is None:
-                sheet.text(r, 1, t("not_applicable", lang))
-            else:
-                sheet.rate(r, 1, risk.p_shortfall)
-
-        lines += [
-            ("kf.recommended_reserve", lambda r: sheet.money(r, 1, risk.recommended_reserve)),
-            ("kf.p_shortfall", _p_shortfall),
-        ]
-    return lines
