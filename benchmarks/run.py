@@ -258,6 +258,7 @@ def bench_sweep(jobs: int = 2) -> list[str]:
 def main() -> None:
     from bench_irr import bench_irr
     from bench_lo import bench_libreoffice
+    from bench_validate import bench_validate
 
     print(f"bondkit benchmarks on {os.cpu_count()} cores, numpy {np.__version__}")
     for line in bench_level_payment():
@@ -270,6 +271,7 @@ def main() -> None:
         bench_help,
         bench_make_run,
         bench_sweep,
+        bench_validate,
         bench_libreoffice,
     ):
         for line in bench():

@@ -899,7 +899,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan.budget_note": ("The budget is for planning only: it does not feed the cost model. The all-in cost (sheet {sheet}) uses the upfront costs of [costs]; to count the budget there, write its total as upfront in [costs]. Campaign costs ([campaign.costs]) are counted separately, on sheet {campaign_sheet}.",
                          "Le budget sert à la planification seulement : il n'entre pas dans le modèle de coûts. Le coût global (feuille {sheet}) utilise les frais initiaux de [costs]; pour y compter le budget, inscrivez son total comme upfront dans [costs]. Les coûts de la campagne ([campaign.costs]) sont comptés à part, sur la feuille {campaign_sheet}."),
     "plan.none": ("None given in [planning].", "Aucun dans [planning]."),
-    "msg.plan_item_long": ("must be at most {most} characters; it has {chars}", "doit compter au plus {most} caractères; il en compte {chars}"),
     "msg.plan_too_many": ("must be at most {most} {header} tables", "doit compter au plus {most} tables {header}"),
     "msg.plan_total": ("the amounts together must be at most {most}; they add up to {total}",
                        "les montants ensemble doivent être d'au plus {most}; ils totalisent {total}"),
@@ -1077,6 +1076,15 @@ LABELS: dict[str, tuple[str, str]] = {
     # TOML syntax errors: tomllib's reasons, then where
     "msg.toml_syntax": ("TOML syntax error: {reason} (at {where})", "erreur de syntaxe TOML : {reason} (à la {where})"),
     "msg.toml_syntax_plain": ("TOML syntax error: {reason}", "erreur de syntaxe TOML : {reason}"),
+    # the file itself, checked before its values; the problems beyond those listed
+    "msg.file_too_large": ("is larger than {most} bytes, the most a scenario file may hold (one takes a few thousand)",
+                           "dépasse {most} octets, le plus qu'un fichier de scénario peut contenir (il en compte d'ordinaire quelques milliers)"),
+    "msg.too_deep": ("nests arrays and tables more than {most} levels deep (at {where}): a scenario needs at most 4",
+                     "imbrique tableaux et tables sur plus de {most} niveaux (à la {where}) : un scénario en demande au plus 4"),
+    "msg.too_deep_here": ("nests arrays and tables more than {most} levels deep: a scenario needs at most 4",
+                          "imbrique tableaux et tables sur plus de {most} niveaux : un scénario en demande au plus 4"),
+    "msg.long_number": ("holds a number of more than {most} digits (at {where})", "contient un nombre de plus de {most} chiffres (à la {where})"),
+    "msg.more_problems": ("… and {n} more problems: fix these first", "… et {n} autres problèmes : corrigez d'abord ceux-ci"),
     "toml.at_line": ("line {line}, column {column}", "ligne {line}, colonne {column}"),
     "toml.at_end": ("end of document", "fin du document"),
     "toml.invalid_statement": ("Invalid statement", "instruction invalide"),

@@ -34,10 +34,13 @@ The modules, each importing only those above it:
 - the tables: :mod:`~bondkit.scenario.series`, :mod:`~bondkit.scenario.costs`,
   :mod:`~bondkit.scenario.campaign`, :mod:`~bondkit.scenario.capacity`,
   :mod:`~bondkit.scenario.risk`, :mod:`~bondkit.scenario.planning`, each with its rules;
+- :mod:`~bondkit.scenario.guards`: the checks of the file as a whole, before its values
+  (how deep it nests, in its text and in its data; where a number too long to read is);
 - :mod:`~bondkit.scenario.messages`: validation, and problems located and worded;
 - :mod:`~bondkit.scenario.changes`: the changes of ``with_changes`` and ``sweep --vary``;
 - :mod:`~bondkit.scenario.model`: ``[scenario]``, ``[issuer]`` and :class:`Scenario`;
-- :mod:`~bondkit.scenario.load`: loading from a file or text, examples, the starter.
+- :mod:`~bondkit.scenario.load`: loading from a file or text (its size and nesting
+  bounded before it is read as TOML), examples, the starter.
 
 This package imports only the standard library, pydantic and bondkit's standard-library-only
 modules (conventions, errors, rules, terms), so the CLI can load it cheaply.

@@ -5,11 +5,14 @@ scenario file asks for."""
 from __future__ import annotations
 
 import hashlib
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from bondkit.errors import Message, Problem, ScenarioError
+from bondkit.scenario.guards import long_number_at, text_nesting
+from bondkit.scenario.limits import MAX_FILE_BYTES, MAX_NESTING
 from bondkit.scenario.messages import data_language, toml_syntax_message, validate
 from bondkit.scenario.model import Scenario
 
@@ -20,6 +23,7 @@ __all__ = [
     "starter_scenario",
     "list_examples",
     "parse_scenario",
+    "read_toml",
     "validate_data",
     "scenario_language",
 ]
@@ -28,7 +32,8 @@ __all__ = [
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem.
 
-    The file is UTF-8 TOML (a byte-order mark is accepted); amounts in it are in currency
+    The file is UTF-8 TOML (a byte-order mark is accepted) of at most MAX_FILE_BYTES bytes
+    (a larger file is refused before it is read whole); amounts in it are in currency
     units, rates fractions. The scenario remembers its ``source_path`` and the SHA-256 of
     the file's bytes (``input_sha256``, named in the summary JSON).
 
@@ -61,23 +66,74 @@ def load_scenario(path: str | Path) -> Scenario:
     bondkit.errors.ScenarioError: ...epicerie.toml: cannot read the file: ...
     """
     path = Path(path)
+    text, data = _read_text(path)
+    scenario = parse_scenario(text, source=str(path))
+    scenario._source_path = path
+    scenario._input_sha256 = hashlib.sha256(data).hexdigest()
+    return scenario
+
+
+def _read_text(path: Path) -> tuple[str, bytes]:
+    """The text of a scenario file and its bytes: at most MAX_FILE_BYTES of them are read,
+    so that a file of gigabytes is refused at once."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ScenarioError(
             [Problem(str(path), Message("msg.cannot_read", reason=reason))], str(path)
         ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [Problem(str(path), Message("msg.file_too_large", most=MAX_FILE_BYTES))], str(path)
+        )
     try:
         text = data.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             [Problem(str(path), Message("msg.not_utf8", byte=exc.start + 1))], str(path)
         ) from None
-    scenario = parse_scenario(text, source=str(path))
-    scenario._source_path = path
-    scenario._input_sha256 = hashlib.sha256(data).hexdigest()
-    return scenario
+    return text, data
+
+
+def read_toml(text: str, source: str = "<string>") -> dict[str, Any]:
+    """The data of a scenario's TOML text, or :class:`ScenarioError` with one problem:
+    text longer than MAX_FILE_BYTES bytes, arrays and inline tables nested more than
+    MAX_NESTING levels deep (found in the text, before the TOML reader recurses into
+    them), a TOML syntax error, or a whole number too long for Python to read; each with
+    its line and column.
+
+    >>> read_toml("seed = " + "[" * 50 + "]" * 50, source="deep.toml")
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: deep.toml: nests arrays and tables more than 20 levels deep (at line 1, column 28): a scenario needs at most 4
+    """
+    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [Problem(source, Message("msg.file_too_large", most=MAX_FILE_BYTES))], source
+        )
+    deep = text_nesting(text)
+    if deep is not None:
+        where = Message("toml.at_line", line=deep[0], column=deep[1])
+        problem = Problem(source, Message("msg.too_deep", most=MAX_NESTING, where=where))
+        raise ScenarioError([problem], source)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
+        raise ScenarioError([Problem(source, toml_syntax_message(exc))], source) from None
+    except ValueError as exc:  # a whole number of more digits than Python reads
+        most = sys.get_int_max_str_digits()
+        at = long_number_at(text, most) if most else None
+        if at is None:
+            message = Message("msg.toml_syntax_plain", reason=str(exc))
+        else:
+            where = Message("toml.at_line", line=at[0], column=at[1])
+            message = Message("msg.long_number", most=most, where=where)
+        raise ScenarioError([Problem(source, message)], source) from None
+    except RecursionError:  # cannot happen within MAX_NESTING: a last resort
+        problem = Problem(source, Message("msg.too_deep_here", most=MAX_NESTING))
+        raise ScenarioError([problem], source) from None
 
 
 def list_examples() -> list[str]:
@@ -170,10 +226,7 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
     ...
     bondkit.errors.ScenarioError: epicerie.toml: TOML syntax error: Invalid value (at line 7, column 6)
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
-        raise ScenarioError([Problem(source, toml_syntax_message(exc))], source) from None
+    data = read_toml(text, source)
     scenario = validate_data(data, source=source)
     scenario._source_text = text
     scenario._input_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -221,7 +274,7 @@ def scenario_language(path: str | Path) -> str | None:
     fr None
     """
     try:
-        data = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = read_toml(_read_text(Path(path))[0])
+    except ScenarioError:
         return None
     return data_language(data)

@@ -6,6 +6,7 @@ problem (``series[2].annual_rate``) and orders problems as the file is laid out.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 import tomllib
 import types
@@ -17,10 +18,11 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
-from bondkit.errors import Message, ScenarioError
-from bondkit.scenario.limits import LANGUAGES
+from bondkit.errors import Message, Problem, ScenarioError
+from bondkit.scenario.guards import data_nesting
+from bondkit.scenario.limits import LANGUAGES, MAX_NESTING, MAX_PROBLEMS
 from bondkit.scenario.table import INVALID, NOTHING, Issue, Table
-from bondkit.scenario.toml_text import Verbatim, toml_key
+from bondkit.scenario.toml_text import Verbatim, format_location, toml_key
 
 __all__ = [
     "TOML_REASONS",
@@ -112,8 +114,8 @@ def issue_from_pydantic(root: type[Table], err: Any) -> Issue:
     issuer.name: required (missing)
     """
     loc, kind, value = tuple(err["loc"]), err["type"], err.get("input", NOTHING)
-    if kind == "bondkit":
-        return Issue(loc, err["ctx"]["message"], value)
+    if kind == "bondkit":  # the check may quote something else than the value (showing)
+        return Issue(loc, err["ctx"]["message"], err["ctx"].get("wrote", value))
     if kind == "missing":
         return Issue(loc, Message("msg.missing"))
     if kind == "extra_forbidden":
@@ -254,11 +256,20 @@ def _nested_table(field: FieldInfo) -> tuple[type[Table], bool] | None:
     return None
 
 
+@cache
+def _keys(table: type[Table]) -> dict[str, tuple[int, FieldInfo, tuple[type[Table], bool] | None]]:
+    """Each key of a table: its place in the table, its field, the table it holds (as
+    :func:`_nested_table`); read once per table, for the walks that run once per problem
+    or per entry of a long list."""
+    return {
+        name: (i, field, _nested_table(field))
+        for i, (name, field) in enumerate(table.model_fields.items())
+    }
+
+
 def _entry_table(table: type[Table] | None, name: str) -> type[Table] | None:
-    if table is None or name not in table.model_fields:
-        return None
-    nested = _nested_table(table.model_fields[name])
-    return nested[0] if nested else None
+    key = _keys(table).get(name) if table is not None else None
+    return key[2][0] if key is not None and key[2] is not None else None
 
 
 def _table_at(root: type[Table], loc: tuple[str | int, ...]) -> type[Table] | None:
@@ -284,8 +295,8 @@ def sort_key(root: type[Table], loc: tuple[str | int, ...]) -> list[int]:
         if isinstance(part, int):
             key.append(part)
             continue
-        names = list(table.model_fields) if table else []
-        key.append(names.index(part) if part in names else len(names))
+        keys = _keys(table) if table else {}
+        key.append(keys[part][0] if part in keys else len(keys))
         table = _entry_table(table, part)
     return key
 
@@ -298,7 +309,13 @@ def _field_adapter(table: type[Table], name: str) -> TypeAdapter[Any]:
     return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
 
 
-def partial(table: type[Table], raw: Any, bad: set[tuple[str | int, ...]], loc: tuple) -> Any:
+def partial(
+    table: type[Table],
+    raw: Any,
+    bad: set[tuple[str | int, ...]],
+    loc: tuple,
+    _within: set[tuple[str | int, ...]] | None = None,
+) -> Any:
     """The validated value of each key of ``raw`` that has no problem in ``bad``.
 
     Keys with a problem are INVALID, optional keys not written get their default (a table
@@ -312,11 +329,16 @@ def partial(table: type[Table], raw: Any, bad: set[tuple[str | int, ...]], loc: 
     {'name': 'Coop', 'language': 'en', 'currency': 'CAD', 'seed': INVALID}
     >>> "issuer" in values, values["series"], values["costs"]
     (False, [], {'upfront': Decimal('0'), 'upfront_rate': Decimal('0'), 'annual_admin': Decimal('0')})
+
+    Linear in the size of ``raw`` and of ``bad``: whether a key holds a problem is one look
+    in the set of the locs that do (``_within``, made once).
     """
+    if _within is None:
+        _within = {b[:n] for b in bad for n in range(1, len(b) + 1)}
     if not isinstance(raw, dict) or loc in bad:
         return INVALID
     out: dict[str, Any] = {}
-    for name, field in table.model_fields.items():
+    for name, (_, field, nested) in _keys(table).items():
         here = (*loc, name)
         if name not in raw or raw[name] is None:
             if not field.is_required():
@@ -324,15 +346,17 @@ def partial(table: type[Table], raw: Any, bad: set[tuple[str | int, ...]], loc: 
                 # a table not written is its defaults, a dict like the tables written
                 out[name] = default.model_dump() if isinstance(default, Table) else default
             continue
-        value, nested = raw[name], _nested_table(field)
+        value = raw[name]
         if nested and nested[1]:
             if here in bad or not isinstance(value, list | tuple):
                 out[name] = INVALID
             else:
-                out[name] = [partial(nested[0], v, bad, (*here, i)) for i, v in enumerate(value)]
+                out[name] = [
+                    partial(nested[0], v, bad, (*here, i), _within) for i, v in enumerate(value)
+                ]
         elif nested:
-            out[name] = partial(nested[0], value, bad, here)
-        elif any(b[: len(here)] == here for b in bad):
+            out[name] = partial(nested[0], value, bad, here, _within)
+        elif here in _within:
             out[name] = INVALID
         else:
             try:
@@ -355,8 +379,8 @@ def cross_checks(table: type[Table], values: Any, loc: tuple) -> Iterator[Issue]
         return
     for issue in table.cross_check(values):
         yield issue._replace(loc=(*loc, *issue.loc))
-    for name, field in table.model_fields.items():
-        nested, value = _nested_table(field), values.get(name)
+    for name, (_, _, nested) in _keys(table).items():
+        value = values.get(name)
         if nested and nested[1] and isinstance(value, list):
             for i, entry in enumerate(value):
                 yield from cross_checks(nested[0], entry, (*loc, name, i))
@@ -369,7 +393,9 @@ def validate(root: type[T], data: Any, source: str | None = None) -> T:
     checks of each key, then every table's ``cross_check`` on the keys that passed theirs.
 
     Raises :class:`ScenarioError` with one problem per issue, all at once and in the order
-    of the file's layout; its ``language`` is :func:`data_language`.
+    of the file's layout, the first MAX_PROBLEMS of them and a last line saying how many
+    more there are; its ``language`` is :func:`data_language`. Data nested deeper than
+    MAX_NESTING levels is one problem, found before any check recurses into it.
 
     >>> from bondkit.scenario import Scenario
     >>> validate(Scenario, {"scenario": {"name": "Coop", "language": "fr"}, "series": []})
@@ -378,17 +404,30 @@ def validate(root: type[T], data: Any, source: str | None = None) -> T:
     bondkit.errors.ScenarioError: issuer: required (missing)
     series: needs at least one [[series]] table
     """
-    issues: list[Issue] = []
+    deep = data_nesting(data)
+    if deep is not None:  # the place where it starts: the rest may be very long
+        where = format_location(deep[:3]) + ("…" if len(deep) > 3 else "")
+        problem = Problem(where, Message("msg.too_deep_here", most=MAX_NESTING))
+        raise ScenarioError([problem], source, language=data_language(data))
+    errors: list[Any] = []  # pydantic's errors, then the issues of the cross checks
     validated: T | None = None
     try:
         validated = root.model_validate(data)
     except PydanticValidationError as exc:
-        issues.extend(issue_from_pydantic(root, err) for err in exc.errors())
-    bad = {issue.loc for issue in issues}
-    issues.extend(cross_checks(root, partial(root, data, bad, ()), ()))
-    if issues or validated is None:
-        issues.sort(key=lambda issue: sort_key(root, issue.loc))  # stable: file layout order
+        errors = exc.errors(include_url=False)
+    bad = {tuple(err["loc"]) for err in errors}
+    found: list[Any] = [*errors, *cross_checks(root, partial(root, data, bad, ()), ())]
+    if found or validated is None:
+        # in the file's layout order (nsmallest is stable), the words of the first only
+        shown = heapq.nsmallest(
+            MAX_PROBLEMS,
+            found,
+            key=lambda f: sort_key(root, tuple(f["loc"] if isinstance(f, dict) else f.loc)),
+        )
+        issues = [f if isinstance(f, Issue) else issue_from_pydantic(root, f) for f in shown]
         problems = [issue.problem() for issue in issues]
+        if len(found) > len(shown):
+            problems.append(Problem("", Message("msg.more_problems", n=len(found) - len(shown))))
         raise ScenarioError(problems, source, language=data_language(data))
     return validated
 
