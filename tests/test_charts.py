@@ -168,7 +168,7 @@ def test_save_charts_uses_the_language_asked(contract, tmp_path):
 @pytest.fixture(scope="module")
 def campaign_fr():
     """The contract example with a hand-built campaign (2 000 simulations, seed 1)."""
-    from test_excel_campaign import campaign_terms, with_campaign
+    from test_workbook_campaign import campaign_terms, with_campaign
 
     return with_campaign(CONTRACT.format(lang="fr", issuer="Cinéma du Parc"), campaign_terms())
 
@@ -176,7 +176,7 @@ def campaign_fr():
 @pytest.fixture(scope="module")
 def campaign_mixed():
     """A campaign whose amounts raised spread between zero and the cap."""
-    from test_excel_campaign import campaign_terms, with_campaign
+    from test_workbook_campaign import campaign_terms, with_campaign
 
     terms = campaign_terms(people=(130, 150), minimum=38_000, target=70_000)
     return with_campaign(CONTRACT.format(lang="en", issuer="x"), terms)
@@ -296,8 +296,8 @@ def test_save_charts_adds_the_campaign_charts(campaign_fr, tmp_path):
 
 @pytest.fixture(scope="module")
 def analyses_fr():
-    """Capacity (with other debt) and risk, every status OK (see test_excel_capacity)."""
-    from test_excel_capacity import ok_result
+    """Capacity (with other debt) and risk, every status OK (see test_workbook_capacity)."""
+    from test_workbook_capacity import ok_result
 
     return ok_result("fr")
 
@@ -305,14 +305,14 @@ def analyses_fr():
 @pytest.fixture(scope="module")
 def analyses_en():
     """The contract example with a tiny cash flow: coverage far below the threshold."""
-    from test_excel_capacity import risk_result
+    from test_workbook_capacity import risk_result
 
     return risk_result("en")
 
 
 @pytest.fixture(scope="module")
 def risk_only_en():
-    from test_excel_capacity import risk_only_result
+    from test_workbook_capacity import risk_only_result
 
     return risk_only_result("en")
 

@@ -14,7 +14,7 @@ import datetime as dt
 import openpyxl
 import pytest
 from scenario_texts import CONTRACT, TWO_SERIES
-from test_excel import Book
+from test_workbook import Book
 
 from bondkit.columns import label
 from bondkit.core.conventions import exact, round_half_up, to_cents

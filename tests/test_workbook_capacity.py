@@ -15,8 +15,8 @@ import math
 
 import pytest
 from scenario_texts import CONTRACT, TWO_SERIES
-from test_excel import Book
-from test_excel_campaign import FILLS, campaign_terms
+from test_workbook import Book
+from test_workbook_campaign import FILLS, campaign_terms
 
 from bondkit.columns import label
 from bondkit.core.conventions import exact, round_half_up, to_cents
