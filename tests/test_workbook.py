@@ -485,3 +485,39 @@ def test_a_failed_write_leaves_no_file(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_workbook(result, path, charts={"debt-service": tmp_path / "missing.png"})
     assert not path.exists()
+
+
+def test_a_huge_seed_is_written_exactly_and_user_text_is_never_a_formula(tmp_path):
+    """Issue #11, 4 and 9: a seed above 2**53 was a rounded float in the workbook
+    (1e+27: rerunning with it gives other numbers); the series id ``-A1`` was
+    quote-prefixed in 16 cells but not in the header of B1's table (B5)."""
+    import bondkit as bk
+
+    seed = 2**63 - 1
+    sc = bk.load_example("grand-costumier-2016").with_changes(
+        {"campaign.simulations": 200, "risk.paths": 200}, id="-A1"
+    )
+    res = bk.run(sc, seed=seed)
+    path = res.to_excel(tmp_path / "w.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    seeds = [
+        (ws.title, c.coordinate, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value in (seed, str(seed)) or (isinstance(c.value, float) and c.value > 2**53)
+    ]
+    assert len(seeds) >= 3 and all(v == str(seed) for _, _, v in seeds), seeds
+    risky = [
+        (ws.title, c.coordinate)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "s" and str(c.value).startswith(("=", "+", "-", "@"))
+        and not c.quotePrefix
+    ]  # fmt: skip
+    assert risky == []
+    assert (
+        sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == "-A1")
+        >= 10
+    )

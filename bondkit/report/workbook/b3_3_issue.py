@@ -141,7 +141,7 @@ def _campaign(sheet: Sheet, charts: list[Path]) -> None:
         )
     lines += [
         ("camp.simulations", lambda r: sheet.number(r, VALUE_COL, sim.n)),
-        ("camp.seed", lambda r: sheet.number(r, VALUE_COL, sim.seed, "plain")),
+        ("camp.seed", lambda r: sheet.seed(r, VALUE_COL, sim.seed)),
     ]
     for key, write in lines:
         write(sheet.kv(row, key))

@@ -173,7 +173,7 @@ def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
         (t("risk.holders", lang), count(len(risk.holders.amount))),
         (t("risk.holdings", lang), words(holdings)),
         (t("risk.paths", lang), count(sim.paths)),
-        (t("risk.seed", lang), count(sim.seed, "plain")),
+        (t("risk.seed", lang), lambda r, c: sheet.seed(r, c, sim.seed)),
     ]
     row = sheet.kv_lines(row, lines)
     row = sheet.note(row, t("risk.terms_note", lang), chars=sheet.wide())

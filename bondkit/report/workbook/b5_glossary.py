@@ -64,7 +64,7 @@ def write_glossary(sheet: Sheet) -> None:
         sheet.text(row, VALUE_COL, value)
         row += 1
     sheet.kv(row, "conv.seed")
-    sheet.number(row, VALUE_COL, int(sc.seed), "plain")
+    sheet.seed(row, VALUE_COL, int(sc.seed))
     sheet.kv(row + 1, "conv.version")
     sheet.text(row + 1, VALUE_COL, __version__)
     sheet.kv(row + 2, "conv.sha")

@@ -85,7 +85,7 @@ def write_comparison_workbook(
         option = Book(res, None, lang, wb=wb, formats=formats)
         sheet.text(row, col["cmp.option"], str(name), kind="bold")
         sheet.text(row, col["cmp.currency"], res.scenario.currency)
-        sheet.number(row, col["cmp.seed"], res.scenario.seed, "plain")
+        sheet.seed(row, col["cmp.seed"], res.scenario.seed)
         for j, (_label, value, kind) in enumerate(figures[k]):
             c = first_figure + j
             if isinstance(value, str):  # a figure that does not apply, in words

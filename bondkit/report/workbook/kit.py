@@ -277,10 +277,27 @@ class Sheet:
         digits = len(f"{abs(x):,.0f}") + extra
         self.fit(row, col, digits + 3)
 
+    def seed(self, row: int, col: int, seed: int) -> None:
+        """A random seed, exactly: a number up to 2**53 (every such integer is exact in a
+        spreadsheet's binary floating point), text above it, so that a seed read back from
+        the workbook reruns the same numbers.
+
+        >>> from bondkit.runner import run
+        >>> from bondkit.scenario import starter_scenario
+        >>> sheet = Book(run(starter_scenario()), None, "en").sheet("sheet.b5", "title.b5")
+        >>> sheet.seed(5, 1, 2016), sheet.seed(6, 1, 2**63 - 1)
+        (None, None)
+        """
+        if 0 <= seed <= 2**53:
+            self.number(row, col, int(seed), "plain")
+        else:
+            self.text(row, col, str(seed))
+
     def status(self, row: int, col: int, status: str, word: str | None = None) -> None:
         """A readiness status: its word (or ``word``), bold, on its colour."""
         s = t(f"status.{status}", self.lang) if word is None else word
-        self.ws.write_string(row, col, s, self.book.fmt(f"status_{status}"))
+        quote = s.startswith(_USER_TEXT_RISK)
+        self.ws.write_string(row, col, s, self.book.fmt(f"status_{status}", quote=quote))
         self.fit(row, col, len(s) * 1.05 / CHARS_PER_WIDTH + 4)
 
     def blank(self, row: int, col: int, total: bool = False) -> None:
@@ -327,7 +344,9 @@ class Sheet:
         printed above it on the pages that follow).
         """
         for j, s in enumerate(labels):
-            self.ws.write_string(row, col + j, s, self.book.fmt("header"))
+            # a header may be user text (a series id as a column): never read as a formula
+            quote = s.startswith(_USER_TEXT_RISK)
+            self.ws.write_string(row, col + j, s, self.book.fmt("header", quote=quote))
             words = max((len(w) for w in s.split()), default=0)
             self.fit(
                 row, col + j, max(words * 1.05 + 2, min(len(s) * 1.05 / CHARS_PER_WIDTH + 2, 16))
