@@ -103,7 +103,7 @@ def test_a_zero_width_space_alone_is_not_a_name():
 
 INVISIBLE = [
     "\x00", "\t", "\n", "\r", "\x1b", "\x7f", "\x85",  # Cc, a tab and a line break included
-    "\u00ad", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u2060",  # Cf
+    "\u00ad", "\u200b", "\u200e", "\u200f", "\ufeff", "\u2060",  # Cf
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
     "\u2066", "\u2067", "\u2068", "\u2069",  # bidi isolates
     "\u2028", "\u2029", "\U000e0001",  # line and paragraph separators, a tag
@@ -138,6 +138,29 @@ def test_every_text_key_refuses_control_and_invisible_characters(where, text, ch
     )
     [line] = problems(text(toml_string(f" {char} ")))  # nothing visible
     assert line.startswith(f"{where}: must not be empty (you wrote ")
+
+
+@pytest.mark.parametrize("joiner", ["\u200c", "\u200d"], ids=["ZWNJ", "ZWJ"])
+@pytest.mark.parametrize(("where", "text"), TEXT_KEYS, ids=[k for k, _ in TEXT_KEYS])
+def test_joiners_are_spelling_between_letters_and_hidden_elsewhere(where, text, joiner):
+    """Persian, Indic scripts and emoji sequences need the zero-width (non-)joiner between
+    two characters; alone, or at either end, it hides nothing but itself."""
+    parse_scenario(text(toml_string(f"\u0645\u06cc{joiner}\u062e\u0648\u0627\u0647\u0645")))
+    parse_scenario(text(toml_string(f"\U0001f469{joiner}\U0001f467")))
+    for shown in (f"{joiner}Coop", f"Coop{joiner}", f"Coop {joiner}Nord"):
+        [line] = problems(text(toml_string(shown)))
+        assert line.startswith(f"{where}: must not contain control or invisible characters")
+    [line] = problems(text(toml_string(f" {joiner} ")))
+    assert line.startswith(f"{where}: must not be empty (you wrote ")
+
+
+def test_a_joiner_does_not_make_another_segment_name():
+    text = (
+        HEAD + TWO_BULLETS + CAMPAIGN + SEGMENT.format(name='"CoopNord"')
+        + SEGMENT.format(name='"Coop\u200dNord"')
+    )  # fmt: skip
+    [line] = problems(text)
+    assert "campaign.segments[2].name" in line
 
 
 @pytest.mark.parametrize(("where", "text"), TEXT_KEYS, ids=[k for k, _ in TEXT_KEYS])

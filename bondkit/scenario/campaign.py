@@ -410,8 +410,15 @@ def looks_like(name: str) -> str:
 
     >>> looks_like(" Cafe\\u0301  du   parc ") == looks_like("Café du parc")
     True
+
+    A zero-width joiner or non-joiner (allowed between two characters that show) changes
+    how a script joins its letters, not which name it is:
+
+    >>> looks_like("Coop\\u200dNord") == looks_like("CoopNord")
+    True
     """
-    return " ".join(unicodedata.normalize("NFC", name).split())
+    shown = unicodedata.normalize("NFC", name).replace("\u200c", "").replace("\u200d", "")
+    return " ".join(shown.split())
 
 
 def campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[Issue]:

@@ -307,13 +307,34 @@ def first_hidden(text: str) -> int | None:
 
     >>> first_hidden("Membres\\x00"), first_hidden("Co\\u200bop"), first_hidden("Café\\u00a0Nord")
     (7, 2, None)
+
+    A zero-width joiner or non-joiner between two visible characters is spelling (Persian
+    "می‌خواهم", an emoji family), not a hidden character; alone or at an end it is:
+
+    >>> first_hidden("\\u0645\\u06cc\\u200c\\u062e"), first_hidden("\\u200dA"), first_hidden("A\\u200d")
+    (None, 0, 1)
     """
     if text.isprintable():  # False for every hidden category (and for spaces but " ")
         return None
     for i, c in enumerate(text):
-        if unicodedata.category(c) in _HIDDEN_CATEGORIES:
+        if unicodedata.category(c) in _HIDDEN_CATEGORIES and not _joins(text, i):
             return i
     return None
+
+
+#: the zero-width non-joiner and joiner: part of the spelling of Persian, Indic and other
+#: scripts, and of emoji sequences, wherever they stand between two visible characters
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _joins(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a joiner between two characters that show."""
+    return (
+        text[i] in _JOINERS
+        and 0 < i < len(text) - 1
+        and visible(text[i - 1])
+        and visible(text[i + 1])
+    )
 
 
 def visible(text: str) -> bool:
