@@ -21,6 +21,7 @@ from bondkit.core.metrics import (
 )
 from bondkit.core.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
 from bondkit.core.terms import CostTerms
+from bondkit.runner.budget import check_budget
 from bondkit.runner.result import Result, SeriesResult
 
 if TYPE_CHECKING:
@@ -31,8 +32,20 @@ if TYPE_CHECKING:
 __all__ = ["run", "run_campaign"]
 
 
-def run(scenario: Scenario, *, seed: int | None = None) -> Result:
+def run(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    max_memory: int | float | str | None = None,
+    max_time: int | float | str | None = None,
+) -> Result:
     """Compute the schedules and key figures of a validated scenario.
+
+    Before anything is computed, the run's memory and time are estimated from the
+    scenario's sizes (:func:`bondkit.runner.budget.check_budget`): above ``max_memory``
+    (bytes, or a size such as ``"8G"``; default 4 GiB) or ``max_time`` (seconds, or
+    ``"30m"``, ``"2h"``; default 15 minutes) it raises
+    :class:`~bondkit.runner.budget.BudgetError`, whose message names the key to turn.
 
     ``seed``, when given, replaces the scenario's seed for every simulation (campaign and
     risk); the result's ``scenario`` is then a copy carrying that seed, so the summary and
@@ -57,6 +70,7 @@ def run(scenario: Scenario, *, seed: int | None = None) -> Result:
     """
     if seed is not None:
         scenario = _with_seed(scenario, seed)
+    check_budget(scenario, max_memory, max_time)  # before any simulation (issue #11)
     series = tuple(scenario.series_terms())
     costs = scenario.cost_terms()
     fye = scenario.issuer.fiscal_year_end
