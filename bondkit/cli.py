@@ -92,7 +92,8 @@ def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
 
     - stdout closed by its reader (``| head``): exit 1 quietly, as click does;
     - stdout cannot be written (``> /dev/full``): ``bondkit: cannot write the output: ...``;
-    - :class:`~bondkit.errors.BondkitError` (a message for the user): ``bondkit: <message>``;
+    - :class:`~bondkit.errors.BondkitError` (a message for the user): ``bondkit: <message>``
+      (exit 2 for a run refused by its budget, which sets ``exit_code``);
     - ValueError or OverflowError while computing:
       ``bondkit: cannot compute this scenario: <message>``;
     - any other exception: ``bondkit: internal error, please report it: <type>: <message>``.
@@ -115,7 +116,8 @@ def _last_resort(command: Callable[..., Any]) -> Callable[..., Any]:
             _silence_stdout()
             _fail(_say("cli.err.output", reason=exc))
         except BondkitError as exc:
-            _fail(_say("cli.error", message=exc.render(message_lang())))
+            code = getattr(exc, "exit_code", EXIT_FAILED)
+            _fail(_say("cli.error", message=exc.render(message_lang())), code)
         except (ValueError, OverflowError) as exc:
             _fail(_say("cli.err.compute", reason=exc))
         except Exception as exc:
@@ -165,6 +167,45 @@ def lang_option(help_text: str):
     """The ``--lang fr|en`` option of the commands that read a scenario: the language of
     their messages (see :func:`message_lang`), and of their outputs."""
     return click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help=help_text)
+
+
+def _check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    from bondkit.runner.budget import parse_size
+
+    try:
+        return parse_size(value) if value is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _check_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    from bondkit.runner.budget import parse_duration
+
+    try:
+        return parse_duration(value) if value is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def budget_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-memory SIZE`` and ``--max-time DURATION``: the limits a run's estimate is
+    checked against before it starts (see :mod:`bondkit.runner.budget`)."""
+    command = click.option(
+        "--max-time",
+        "max_time",
+        metavar="DURATION",
+        default=None,
+        callback=_check_duration,
+        help="Refuse a run estimated to compute longer than this (90s, 30m, 2h; default 15m).",
+    )(command)
+    return click.option(
+        "--max-memory",
+        "max_memory",
+        metavar="SIZE",
+        default=None,
+        callback=_check_size,
+        help="Refuse a run estimated to need more memory than this (512M, 8G; default 4G).",
+    )(command)
 
 
 def _warn_findings(result, file: Path | None = None) -> None:
@@ -265,9 +306,19 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
 @scenario_file
 @out_option("Folder for the workbook, summary and charts (created if missing).")
 @lang_option("Language of the outputs and messages (default: the scenario's).")
+@budget_options
 @_last_resort
-def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
+def run_command(
+    file: Path,
+    out_dir: Path,
+    lang: str | None,
+    max_memory: float | None,
+    max_time: float | None,
+) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
+
+    A run estimated to need more than --max-memory or --max-time is refused before it
+    starts (exit 2, nothing written), with the scenario key to turn.
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
@@ -276,7 +327,7 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
 
     sc = _load(file)
     stem = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
-    result = run(sc)
+    result = run(sc, max_memory=max_memory, max_time=max_time)
     paths = write_outputs(result, out_dir, stem, lang=lang)
     _warn_findings(result)
     _echo(_say("cli.run.workbook", path=paths["workbook"]))
@@ -288,11 +339,19 @@ def run_command(file: Path, out_dir: Path, lang: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @out_option("Folder for the comparison workbook and charts (created if missing).")
 @lang_option("Language of the outputs and messages (default: the first scenario's).")
+@budget_options
 @_last_resort
-def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) -> None:
+def compare_command(
+    files: tuple[Path, ...],
+    out_dir: Path,
+    lang: str | None,
+    max_memory: float | None,
+    max_time: float | None,
+) -> None:
     """Compare options: run each scenario, write a comparison workbook and charts.
 
-    Every file is checked first; if any has problems, all of them are listed (each line
+    Every file is checked first, and the estimated memory and time of its run against
+    --max-memory and --max-time; if any has problems, all of them are listed (each line
     starting with its file name), exit 2 and nothing is written.
 
     Example: bondkit compare option-a.toml option-b.toml --out out/
@@ -300,6 +359,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     from bondkit.errors import ScenarioError
     from bondkit.labels import t
     from bondkit.runner import run
+    from bondkit.runner.budget import BudgetError, check_budget
     from bondkit.scenario import load_scenario, scenario_language
     from bondkit.studies.comparison import comparison_table, option_name, write_comparison
 
@@ -322,6 +382,12 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
             line = problem.render(msg_lang)
             in_file = problem.location == str(file)  # cannot read it, TOML syntax...
             problems.append(line if in_file else _say("cli.in_file", file=file, line=line))
+    for file, x in zip(files, loaded, strict=True):
+        if not isinstance(x, ScenarioError):
+            try:
+                check_budget(x, max_memory, max_time)
+            except BudgetError as exc:
+                problems.append(_say("cli.in_file", file=file, line=exc.render(msg_lang)))
     names = [option_name(f) for f in files]
     seen: set[str] = set()
     for file, name in zip(files, names, strict=True):
@@ -330,7 +396,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
         seen.add(name)
     if problems:
         _fail("\n".join(problems), EXIT_BAD_INPUT)
-    results = [run(sc) for sc in scenarios]
+    results = [run(sc, max_memory=max_memory, max_time=max_time) for sc in scenarios]
     paths = write_comparison(results, names, out_dir, lang=msg_lang)
     for file, result in zip(files, results, strict=True):
         _warn_findings(result, file=file)
@@ -378,6 +444,7 @@ def compare_command(files: tuple[Path, ...], out_dir: Path, lang: str | None) ->
     "(tcp://host:8786). Needs: pip install 'bondkit[dask]'. Not with --jobs.",
 )
 @lang_option("Language of the outputs (default: the scenario's).")
+@budget_options
 @_last_resort
 def sweep_command(
     file: Path,
@@ -387,13 +454,17 @@ def sweep_command(
     jobs: int,
     scheduler: str | None,
     lang: str | None,
+    max_memory: float | None,
+    max_time: float | None,
 ) -> None:
     """Run the grid of variants of one scenario: a table, a workbook sheet and a heat map.
 
     A variant that is not a valid scenario is listed with its first problem. A --vary that
     cannot be used exits 2 and nothing is written. Every variant uses the scenario's seed,
     so the table is the same serially, with --jobs or with --scheduler. With more than 8
-    variants, a progress bar is shown on stderr (stdout gets only the table).
+    variants, a progress bar is shown on stderr (stdout gets only the table). A variant
+    estimated to need more than --max-memory or --max-time (each, one at a time) stops
+    the sweep before any variant runs: exit 2, nothing written.
 
     Example: bondkit sweep issue.toml --vary annual_rate=0.02:0.05:0.005 --vary term_years=3,5,7
     """
@@ -440,7 +511,16 @@ def sweep_command(
             label = t("sweep.progress", msg_lang).format(n=n)
             bar = stack.enter_context(click.progressbar(length=n, label=label, file=sys.stderr))
             progress = bar.update
-        table = sweep(sc, specs, jobs=jobs, executor=executor, progress=progress, lang=msg_lang)
+        table = sweep(
+            sc,
+            specs,
+            jobs=jobs,
+            executor=executor,
+            progress=progress,
+            lang=msg_lang,
+            max_memory=max_memory,
+            max_time=max_time,
+        )
     paths = write_sweep(table, out_dir, metric, msg_lang, sc.currency, sc.seed)
     _echo(sweep_table(table, msg_lang, sc.currency), nl=False)
     _echo("")

@@ -270,11 +270,14 @@ def variant_data(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
     return merge_changes(data, changes)
 
 
-def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
+def _run_variant(
+    data: dict[str, Any], seed: int, max_memory: Any = None, max_time: Any = None
+) -> dict[str, Any]:
     """The figures of one variant (``compare``'s row), or its first problem.
 
     The one function every executor maps: ``run(variant, seed=seed)`` with the scenario's
-    seed. A plain module-level function of plain data, so any executor can pickle it.
+    seed (and the run's limits). A plain module-level function of plain data, so any
+    executor can pickle it.
     """
     from bondkit.errors import ScenarioError
     from bondkit.runner import run
@@ -287,7 +290,7 @@ def _run_variant(data: dict[str, Any], seed: int) -> dict[str, Any]:
         # kept as it is (it pickles): shown in the sweep's language by :func:`sweep`
         return {PROBLEM: exc.problems[0] if exc.problems else exc}
     try:
-        result = run(scenario, seed=seed)
+        result = run(scenario, seed=seed, max_memory=max_memory, max_time=max_time)
     except (ValueError, OverflowError) as exc:
         return {PROBLEM: str(exc)}
     row = compare([result], ["variant"]).iloc[0]
@@ -318,11 +321,12 @@ def _gather(
     datas: Sequence[dict[str, Any]],
     seed: int,
     progress: Callable[[int], Any] | None,
+    limits: tuple[Any, Any] = (None, None),
 ) -> list[dict[str, Any]]:
     """Submit every variant to ``executor``; the rows in grid order, whatever order they
     finish in. ``progress(1)`` is called here (never in a worker) as each one finishes.
     If a variant fails, the ones not started are cancelled and its exception raised."""
-    futures = [executor.submit(_run_variant, d, seed) for d in datas]
+    futures = [executor.submit(_run_variant, d, seed, *limits) for d in datas]
     place = {f: i for i, f in enumerate(futures)}
     rows: list[dict[str, Any] | None] = [None] * len(futures)
     try:
@@ -344,6 +348,8 @@ def sweep(
     executor: Executor | None = None,
     progress: Callable[[int], Any] | None = None,
     lang: str = "en",
+    max_memory: Any = None,
+    max_time: Any = None,
 ) -> pd.DataFrame:
     """Run every variant of ``scenario``; one row per variant, in :func:`grid` order.
 
@@ -358,6 +364,11 @@ def sweep(
     or the other). Each variant is ``run(variant, seed=scenario.seed)``, the same function
     everywhere, so the table does not depend on how it was run. ``progress``, if given, is
     called with 1 each time a variant is done (e.g. a click progress bar's ``update``).
+
+    Before any variant runs, each valid one's memory and time are estimated and checked
+    against ``max_memory`` and ``max_time`` (as :func:`bondkit.runner.run` does; None:
+    the defaults): one above a limit raises :class:`~bondkit.runner.budget.BudgetError`
+    naming the variant and the key to turn.
 
     Le Grand Costumier over 5 and 7 years: at 7 years its six years of cash flow no longer
     cover the issue, so that variant has a problem and no figures.
@@ -380,18 +391,20 @@ def sweep(
     base = scenario.to_data()
     datas = [variant_data(base, c) for c in combos]
     seed = scenario.seed
+    _check_budgets(combos, datas, max_memory, max_time)
+    limits = (max_memory, max_time)
     if executor is not None:
-        rows = _gather(executor, datas, seed, progress)
+        rows = _gather(executor, datas, seed, progress, limits)
     elif jobs > 1 and len(datas) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         workers = min(jobs, len(datas))
         with ProcessPoolExecutor(max_workers=workers, initializer=_one_thread) as pool:
-            rows = _gather(pool, datas, seed, progress)
+            rows = _gather(pool, datas, seed, progress, limits)
     else:
         rows = []
         for d in datas:
-            rows.append(_run_variant(d, seed))
+            rows.append(_run_variant(d, seed, *limits))
             if progress is not None:
                 progress(1)
     keys = [s.key for s in specs]
@@ -401,6 +414,28 @@ def sweep(
     ]
     index = pd.RangeIndex(1, len(records) + 1, name="variant")
     return pd.DataFrame(records, index=index, columns=[*keys, *METRICS, PROBLEM], dtype=object)
+
+
+def _check_budgets(
+    combos: Sequence[dict[str, Any]], datas: Sequence[dict[str, Any]], max_memory, max_time
+) -> None:
+    """Raise BudgetError for the first valid variant whose run would exceed a limit (an
+    invalid one is left to its row's first problem)."""
+    from bondkit.errors import Message, ScenarioError
+    from bondkit.runner.budget import BudgetError, check_budget
+    from bondkit.scenario import validate_data
+
+    for n, (combo, data) in enumerate(zip(combos, datas, strict=True), start=1):
+        try:
+            variant = validate_data(data)
+        except ScenarioError:
+            continue
+        try:
+            check_budget(variant, max_memory, max_time)
+        except BudgetError as exc:
+            changes = ", ".join(f"{k}={_plain(v)}" for k, v in combo.items())
+            message = Message("msg.budget_variant", n=n, changes=changes, message=exc.args[0])
+            raise BudgetError(message) from None
 
 
 def _said(problem: Any, lang: str) -> str | None:
