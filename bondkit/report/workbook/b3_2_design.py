@@ -61,7 +61,10 @@ def write_design(sheet: Sheet) -> None:
     amount_col, bonds_col = col["col.amount"], col["col.bonds"]
 
     def _c_bonds_formula(s, r, c, terms):
-        bonds = f"=INT({cell(r, amount_col)}/{cell(r, col['col.face_value'])})"
+        # the amount is a whole multiple of the face value (the scenario requires it), so
+        # the quotient is a whole number: ROUND, never INT, which an engine computing in
+        # extended precision takes below it (98,765.43 / 0.01 gives 9,876,542.999...)
+        bonds = f"=ROUND({cell(r, amount_col)}/{cell(r, col['col.face_value'])},0)"
         s.formula(r, c, bonds, terms.bonds, "int")
 
     def _c_names(s, r, c, terms):
