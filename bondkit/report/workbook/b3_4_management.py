@@ -21,6 +21,7 @@ from bondkit.labels import money_text, percent_short, t
 from bondkit.report.workbook.formulas import (
     SCHEDULE_SHEET_COLUMNS,
     cell,
+    write_accrual,
     write_native_charts,
     write_schedule,
 )
@@ -67,11 +68,18 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
         row, t("model.note_b3_4", lang).format(sheet=sheet.book.sheet_name("sheet.b3_2"))
     )
     header_row = row
-    headers = [heading(k, lang) for k in SCHEDULE_SHEET_COLUMNS]
-    row = sheet.header(row, 0, headers, main=True)
+    # the accrual factor, the last helper column, only where a series accumulates
+    keys = [
+        k
+        for k in SCHEDULE_SHEET_COLUMNS
+        if k != "col.factor" or any(s.repayment == "accumulating" for s in res.series)
+    ]
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys], main=True)
     first, row = row, write_schedule(sheet, row)
     last = row - 1
-    sheet.ws.autofilter(header_row, 0, last, len(SCHEDULE_SHEET_COLUMNS) - 1)
+    sheet.ws.autofilter(header_row, 0, last, len(keys) - 1)
+    # the accrual rows of the accumulating series (the interest of their one line)
+    row = write_accrual(sheet, row)
 
     def rng(key: str) -> str:
         return f"{cell(first, col[key], True)}:{cell(last, col[key], True)}"

@@ -29,12 +29,20 @@ __all__ = [
     "cell",
     "round_cents",
     "write_schedule",
+    "write_accrual",
     "write_native_charts",
 ]
 
 #: the columns of the schedule on B3.4, by key: the schedule's own, then the fiscal year
-#: of each line and its level payment or instalment (the formulas' helper column)
-SCHEDULE_SHEET_COLUMNS: tuple[str, ...] = (*SCHEDULE_COLUMNS, "fiscal_year", "col.level")
+#: of each line and the formulas' two helper columns: the level payment or instalment of
+#: each line, and the accrual factor of each period of an accumulating series (in the
+#: accrual rows below the schedule, see :func:`write_accrual`)
+SCHEDULE_SHEET_COLUMNS: tuple[str, ...] = (
+    *SCHEDULE_COLUMNS,
+    "fiscal_year",
+    "col.level",
+    "col.factor",
+)
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -62,7 +70,9 @@ def write_schedule(sheet: Sheet, row: int) -> int:
     ``ROUND(opening / periods left, 2)``); principal is the level payment minus interest,
     clipped to [0, opening], or the instalment clipped to the opening; the last line repays
     the opening balance. An accumulating series' one line pays its interest from the
-    product (compound) or the sum (simple) of its pieces. Each series ends with a total
+    product (compound) or the sum (simple) of the accrual factors that
+    :func:`write_accrual` writes below the schedule (its interest cell is written there,
+    once the factors' rows are known). Each series ends with a total
     line, and several series with a line of all of them. Dates, year fractions and fiscal
     years are values: they follow the day count and business days. Every rounding to the
     cent is written ``ROUND(ROUND(x, 9), 2)`` (see :func:`round_cents`).
@@ -114,12 +124,12 @@ def write_schedule(sheet: Sheet, row: int) -> int:
             opening = f"={amount_name}" if k == 0 else f"={c('closing_balance', row - 1)}"
             sheet.formula(row, col["opening_balance"], opening, rec.opening_balance)
             if accumulating:
-                interest = _accumulated_formula(terms, c("opening_balance"), c("annual_rate"))
+                book.accrual_lines.append((row, terms, int(rec.interest)))
             else:
                 interest = "=" + round_cents(
                     "*".join(c(k) for k in ("opening_balance", "annual_rate", "year_fraction"))
                 )
-            sheet.formula(row, col["interest"], interest, rec.interest)
+                sheet.formula(row, col["interest"], interest, rec.interest)
             level = cell(row, level_col)
             if levels[k] is not None:
                 if k == p.first_amortising or (
@@ -176,19 +186,81 @@ def write_schedule(sheet: Sheet, row: int) -> int:
     return row
 
 
-def _accumulated_formula(terms: SeriesTerms, opening: str, rate: str) -> str:
-    """The interest of an accumulating series' one line: compound, the opening times the
-    product of (1 + rate x fraction) over its periods, less the opening; simple, the
-    opening times the sum of rate x fraction over its bond years; rounded to the cent.
-    ``rate`` is the cell of the named base rate, used where no step rate is in force."""
-    parts = []
-    for start, r, yf in accrual_pieces(terms):
-        here = repr(float(r)) if _stepped(terms, start) else rate
-        parts.append(f"{here}*{float(yf)!r}")
-    if terms.interest == "compound":
-        growth = "*".join(f"(1+{x})" for x in parts)
-        return "=" + round_cents(f"{opening}*{growth}-{opening}")
-    return "=" + round_cents(f"{opening}*(" + "+".join(parts) + ")")
+def write_accrual(sheet: Sheet, row: int) -> int:
+    """The accrual rows of the accumulating series, below the schedule (from ``row``, the
+    row after it), and the interest cell of each one's schedule line; the next row (``row``
+    itself when no series accumulates).
+
+    No formula holds one factor per period (100 years monthly would be 1,212 factors, far
+    over the 8,192 characters a formula may have): each period (compound) or bond year
+    (simple) has its own row in the schedule's columns (series, period, accrual start,
+    year fraction, annual rate: the named rate, or a value where a step rate is in force)
+    and its factor in the helper column ``col.factor``: ``1 + rate x year fraction``
+    (compound) or ``rate x year fraction`` (simple). The schedule line's interest is then
+    ``ROUND(ROUND(opening x PRODUCT(factors) - opening, 9), 2)`` (compound) or
+    ``ROUND(ROUND(opening x SUM(factors), 9), 2)`` (simple): the same exact product or
+    sum bondkit rounds once, at maturity.
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> acc = starter_scenario().with_changes(repayment="accumulating", interest="compound")
+    >>> book = Book(run(acc), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
+    >>> write_schedule(sheet, 5)  # the one line at maturity, then the total line
+    7
+    >>> write_accrual(sheet, 7)  # a blank row, the heading, 3 lines of note, the header, 5 years
+    18
+    >>> sheet.ws.table[5][7].formula  # the interest of the one line, on the 5 factors
+    'ROUND(ROUND(G6*PRODUCT(N14:N18)-G6,9),2)'
+    """
+    book, lang = sheet.book, sheet.lang
+    lines, book.accrual_lines = book.accrual_lines, []
+    if not lines:
+        return row
+    col = column_map(SCHEDULE_SHEET_COLUMNS)
+    row = sheet.section(row + 1, "sec.accrual")
+    row = sheet.note(row, t("model.note_accrual", lang), chars=sheet.wide())
+    keys = ("series", "period", "accrual_start", "year_fraction", "annual_rate")
+    for c, key in enumerate(SCHEDULE_SHEET_COLUMNS):
+        if key in keys:
+            sheet.header(row, c, [label(key, lang)])
+        elif key == "col.factor":
+            sheet.header(row, c, [t(key, lang)])
+        else:
+            sheet.ws.write_blank(row, c, None, book.fmt("header"))
+    row += 1
+    for line, terms, interest in lines:
+        rate_name = book.names[terms.id][1]
+        compound = terms.interest == "compound"
+        first = row
+        for k, (start, r, yf) in enumerate(accrual_pieces(terms), start=1):
+            sheet.text(row, col["series"], terms.id)
+            sheet.number(row, col["period"], k)
+            sheet.date(row, col["accrual_start"], start)
+            sheet.number(row, col["year_fraction"], float(yf), "fraction")
+            if _stepped(terms, start):
+                sheet.rate(row, col["annual_rate"], float(r))
+            else:
+                sheet.formula(row, col["annual_rate"], f"={rate_name}", float(r), "rate")
+            product = f"{cell(row, col['annual_rate'])}*{cell(row, col['year_fraction'])}"
+            factor = 1 + r * yf if compound else r * yf
+            sheet.formula(
+                row,
+                col["col.factor"],
+                f"=1+{product}" if compound else f"={product}",
+                float(factor),
+                "fraction",
+            )
+            row += 1
+        factors = f"{cell(first, col['col.factor'])}:{cell(row - 1, col['col.factor'])}"
+        opening = cell(line, col["opening_balance"])
+        if compound:
+            expr = f"{opening}*PRODUCT({factors})-{opening}"
+        else:
+            expr = f"{opening}*SUM({factors})"
+        sheet.formula(line, col["interest"], "=" + round_cents(expr), interest)
+    return row
 
 
 def round_cents(expr: str) -> str:

@@ -506,6 +506,10 @@ class Book:
         self._formats: dict[tuple, Any] = {} if formats is None else formats
         #: (series id, period) -> 0-based row of that schedule line on B3.4
         self.schedule_rows: dict[tuple[str, int], int] = {}
+        #: accumulating series' schedule lines whose interest cell waits for the accrual
+        #: rows below the schedule: (row, series terms, interest in cents); see
+        #: formulas.write_accrual
+        self.accrual_lines: list[tuple[int, Any, int]] = []
         #: series id -> the defined names of its amount and rate cells on B3.2
         tag = prefix.strip() + "_" if prefix.strip() else ""
         self.names: dict[str, tuple[str, str]] = {
