@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/cinema-du-parc-2016.toml
 OUT    ?= out
 
-.PHONY: run test bench lint install install-test clean notebooks lab
+.PHONY: run test fuzz bench lint install install-test clean notebooks lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ run: $(VENV)/.stamp-install
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -q
+
+# the fuzz test of tests/test_fuzz.py with more cases than the suite's: make fuzz
+# BONDKIT_FUZZ=5000 for another count, BONDKIT_FUZZ_SEED=7 for another seed (a failure
+# names its case: BONDKIT_FUZZ_CASE=i replays it alone)
+BONDKIT_FUZZ ?= 20000
+fuzz: $(VENV)/.stamp-test
+	BONDKIT_FUZZ=$(BONDKIT_FUZZ) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
 
 # the notebooks, executed headlessly (Agg backend) exactly as the test suite does
 notebooks: $(VENV)/.stamp-test
