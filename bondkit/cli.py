@@ -233,6 +233,17 @@ def _warn_findings(result, file: Path | None = None) -> None:
         click.echo(line if file is None else _say("cli.in_file", file=file, line=line), err=True)
 
 
+def output_stem(file: Path) -> str:
+    """The name of a run's outputs: the file name without ``.toml``, never hidden (leading
+    dots dropped) and never empty (``scenario``).
+
+    >>> output_stem(Path("coop.v2.toml")), output_stem(Path(".toml")), output_stem(Path(".x.toml"))
+    ('coop.v2', 'scenario', 'x')
+    """
+    name = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
+    return name.lstrip(".") or "scenario"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bondkit")
 def main() -> None:
@@ -326,7 +337,7 @@ def run_command(
     from bondkit.runner import run
 
     sc = _load(file)
-    stem = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
+    stem = output_stem(file)
     result = run(sc, max_memory=max_memory, max_time=max_time)
     paths = write_outputs(result, out_dir, stem, lang=lang)
     _warn_findings(result)

@@ -570,3 +570,12 @@ def test_schedule_csv_series_ids_are_never_formulas(runner, tmp_path):
         lines[0] == "series,period,date,opening_balance,interest,principal,payment,closing_balance"
     )
     assert all(line.startswith("'-A1,") for line in lines[1:]) and len(lines) > 1
+
+
+def test_an_input_named_dot_toml_writes_visible_outputs(runner, tmp_path):
+    """Issue #11, 9: an input named ``.toml`` wrote hidden outputs (``.xlsx``)."""
+    src = write(tmp_path, SIMPLE_TOML, ".toml")
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    names = sorted(p.name for p in out.iterdir() if p.name != ".bondkit")
+    assert names == ["charts", "scenario-summary.json", "scenario.xlsx"]
