@@ -81,7 +81,7 @@ GLOSSARY: tuple[str, ...] = (
 LABELS: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- sheet names (<= 31 chars)
     "sheet.summary": ("Summary", "Sommaire"),
-    "sheet.b1": ("B1 Overview", "L1 Tour d'horizon"),
+    "sheet.b1": ("B1 Overview", "L1 Tour d’horizon"),
     "sheet.b2": ("B2 Readiness", "L2 Prérequis"),
     "sheet.b3_1": ("B3.1 Planning", "L3.1 Planification"),
     "sheet.b3_2": ("B3.2 Design", "L3.2 Conception"),

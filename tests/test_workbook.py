@@ -20,7 +20,7 @@ from bondkit.scenario import parse_scenario
 
 EVIL = '=HYPERLINK("http://x","y")'
 
-SHEETS_FR = ["Sommaire", "L1 Tour d'horizon", "L2 Prérequis", "L3.1 Planification", "L3.2 Conception",
+SHEETS_FR = ["Sommaire", "L1 Tour d’horizon", "L2 Prérequis", "L3.1 Planification", "L3.2 Conception",
              "L3.3 Émission", "L3.4 Gestion", "L3.5 Renouvellement", "L4 Études de cas", "L5 Glossaire"]  # fmt: skip
 SHEETS_EN = ["Summary", "B1 Overview", "B2 Readiness", "B3.1 Planning", "B3.2 Design", "B3.3 Issue",
              "B3.4 Management", "B3.5 Renewal-repayment", "B4 Case studies", "B5 Glossary"]  # fmt: skip
