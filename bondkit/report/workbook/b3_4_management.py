@@ -68,11 +68,11 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
         row, t("model.note_b3_4", lang).format(sheet=sheet.book.sheet_name("sheet.b3_2"))
     )
     header_row = row
-    # the accrual factor, the last helper column, only where a series accumulates
+    # the accrued value, the last helper column, only where a series accumulates
     keys = [
         k
         for k in SCHEDULE_SHEET_COLUMNS
-        if k != "col.factor" or any(s.repayment == "accumulating" for s in res.series)
+        if k != "col.accrued" or any(s.repayment == "accumulating" for s in res.series)
     ]
     row = sheet.header(row, 0, [heading(k, lang) for k in keys], main=True)
     first, row = row, write_schedule(sheet, row)
