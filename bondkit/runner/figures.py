@@ -34,6 +34,7 @@ __all__ = [
     "KINDS",
     "Figure",
     "FIGURES",
+    "JSON_FIGURES",
     "SUMMARY_FIGURES",
     "COMPARED",
     "SHEET_FIGURES",
@@ -127,8 +128,8 @@ _ALL = (
 #: every key figure, by key
 FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
 
-#: the rows of :attr:`Result.summary`, in order (a figure of a missing part is left out)
-SUMMARY_FIGURES: tuple[str, ...] = (
+#: the key figures at the top of the summary JSON, in its order (scenario-format.md)
+JSON_FIGURES: tuple[str, ...] = (
     "total_principal",
     "total_interest",
     "max_annual_debt_service",
@@ -137,6 +138,11 @@ SUMMARY_FIGURES: tuple[str, ...] = (
     "annual_admin_total",
     "first_issue_date",
     "last_maturity_date",
+)
+
+#: the rows of :attr:`Result.summary`, in order (a figure of a missing part is left out)
+SUMMARY_FIGURES: tuple[str, ...] = (
+    *JSON_FIGURES,
     "seed",
     "expected_raised",
     "p_minimum_reached",
@@ -150,14 +156,7 @@ SUMMARY_FIGURES: tuple[str, ...] = (
 #: issuer, legal form and currency); a figure of a missing part is left out
 SHEET_FIGURES: tuple[str, ...] = (
     "series_count",
-    "total_principal",
-    "total_interest",
-    "max_annual_debt_service",
-    "issuer_all_in_cost",
-    "upfront_costs",
-    "annual_admin_total",
-    "first_issue_date",
-    "last_maturity_date",
+    *JSON_FIGURES,
     "min_dscr",
     "recommended_reserve",
     "p_shortfall",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from bondkit import __version__
 from bondkit.core.conventions import money, to_cents
-from bondkit.runner.figures import FIGURES
+from bondkit.runner.figures import FIGURES, JSON_FIGURES
 
 if TYPE_CHECKING:
     from bondkit.core.terms import CostTerms, SeriesTerms
@@ -26,18 +26,6 @@ if TYPE_CHECKING:
     from bondkit.scenario import Scenario
 
 __all__ = ["SeriesResult", "Result"]
-
-#: the key figures at the top of the summary JSON, in its order (scenario-format.md)
-_JSON_FIGURES = (
-    "total_principal",
-    "total_interest",
-    "max_annual_debt_service",
-    "issuer_all_in_cost",
-    "upfront_costs",
-    "annual_admin_total",
-    "first_issue_date",
-    "last_maturity_date",
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +107,7 @@ class Result:
         (200, 200, 2016)
         """
         sc = self.scenario
-        fig = {key: FIGURES[key].json(self) for key in _JSON_FIGURES}
+        fig = {key: FIGURES[key].json(self) for key in JSON_FIGURES}
         return {
             "scenario": sc.name,
             "bondkit_version": __version__,
