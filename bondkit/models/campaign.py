@@ -38,6 +38,7 @@ from bondkit.data.rules import Finding, check_rules, rule_set
 from bondkit.models.allocation import allocate, segment_starts
 
 __all__ = [
+    "series_shares",
     "CAMPAIGN_STREAM",
     "ticket_bounds",
     "ticket_distribution",
@@ -58,8 +59,17 @@ QUANTILES = (0.05, 0.25, 0.50, 0.75, 0.95)
 # ---------------------------------------------------------------- inputs made concrete
 
 
-def _shares(segment: Segment, series: Sequence[SeriesTerms]) -> np.ndarray:
-    """The segment's choice of series, aligned with ``series`` (default: by series amount)."""
+def series_shares(segment: Segment, series: Sequence[SeriesTerms]) -> np.ndarray:
+    """The segment's choice of series, aligned with ``series`` (default: by series amount).
+
+    >>> import datetime as dt
+    >>> from bondkit.core.terms import Segment, SeriesTerms
+    >>> a = SeriesTerms("A", 30_000, 500, 0.03, dt.date(2027, 1, 15), term_years=3)
+    >>> b = SeriesTerms("B", 10_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> seg = Segment("Members", people=100, reached=0.5, conversion=0.1, ticket_median=1_000)
+    >>> series_shares(seg, [a, b]).tolist()  # by amount
+    [0.75, 0.25]
+    """
     if segment.series_shares:
         given = dict(segment.series_shares)
         shares = np.array([float(given.get(s.id, 0.0)) for s in series])
@@ -228,7 +238,7 @@ def funnel(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
     tickets = _segment_tickets(terms, series)
     rows = []
     for seg, dists in zip(terms.segments, tickets, strict=True):
-        shares = _shares(seg, series)
+        shares = series_shares(seg, series)
         mean_ticket = (
             sum(sh * float((v * p).sum()) for sh, (v, p) in zip(shares, dists, strict=True)) / 100
         )
@@ -284,7 +294,7 @@ def expected_path(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.Dat
         daily[0] += seg.pledged
         weekly = np.add.reduceat(daily, np.arange(0, days, 7))
         subscribers = seg.people * seg.p_subscribe * weekly
-        for s, share, (v, p) in zip(series, _shares(seg, series), dists, strict=True):
+        for s, share, (v, p) in zip(series, series_shares(seg, series), dists, strict=True):
             mean = float((v * p).sum()) / 100
             for w in range(weeks):
                 rows.append(
@@ -463,7 +473,7 @@ def simulate(
     path = np.repeat(np.repeat(np.arange(n), S), per)
     seg = np.repeat(np.tile(np.arange(S), n), per)
     T = len(path)
-    cum_shares = np.cumsum([_shares(s, series) for s in terms.segments], axis=1)
+    cum_shares = np.cumsum([series_shares(s, series) for s in terms.segments], axis=1)
     choice = _choose_series(rng.random(T), seg, cum_shares) if J > 1 else np.zeros(T, np.int64)
     medians = np.array([float(exact(s.ticket_median) * 100) for s in terms.segments])
     spreads = np.array([s.ticket_spread for s in terms.segments])
@@ -776,7 +786,7 @@ def expected_cost(
         for seg, row in zip(terms.segments, funnel_df.itertuples(index=False), strict=True):
             daily = (1 - seg.pledged) * density
             daily[0] += seg.pledged
-            for s, share in zip(series, _shares(seg, series), strict=True):
+            for s, share in zip(series, series_shares(seg, series), strict=True):
                 to_issue = np.maximum((s.issue_date - terms.opens).days - days, 0)
                 interest += (
                     row.demand * 100 * share * float(s.rate) * float((daily * to_issue).sum()) / 365

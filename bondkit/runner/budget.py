@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 
 from bondkit.core.conventions import fiscal_year, periods_per_year, to_cents
 from bondkit.errors import BondkitError, Message
+from bondkit.models.campaign import series_shares
 
 if TYPE_CHECKING:
     from bondkit.core.terms import CampaignTerms, RiskTerms, SeriesTerms
@@ -181,17 +182,6 @@ def _series_part(
     )
 
 
-def _shares(segment, series: list[SeriesTerms]) -> list[float]:
-    """A segment's choice of series (as the campaign model makes it)."""
-    if segment.series_shares:
-        given = dict(segment.series_shares)
-        raw = [float(given.get(s.id, 0.0)) for s in series]
-    else:
-        raw = [float(s.amount_cents) for s in series]
-    total = sum(raw)
-    return [r / total for r in raw] if total > 0 else [0.0] * len(raw)
-
-
 def _mean_ticket(segment, low: int, high: int) -> float:
     """A segment's mean ticket within [low, high] cents (the lognormal's mean, bounded)."""
     median = float(segment.ticket_median) * 100
@@ -261,7 +251,7 @@ def _holders(
         if bounds is not None:
             weight = mean = 0.0
             for g in campaign.segments:
-                w = g.people * g.p_subscribe * _shares(g, series)[j]
+                w = g.people * g.p_subscribe * float(series_shares(g, series)[j])
                 low, high = int(bounds[0][j]) * face, int(bounds[1][j]) * face
                 weight += w
                 mean += w * _mean_ticket(g, low, high)
