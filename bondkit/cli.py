@@ -233,6 +233,45 @@ def _warn_findings(result, file: Path | None = None) -> None:
         click.echo(line if file is None else _say("cli.in_file", file=file, line=line), err=True)
 
 
+def _answer_first(result, lang: str | None) -> None:
+    """The four questions of the Sommaire, one line each on stdout in the run's language;
+    a coverage or maturity test below its threshold is also a warning on stderr."""
+    from bondkit.labels import number_text
+    from bondkit.runner.answers import answers
+    from bondkit.runner.readiness import READINESS_THRESHOLDS
+
+    lang = lang or result.scenario.language
+    for a in answers(result, lang):
+        _echo(a.line(lang))
+    cap = result.capacity
+    if cap is None:
+        return
+    below = cap.years_below_threshold
+    if below:
+        threshold = float(cap.terms.coverage_threshold)
+        click.echo(
+            _say(
+                "cli.warn.coverage",
+                ratio=number_text(cap.min_dscr, lang, 2),
+                threshold=number_text(threshold, lang, 2),
+                years=", ".join(map(str, below)),
+            ),
+            err=True,
+        )
+    floor = READINESS_THRESHOLDS["maturity_coverage"][0]
+    for rec in cap.maturities.itertuples(index=False):
+        if rec.coverage < floor:
+            click.echo(
+                _say(
+                    "cli.warn.maturity",
+                    year=int(rec.fiscal_year),
+                    ratio=number_text(float(rec.coverage), lang, 2),
+                    threshold=number_text(floor, lang, 2),
+                ),
+                err=True,
+            )
+
+
 def output_stem(file: Path) -> str:
     """The name of a run's outputs: the file name without ``.toml``, never hidden (leading
     dots dropped) and never empty (``scenario``).
@@ -341,6 +380,7 @@ def run_command(
     result = run(sc, max_memory=max_memory, max_time=max_time)
     paths = write_outputs(result, out_dir, stem, lang=lang)
     _warn_findings(result)
+    _answer_first(result, lang)
     _echo(_say("cli.run.workbook", path=paths["workbook"]))
     _echo(_say("cli.run.summary", path=paths["summary"]))
     _echo(_say("cli.run.charts", path=paths["charts"][0].parent, n=len(paths["charts"])))

@@ -89,8 +89,10 @@ METRICS: tuple[str, ...] = (
     "total_principal",
     "issuer_all_in_cost",
     "total_interest",
+    "total_cost",
     "max_annual_debt_service",
     "min_dscr",
+    "maturity_coverage",
     "p_minimum_reached",
     "p_shortfall",
 )

@@ -43,14 +43,67 @@ def test_coverage_by_hand_and_null_without_debt_service():
     # 2020: only the other debt (1 000 $): 10 000 / 1 000
     assert t["coverage"][0] == pytest.approx(10.0)
     assert t["coverage"][2] == pytest.approx(8_000 / 5_000)
-    assert t["coverage"][5] == pytest.approx(150_000 / 105_000)
-    assert res.min_dscr == pytest.approx(150_000 / 105_000)
+    # 2025: the principal falls due at maturity, not periodic: the coupon and the other debt
+    assert t["coverage"][5] == pytest.approx(150_000 / 5_000)
+    assert t["periodic_debt_service"][5] == 400_000 and t["due_at_maturity"][5] == 10_000_000
+    assert res.min_dscr == pytest.approx(8_000 / 5_000)
     assert res.years_below_threshold == []
     res2, _ = run([bullet()], cash_flow=cf)
     assert math.isnan(res2.table["coverage"][0])  # no debt service at all in 2020
-    assert res2.summary()["min_dscr"] == pytest.approx(
-        min(10_000 / 4_000, 8_000 / 4_000, 150_000 / 104_000)
+    assert res2.summary()["min_dscr"] == pytest.approx(8_000 / 4_000)
+
+
+def test_issue_closed_form_bullet_coverage_and_maturity_test():
+    """#12: a 5-year 4 % bullet of 100,000 $ with 10,000 $ a year of cash flow has a lowest
+    coverage of 2.5; the maturity test by hand: cash saved 2020 (10,000, no coupon yet),
+    2021-2024 (6,000 a year), the maturity year's 10,000 less its 4,000 coupon, against the
+    100,000 $ principal: (10,000 + 24,000 + 6,000) / 100,000 = 0.40."""
+    res, _ = run([bullet()], cash_flow=(10_000,) * 6)
+    assert res.min_dscr == 2.5
+    assert res.table["coverage"].dropna().tolist() == [2.5] * 5
+    m = res.maturities.iloc[0]
+    assert (m["due"], m["cash_start"], m["cash_flow"]) == (10_000_000, 3_400_000, 600_000)
+    assert res.maturity_coverage == pytest.approx(0.40)
+    # with 65 % of the holders expected to renew: (40,000 + 65,000) / 100,000
+    sched = issue_schedule([bullet()])
+    renewed = assess(
+        CapacityTerms(cash_flow=(10_000,) * 6),
+        [bullet()],
+        annual_debt_service(sched),
+        sched,
+        renewal_rate=0.65,
     )
+    assert renewed.maturities["renewals"].tolist() == [6_500_000]
+    assert renewed.maturity_coverage == pytest.approx(1.05)
+
+
+def test_a_level_payment_issue_keeps_its_coverage():
+    """#12: nothing of a level-payment issue falls due at maturity: every payment is
+    periodic, coverage = cash flow / debt service as before, and there is no maturity test."""
+    lp = SeriesTerms(
+        "A", 100_000, 500, 0.04, dt.date(2020, 3, 1), term_years=5, repayment="level-payment"
+    )
+    res, fiscal = run([lp], cash_flow=(30_000,) * 6)
+    ds = fiscal["debt_service"].to_numpy()
+    expected = [30_000_00 / d for d in ds if d > 0]
+    assert res.table["coverage"].dropna().tolist() == pytest.approx(expected)
+    assert res.maturities.empty and res.maturity_coverage is None
+    assert (res.table["due_at_maturity"] == 0).all()
+
+
+def test_costs_are_paid_from_the_cash_in_the_years_they_fall():
+    costs = np.array([300_000, 50_000, 50_000, 50_000, 50_000, 50_000])
+    sched = issue_schedule([bullet()])
+    fiscal = annual_debt_service(sched)
+    terms = CapacityTerms(cash_flow=(10_000,) * 6)
+    base = assess(terms, [bullet()], fiscal, sched)
+    paid = assess(terms, [bullet()], fiscal, sched, costs=costs)
+    assert (base.table["cash_end"] - paid.table["cash_end"]).tolist() == np.cumsum(costs).tolist()
+    assert paid.table["costs"].tolist() == costs.tolist()
+    # the maturity test pays that year's cost first; coverage itself does not change
+    m0, m1 = base.maturities.iloc[0], paid.maturities.iloc[0]
+    assert m1["cash_start"] == m0["cash_start"] - 500_000 and m1["cash_flow"] == m0["cash_flow"] - 50_000
+    assert paid.min_dscr == base.min_dscr
 
 
 def test_years_below_threshold_and_cash():
@@ -141,7 +194,11 @@ def test_sinking_fund_in_the_assessment():
     assert res.summary()["sinking_fund_deposit"] == round(level, 2)
     m = res.maturities.iloc[0]
     assert m["fiscal_year"] == 2025 and m["sinking_fund"] == 10_000_000
-    assert m["coverage"] == pytest.approx((m["cash_start"] + 10_000_000 + 5_000_000) / 10_400_000)
+    # the deposits are periodic debt service: 50,000 / (4,000 + deposit) in 2021-2024
+    assert t["coverage"][1] == pytest.approx(50_000_00 / (400_000 + t["sinking_deposit"][1]))
+    # at maturity the principal (100,000 $) is due; the year's coupon is paid first
+    assert m["due"] == 10_000_000
+    assert m["coverage"] == pytest.approx((m["cash_start"] + 10_000_000 + 4_600_000) / 10_000_000)
 
 
 def test_reserve_targets():
@@ -162,9 +219,9 @@ def test_maturity_coverage_counts_the_issues_other_payments_that_year():
     a, b = bullet(sid="A", years=5), bullet(sid="B", years=7)
     res, fiscal = run([a, b], cash_flow=(60_000,) * 8, opening_cash=0)
     m = res.maturities.set_index("fiscal_year").loc[2025]
-    assert m["due"] == 10_400_000
+    assert m["due"] == 10_000_000  # A's principal; A's and B's coupons are periodic
     cash_start = int(res.table.set_index("fiscal_year").loc[2024, "cash_end"])
-    assert m["coverage"] == pytest.approx((cash_start + 6_000_000 - 400_000) / 10_400_000)
+    assert m["coverage"] == pytest.approx((cash_start + 6_000_000 - 800_000) / 10_000_000)
     assert bool(res.table.set_index("fiscal_year").loc[2025, "maturity_year"])
 
 
@@ -175,8 +232,8 @@ def test_a_year_without_cash_flow_gets_no_coverage_never_a_negative_one():
     assert bool(t.loc[2021, "no_capacity"]) and bool(t.loc[2022, "no_capacity"])
     assert res.years_without_capacity == (2021, 2022)
     # the minimum and the average are over the years that have capacity: 10 000 / 4 000 ...
-    assert res.min_dscr == pytest.approx(min(10_000 / 4_000, 200_000 / 104_000))
-    assert res.average_dscr == pytest.approx((2.5 + 2.5 + 200_000 / 104_000) / 3)
+    assert res.min_dscr == pytest.approx(min(10_000 / 4_000, 200_000 / 4_000))
+    assert res.average_dscr == pytest.approx((2.5 + 2.5 + 200_000 / 4_000) / 3)
     # a cash deficit at maturity is a coverage of 0, not a negative one
     low, _ = run([bullet()], cash_flow=(-1_000,) * 6)
     assert low.maturities["coverage"].tolist() == [0.0]

@@ -26,12 +26,14 @@ METRICS = (
     "total_principal",
     "issuer_all_in_cost",
     "total_interest",
+    "total_cost",
     "max_annual_debt_service",
     "min_dscr",
+    "maturity_coverage",
     "p_minimum_reached",
     "p_shortfall",
 )
-MONEY = {"total_principal", "total_interest", "max_annual_debt_service"}
+MONEY = {"total_principal", "total_interest", "total_cost", "max_annual_debt_service"}
 PERCENT = {"issuer_all_in_cost", "p_minimum_reached", "p_shortfall"}
 DASH = "\u2014"
 
@@ -126,7 +128,7 @@ def test_workbook_shows_the_same_numbers(compared):
     ]
     rows = list(wb.active.iter_rows(values_only=True))
     h = next(i for i, r in enumerate(rows) if r[0] == t("cmp.option", "en"))
-    assert list(rows[h][3:10]) == [t(f"cmp.metric.{m}", "en") for m in METRICS]
+    assert list(rows[h][3 : 3 + len(METRICS)]) == [t(f"cmp.metric.{m}", "en") for m in METRICS]
     for i, option in enumerate(OPTIONS):
         row = rows[h + 1 + i]
         summary = compared["summaries"][option]
@@ -143,9 +145,13 @@ def test_workbook_shows_the_same_numbers(compared):
     # number formats: currency, percent, ratio
     ws = wb.active
     first = h + 2  # 1-based row of the first option
-    assert "#,##0.00" in ws.cell(first, 4).number_format
-    assert "%" in ws.cell(first, 5).number_format
-    assert ws.cell(first, 8).number_format.endswith("0.00")
+    def fmt(metric: str) -> str:
+        return ws.cell(first, 4 + METRICS.index(metric)).number_format
+
+    assert "#,##0.00" in fmt("total_principal") and "#,##0.00" in fmt("total_cost")
+    assert "%" in fmt("issuer_all_in_cost")
+    for ratio in ("min_dscr", "maturity_coverage"):
+        assert fmt(ratio).endswith("0.00") and "%" not in fmt(ratio) and "$" not in fmt(ratio)
 
 
 def test_charts_for_every_metric_with_a_value(compared):

@@ -26,7 +26,7 @@ from bondkit.cli import main
 from bondkit.columns import KINDS, METRICS
 from bondkit.labels import LABELS
 from bondkit.runner import run
-from bondkit.runner.figures import COMPARED, FIGURES, SUMMARY_FIGURES, figure_value
+from bondkit.runner.figures import COMPARED, FIGURES, JSON_FIGURES, SUMMARY_FIGURES, figure_value
 from bondkit.scenario import list_examples, load_example, load_scenario
 from bondkit.studies.comparison import compare
 
@@ -72,6 +72,10 @@ def cli_runs(tmp_path_factory):
 def json_value(summary: dict, key: str):
     """Figure ``key`` where the summary JSON holds it."""
     part = FIGURES[key].part
+    if key in JSON_FIGURES:  # at the top of the summary (None without the part)
+        return summary[key]
+    if key == "years_below_count":
+        return None if summary[part] is None else len(summary[part]["years_below_threshold"])
     if part is not None:
         return None if summary[part] is None else summary[part][key]
     if key == "series_count":

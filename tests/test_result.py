@@ -17,14 +17,13 @@ import json
 import re
 import tomllib
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from bondkit.labels import LABELS
 from bondkit.runner import run
-from bondkit.runner.figures import FIGURES, SUMMARY_FIGURES
+from bondkit.runner.figures import FIGURES, JSON_FIGURES, SUMMARY_FIGURES
 from bondkit.scenario import (
     list_examples,
     load_example,
@@ -200,7 +199,12 @@ def test_summary_rows_are_the_to_dict_values(files, name):
     lang = 1 if data["scenario"]["language"] == "fr" else 0
     for key in present:
         f = FIGURES[key]
-        expected = d[key] if f.part is None else d[f.part][key]
+        if f.part is None or key in JSON_FIGURES:
+            expected = d[key]
+        elif key == "years_below_count":
+            expected = len(d[f.part]["years_below_threshold"])
+        else:
+            expected = d[f.part][key]
         value = summary.loc[key, "value"]
         assert value == expected, key
         assert summary.loc[key, "unit"] == f.kind, key
@@ -286,18 +290,26 @@ def test_shortfall_curve_reserves_are_rounded_half_up(costumier):
 
 
 def test_repr_with_capacity(costumier):
-    # 20,000 $ received 2016-09-01 less 1,000 $ of costs, 22,000 $ paid 2021-09-01:
-    # (22,000 / 19,000) ** (365 / days) - 1; the lowest coverage 6,500 / 22,000 (FY 2022)
+    # 20,000 $ received 2016-09-01 less 1,000 $ of costs and the campaign's expected cost,
+    # 22,000 $ paid 2021-09-01: (22,000 / (19,000 - campaign)) ** (365 / days) - 1
     days = (dt.date(2021, 9, 1) - dt.date(2016, 9, 1)).days
-    cost = (22_000 / 19_000) ** (365 / days) - 1
-    coverage = Fraction(6_500, 22_000)
+    res = costumier["all"]
+    campaign = res.campaign.expected_cost / 100
+    cost = (22_000 / (19_000 - campaign)) ** (365 / days) - 1
+    # the lowest coverage: FY 2017's 4,500 $ of cash flow over the sinking fund's deposit
+    # of 20,000 x 0.01 / (1.01^5 - 1) (the fund earns 1 %)
+    deposit = round(20_000 * 0.01 / (1.01**5 - 1), 2)
+    coverage = 4_500 / deposit
     expected = (
         f"<Result 'Le Grand Costumier 2016': 1 series, 20,000.00 CAD, "
-        f"all-in cost {cost:.2%}, min coverage {float(coverage):.2f}>"
+        f"all-in cost {cost:.2%}, min coverage {coverage:.2f}>"
     )
-    assert expected.endswith("all-in cost 2.97%, min coverage 0.30>")
-    assert repr(costumier["all"]) == expected
-    assert repr(costumier["no campaign"]) == expected
+    assert expected.endswith("all-in cost 6.12%, min coverage 1.15>")
+    assert repr(res) == expected
+    # without a campaign: 2.97 %, the rate of the contract's figure
+    before = (22_000 / 19_000) ** (365 / days) - 1
+    assert repr(costumier["no campaign"]) == expected.replace("6.12%", f"{before:.2%}")
+    assert f"{before:.2%}" == "2.97%"
 
 
 def test_repr_without_capacity_or_all_in_cost(costumier):

@@ -208,7 +208,7 @@ def campaign_en(tmp_path_factory) -> Book:
     """Campaign, capacity and risk together; holders shaped like the campaign register.
 
     The accumulating contract is the only series: all its debt service falls in its
-    maturity year, so the lowest-coverage criterion does not apply.
+    maturity year, so its periodic debt service is the sinking fund's deposits.
     """
     result = with_analyses(
         CONTRACT.format(lang="en", issuer="Cinéma du Parc"),
@@ -221,6 +221,18 @@ def campaign_en(tmp_path_factory) -> Book:
         campaign=campaign_terms(),
     )
     return _write(tmp_path_factory, result, "campaign-en")
+
+
+@pytest.fixture(scope="module")
+def accumulating_en(tmp_path_factory) -> Book:
+    """The accumulating contract alone, without a sinking fund: no periodic debt service
+    at all, so the lowest-coverage criterion does not apply."""
+    result = with_analyses(
+        CONTRACT.format(lang="en", issuer="Cinéma du Parc"),
+        CapacityTerms(cash_flow_base=30_000, opening_cash=20_000),
+        None,
+    )
+    return _write(tmp_path_factory, result, "accumulating-en")
 
 
 BOOKS = ["ok_fr", "risk_fr", "campaign_en"]
@@ -330,16 +342,26 @@ def test_coverage_table_equals_the_capacity_table(book):
     assert _cents(total[4]) == int(table["total_debt_service"].sum())
 
 
-def test_nan_coverage_is_an_empty_cell(campaign_en):
-    """The accumulating contract pays nothing before 2022: no ratio in 2017-2021."""
+def test_nan_coverage_is_an_empty_cell(campaign_en, accumulating_en):
+    """The accumulating contract pays everything at maturity, which is not periodic debt
+    service: with a sinking fund, coverage = cash flow / deposit in 2017-2021 and no ratio
+    in 2022 (the maturity test judges it); without one, no ratio in any year."""
     table = campaign_en.result.capacity.table
-    assert table["coverage"].isna().sum() == 5
+    deposits = table["sinking_deposit"].tolist()
+    assert deposits[-1] == 0 and all(d > 0 for d in deposits[:-1])
+    expected = [3_000_000 / d for d in deposits[:-1]]
+    assert table["coverage"][:5].tolist() == pytest.approx(expected, rel=1e-12)
     _head, rows, _total = _table(
         campaign_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en")
     )
-    assert [c[5].value is None for c in rows] == [True] * 5 + [False]
-    assert rows[-1][6].value == t("cap.below", "en") == "Below the threshold"
-    assert rows[-1][6].fill.fgColor.rgb == FILLS["risk"]  # below 1.0
+    assert [c[5].value in (None, "") for c in rows] == [False] * 5 + [True]
+    assert rows[-1][6].value is None
+    _head, rows, _total = _table(
+        accumulating_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en")
+    )
+    assert accumulating_en.result.capacity.table["coverage"].isna().all()
+    assert [c[5].value in (None, "") for c in rows] == [True] * 6
+    assert [c[6].value for c in rows] == [None] * 6
 
 
 def test_coverage_key_figures(book):
@@ -615,8 +637,7 @@ def _financial(book: Book, sheet: str = "sheet.b2", columns: int = 4) -> dict[st
     res, lang = book.result, book.lang
     cap = res.capacity
     table = cap.table
-    regular = table[~table["fiscal_year"].isin(cap.maturities["fiscal_year"])]
-    regular = regular.dropna(subset=["coverage"])
+    regular = table.dropna(subset=["coverage"])  # coverage of periodic debt service
     if regular.empty:
         coverage = t("ready.coverage", lang)
     else:
@@ -641,9 +662,9 @@ def _coverage_by_year(cap) -> dict[int, float]:
     return dict(zip(cap.table["fiscal_year"], cap.table["coverage"], strict=True))
 
 
-def test_min_dscr_outside_maturity_by_hand(watch_en, risk_fr):
-    """Cash flow / total debt service over the fiscal years in which no bullet or
-    accumulating series matures, from the scenarios' own figures."""
+def test_min_dscr_by_hand(watch_en, risk_fr):
+    """Cash flow / periodic debt service (what falls due at a bullet's or an accumulating
+    series' maturity left out), from the scenarios' own figures."""
     # watch_en: fiscal years end March 31; series A pays 7 level payments on June 1,
     # 2027-2033 (fiscal years 2028-2034); the bullet B pays its 800 coupon on June 1,
     # 2027-2030 and its principal with the last coupon on 2031-06-01 (fiscal year 2032)
@@ -660,12 +681,12 @@ def test_min_dscr_outside_maturity_by_hand(watch_en, risk_fr):
     for year, ratio in expected.items():
         assert by_year[year] == pytest.approx(ratio, rel=1e-12), year
     assert by_year[2034] >= expected[2033]  # the last payment only takes up the rounding
-    assert cap.min_dscr_outside_maturity == pytest.approx(cash_flow / 2_062_559, rel=1e-12)
-    assert cap.min_dscr_outside_maturity == pytest.approx(1.1636, abs=1e-4)
-    # the bullet's maturity year is lower still, and left to the maturity test
-    maturity = cash_flow / (level + coupon + 2_000_000 + other)
-    assert cap.min_dscr == pytest.approx(maturity, rel=1e-12) == by_year[2032]
+    # the bullet's maturity year: its last coupon is periodic, its 20,000 $ principal is not
+    assert by_year[2032] == pytest.approx(cash_flow / (level + coupon + other), rel=1e-12)
+    assert cap.min_dscr == pytest.approx(cash_flow / 2_062_559, rel=1e-12)
+    assert cap.min_dscr == pytest.approx(1.1636, abs=1e-4)
     assert list(cap.table.loc[cap.table["maturity_year"], "fiscal_year"]) == [2032]
+    assert cap.table.set_index("fiscal_year").loc[2032, "due_at_maturity"] == 2_000_000
 
     # risk_fr: fiscal years end December 31; the level-payment series B pays 6 550,64 on
     # February 1, 2018-2022, the accumulating A everything on 2022-02-01; nothing in 2017
@@ -678,26 +699,33 @@ def test_min_dscr_outside_maturity_by_hand(watch_en, risk_fr):
     assert math.isnan(by_year[2017])
     for year, ratio in expected.items():
         assert by_year[year] == pytest.approx(ratio, rel=1e-12), year
-    assert cap.min_dscr_outside_maturity == pytest.approx(expected[2018], rel=1e-12)
-    assert cap.min_dscr == by_year[2022] < cap.min_dscr_outside_maturity
+    assert cap.min_dscr == pytest.approx(expected[2018], rel=1e-12)
+    # 2022: B's last payment (it absorbs the rounding) is periodic; A's payment at maturity
+    # is not
+    b_last = risk_fr.result.schedule.query("series == 'B'")["payment"].iloc[-1]
+    assert abs(int(b_last) - level) <= 5
+    assert by_year[2022] == pytest.approx(350_000 / int(b_last), rel=1e-12)
 
 
-def test_min_dscr_outside_maturity_skips_the_maturity_years(book):
-    """In every case: the minimum of the coverage column over the other years, or None."""
+def test_min_dscr_is_on_periodic_debt_service(book):
+    """In every case: cash flow over interest, amortisation, sinking-fund deposits and
+    other debt, what falls due at maturity left out; the minimum, or None."""
     cap = book.result.capacity
     table = cap.table
     due = set(int(y) for y in cap.maturities["fiscal_year"])
     assert table["maturity_year"].tolist() == [int(y) in due for y in table["fiscal_year"]]
-    ratios = [
-        rec.cash_flow / rec.total_debt_service
-        for rec in table.itertuples(index=False)
-        if int(rec.fiscal_year) not in due and rec.total_debt_service > 0
-    ]
+    ratios = []
+    for rec in table.itertuples(index=False):
+        service = (
+            rec.total_debt_service - rec.due_at_maturity + rec.sinking_deposit
+        )
+        if service > 0 and rec.cash_flow > 0:
+            ratios.append(rec.cash_flow / service)
     if ratios:
-        assert cap.min_dscr_outside_maturity == pytest.approx(min(ratios), rel=1e-12)
+        assert cap.min_dscr == pytest.approx(min(ratios), rel=1e-12)
     else:
-        assert cap.min_dscr_outside_maturity is None
-    assert cap.summary()["min_dscr_outside_maturity"] == cap.min_dscr_outside_maturity
+        assert cap.min_dscr is None
+    assert cap.summary()["min_dscr"] == cap.min_dscr
 
 
 def test_readiness_ok_case(ok_fr):
@@ -707,11 +735,9 @@ def test_readiness_ok_case(ok_fr):
         assert cells[3].value == "OK", key
         assert cells[3].fill.fgColor.rgb == FILLS["ok"], key
     cap, risk = ok_fr.result.capacity, ok_fr.result.risk
-    # the overall lowest coverage is the bullet's maturity year, 2032: the row skips it
-    assert cap.min_dscr == pytest.approx(_coverage_by_year(cap)[2032], abs=1e-12)
-    assert rows["coverage"][0].value == t("ready.min_coverage", "fr").format(year=2028)
-    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr_outside_maturity, abs=1e-9)
-    assert rows["coverage"][1].value > cap.min_dscr
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
+    year = int(cap.table.loc[cap.table["coverage"].idxmin(), "fiscal_year"])
+    assert rows["coverage"][0].value == t("ready.min_coverage", "fr").format(year=year)
     assert rows["coverage"][1].value >= 1.25
     assert rows["maturity"][1].value == pytest.approx(cap.maturities["coverage"][0], abs=1e-9)
     assert rows["shortfall"][1].value == risk.p_shortfall <= risk.terms.shortfall_level
@@ -727,8 +753,8 @@ def test_readiness_risk_case(risk_fr):
     cap, risk = risk_fr.result.capacity, risk_fr.result.risk
     # the level payments of 2018-2021, not the accumulating series' maturity year 2022
     assert rows["coverage"][0].value == t("ready.min_coverage", "fr").format(year=2018)
-    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr_outside_maturity, abs=1e-9)
-    assert cap.min_dscr < cap.min_dscr_outside_maturity < 1.0
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
+    assert cap.min_dscr < 1.0
     assert rows["maturity"][0].value == t("ready.maturity_coverage", "fr").format(year=2022)
     assert rows["maturity"][1].value < 0.9
     assert rows["shortfall"][1].value == risk.p_shortfall > 2 * risk.terms.shortfall_level
@@ -741,11 +767,10 @@ def test_readiness_risk_case(risk_fr):
 def test_readiness_watch_case(watch_en):
     cap = watch_en.result.capacity
     threshold = float(cap.terms.coverage_threshold)
-    assert 1.0 <= cap.min_dscr_outside_maturity < threshold
-    assert cap.min_dscr < 1.0  # the maturity year 2032: the old rule would have said Risk
+    assert 1.0 <= cap.min_dscr < threshold
     rows = _financial(watch_en)
     assert rows["coverage"][0].value == t("ready.min_coverage", "en").format(year=2028)
-    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr_outside_maturity, abs=1e-9)
+    assert rows["coverage"][1].value == pytest.approx(cap.min_dscr, abs=1e-9)
     assert rows["coverage"][3].value == "Watch"
     assert rows["coverage"][3].fill.fgColor.rgb == FILLS["watch"]
     # 2032 is judged by the maturity test: the cash at hand covers the bullet
@@ -759,22 +784,22 @@ def test_readiness_watch_case(watch_en):
     for c in marked:
         status = "watch" if c[5].value >= 1.0 else "risk"
         assert c[6].fill.fgColor.rgb == FILLS[status], c[0].value
-    assert [c[0].value for c in marked if c[5].value < 1.0] == [2032]
+    assert [c[0].value for c in marked if c[5].value < 1.0] == []
     # no [risk] table: no shortfall row, and B3.5 still says what will come
     ws = watch_en.sheet("sheet.b3_5")
     r = watch_en.find(ws, t("sec.coming", "en"))
     assert t("coming.b3_5", "en").startswith(ws.cell(r + 1, 1).value)
 
 
-def test_coverage_does_not_apply_when_all_debt_service_is_at_maturity(campaign_en):
+def test_coverage_does_not_apply_when_all_debt_service_is_at_maturity(accumulating_en):
     """The accumulating contract alone: its one payment falls in its maturity year 2022,
     which the maturity test judges; the lowest-coverage criterion does not apply."""
+    campaign_en = accumulating_en
     cap, lang = campaign_en.result.capacity, "en"
     table = cap.table
     assert list(cap.maturities["fiscal_year"]) == [2022]
     assert (table.loc[table["fiscal_year"] != 2022, "total_debt_service"] == 0).all()
-    assert cap.min_dscr_outside_maturity is None
-    assert cap.min_dscr == pytest.approx(_coverage_by_year(cap)[2022], abs=1e-12)
+    assert cap.min_dscr is None and table["coverage"].isna().all()
     grid = _grid(campaign_en)
     prefix = t("ready.min_coverage", lang).split("{")[0]
     assert not [k for k in grid if k.startswith(prefix)]
@@ -786,11 +811,10 @@ def test_coverage_does_not_apply_when_all_debt_service_is_at_maturity(campaign_e
     assert rows["coverage"] == row
     assert rows["maturity"][1].value == pytest.approx(cap.maturities["coverage"][0], abs=1e-9)
     assert rows["maturity"][3].value in {t(f"status.{k}", lang) for k in ("ok", "watch", "risk")}
-    # the Summary: the same word and colour; its key figure keeps the overall lowest ratio
+    # the Summary: the same word and colour
     summary = _financial(campaign_en, "sheet.summary", columns=3)
     assert summary["coverage"][2].value == "Not applicable"
     assert summary["coverage"][2].fill.fgColor.rgb == STATUS_FILLS["na"]
-    assert campaign_en.value_of("kf.min_dscr").value == pytest.approx(cap.min_dscr, abs=1e-9)
 
 
 def test_readiness_thresholds_are_written_out(book):
@@ -810,8 +834,8 @@ def test_statuses_follow_the_thresholds(book):
     cap, risk = book.result.capacity, book.result.risk
     rows = _financial(book)
     thr = float(cap.terms.coverage_threshold)
-    dscr = cap.min_dscr_outside_maturity
-    if dscr is None:  # no debt service outside the maturity years
+    dscr = cap.min_dscr
+    if dscr is None:  # no periodic debt service
         expected = {"coverage": "na"}
     else:
         expected = {"coverage": "ok" if dscr >= thr else "watch" if dscr >= 1.0 else "risk"}

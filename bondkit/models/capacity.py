@@ -2,13 +2,19 @@
 
 Everything is by fiscal year (named by the calendar year in which it ends) and in cents.
 
-- **Coverage** of a year = cash flow available for debt service ÷ (the issue's debt service
-  + other debt service); a year without debt service has no coverage (NaN, ``null`` in
-  JSON), never an infinite one, and a year whose cash flow is zero or negative has none
-  either: it is listed in ``years_without_capacity``, never given a negative coverage. For bullet and accumulating series the year that matters
-  is the maturity year: cash at its start + sinking fund + that year's cash flow − other
-  debt service − what the issue's other payments take that year, against what falls due
-  at maturity (*maturity coverage*).
+- **Coverage** of a year = cash flow available for debt service ÷ *periodic* debt service:
+  the issue's interest, scheduled amortisation and sinking-fund deposits, plus other debt
+  service. What falls due at the final maturity of a bullet series (its principal) or of
+  an accumulating series (principal and capitalised interest) is not periodic debt service:
+  it has its own test, the **maturity test** = (cash at the start of the maturity year +
+  sinking fund + that year's cash flow less everything else paid that year + expected
+  renewals) ÷ what falls due. The reserve is part of the cash. A year without periodic
+  debt service has no coverage (NaN, ``null`` in JSON), never an infinite one, and a year
+  whose cash flow is zero or negative has none either: it is listed in
+  ``years_without_capacity``, never given a negative coverage.
+- **Cash path**: opening cash + cash flow − debt service − other debt service − sinking
+  deposits + withdrawals − the issue's costs (upfront, campaign, yearly admin) in the
+  fiscal year they fall.
 - **Sizing**: the largest principal the cash flow carries at a target coverage, with level
   annual payments (limited by the weakest year) and with payments shaped to the cash flow
   (sculpted: the present value of each year's capacity). A year whose capacity is zero or
@@ -179,7 +185,7 @@ class CapacityResult:
 
     terms: CapacityTerms
     table: pd.DataFrame
-    maturities: pd.DataFrame  # fiscal_year, due, cash_start, sinking_fund, cash_flow, coverage
+    maturities: pd.DataFrame  # fiscal_year, due, cash_start, sinking_fund, cash_flow, renewals, coverage
     max_debt_level_payment: int
     max_debt_sculpted: int
     sizing_rate: float
@@ -192,10 +198,10 @@ class CapacityResult:
         return float(c.min()) if len(c) else None
 
     @property
-    def min_dscr_outside_maturity(self) -> float | None:
-        """Lowest coverage over the years in which no bullet or accumulating series matures
-        (those years have their own test, the maturity coverage)."""
-        c = self.table.loc[~self.table["maturity_year"], "coverage"].dropna()
+    def maturity_coverage(self) -> float | None:
+        """The lowest maturity test over the maturity years of bullet and accumulating
+        series (None without one)."""
+        c = self.maturities["coverage"].dropna()
         return float(c.min()) if len(c) else None
 
     @property
@@ -227,14 +233,16 @@ class CapacityResult:
         >>> schedule = series_schedule(s)
         >>> summary = assess(CapacityTerms(cash_flow=(30_000,) * 6), [s],
         ...                  annual_debt_service(schedule), schedule).summary()
-        >>> summary["min_dscr_outside_maturity"], summary["years_below_threshold"]
-        (7.5, [2032])
+        >>> summary["min_dscr"], summary["years_below_threshold"], summary["maturity_coverage"]
+        (7.5, [], 1.6)
+        >>> summary["maturity_coverage_by_year"]
+        {'2032': 1.6}
         >>> summary["max_debt_level_payment"], summary["min_cash"]
         (106843.73, 30000.0)
         """
         return {
             "min_dscr": self.min_dscr,
-            "min_dscr_outside_maturity": self.min_dscr_outside_maturity,
+            "maturity_coverage": self.maturity_coverage,
             "average_dscr": self.average_dscr,
             "coverage_threshold": float(self.terms.coverage_threshold),
             "years_below_threshold": self.years_below_threshold,
@@ -244,7 +252,7 @@ class CapacityResult:
             "sizing_years": self.sizing_years,
             "years_without_capacity": list(self.years_without_capacity),
             "sinking_fund_deposit": money(self.sinking_fund_deposit),
-            "maturity_coverage": {
+            "maturity_coverage_by_year": {
                 str(int(r.fiscal_year)): (None if np.isnan(r.coverage) else float(r.coverage))
                 for r in self.maturities.itertuples(index=False)
             },
@@ -265,16 +273,23 @@ def assess(
     fiscal: pd.DataFrame,
     schedule: pd.DataFrame,
     fiscal_year_end: str = "12-31",
+    costs: np.ndarray | None = None,
+    renewal_rate: float = 0.0,
 ) -> CapacityResult:
-    """Coverage, cash, sinking fund, reserve and sizing for an issue.
+    """Coverage, maturity test, cash, sinking fund, reserve and sizing for an issue.
 
     ``fiscal`` is the issue's debt service by fiscal year (bondkit.core.schedule.annual_debt_service)
-    and ``schedule`` its payment schedule [cents]. Money in the result is in cents,
+    and ``schedule`` its payment schedule [cents]. ``costs`` are the issue's costs by fiscal
+    year of ``fiscal`` (upfront, campaign, admin) [cents], paid from the cash; ``renewal_rate``
+    the expected share of the principal due at a maturity that holders roll over (a
+    fraction; 0 without a redemption-risk table). Money in the result is in cents,
     coverage a ratio.
 
     A 100,000 $ 4 % 5-year bullet issued in January 2027 by a co-op with 30,000 $ a year:
-    coverage is 30,000 / 4,000 = 7.5 while only coupons are due, 0.29 in the maturity year,
-    where the maturity test counts the 134,000 $ saved by then: (134,000 + 30,000) / 104,000:
+    the coverage is 30,000 / 4,000 = 7.5 every year, the maturity year included (its coupon
+    is periodic, its principal is not). The maturity test counts the 134,000 $ saved by
+    then (30,000 $ in 2027, then 26,000 $ a year for four years) and the maturity year's
+    26,000 $ left after its coupon, against the 100,000 $ of principal: 160,000 / 100,000:
 
     >>> import datetime as dt
     >>> from bondkit.core.schedule import annual_debt_service, series_schedule
@@ -284,9 +299,9 @@ def assess(
     >>> r = assess(CapacityTerms(cash_flow=(30_000,) * 6), [s],
     ...            annual_debt_service(schedule), schedule)
     >>> r.table["coverage"].round(4).tolist()
-    [nan, 7.5, 7.5, 7.5, 7.5, 0.2885]
-    >>> round(float(r.maturities["coverage"].iloc[0]), 4), r.min_dscr_outside_maturity
-    (1.5769, 7.5)
+    [nan, 7.5, 7.5, 7.5, 7.5, 7.5]
+    >>> float(r.maturities["coverage"].iloc[0]), r.min_dscr
+    (1.6, 7.5)
     >>> r.max_debt_level_payment, r.sizing_years  # cents, at 4 % over 5 years
     (10684373, 5)
     """
@@ -298,10 +313,22 @@ def assess(
     cf = cash_flow_by_year(terms, years)
     other = other_debt_service_by_year(terms, years)
     ds = fiscal["debt_service"].to_numpy(dtype=np.int64)
-    total_ds = ds + other
+    n = len(years)
+    paid_costs = np.zeros(n, dtype=np.int64) if costs is None else np.asarray(costs, np.int64)
+
+    # what falls due at the final maturity of bullet and accumulating series: a bullet's
+    # principal, an accumulating series' whole payment (principal and capitalised interest)
+    due = np.zeros(n, dtype=np.int64)
+    due_principal = np.zeros(n, dtype=np.int64)
+    for s in _at_maturity(series):
+        last = schedule.loc[schedule["series"] == s.id].iloc[-1]
+        k = years.index(fiscal_year(last["date"].date(), fiscal_year_end))
+        whole = s.repayment == "accumulating"
+        due[k] += int(last["payment"] if whole else last["principal"])
+        due_principal[k] += int(last["principal"])
+    periodic = ds - due
 
     # sinking fund: one per maturity of a bullet or accumulating series
-    n = len(years)
     deposit = np.zeros(n, dtype=np.int64)
     balance = np.zeros(n, dtype=np.int64)
     withdrawal = np.zeros(n, dtype=np.int64)
@@ -333,15 +360,14 @@ def assess(
             dtype=np.int64,
         )
 
-    # the maturity-year test of bullet and accumulating series
-    due_by_year: dict[int, int] = {}
-    for s in _at_maturity(series):
-        own = schedule[schedule["series"] == s.id]
-        fy = fiscal_year(own["date"].iloc[-1].date(), fiscal_year_end)
-        due_by_year[fy] = due_by_year.get(fy, 0) + int(own["payment"].iloc[-1])
-    cash = np.cumsum(cf - total_ds - deposit + withdrawal) + to_cents(terms.opening_cash)
+    total_ds = ds + other
+    cash = (
+        np.cumsum(cf - total_ds - deposit + withdrawal - paid_costs) + to_cents(terms.opening_cash)
+    )
+    # coverage on periodic debt service (interest, amortisation, sinking-fund deposits, other debt)
+    service = periodic + other + deposit
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(total_ds > 0, cf / np.where(total_ds > 0, total_ds, 1), np.nan)
+        coverage = np.where(service > 0, cf / np.where(service > 0, service, 1), np.nan)
     # a year whose cash flow is zero or negative has no capacity: no coverage, never a
     # negative one (it is listed in years_without_capacity)
     coverage = np.where(cf > 0, coverage, np.nan)
@@ -351,41 +377,48 @@ def assess(
             "fiscal_year": np.array(years, dtype=np.int64),
             "cash_flow": cf,
             "debt_service": ds,
+            "due_at_maturity": due,
+            "periodic_debt_service": periodic,
             "other_debt_service": other,
             "total_debt_service": total_ds,
+            "sinking_deposit": deposit,
             "coverage": coverage,
             "below_threshold": np.nan_to_num(coverage, nan=np.inf) < threshold,
-            "no_capacity": (cf - other <= 0) & (total_ds > 0),
-            "sinking_deposit": deposit,
+            "no_capacity": (cf - other <= 0) & (service > 0),
             "sinking_withdrawal": withdrawal,
             "sinking_balance": balance,
+            "costs": paid_costs,
             "reserve_target": target,
             "cash_end": cash,
             "reserve_covered": cash >= to_cents(terms.minimum_cash) + target,
         }
     )
-    table["maturity_year"] = table["fiscal_year"].isin(list(due_by_year))
+    table["maturity_year"] = due > 0
 
     rows = []
     cash_start = np.concatenate([[to_cents(terms.opening_cash)], cash[:-1]])
-    for fy, due in sorted(due_by_year.items()):
-        k = years.index(fy)
-        # what else the issue pays that year (coupons, other series) comes first
-        others = int(ds[k]) - due
-        have = int(cash_start[k] + fund_at_start[k] + cf[k] - other[k] - others)
+    for k in np.flatnonzero(due > 0):
+        # everything else paid that year (coupons, other series, deposits, costs) comes first
+        left = int(cf[k] - other[k] - periodic[k] - deposit[k] - paid_costs[k])
+        renewals = round_half_up(exact(renewal_rate) * int(due_principal[k]))
+        have = int(cash_start[k] + fund_at_start[k]) + left + renewals
         rows.append(
             {
-                "fiscal_year": fy,
-                "due": due,
+                "fiscal_year": years[k],
+                "due": int(due[k]),
                 "cash_start": int(cash_start[k]),
                 "sinking_fund": int(fund_at_start[k]),
-                "cash_flow": int(cf[k] - other[k] - others),
-                "coverage": max(have, 0) / due if due else float("nan"),
+                "cash_flow": left,
+                "renewals": renewals,
+                "coverage": max(have, 0) / int(due[k]),
             }
         )
     maturities = pd.DataFrame(
-        rows, columns=["fiscal_year", "due", "cash_start", "sinking_fund", "cash_flow", "coverage"]
-    )
+        rows,
+        columns=[
+            "fiscal_year", "due", "cash_start", "sinking_fund", "cash_flow", "renewals", "coverage"
+        ],
+    )  # fmt: skip
 
     # sizing
     if terms.sizing_rate is not None:

@@ -1,5 +1,5 @@
-"""A result's notebook display: its key figures, then the readiness grid with each status
-as a word on its colour. Built as XML elements, so all user text is escaped. Every word
+"""A result's notebook display: the four questions answered first (each status as a word
+on its colour), then its key figures, then the readiness grid. Built as XML elements, so all user text is escaped. Every word
 comes from :mod:`bondkit.labels`."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
+from bondkit.runner.answers import answers
 from bondkit.runner.figures import key_figures
 from bondkit.runner.readiness import STATUS_COLOURS, readiness_grid
 
@@ -38,9 +39,18 @@ def value_text(value: Any, kind: str, lang: str, currency: str, missing: str | N
     return str(value)
 
 
+def _status_cell(line: ET.Element, status: str, lang: str) -> None:
+    fill, ink = STATUS_COLOURS[status]
+    look = ";".join(
+        (f"background:{fill}", f"color:{ink}", "font-weight:bold", "text-align:center")
+    )
+    ET.SubElement(line, "td", style=look).text = t(f"status.{status}", lang)
+
+
 def result_html(result: Result, lang: str | None = None) -> str:
-    """The notebook display of a result: its key figures, then the readiness grid with
-    each status as a word on its colour. Built as XML elements, so all text is escaped.
+    """The notebook display of a result: the four questions answered (question, figure,
+    status as a word on its colour, sentence), its key figures, then the readiness grid.
+    Built as XML elements, so all text is escaped.
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
@@ -49,11 +59,21 @@ def result_html(result: Result, lang: str | None = None) -> str:
     >>> page = result_html(run(sc), "en")
     >>> page.startswith("<div><h4>Le Grand Costumier 2016</h4><table>"), "Watch</td>" in page
     (True, True)
+    >>> page.index("Can we raise it?") < page.index("Can we afford it?") < page.index("Total interest")
+    True
     """
     lang = check_language(lang or result.scenario.language)
     currency = result.scenario.currency
     page = ET.Element("div")
     ET.SubElement(page, "h4").text = result.scenario.name
+    first = ET.SubElement(page, "table")
+    for a in answers(result, lang):
+        line = ET.SubElement(first, "tr")
+        ET.SubElement(line, "th", style="text-align:left").text = a.question
+        ET.SubElement(line, "td", style="text-align:right").text = a.figure
+        _status_cell(line, a.status, lang)
+        ET.SubElement(line, "td", style="text-align:left").text = a.sentence
+    ET.SubElement(page, "h4").text = t("sec.key_figures", lang)
     figures = ET.SubElement(page, "table")
     for _key, rec in key_figures(result, lang).iterrows():
         line = ET.SubElement(figures, "tr")
@@ -74,9 +94,5 @@ def result_html(result: Result, lang: str | None = None) -> str:
             line = ET.SubElement(table, "tr")
             ET.SubElement(line, "td", style="text-align:left").text = rec.criterion
             ET.SubElement(line, "td", style="text-align:right").text = shown
-            fill, ink = STATUS_COLOURS[rec.status]
-            look = ";".join(
-                (f"background:{fill}", f"color:{ink}", "font-weight:bold", "text-align:center")
-            )
-            ET.SubElement(line, "td", style=look).text = t(f"status.{rec.status}", lang)
+            _status_cell(line, rec.status, lang)
     return ET.tostring(page, encoding="unicode", method="html")

@@ -100,6 +100,13 @@ _ALL = (
            lambda r: r.max_annual_debt_service),
     Figure("issuer_all_in_cost", "kf.all_in_cost", "cmp.metric.issuer_all_in_cost", "rate",
            None, lambda r: r.issuer_all_in_cost, missing="not_solvable"),
+    Figure("issuer_all_in_cost_without_campaign", "kf.all_in_cost_without_campaign",
+           "kf.all_in_cost_without_campaign", "rate", None,
+           lambda r: r.issuer_all_in_cost_without_campaign, missing="not_solvable"),
+    Figure("total_cost", "kf.total_cost", "cmp.metric.total_cost", "money", None,
+           lambda r: r.total_cost),
+    Figure("expected_campaign_cost", "kf.campaign_cost", "kf.campaign_cost", "money", "campaign",
+           lambda r: r.campaign_cost),
     Figure("upfront_costs", "kf.upfront_costs", "kf.upfront_costs", "money", None,
            lambda r: r.upfront_costs),
     Figure("annual_admin_total", "kf.annual_admin_total", "kf.annual_admin_total", "money",
@@ -119,6 +126,12 @@ _ALL = (
            lambda r: r.campaign.p_minimum_reached_by_community),
     Figure("min_dscr", "kf.min_dscr", "cmp.metric.min_dscr", "ratio", "capacity",
            lambda r: r.capacity.min_dscr),
+    Figure("maturity_coverage", "kf.maturity_coverage", "cmp.metric.maturity_coverage",
+           "ratio", "capacity", lambda r: r.capacity.maturity_coverage),
+    Figure("years_below_count", "kf.years_below", "kf.years_below", "count", "capacity",
+           lambda r: len(r.capacity.years_below_threshold)),
+    Figure("max_debt_level_payment", "kf.max_affordable", "kf.max_affordable", "money",
+           "capacity", lambda r: r.capacity.max_debt_level_payment),
     Figure("p_shortfall", "kf.p_shortfall", "cmp.metric.p_shortfall", "rate", "risk",
            lambda r: r.risk.p_shortfall),
     Figure("recommended_reserve", "kf.recommended_reserve", "kf.recommended_reserve",
@@ -134,10 +147,15 @@ JSON_FIGURES: tuple[str, ...] = (
     "total_interest",
     "max_annual_debt_service",
     "issuer_all_in_cost",
+    "issuer_all_in_cost_without_campaign",
+    "total_cost",
     "upfront_costs",
+    "expected_campaign_cost",
     "annual_admin_total",
     "first_issue_date",
     "last_maturity_date",
+    "min_dscr",
+    "maturity_coverage",
 )
 
 #: the rows of :attr:`Result.summary`, in order (a figure of a missing part is left out)
@@ -147,7 +165,8 @@ SUMMARY_FIGURES: tuple[str, ...] = (
     "expected_raised",
     "p_minimum_reached",
     "p_minimum_reached_by_community",
-    "min_dscr",
+    "years_below_count",
+    "max_debt_level_payment",
     "p_shortfall",
     "recommended_reserve",
 )
@@ -157,7 +176,8 @@ SUMMARY_FIGURES: tuple[str, ...] = (
 SHEET_FIGURES: tuple[str, ...] = (
     "series_count",
     *JSON_FIGURES,
-    "min_dscr",
+    "years_below_count",
+    "max_debt_level_payment",
     "recommended_reserve",
     "p_shortfall",
 )
@@ -195,7 +215,7 @@ def key_figures(result: Result, lang: str | None = None) -> pd.DataFrame:
     >>> figures.loc["total_interest"].tolist()
     ['Total interest paid', 10408.08, 'money']
     >>> figures.loc["min_dscr", "unit"], round(figures.loc["min_dscr", "value"], 2)
-    ('ratio', 0.32)
+    ('ratio', 1.29)
     """
     import pandas as pd
 

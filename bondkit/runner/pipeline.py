@@ -9,6 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from bondkit.core.conventions import to_cents
 from bondkit.core.metrics import (
     investor_yield,
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     from bondkit.models.campaign import CampaignResult
     from bondkit.scenario import Scenario
 
-__all__ = ["run", "run_campaign"]
+__all__ = ["run", "run_campaign", "costs_by_fiscal_year"]
 
 
 def run(
@@ -98,14 +101,23 @@ def run(
         if terms is not None
         else None
     )
+    campaign_cost = campaign.expected_cost if campaign is not None else 0
     capacity = None
     cap_terms = scenario.capacity_terms() if hasattr(scenario, "capacity_terms") else None
+    risk_terms = scenario.risk_terms() if hasattr(scenario, "risk_terms") else None
     if cap_terms is not None:
         from bondkit.models.capacity import assess
 
-        capacity = assess(cap_terms, series, fiscal, schedule, fye)
+        capacity = assess(
+            cap_terms,
+            series,
+            fiscal,
+            schedule,
+            fye,
+            costs=costs_by_fiscal_year(flows, fiscal, fye, campaign_cost),
+            renewal_rate=risk_terms.renewal_rate if risk_terms is not None else 0.0,
+        )
     risk = None
-    risk_terms = scenario.risk_terms() if hasattr(scenario, "risk_terms") else None
     if risk_terms is not None:
         from bondkit.models.risk import assess_risk
 
@@ -137,11 +149,53 @@ def run(
         max_annual_debt_service=int(fiscal["debt_service"].max()),
         upfront_costs=-int(flows.loc[flows["kind"] == "upfront_costs", "amount"].sum()),
         annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
-        issuer_all_in_cost=issuer_all_in_cost(series, costs, schedule),
+        issuer_all_in_cost=issuer_all_in_cost(series, _with_campaign(costs, campaign_cost), schedule),
+        issuer_all_in_cost_without_campaign=issuer_all_in_cost(series, costs, schedule),
+        campaign_cost=campaign_cost,
         campaign=campaign,
         capacity=capacity,
         risk=risk,
     )
+
+
+def _with_campaign(costs: CostTerms, campaign_cost: int) -> CostTerms:
+    """``costs`` with the campaign's cost [cents] added to the upfront costs."""
+    from dataclasses import replace
+
+    if not campaign_cost:
+        return costs
+    return replace(costs, upfront=costs.upfront + Decimal(campaign_cost) / 100)
+
+
+def costs_by_fiscal_year(
+    flows: pd.DataFrame, fiscal: pd.DataFrame, fiscal_year_end: str, campaign_cost: int = 0
+) -> np.ndarray:
+    """The issue's costs paid in each fiscal year of ``fiscal`` [cents]: upfront and
+    yearly admin from the issuer's flows (:func:`~bondkit.core.metrics.issuer_cash_flows`),
+    and ``campaign_cost`` on the earliest issue date (with the upfront costs).
+
+    >>> import datetime as dt
+    >>> from bondkit.core.metrics import issuer_cash_flows
+    >>> from bondkit.core.schedule import annual_debt_service, series_schedule
+    >>> from bondkit.core.terms import SeriesTerms
+    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2025, 1, 15), term_years=3)
+    >>> sched = series_schedule(s)
+    >>> flows = issuer_cash_flows([s], CostTerms(upfront=2000, annual_admin=500), sched)
+    >>> costs_by_fiscal_year(flows, annual_debt_service(sched), "12-31", 850_000).tolist()
+    [1050000, 50000, 50000, 50000]
+    """
+    from bondkit.core.conventions import fiscal_year
+
+    years = fiscal["fiscal_year"].to_numpy(dtype=np.int64)
+    out = np.zeros(len(years), dtype=np.int64)
+    paid = flows[flows["kind"].isin(("upfront_costs", "annual_admin"))]
+    first = flows["date"].min().date()
+    dated = [(d.date(), -int(a)) for d, a in zip(paid["date"], paid["amount"], strict=True)]
+    for d, amount in [*dated, (first, campaign_cost)]:
+        # a cost dated outside the issue's fiscal years is paid in the nearest one
+        k = int(np.clip(fiscal_year(d, fiscal_year_end) - years[0], 0, len(years) - 1))
+        out[k] += amount
+    return out
 
 
 def _with_seed(scenario: Scenario, seed: int) -> Scenario:

@@ -54,11 +54,11 @@ READINESS_THRESHOLDS: dict[str, tuple[Any, Any]] = {
     # (``coverage_threshold``), Watch at or above 1.0 (the cash flow still pays the debt
     # service, with no margin left), Risk below; no debt service at all: not applicable
     "min_coverage": ("cap.threshold", 1.0),
-    # each maturity year of a bullet or accumulating series: (cash at start + sinking fund
-    # + the year's cash flow) / what falls due. At 1 or more the enterprise repays from its
-    # own cash even if no holder renews: OK. From 0.9 the gap is at most a tenth of the
-    # maturity, which renewals (about 65 % in the one published programme) or a bridge
-    # loan can fill: Watch. Below: Risk
+    # each maturity year of a bullet or accumulating series, the maturity test: (cash at
+    # start + sinking fund + the year's cash flow left after its other payments + the
+    # renewals expected from [risk]'s renewal_rate) / what falls due. At 1 or more the
+    # enterprise repays what it expects to repay: OK. From 0.9 the gap is at most a tenth
+    # of the maturity, which a bridge loan or a renewal offer can fill: Watch. Below: Risk
     "maturity_coverage": (1.0, 0.9),
     # the simulated chance of a liquidity shortfall, in multiples of the scenario's own
     # ``shortfall_level`` and read the other way: OK at or below 1x the level, Watch at
@@ -223,9 +223,12 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
     :data:`READINESS_THRESHOLDS` and the scenario's own coverage threshold and shortfall
     level. A criterion that does not apply has the status ``"na"``.
 
-    Le Grand Costumier pays nothing before maturity, so the regular coverage ratio does
-    not apply; in fiscal year 2022 the cash at the start (11 396.02 $), the sinking fund
-    (20 000 $) and the year's cash flow (6 500 $) cover the 22 000 $ due 1.72 times:
+    Le Grand Costumier pays nothing before maturity: its periodic debt service is the
+    sinking fund's 3,920.80 $ a year, covered 1.15 times by 4,500 $ in fiscal year 2017
+    (Watch under its 1.25 threshold). In fiscal year 2022 the cash at the start
+    (7,742.12 $), the sinking fund (20,000 $), the year's cash flow (6,500 $) and the
+    expected renewals (65 % of the 20,000 $ principal) cover the 22,000 $ due 2.15 times.
+    The campaign and launch costs paid in 2017 leave the closing cash under its minimum:
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
@@ -234,12 +237,12 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
     >>> rows = financial_rows(run(sc), "en")
     >>> [(criterion, status) for criterion, _kind, _value, _threshold, status in rows]
     ... # doctest: +NORMALIZE_WHITESPACE
-    [('Debt service coverage ratio', 'na'),
+    [('Lowest debt service coverage ratio (fiscal year 2017)', 'watch'),
      ('Repayment at maturity: coverage in fiscal year 2022', 'ok'),
      ('Chance of a liquidity shortfall in some fiscal year (simulated)', 'ok'),
-     ('Closing cash at least the minimum cash (no reserve set)', 'ok')]
-    >>> rows[1][1], round(rows[1][2], 4)
-    ('ratio', 1.7225)
+     ('Closing cash at least the minimum cash (no reserve set)', 'risk')]
+    >>> rows[0][1], round(rows[0][2], 4), rows[1][1], round(rows[1][2], 4)
+    ('ratio', 1.1477, 'ratio', 2.1474)
     """
     res = result
     cap, risk = res.capacity, res.risk
@@ -252,8 +255,8 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
         threshold = t("thr.coverage", lang).format(
             threshold=number_text(own, lang, 2), low=number_text(low, lang, 2), **words
         )
-        # years in which a bullet or accumulating series matures have their own test below
-        dscr = cap.min_dscr_outside_maturity
+        # coverage of periodic debt service; what falls due at maturity has its own test below
+        dscr = cap.min_dscr
         lacking = table.loc[table["no_capacity"], "fiscal_year"]
         if len(lacking):  # debt service in a year whose cash flow is zero or negative
             rows.append(
@@ -276,8 +279,7 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
                 )
             )
         else:
-            regular = table[~table["maturity_year"]]
-            year = int(regular.loc[regular["coverage"].idxmin(), "fiscal_year"])
+            year = int(table.loc[table["coverage"].idxmin(), "fiscal_year"])
             rows.append(
                 (
                     t("ready.min_coverage", lang).format(year=year),
@@ -365,9 +367,9 @@ def readiness_grid(result: Result, lang: str | None = None) -> pd.DataFrame:
     ...     {"campaign.simulations": 200, "risk.paths": 200})
     >>> grid = readiness_grid(run(sc), "en")
     >>> grid[["group", "status"]].iloc[0].tolist()
-    ['financial', 'na']
+    ['financial', 'ok']
     >>> sorted(set(grid["status"]))
-    ['na', 'ok', 'watch']
+    ['ok', 'risk', 'watch']
     """
     import pandas as pd
 

@@ -58,7 +58,7 @@ class Result:
     >>> from bondkit.runner import run
     >>> res = run(load_example("grand-costumier-2016"))
     >>> res
-    <Result 'Le Grand Costumier 2016': 1 series, 20,000.00 CAD, all-in cost 2.97%, min coverage 0.30>
+    <Result 'Le Grand Costumier 2016': 1 series, 20,000.00 CAD, all-in cost 6.12%, min coverage 1.15>
     >>> res.summary.loc["total_interest", "value"]
     2000.0
     """
@@ -77,7 +77,13 @@ class Result:
     max_annual_debt_service: int
     upfront_costs: int
     annual_admin_total: int
+    #: every cost of raising the money counted, the campaign's included (scenario-format.md's
+    #: figure plus the expected campaign cost, paid with the upfront costs)
     issuer_all_in_cost: float | None
+    #: the same without the campaign's cost (equal when there is no campaign)
+    issuer_all_in_cost_without_campaign: float | None = None
+    #: the campaign's expected cost [cents] (0 without a campaign)
+    campaign_cost: int = 0
     campaign: CampaignResult | None = None
     capacity: CapacityResult | None = None
     risk: RiskResult | None = None
@@ -89,7 +95,8 @@ class Result:
 
         Le Grand Costumier: 20 000 $ at 2 % simple interest for 5 years, paid with the
         principal on 2021-09-01 (fiscal year 2022, years ending March 31): 2 000 $ of
-        interest; 1 000 $ of launch costs; the lowest coverage is 6 500 / 22 000.
+        interest; 1 000 $ of launch costs; 2.97 % all-in before the campaign's costs, 6.12 %
+        with them; the lowest coverage is that of the sinking fund's deposits in 2017.
 
         >>> from bondkit.scenario import load_example
         >>> from bondkit.runner import run
@@ -101,8 +108,10 @@ class Result:
         ('2016-09-01', '2021-09-01')
         >>> d["debt_service_by_fiscal_year"]["2021"], d["debt_service_by_fiscal_year"]["2022"]
         (0.0, 22000.0)
-        >>> round(d["issuer_all_in_cost"], 4), round(d["capacity"]["min_dscr"], 4)
-        (0.0297, 0.2955)
+        >>> round(d["issuer_all_in_cost_without_campaign"], 4), round(d["issuer_all_in_cost"], 4)
+        (0.0297, 0.0612)
+        >>> round(d["min_dscr"], 4), round(d["maturity_coverage"], 4), d["total_cost"]
+        (1.1477, 2.1474, 5653.9)
         >>> d["campaign"]["simulations"], d["risk"]["paths"], d["seed"]
         (200, 200, 2016)
         """
@@ -161,6 +170,12 @@ class Result:
         from bondkit.runner.figures import key_figures
 
         return key_figures(self)
+
+    @property
+    def total_cost(self) -> int:
+        """What the money costs in all [cents]: interest + upfront costs + the campaign's
+        expected cost + yearly admin."""
+        return self.total_interest + self.upfront_costs + self.campaign_cost + self.annual_admin_total
 
     @property
     def readiness(self) -> pd.DataFrame:
