@@ -214,6 +214,27 @@ def test_defaults_apply_to_keys_and_tables_not_written() -> None:
     [seg] = c.segments
     assert (seg.supporting, seg.ticket_spread, seg.pledged) == (1.0, 0.8, 0.0)
     assert seg.series_shares == ()  # empty: in proportion to the series amounts
+    assert c.reference_rate is None and seg.rate_sensitivity == 0.0  # the rate is ignored
+
+
+def test_the_response_to_the_rate_offered_gives_the_terms() -> None:
+    c = terms(
+        campaign(
+            segment(rate_sensitivity="0.1"),  # its own
+            segment(name='"Voisins"'),  # the campaign's
+            segment(name='"Partenaires"', rate_sensitivity="0"),  # ignores the rate
+            reference_rate="0.025",
+            rate_sensitivity="0.3",
+        )
+    )
+    assert c.reference_rate == Decimal("0.025") and isinstance(c.reference_rate, Decimal)
+    assert [s.rate_sensitivity for s in c.segments] == [0.1, 0.3, 0.0]
+    assert all(isinstance(s.rate_sensitivity, float) for s in c.segments)
+    # a segment's own sensitivity is enough without one in [campaign]; the others get 0
+    c = terms(
+        campaign(segment(rate_sensitivity="0.4"), segment(name='"Voisins"'), reference_rate="0")
+    )
+    assert [s.rate_sensitivity for s in c.segments] == [0.4, 0.0]
 
 
 def test_match_defaults() -> None:
@@ -242,6 +263,11 @@ def test_no_campaign_table_means_no_campaign() -> None:
 
 def test_a_dumped_campaign_validates_again_to_the_same_terms() -> None:
     sc = parse_scenario(FULL)
+    assert validate_data(sc.to_data()).campaign_terms() == sc.campaign_terms()
+    responding = campaign(
+        segment(rate_sensitivity="0.1"), reference_rate="0.025", rate_sensitivity="0.3"
+    )
+    sc = parse_scenario(responding)
     assert validate_data(sc.to_data()).campaign_terms() == sc.campaign_terms()
 
 
@@ -644,6 +670,52 @@ CASES = {
             "campaign.fixed: unknown key (it belongs under [campaign.costs])",
         ],
     ),
+    "reference rate written as a percentage": (
+        campaign(segment(), reference_rate="2.5", rate_sensitivity="0.3"),
+        ["campaign.reference_rate: must be a fraction such as 0.04 (you wrote 2.5)"],
+    ),
+    "rate sensitivities out of range": (
+        campaign(
+            segment(rate_sensitivity="-0.2"),
+            segment(name='"Voisins"', rate_sensitivity="5.5"),
+            reference_rate="0.02",
+            rate_sensitivity="6",
+        ),
+        [
+            "campaign.rate_sensitivity: must be at most 5, such as 0.3 (you wrote 6)",
+            "campaign.segments[1].rate_sensitivity: must not be negative (you wrote -0.2)",
+            "campaign.segments[2].rate_sensitivity: must be at most 5, such as 0.3 (you wrote 5.5)",
+        ],
+    ),
+    "rate keys in quotes": (
+        campaign(segment(rate_sensitivity='"0.3"'), reference_rate='"2 %"'),
+        [
+            'campaign.reference_rate: must be a number such as 0.04, written without quotes (you wrote "2 %")',
+            'campaign.segments[1].rate_sensitivity: must be a number such as 0.3, written without quotes (you wrote "0.3")',
+        ],
+    ),
+    "rate sensitivity without a reference rate": (
+        campaign(
+            segment(rate_sensitivity="0.2"), segment(name='"Voisins"'), rate_sensitivity="0.3"
+        ),
+        [
+            "campaign.rate_sensitivity: applies only with reference_rate in [campaign], what the "
+            "people's savings earn elsewhere: write reference_rate, or remove it (you wrote 0.3)",
+            "campaign.segments[1].rate_sensitivity: applies only with reference_rate in [campaign], "
+            "what the people's savings earn elsewhere: write reference_rate, or remove it (you wrote 0.2)",
+        ],
+    ),
+    "reference rate without a rate sensitivity": (
+        campaign(segment(), reference_rate="0.02"),
+        [
+            "campaign.reference_rate: changes nothing without a rate_sensitivity, in [campaign] or in "
+            "[[campaign.segments]]: write one, or remove reference_rate (you wrote 0.02)"
+        ],
+    ),
+    "a bad reference rate hides the rule that needs it": (
+        campaign(segment(rate_sensitivity="0.3"), reference_rate="-0.01"),
+        ["campaign.reference_rate: must not be negative (you wrote -0.01)"],
+    ),
     "campaign key written under [costs]": (
         HEAD + SERIES + "\n[costs]\nupfront = 1\nfixed = 5\nminimum = 3\n",
         [
@@ -746,8 +818,10 @@ toml_values = st.recursive(
 )
 CAMPAIGN_KEYS = {
     "campaign": [*CAMPAIGN, "cap", "allocation", "rule_set", "min_subscription"]
-    + ["max_per_investor", "interest_start", "simulations", "segments", "arrivals"],
-    "segment": [*SEGMENT, "supporting", "ticket_spread", "series_shares", "pledged"],
+    + ["max_per_investor", "interest_start", "simulations", "segments", "arrivals"]
+    + ["reference_rate", "rate_sensitivity"],
+    "segment": [*SEGMENT, "supporting", "ticket_spread", "series_shares", "pledged"]
+    + ["rate_sensitivity"],
     "arrivals": ["start_days", "start_share", "final_days", "final_share"],
     "costs": ["fixed", "staff_hours", "hourly_cost", "per_subscriber", "payment_fee_rate"],
     "match": ["ratio", "max_amount", "annual_rate", "term_years", "counts_toward_minimum"],
@@ -836,6 +910,60 @@ def test_the_simulation_must_fit_in_memory() -> None:
         "at most 83333 keep the simulation within memory (you wrote 100000)"
     ]
     assert terms(campaign(simulations="80_000")).simulations == 80_000
+
+
+def test_the_simulation_must_fit_in_memory_at_the_rate_offered() -> None:
+    # the members buy series A at 2 %: at a reference rate of 2 % the conversion is as
+    # written (240 expected subscribers, as above); at 0 %, 2 points above at 0.5 a point,
+    # 0.25 becomes 1 / (1 + 3 e^-1) = 0.4754: 1 200 x 0.8 x 0.4754 = 456
+    members = segment(series_shares="{ A = 1 }")
+    assert problems(
+        campaign(members, reference_rate="0.02", rate_sensitivity="0.5", simulations="100_000")
+    ) == [  # fmt: skip
+        "campaign.simulations: is too many for 240 expected subscribers a campaign: "
+        "at most 83333 keep the simulation within memory (you wrote 100000)"
+    ]
+    text = campaign(members, reference_rate="0", rate_sensitivity="0.5", simulations="80_000")
+    assert problems(text) == [
+        "campaign.simulations: is too many for 456 expected subscribers a campaign: "
+        "at most 43825 keep the simulation within memory (you wrote 80000)"
+    ]
+    assert terms(text.replace("80_000", "43_000")).simulations == 43_000
+
+
+def test_the_rate_messages_in_french() -> None:
+    text = campaign(segment(rate_sensitivity="0.2"), rate_sensitivity="0.3").replace(
+        'language = "en"', 'language = "fr"'
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    assert [p.render("fr") for p in info.value.problems] == [
+        "campaign.rate_sensitivity : s'applique seulement avec reference_rate dans [campaign], ce "
+        "que l'épargne des gens rapporte ailleurs : écrivez reference_rate, ou retirez-le (vous avez écrit 0.3)",
+        "campaign.segments[1].rate_sensitivity : s'applique seulement avec reference_rate dans "
+        "[campaign], ce que l'épargne des gens rapporte ailleurs : écrivez reference_rate, ou "
+        "retirez-le (vous avez écrit 0.2)",
+    ]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(campaign(segment(), reference_rate="0.02"))
+    assert [p.render("fr") for p in info.value.problems] == [
+        "campaign.reference_rate : ne change rien sans rate_sensitivity, dans [campaign] ou dans "
+        "[[campaign.segments]] : écrivez-en un, ou retirez reference_rate (vous avez écrit 0.02)"
+    ]
+
+
+def test_the_reference_documents_the_rate_keys_with_unit_and_default() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    section = doc[doc.index("## `[campaign]`") : doc.index("## `[capacity]`")]
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in section.splitlines()
+        if line.startswith("| `reference_rate`") or line.startswith("| `rate_sensitivity`")
+    }
+    assert set(rows) == {"`reference_rate`", "`rate_sensitivity`"}
+    assert section.count("| `rate_sensitivity`") == 2  # in [campaign] and in each segment
+    assert "fraction per year" in rows["`reference_rate`"]
+    assert "per percentage point" in rows["`rate_sensitivity`"]
 
 
 def test_the_window_is_at_most_two_years() -> None:

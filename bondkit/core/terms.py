@@ -9,6 +9,7 @@ these classes only guard their own invariants for callers who build them in code
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -30,6 +31,7 @@ __all__ = [
     "StepRate",
     "SeriesTerms",
     "CostTerms",
+    "rate_response",
     "Segment",
     "ArrivalShape",
     "CampaignCosts",
@@ -244,6 +246,27 @@ def _fraction_in_0_1(name: str, value: float) -> None:
         raise ValueError(f"{name} must be a share between 0 and 1")
 
 
+def rate_response(conversion: float, sensitivity: float, points: float) -> float:
+    """A segment's conversion when offered ``points`` percentage points above the reference
+    rate (below it when negative), from its ``conversion`` at the reference rate: the odds
+    c / (1 - c) times exp(sensitivity x points), i.e. logit(result) = logit(c) + sensitivity
+    x points. Between 0 and 1 (0 and 1 stay), rising strictly with ``points`` when
+    0 < c < 1 and sensitivity > 0, ``conversion`` itself at 0 points. Conversion 0.1, 0.5
+    per point: odds 1/9 x e^0.5 = 0.1832 at +1 point, so 0.1548; at -1 point 0.0631:
+
+    >>> round(rate_response(0.1, 0.5, 1.0), 4), round(rate_response(0.1, 0.5, -1.0), 4)
+    (0.1548, 0.0631)
+    >>> rate_response(0.1, 0.5, 0.0), rate_response(0.1, 0.0, 3.0)  # exactly as written
+    (0.1, 0.1)
+    """
+    if sensitivity == 0 or points == 0 or conversion in (0, 1):
+        return conversion
+    x = math.log(conversion / (1 - conversion)) + sensitivity * points
+    response = 1 / (1 + math.exp(min(-x, 709.0)))  # one formula: monotone in x; no overflow
+    # never on the wrong side of the conversion written, even by a rounding
+    return max(response, conversion) if points > 0 else min(response, conversion)
+
+
 @dataclass(frozen=True)
 class Segment:
     """A group of potential investors (members, users, neighbours, institutions).
@@ -259,6 +282,9 @@ class Segment:
         proportion to the series amounts
     pledged : float — share of its subscribers who pledged before opening and subscribe on
         opening day [fraction]
+    rate_sensitivity : float — how its conversion responds to the offered rate's spread
+        over the campaign's ``reference_rate`` [log-odds per percentage point]; 0: not at
+        all (see :func:`rate_response`); ``conversion`` is then the conversion at a spread of 0
     """
 
     name: str
@@ -270,6 +296,7 @@ class Segment:
     ticket_spread: float = 0.8
     series_shares: tuple[tuple[str, float], ...] = ()
     pledged: float = 0.0
+    rate_sensitivity: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ticket_median", _decimal(self.ticket_median))
@@ -281,10 +308,12 @@ class Segment:
             _fraction_in_0_1(name, getattr(self, name))
         if self.ticket_median <= 0 or self.ticket_spread < 0:
             raise ValueError("ticket_median must be positive and ticket_spread not negative")
+        if not 0 <= self.rate_sensitivity < math.inf:
+            raise ValueError("rate_sensitivity must be a finite number, 0 or more")
 
     @property
     def p_subscribe(self) -> float:
-        """Probability that one person of the segment subscribes."""
+        """Probability that one person of the segment subscribes (at the reference rate)."""
         return self.reached * self.supporting * self.conversion
 
 
@@ -391,6 +420,9 @@ class CampaignTerms:
         None: the rule set's limit, or no limit
     interest_start : str — issue-date | subscription-date: when interest starts accruing
     simulations : int — Monte Carlo campaigns
+    reference_rate : number or None — what the people's savings earn elsewhere [fraction];
+        given, each segment's conversion responds to the spread of the rate it is offered
+        over it (``Segment.rate_sensitivity``); None: the campaign ignores the rate offered
     """
 
     opens: dt.date
@@ -409,6 +441,7 @@ class CampaignTerms:
     costs: CampaignCosts = field(default_factory=CampaignCosts)
     match: Backstop | None = None
     underwriter: Backstop | None = None
+    reference_rate: Decimal | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -417,6 +450,8 @@ class CampaignTerms:
             if value is not None:
                 set_(self, name, _decimal(value))
         set_(self, "segments", tuple(self.segments))
+        if self.reference_rate is not None:
+            set_(self, "reference_rate", _decimal(self.reference_rate))
         problems = []
         if self.closes < self.opens:
             problems.append("closes must not be before opens")
@@ -438,6 +473,11 @@ class CampaignTerms:
             problems.append("simulations must be at least 1")
         if not self.segments:
             problems.append("a campaign needs at least one segment")
+        if self.reference_rate is None:
+            if any(seg.rate_sensitivity for seg in self.segments):
+                problems.append("a segment's rate_sensitivity needs a reference_rate")
+        elif not 0 <= self.reference_rate <= 1:
+            problems.append("reference_rate must be a fraction from 0 to 1")
         if self.arrivals.start_days + self.arrivals.final_days > self.days:
             problems.append("start_days + final_days must fit in the campaign window")
         if problems:

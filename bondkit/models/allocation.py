@@ -1,13 +1,79 @@
-"""Allocation of a campaign's subscriptions under a cap: first-come, lottery or pro-rata,
+"""Allocation of a campaign's subscriptions under a cap (:func:`cap_cents`), each ticket
+within its bounds in whole bonds (:func:`ticket_bounds`): first-come, lottery or pro-rata,
 each subscriber kept at or above a minimum or refused; vectorised over every simulated
-campaign at once (a group is one campaign). Money in cents.
+campaign at once (a group is one campaign). Money in cents. Also the series each
+subscriber picks from its segment's shares (:func:`choose_series`), and what a match and
+an underwriter lend beside the community (:func:`backstops`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+
 import numpy as np
 
-__all__ = ["allocate", "segment_starts"]
+from bondkit.core.conventions import exact, to_cents
+from bondkit.core.terms import CampaignTerms, SeriesTerms
+from bondkit.data.rules import rule_set
+
+__all__ = ["ticket_bounds", "allocate", "segment_starts", "choose_series", "backstops"]
+
+
+def _max_per_investor(terms: CampaignTerms) -> Decimal | None:
+    if terms.max_per_investor is not None:
+        return terms.max_per_investor
+    return rule_set(terms.rule_set).max_per_investor
+
+
+def cap_cents(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> int:
+    """The most the issue accepts [cents]: the campaign cap, else the series total."""
+    if terms.cap is not None:
+        return to_cents(terms.cap)
+    return sum(s.amount_cents for s in series)
+
+
+def ticket_bounds(
+    terms: CampaignTerms, series: Sequence[SeriesTerms]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest ticket in whole bonds of each series [bonds].
+
+    The smallest is the minimum subscription rounded up to whole bonds (at least one); the
+    largest the per-investor maximum (else the cap) rounded down to whole bonds. One entry
+    per series, as int arrays.
+
+    A co-op's 100,000 $ issue of 500 $ bonds; 2,000 members, 4 % of whom subscribe
+    (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
+    10,000 $ each, during a 75-day campaign:
+
+    >>> import datetime as dt
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
+    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
+    ...                       simulations=200)
+    >>> ticket_bounds(terms, series)  # 1 to 20 bonds of 500 $
+    (array([1]), array([20]))
+    """
+    face = np.array([s.face_value_cents for s in series], dtype=np.int64)
+    low = to_cents(terms.min_subscription) if terms.min_subscription is not None else 0
+    k_lo = np.maximum(1, -(-low // face))
+    high = _max_per_investor(terms)
+    top = (
+        min(to_cents(high), cap_cents(terms, series))
+        if high is not None
+        else cap_cents(terms, series)
+    )
+    k_hi = top // face
+    if (k_hi < k_lo).any():
+        j = int(np.flatnonzero(k_hi < k_lo)[0])
+        raise ValueError(
+            f"series {series[j].id}: one subscription of {k_lo[j]} bond(s) of "
+            f"{face[j] / 100:.2f} is more than the per-investor maximum of {top / 100:.2f}"
+        )
+    return k_lo, k_hi
 
 
 def segment_starts(group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -126,3 +192,64 @@ def _pro_rata(tickets, face, group, order_key, cap, n, eligible) -> np.ndarray:
     extra[order] = np.where(within <= left[go], fo, 0)
     out[idx] = base + extra
     return out
+
+
+def choose_series(u: np.ndarray, seg: np.ndarray, cum_shares: np.ndarray) -> np.ndarray:
+    """The series each subscriber picks: the number of its segment's cumulative shares
+    (all but the last) at or below its uniform draw ``u``.
+
+    The same numbers as ``(u[:, None] >= cum_shares[seg][:, :-1]).sum(axis=1)``, without
+    its subscribers x series matrix (12 GB for a million subscribers and 500 series, issue
+    #11): subscribers are grouped by segment and each group is looked up in its own row.
+
+    >>> cum = np.array([[0.5, 0.5, 1.0], [0.0, 0.2, 1.0]])
+    >>> choose_series(np.array([0.1, 0.5, 0.9, 0.1, 0.7]), np.array([0, 0, 0, 1, 1]), cum)
+    array([0, 2, 2, 1, 2])
+    """
+    order = np.argsort(seg, kind="stable")
+    starts = np.append(segment_starts(seg[order], len(cum_shares)), len(seg))
+    choice = np.empty(len(seg), dtype=np.int64)
+    for s, row in enumerate(cum_shares):
+        idx = order[starts[s] : starts[s + 1]]
+        choice[idx] = np.searchsorted(row[:-1], u[idx], side="right")
+    return choice
+
+
+def backstops(
+    terms: CampaignTerms, community: np.ndarray, minimum: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Match and underwriter amounts of each campaign, and whether it goes ahead [cents].
+
+    The match lends ``ratio`` per community cent (rounded half up, up to its
+    ``max_amount``); the underwriter lends the gap to the minimum when it is at most its
+    ``max_amount``; a campaign that does not go ahead gets neither. A 1:1 match of at most
+    10,000 $ and an underwriter of at most 5,000 $, for a minimum of 30,000 $:
+
+    >>> import datetime as dt
+    >>> from bondkit.core.terms import Backstop, CampaignTerms, Segment
+    >>> seg = Segment("Members", people=100, reached=0.5, conversion=0.1, ticket_median=1_000)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=30_000,
+    ...     target=40_000, segments=(seg,),
+    ...     match=Backstop("match", max_amount=10_000, annual_rate=0.03, term_years=5),
+    ...     underwriter=Backstop("underwriter", max_amount=5_000, annual_rate=0.06, term_years=5))
+    >>> community = np.array([2_000_000, 1_800_000, 900_000])  # cents
+    >>> match, under, ahead = backstops(terms, community, 3_000_000)
+    >>> match.tolist(), under.tolist(), ahead.tolist()  # 18,000 + 10,000 + 2,000; 9,000 short
+    ([1000000, 1000000, 0], [0, 200000, 0], [True, True, False])
+    """
+    match = np.zeros_like(community)
+    if terms.match is not None:
+        ratio = exact(terms.match.ratio)
+        match = np.minimum(
+            (community * ratio.numerator * 2 + ratio.denominator) // (2 * ratio.denominator),
+            to_cents(terms.match.max_amount),
+        )
+    counted = community + (
+        match if terms.match is not None and terms.match.counts_toward_minimum else 0
+    )
+    gap = np.maximum(minimum - counted, 0)
+    under = np.zeros_like(community)
+    if terms.underwriter is not None:
+        under = np.where(gap <= to_cents(terms.underwriter.max_amount), gap, 0)
+    ahead = counted + under >= minimum
+    return np.where(ahead, match, 0), np.where(ahead, under, 0), ahead

@@ -4,7 +4,8 @@ The model (every parameter is an input of ``[campaign]``, see docs/scenario-refe
 
 - **Funnel.** Each person of a segment subscribes with probability
   ``reached x supporting x conversion``, independently: a segment's subscribers are
-  binomial.
+  binomial. With a ``reference_rate``, the conversion responds to the rate the segment is
+  offered (:func:`offered_rates`) through :func:`~bondkit.core.terms.rate_response`.
 - **Tickets.** A subscriber picks a series (segment shares), then an amount drawn from a
   lognormal law (``ticket_median``, ``ticket_spread`` = sigma of the log), rounded half up to
   whole bonds of that series and bounded by the minimum subscription (at least one bond)
@@ -33,12 +34,21 @@ import numpy as np
 import pandas as pd
 
 from bondkit.core.conventions import exact, money, round_half_up, to_cents
-from bondkit.core.terms import Backstop, CampaignTerms, Segment, SeriesTerms
+from bondkit.core.terms import Backstop, CampaignTerms, Segment, SeriesTerms, rate_response
 from bondkit.data.rules import Finding, check_rules, rule_set
-from bondkit.models.allocation import allocate, segment_starts
+from bondkit.models.allocation import (
+    allocate,
+    backstops,
+    cap_cents,
+    choose_series,
+    segment_starts,
+    ticket_bounds,
+)
 
 __all__ = [
     "series_shares",
+    "offered_rates",
+    "subscribe_probabilities",
     "CAMPAIGN_STREAM",
     "ticket_bounds",
     "ticket_distribution",
@@ -78,59 +88,66 @@ def series_shares(segment: Segment, series: Sequence[SeriesTerms]) -> np.ndarray
     return shares / shares.sum()
 
 
-def _max_per_investor(terms: CampaignTerms) -> Decimal | None:
-    if terms.max_per_investor is not None:
-        return terms.max_per_investor
-    return rule_set(terms.rule_set).max_per_investor
+def _offered(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> list[Fraction]:
+    """Each segment's offered rate, exactly: the shares as written times the exact rates."""
+    offered = []
+    for g in terms.segments:
+        pairs = zip(series_shares(g, series), series, strict=True)
+        offered.append(sum((exact(float(w)) * s.rate for w, s in pairs), Fraction(0)))
+    return offered
 
 
-def cap_cents(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> int:
-    """The most the issue accepts [cents]: the campaign cap, else the series total."""
-    if terms.cap is not None:
-        return to_cents(terms.cap)
-    return sum(s.amount_cents for s in series)
+def offered_rates(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> np.ndarray:
+    """The rate each segment is offered [fraction]: the ``annual_rate`` of the series it
+    buys, weighted by its series shares (by default the series amounts), one per segment.
 
-
-def ticket_bounds(
-    terms: CampaignTerms, series: Sequence[SeriesTerms]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest and largest ticket in whole bonds of each series [bonds].
-
-    The smallest is the minimum subscription rounded up to whole bonds (at least one); the
-    largest the per-investor maximum (else the cap) rounded down to whole bonds. One entry
-    per series, as int arrays.
-
-    A co-op's 100,000 $ issue of 500 $ bonds; 2,000 members, 4 % of whom subscribe
-    (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
-    10,000 $ each, during a 75-day campaign:
-
+    >>> import datetime as dt
     >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
-    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
-    >>> members = Segment("Members", people=2_000, reached=0.8, supporting=0.5,
-    ...                   conversion=0.1, ticket_median=1_000, ticket_spread=0.6)
-    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
-    ...                       target=100_000, segments=(members,), max_per_investor=10_000,
-    ...                       simulations=200)
-    >>> ticket_bounds(terms, series)  # 1 to 20 bonds of 500 $
-    (array([1]), array([20]))
+    >>> a = SeriesTerms("A", 30_000, 500, 0.03, dt.date(2027, 1, 15), term_years=3)
+    >>> b = SeriesTerms("B", 10_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> seg = Segment("Members", people=100, reached=0.5, conversion=0.1, ticket_median=1_000)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=10_000,
+    ...                       target=40_000, segments=(seg,))
+    >>> offered_rates(terms, [a, b]).tolist()  # 0.75 x 3 % + 0.25 x 4 %
+    [0.0325]
     """
-    face = np.array([s.face_value_cents for s in series], dtype=np.int64)
-    low = to_cents(terms.min_subscription) if terms.min_subscription is not None else 0
-    k_lo = np.maximum(1, -(-low // face))
-    high = _max_per_investor(terms)
-    top = (
-        min(to_cents(high), cap_cents(terms, series))
-        if high is not None
-        else cap_cents(terms, series)
-    )
-    k_hi = top // face
-    if (k_hi < k_lo).any():
-        j = int(np.flatnonzero(k_hi < k_lo)[0])
-        raise ValueError(
-            f"series {series[j].id}: one subscription of {k_lo[j]} bond(s) of "
-            f"{face[j] / 100:.2f} is more than the per-investor maximum of {top / 100:.2f}"
-        )
-    return k_lo, k_hi
+    return np.array([float(rate) for rate in _offered(terms, series)])
+
+
+def subscribe_probabilities(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> np.ndarray:
+    """Probability that one person of each segment subscribes, at the rate it is offered.
+
+    Without a ``reference_rate``: reached x supporting x conversion, as written. With one:
+    the conversion of each segment responds to its spread, its offered rate minus the
+    reference rate in percentage points (:func:`~bondkit.core.terms.rate_response`).
+    Offered 3 %, savings earning 2 %, a sensitivity of 0.5 per point: the conversion of
+    0.1 becomes 0.1548, and 0.5 reached makes 0.0774:
+
+    >>> import datetime as dt
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
+    >>> a = SeriesTerms("A", 30_000, 500, 0.03, dt.date(2027, 1, 15), term_years=3)
+    >>> seg = Segment("Members", people=100, reached=0.5, conversion=0.1,
+    ...               ticket_median=1_000, rate_sensitivity=0.5)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=10_000,
+    ...                       target=30_000, segments=(seg,), reference_rate=0.02)
+    >>> subscribe_probabilities(terms, [a]).round(4).tolist()
+    [0.0774]
+    """
+    pairs = zip(terms.segments, _points(terms, series), strict=True)
+    return np.array([g.reached * g.supporting * _conversion(g, x) for g, x in pairs])
+
+
+def _conversion(seg: Segment, points: float) -> float:
+    """The segment's conversion ``points`` percentage points above the reference rate."""
+    return rate_response(seg.conversion, seg.rate_sensitivity, points)
+
+
+def _points(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> list[float]:
+    """Each segment's spread [percentage points]; 0 without a reference rate."""
+    if terms.reference_rate is None:
+        return [0.0] * len(terms.segments)
+    ref = exact(terms.reference_rate)
+    return [float((rate - ref) * 100) for rate in _offered(terms, series)]
 
 
 def _normal_cdf(z: np.ndarray) -> np.ndarray:
@@ -217,8 +234,10 @@ def _segment_tickets(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> lis
 def funnel(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
     """The funnel of each segment and the expected demand, before caps and allocation.
 
-    Columns: segment, people, reached, supporting, subscribers (expected), p_subscribe,
-    average_ticket and demand [currency, expectations: not rounded to cents].
+    Columns: segment, people, reached, supporting, offered_rate (:func:`offered_rates`),
+    conversion (at that rate: as written without a reference rate), subscribers
+    (expected), p_subscribe, average_ticket and demand [currency, expectations: not
+    rounded to cents].
 
     A co-op's 100,000 $ issue of 500 $ bonds; 2,000 members, 4 % of whom subscribe
     (0.8 reached x 0.5 supporting x 0.1 converting), a median ticket of 1,000 $, at most
@@ -236,21 +255,25 @@ def funnel(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.DataFrame:
     [80.0, 1203.93, 96314.11]
     """
     tickets = _segment_tickets(terms, series)
+    offered, points = offered_rates(terms, series), _points(terms, series)
     rows = []
-    for seg, dists in zip(terms.segments, tickets, strict=True):
+    for i, (seg, dists) in enumerate(zip(terms.segments, tickets, strict=True)):
         shares = series_shares(seg, series)
         mean_ticket = (
             sum(sh * float((v * p).sum()) for sh, (v, p) in zip(shares, dists, strict=True)) / 100
         )
-        subscribers = seg.people * seg.p_subscribe
+        p_subscribe = seg.reached * seg.supporting * _conversion(seg, points[i])
+        subscribers = seg.people * p_subscribe
         rows.append(
             {
                 "segment": seg.name,
                 "people": seg.people,
                 "reached": seg.people * seg.reached,
                 "supporting": seg.people * seg.reached * seg.supporting,
+                "offered_rate": float(offered[i]),
+                "conversion": _conversion(seg, points[i]),
                 "subscribers": subscribers,
-                "p_subscribe": seg.p_subscribe,
+                "p_subscribe": p_subscribe,
                 "average_ticket": mean_ticket,
                 "demand": subscribers * mean_ticket,
             }
@@ -288,12 +311,13 @@ def expected_path(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> pd.Dat
     density = arrival_density(terms)
     days = terms.days
     weeks = -(-days // 7)
+    p_subscribe = subscribe_probabilities(terms, series)
     rows = []
-    for seg, dists in zip(terms.segments, tickets, strict=True):
+    for seg, p_sub, dists in zip(terms.segments, p_subscribe, tickets, strict=True):
         daily = (1 - seg.pledged) * density
         daily[0] += seg.pledged
         weekly = np.add.reduceat(daily, np.arange(0, days, 7))
-        subscribers = seg.people * seg.p_subscribe * weekly
+        subscribers = seg.people * float(p_sub) * weekly
         for s, share, (v, p) in zip(series, series_shares(seg, series), dists, strict=True):
             mean = float((v * p).sum()) / 100
             for w in range(weeks):
@@ -388,51 +412,10 @@ def _draw_times(rng, terms: CampaignTerms, pledged: np.ndarray) -> np.ndarray:
     return np.where(pledged, 0.0, t)
 
 
-def _backstops(terms: CampaignTerms, community: np.ndarray, minimum: int) -> tuple[np.ndarray, ...]:
-    """Match and underwriter amounts, and whether the issue goes ahead [cents]."""
-    match = np.zeros_like(community)
-    if terms.match is not None:
-        ratio = exact(terms.match.ratio)
-        match = np.minimum(
-            (community * ratio.numerator * 2 + ratio.denominator) // (2 * ratio.denominator),
-            to_cents(terms.match.max_amount),
-        )
-    counted = community + (
-        match if terms.match is not None and terms.match.counts_toward_minimum else 0
-    )
-    gap = np.maximum(minimum - counted, 0)
-    under = np.zeros_like(community)
-    if terms.underwriter is not None:
-        under = np.where(gap <= to_cents(terms.underwriter.max_amount), gap, 0)
-    ahead = counted + under >= minimum
-    return np.where(ahead, match, 0), np.where(ahead, under, 0), ahead
-
-
 def _pre_issue_interest(alloc, rate, issue_day, day) -> np.ndarray:
     """Interest from subscription to issue (actual days / 365), per subscriber [cents]."""
     days = np.maximum(issue_day - day, 0)
     return np.floor(alloc * rate * days / 365 + 0.5).astype(np.int64)
-
-
-def _choose_series(u: np.ndarray, seg: np.ndarray, cum_shares: np.ndarray) -> np.ndarray:
-    """The series each subscriber picks: the number of its segment's cumulative shares
-    (all but the last) at or below its uniform draw ``u``.
-
-    The same numbers as ``(u[:, None] >= cum_shares[seg][:, :-1]).sum(axis=1)``, without
-    its subscribers x series matrix (12 GB for a million subscribers and 500 series, issue
-    #11): subscribers are grouped by segment and each group is looked up in its own row.
-
-    >>> cum = np.array([[0.5, 0.5, 1.0], [0.0, 0.2, 1.0]])
-    >>> _choose_series(np.array([0.1, 0.5, 0.9, 0.1, 0.7]), np.array([0, 0, 0, 1, 1]), cum)
-    array([0, 2, 2, 1, 2])
-    """
-    order = np.argsort(seg, kind="stable")
-    starts = np.append(segment_starts(seg[order], len(cum_shares)), len(seg))
-    choice = np.empty(len(seg), dtype=np.int64)
-    for s, row in enumerate(cum_shares):
-        idx = order[starts[s] : starts[s + 1]]
-        choice[idx] = np.searchsorted(row[:-1], u[idx], side="right")
-    return choice
 
 
 def simulate(
@@ -467,14 +450,14 @@ def simulate(
     face = np.array([s.face_value_cents for s in series], dtype=np.int64)
     k_lo, k_hi = ticket_bounds(terms, series)
     people = np.array([seg.people for seg in terms.segments], dtype=np.int64)
-    p_sub = np.array([seg.p_subscribe for seg in terms.segments])
+    p_sub = subscribe_probabilities(terms, series)
     counts = rng.binomial(people, p_sub, size=(n, S))  # subscribers per campaign and segment
     per = counts.ravel()
     path = np.repeat(np.repeat(np.arange(n), S), per)
     seg = np.repeat(np.tile(np.arange(S), n), per)
     T = len(path)
     cum_shares = np.cumsum([series_shares(s, series) for s in terms.segments], axis=1)
-    choice = _choose_series(rng.random(T), seg, cum_shares) if J > 1 else np.zeros(T, np.int64)
+    choice = choose_series(rng.random(T), seg, cum_shares) if J > 1 else np.zeros(T, np.int64)
     medians = np.array([float(exact(s.ticket_median) * 100) for s in terms.segments])
     spreads = np.array([s.ticket_spread for s in terms.segments])
     x = medians[seg] * np.exp(spreads[seg] * rng.standard_normal(T))
@@ -496,7 +479,7 @@ def simulate(
 
     demand = np.bincount(path, weights=ticket, minlength=n).astype(np.int64)
     community = np.bincount(path, weights=alloc, minlength=n).astype(np.int64)
-    match, under, ahead = _backstops(terms, community, minimum)
+    match, under, ahead = backstops(terms, community, minimum)
     alloc = np.where(ahead[path], alloc, 0)
     community = np.where(ahead, community, 0)
     by_series = (
@@ -514,7 +497,7 @@ def simulate(
     within = np.minimum(cum - np.concatenate([[0], cum])[starts][path[order]], cap)
     counted = within.astype(np.int64)
     if terms.match is not None and terms.match.counts_toward_minimum:
-        counted = counted + _backstops(terms, counted, 0)[0]
+        counted = counted + backstops(terms, counted, 0)[0]
     hit = counted >= minimum
     first_hit = np.full(n, np.nan)
     hit_paths, first = np.unique(path[order][hit], return_index=True)
@@ -716,7 +699,7 @@ class CampaignResult:
         reached = sim.days_to_minimum[~np.isnan(sim.days_to_minimum)]
         raised = sim.community
         mean_raised = float(raised.mean())
-        return {
+        summary = {
             "simulations": sim.n,
             "seed": sim.seed,
             "allocation": self.terms.allocation,
@@ -761,6 +744,23 @@ class CampaignResult:
                 "issuer_all_in_cost": self.median_all_in_cost,
             },
         }
+        if self.terms.reference_rate is not None:  # only then: other summaries stay as they were
+            reference = float(self.terms.reference_rate)
+            summary["rate_response"] = {
+                "reference_rate": reference,
+                "segments": [
+                    {
+                        "segment": seg.name,
+                        "offered_rate": row.offered_rate,
+                        "spread": float(exact(row.offered_rate) - exact(reference)),
+                        "rate_sensitivity": seg.rate_sensitivity,
+                        "conversion": seg.conversion,
+                        "conversion_at_offer": row.conversion,
+                    }
+                    for seg, row in zip(self.terms.segments, self.funnel.itertuples(), strict=True)
+                ],
+            }
+        return summary
 
 
 def expected_cost(

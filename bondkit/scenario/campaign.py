@@ -19,6 +19,7 @@ from bondkit.core.terms import (
     CampaignCosts,
     CampaignTerms,
     Segment,
+    rate_response,
 )
 from bondkit.data.rules import rule_sets
 from bondkit.errors import Message
@@ -36,7 +37,9 @@ from bondkit.scenario.fields import (
     boolean,
     inline_table,
     one_of,
+    optional,
     quantity,
+    rate,
     rule_set_name,
     text,
     whole,
@@ -60,6 +63,7 @@ from bondkit.scenario.table import INVALID, Issue, Table, valid
 from bondkit.scenario.toml_text import Verbatim, cents, listing, plain, toml_value
 
 __all__ = [
+    "MAX_RATE_SENSITIVITY",
     "ArrivalsTable",
     "SegmentTable",
     "CampaignCostsTable",
@@ -67,6 +71,17 @@ __all__ = [
     "UnderwriterTable",
     "CampaignTable",
     "campaign_against_series",
+]
+
+
+#: the most a segment's conversion may respond to the rate offered [log-odds per
+#: percentage point]: e^5, about 150 times the odds for one point of spread
+MAX_RATE_SENSITIVITY = 5
+
+#: ``rate_sensitivity``: how conversion responds to the spread over ``reference_rate``
+RateSensitivity = Annotated[
+    Decimal | None,
+    PlainValidator(optional(quantity("0.3", positive=False, maximum=MAX_RATE_SENSITIVITY))),
 ]
 
 
@@ -118,8 +133,14 @@ class SegmentTable(Table):
         dict[str, Share] | None, WrapValidator(inline_table("{ A = 0.6, B = 0.4 }"))
     ] = None
     pledged: Share = Decimal(0)
+    rate_sensitivity: RateSensitivity = None
 
-    def terms(self) -> Segment:
+    def terms(self, rate_sensitivity: Decimal | None = None) -> Segment:
+        """This segment's keys as a :class:`Segment`; ``rate_sensitivity`` is the campaign's,
+        used when the segment has none (then 0: the segment ignores the rate offered)."""
+        sensitivity = self.rate_sensitivity
+        if sensitivity is None:
+            sensitivity = rate_sensitivity or Decimal(0)
         return Segment(
             name=self.name,
             people=self.people,
@@ -130,6 +151,7 @@ class SegmentTable(Table):
             ticket_spread=float(self.ticket_spread),
             series_shares=tuple((k, float(v)) for k, v in (self.series_shares or {}).items()),
             pledged=float(self.pledged),
+            rate_sensitivity=float(sensitivity),
         )
 
     @classmethod
@@ -271,6 +293,8 @@ class CampaignTable(Table):
     max_per_investor: OptionalAmount = None
     interest_start: Annotated[str, PlainValidator(one_of(INTEREST_STARTS))] = "issue-date"
     simulations: Annotated[int, PlainValidator(whole(minimum=100, maximum=1_000_000))] = 10_000
+    reference_rate: Annotated[Decimal | None, PlainValidator(optional(rate))] = None
+    rate_sensitivity: RateSensitivity = None
     arrivals: ArrivalsTable = ArrivalsTable()
     segments: tuple[SegmentTable, ...]
     costs: CampaignCostsTable = CampaignCostsTable()
@@ -284,7 +308,7 @@ class CampaignTable(Table):
             closes=self.closes,
             minimum=self.minimum,
             target=self.target,
-            segments=tuple(s.terms() for s in self.segments),
+            segments=tuple(s.terms(self.rate_sensitivity) for s in self.segments),
             cap=self.cap,
             allocation=self.allocation,
             rule_set=self.rule_set,
@@ -296,6 +320,7 @@ class CampaignTable(Table):
             costs=self.costs.terms(),
             match=self.match.terms() if self.match else None,
             underwriter=self.underwriter.terms() if self.underwriter else None,
+            reference_rate=self.reference_rate,
         )
 
     @classmethod
@@ -344,22 +369,13 @@ class CampaignTable(Table):
                 v["closes"],
             )
         segs = v.get("segments")
-        if valid(v, "simulations") and isinstance(segs, list) and segs:
-            if all(valid(g, "people", "reached", "conversion", "supporting") for g in segs):
-                expected = sum(
-                    g["people"]
-                    * float(g["reached"])
-                    * float(g["supporting"])
-                    * float(g["conversion"])
-                    for g in segs
-                )
-                if expected * v["simulations"] > MAX_SIMULATED_SUBSCRIBERS:
-                    most = max(100, int(MAX_SIMULATED_SUBSCRIBERS // max(expected, 1)))
-                    yield Issue(
-                        ("simulations",),
-                        Message("msg.simulations", expected=f"{expected:.0f}", most=most),
-                        v["simulations"],
-                    )
+        if v.get("reference_rate") is None and isinstance(segs, list):
+            # with a reference rate, the conversions depend on the series: see
+            # campaign_against_series
+            if all(valid(g, "conversion") for g in segs):
+                yield from _simulations_fit(v, [float(g["conversion"]) for g in segs])
+
+        yield from _rate_response_keys(v)
 
         # -- the arrival shape fits in the window
         arrivals = v.get("arrivals")
@@ -401,6 +417,89 @@ class CampaignTable(Table):
                             name,
                         )
                     first_index.setdefault(looks, i)
+
+
+def _simulations_fit(v: dict[str, Any], conversions: list[float]) -> Iterator[Issue]:
+    """At most MAX_SIMULATED_SUBSCRIBERS expected subscribers over all simulated campaigns,
+    with each segment's conversion (as written, or at the rate it is offered)."""
+    segs = v.get("segments")
+    if not (valid(v, "simulations") and isinstance(segs, list) and segs):
+        return
+    if not all(valid(g, "people", "reached", "supporting") for g in segs):
+        return
+    expected = sum(
+        g["people"] * float(g["reached"]) * float(g["supporting"]) * conversion
+        for g, conversion in zip(segs, conversions, strict=True)
+    )
+    if expected * v["simulations"] > MAX_SIMULATED_SUBSCRIBERS:
+        most = max(100, int(MAX_SIMULATED_SUBSCRIBERS // max(expected, 1)))
+        yield Issue(
+            ("simulations",),
+            Message("msg.simulations", expected=f"{expected:.0f}", most=most),
+            v["simulations"],
+        )
+
+
+def _rate_response_keys(v: dict[str, Any]) -> Iterator[Issue]:
+    """``reference_rate`` and ``rate_sensitivity`` go together: one without the other would
+    be silently ignored."""
+    segments = v.get("segments")
+    if not isinstance(segments, list):
+        return
+    given = [  # the segments that write their own rate_sensitivity
+        i
+        for i, g in enumerate(segments)
+        if isinstance(g, dict) and g.get("rate_sensitivity") is not None
+    ]
+    reference = v.get("reference_rate")
+    if reference is None:
+        if valid(v, "rate_sensitivity"):
+            yield Issue(
+                ("rate_sensitivity",), Message("msg.needs_reference_rate"), v["rate_sensitivity"]
+            )
+        for i in given:
+            if valid(segments[i], "rate_sensitivity"):
+                yield Issue(
+                    ("segments", i, "rate_sensitivity"),
+                    Message("msg.needs_reference_rate"),
+                    segments[i]["rate_sensitivity"],
+                )
+    elif reference is not INVALID and v.get("rate_sensitivity") is None and not given:
+        yield Issue(("reference_rate",), Message("msg.needs_rate_sensitivity"), reference)
+
+
+def _conversions_at_offer(c: dict[str, Any], series: list[Any]) -> list[float] | None:
+    """Each segment's conversion at the rate it is offered, from the partial values (as
+    :func:`bondkit.models.campaign.subscribe_probabilities`), or None when a key it needs
+    has a problem."""
+    segments = c.get("segments")
+    if not (valid(c, "reference_rate") and isinstance(segments, list)):
+        return None
+    if c.get("rate_sensitivity") is INVALID:
+        return None
+    if not all(valid(s, "id", "amount", "annual_rate") for s in series):
+        return None
+    rates = {s["id"]: s["annual_rate"] for s in series}
+    amounts = {s["id"]: s["amount"] for s in series}
+    conversions = []
+    for g in segments:
+        if not valid(g, "conversion") or g.get("rate_sensitivity") is INVALID:
+            return None
+        shares = g.get("series_shares") or amounts  # by default, the series amounts
+        if not isinstance(shares, dict):
+            return None
+        if not all(k in rates and isinstance(w, Decimal) for k, w in shares.items()):
+            return None
+        total = sum(shares.values(), Decimal(0))
+        if total <= 0:
+            return None
+        offered = sum((w * rates[k] for k, w in shares.items()), Decimal(0)) / total
+        sensitivity = g.get("rate_sensitivity")
+        if sensitivity is None:
+            sensitivity = c.get("rate_sensitivity") or Decimal(0)
+        points = float((offered - c["reference_rate"]) * 100)
+        conversions.append(rate_response(float(g["conversion"]), float(sensitivity), points))
+    return conversions
 
 
 def looks_like(name: str) -> str:
@@ -451,6 +550,11 @@ def campaign_against_series(c: dict[str, Any], series: list[Any]) -> Iterator[Is
                 yield Issue(("cap",), above_total, c["cap"])
         elif c.get("cap") is None and valid(c, "target") and c["target"] > total:
             yield Issue(("target",), above_total, c["target"])
+
+    # -- the simulation fits in memory at the conversions the offered rates give
+    conversions = _conversions_at_offer(c, series)
+    if conversions is not None:
+        yield from _simulations_fit(c, conversions)
 
     # -- series_shares name series that exist
     if all(valid(s, "id") for s in series) and isinstance(c.get("segments"), list):
