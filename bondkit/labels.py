@@ -820,6 +820,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep.sheet": ("Variants", "Variantes"),
     "sweep.title": ("Variants of the scenario", "Variantes du scénario"),
     "sweep.problem": ("Problem", "Problème"),
+    "sweep.extrapolated": ("Cash flow extrapolated (years)", "Flux extrapolés (années)"),
+    "sweep.note.extrapolated": ("Cash flow extrapolated: a variant that outruns the [capacity] cash_flow table gets, for the years after it, "
+                                "its last year held, or grown at cash_flow_growth a year (last × (1 + growth)^k, rounded to the cent); "
+                                "an other_debt_service array that falls short keeps its last amount.",
+                                "Flux extrapolés : une variante qui dépasse la table cash_flow de [capacity] reçoit, pour les années qui suivent, "
+                                "sa dernière année maintenue, ou augmentée de cash_flow_growth par année (dernière × (1 + croissance)^k, arrondi au cent); "
+                                "un tableau other_debt_service trop court garde son dernier montant."),
     "sweep.note.seed": ("Every variant uses the scenario's seed ({seed}), so differences are not simulation noise.",
                         "Chaque variante utilise le germe du scénario ({seed}) : les écarts ne viennent pas du hasard des simulations."),
     "sweep.chart.others": ("Other varied keys at their first value: {values}",
@@ -1099,8 +1106,6 @@ LABELS: dict[str, tuple[str, str]] = {
                                    "ne change rien sans rate_sensitivity, dans [campaign] ou dans [[campaign.segments]] : écrivez-en un, ou retirez reference_rate"),
     "msg.same_name": ("must be unique: segments[{n}] has the same name", "doit être unique : segments[{n}] a le même nom"),
     "msg.same_id": ("must be unique: series[{n}] has the same id", "doit être unique : series[{n}] a le même id"),
-    "msg.growth_needs_base": ("applies only with cash_flow_base: remove it, or give cash_flow_base instead of cash_flow",
-                              "s'applique seulement avec cash_flow_base : retirez-le, ou indiquez cash_flow_base au lieu de cash_flow"),
     "msg.stress_missing": ("required (missing) when stress_probability is above 0: a holder's probability of asking in a stress year, at least {key} {value}",
                            "obligatoire (absent) quand stress_probability est supérieur à 0 : la probabilité qu'un détenteur demande le remboursement une année de crise, au moins {key} {value}"),
     "msg.stress_below": ("must not be below {key} {value} when stress_probability is above 0",
@@ -1125,6 +1130,8 @@ LABELS: dict[str, tuple[str, str]] = {
                               "ne doit pas être après {issued}, l'exercice de la première issue_date"),
     "msg.growth_too_large": ("would grow cash_flow_base {base} past the most bondkit accepts, {most}, by fiscal year {last}",
                              "ferait croître cash_flow_base {base} au-delà du maximum accepté par bondkit, {most}, d'ici l'exercice {last}"),
+    "msg.growth_too_large_table": ("would grow the last amount of cash_flow, {amount}, past the most bondkit accepts, {most}, by fiscal year {last}",
+                                   "ferait croître le dernier montant de cash_flow, {amount}, au-delà du maximum accepté par bondkit, {most}, d'ici l'exercice {last}"),
     "msg.year_missing": ("covers fiscal years {first} to {end} but the issue runs to {last}: add {more} more year",
                          "couvre les exercices {first} à {end}, mais l'émission court jusqu'en {last} : ajoutez {more} année"),
     "msg.years_missing": ("covers fiscal years {first} to {end} but the issue runs to {last}: add {more} more years",

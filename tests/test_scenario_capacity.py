@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+import tomllib
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from bondkit.core.terms import CapacityTerms, Reserve, RiskTerms, SinkingFund
 from bondkit.errors import ScenarioError
 from bondkit.models.capacity import assess
 from bondkit.scenario import load_scenario, parse_scenario, validate_data
+from bondkit.scenario.capacity import extend_cash_flow
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "scenario-reference.md"
@@ -347,11 +349,21 @@ CASES = {
         capacity(cash_flow=None, opening_cash="20_000"),
         ["capacity.cash_flow: required (missing): give cash_flow or cash_flow_base"],
     ),
-    "growth with a cash flow table": (
-        capacity(cash_flow_growth="0.02"),
+    "growth with a cash flow table shorter than the issue": (  # a run does not extend it
+        capacity(cash_flow="[45_000, 47_000, 48_500, 50_000]", cash_flow_growth="0.02"),
         [
-            "capacity.cash_flow_growth: applies only with cash_flow_base: remove it, or give "
-            "cash_flow_base instead of cash_flow (you wrote 0.02)"
+            "capacity.cash_flow: covers fiscal years 2017 to 2020 but the issue runs to 2022: "
+            "add 2 more years (you wrote [45000, 47000, 48500, 50000])"
+        ],
+    ),
+    "growth of a short cash flow table past ten billion": (
+        capacity(cash_flow="[45_000, 2_000_000_000]", cash_flow_growth="1"),
+        [
+            "capacity.cash_flow: covers fiscal years 2017 to 2018 but the issue runs to 2022: "
+            "add 4 more years (you wrote [45000, 2000000000])",
+            "capacity.cash_flow_growth: would grow the last amount of cash_flow, 2000000000, "
+            "past the most bondkit accepts, 10000000000, ten billion, by fiscal year 2022 "
+            "(you wrote 1)",
         ],
     ),
     "growth written as a percentage": (
@@ -746,10 +758,144 @@ business_day = "{business_day}"
     except ScenarioError as exc:
         assert n < needed, str(exc)
         assert str(exc).startswith("capacity.cash_flow: covers fiscal years")
+        # a sweep extends it by exactly the years missing, and the model takes it
+        longer, added = extend_cash_flow(tomllib.loads(text))
+        assert added == needed - n
+        terms = validate_data(longer).capacity_terms()
+        assert terms is not None and len(terms.cash_flow) == needed
+        assess(terms, sc.series_terms(), fiscal, schedule, fiscal_year_end)  # does not raise
     else:
         assert n >= needed
         assert terms is not None
         assess(terms, sc.series_terms(), fiscal, schedule, fiscal_year_end)  # does not raise
+        assert extend_cash_flow(tomllib.loads(text))[1] == 0
+
+
+# ---------------------------------------------------------------- a short table extended (sweep)
+
+
+def raw(text: str) -> dict:
+    """A scenario text as the plain data a sweep variant is (not validated)."""
+    return tomllib.loads(text)
+
+
+def test_growth_with_a_cash_flow_table_is_accepted_and_changes_no_run() -> None:
+    from bondkit.runner import run
+
+    c = capacity_terms(capacity(cash_flow_growth="0.02"))
+    assert c.cash_flow_growth == Decimal("0.02") and len(c.cash_flow) == 6
+    assert c.cash_flow_base is None
+    # the table covers the issue: the growth is never used in a run
+    with_growth = run(parse_scenario(capacity(cash_flow_growth="0.02"))).to_dict()
+    without = run(parse_scenario(capacity())).to_dict()
+    assert with_growth | {"input_sha256": None} == without | {"input_sha256": None}
+
+
+def test_a_short_table_is_extended_by_holding_its_last_year() -> None:
+    data = raw(capacity(cash_flow="[45_000, 47_000, 48_500]"))
+    longer, added = extend_cash_flow(data)
+    assert added == 3  # 2020 to 2022
+    assert longer["capacity"]["cash_flow"] == [45_000, 47_000, 48_500, 48_500, 48_500, 48_500]
+    assert data["capacity"]["cash_flow"] == [45_000, 47_000, 48_500]  # the data is not changed
+    sc = validate_data(longer)  # and the extended data is a valid scenario
+    assert sc.capacity_terms().cash_flow[3:] == (Decimal(48_500),) * 3
+    assert extend_cash_flow(longer) == (longer, 0)
+
+
+def test_a_short_table_grows_at_cash_flow_growth_rounded_half_up_to_the_cent() -> None:
+    data = raw(capacity(cash_flow="[45_000, 6_500.75]", cash_flow_growth="0.02"))
+    longer, added = extend_cash_flow(data)
+    assert added == 4  # 2019 to 2022
+    expected = [
+        (Decimal("6500.75") * Decimal("1.02") ** k).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        for k in range(1, 5)
+    ]
+    assert longer["capacity"]["cash_flow"][2:] == expected
+    # 6500.75 x 1.02 = 6630.765 exactly: half a cent, rounded up (half-even would give .76)
+    assert expected[0] == Decimal("6630.77")
+    assert expected == [Decimal(x) for x in ("6630.77", "6763.38", "6898.65", "7036.62")]
+    # a decline: growth -1 leaves nothing after the last year
+    gone, _ = extend_cash_flow(raw(capacity(cash_flow="[45_000]", cash_flow_growth="-1")))
+    assert gone["capacity"]["cash_flow"][1:] == [0] * 5
+
+
+def test_from_an_earlier_first_fiscal_year_and_across_a_weekend() -> None:
+    longer, added = extend_cash_flow(raw(capacity(first_fiscal_year="2015")))
+    assert added == 2 and longer["capacity"]["cash_flow"][-2:] == [53_000, 53_000]
+    following = WEEKEND_END.replace(
+        'repayment = "bullet"', 'repayment = "bullet"\nbusiness_day = "following"', 1
+    )
+    assert extend_cash_flow(raw(capacity(series=following)))[1] == 1  # paid in 2023
+
+
+def test_a_short_other_debt_service_array_holds_its_last_amount() -> None:
+    text = capacity(cash_flow="[45_000, 47_000]", other_debt_service="[12_000, 9_000, 9_500]")
+    longer, added = extend_cash_flow(raw(text))
+    assert added == 4
+    assert longer["capacity"]["other_debt_service"] == [12_000, 9_000, 9_500, 9_500, 9_500, 9_500]
+    validate_data(longer)
+    # one amount is every year already; an array that covers the issue is left as it is
+    for other in ("12_000", "[12_000]", "[1, 2, 3, 4, 5, 6, 7]"):
+        longer, _ = extend_cash_flow(raw(capacity(cash_flow="[45_000]", other_debt_service=other)))
+        assert (
+            longer["capacity"]["other_debt_service"]
+            == raw(capacity(other_debt_service=other))["capacity"]["other_debt_service"]
+        )
+    # only alongside the cash flow: a covering cash flow with a short array is not extended
+    data = raw(capacity(other_debt_service="[12_000, 9_000]"))
+    assert extend_cash_flow(data) == (data, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        capacity(),  # covers the issue
+        capacity(cash_flow="[1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+        capacity(cash_flow=None, cash_flow_base="45_000"),  # base and growth cover any year
+        capacity(cash_flow="[1, 2]", cash_flow_base="45_000"),  # both: a problem of its own
+        capacity(cash_flow="[1, 2]", first_fiscal_year="2018"),  # after the issue
+        capacity(cash_flow="[1, 2]", first_fiscal_year='"2017"'),
+        capacity(cash_flow="[1, 2]", cash_flow_growth="2"),  # a growth in percent
+        capacity(cash_flow='[1, "2"]'),
+        capacity(cash_flow="[45_000, 2_000_000_000]", cash_flow_growth="1"),  # past ten billion
+        capacity(cash_flow="[1, 2]", series=SERIES.replace("2017-02-01", '"2017-02-01"', 1)),
+        capacity(cash_flow="[1, 2]", series=SERIES.replace("term_years = 5", "term_years = 0", 1)),
+        capacity(
+            cash_flow="[1, 2]",
+            series=SERIES.replace("term_years = 5", "term_years = 5\nmaturity_date = 2022-02-01"),
+        ),
+        capacity(
+            cash_flow="[1, 2]", series=SERIES.replace('"bullet"', '"bullet"\nbusiness_day = 1')
+        ),
+        capacity(cash_flow="[1, 2]").replace(
+            'name = "Co-op"', 'name = "Co-op"\nfiscal_year_end = "13-01"'
+        ),
+        HEAD + SERIES,  # no [capacity]
+        HEAD + "\n[capacity]\ncash_flow = [1, 2]\n",  # no series
+    ],
+)
+def test_nothing_is_added_when_not_needed_or_when_the_years_are_unknown(text: str) -> None:
+    data = raw(text)
+    assert extend_cash_flow(data) == (data, 0)
+    assert extend_cash_flow(data)[0] is data
+
+
+def test_outside_a_sweep_a_short_table_is_still_refused() -> None:
+    for growth in (None, "0", "0.02"):
+        assert problems(capacity(cash_flow="[45_000, 47_000]", cash_flow_growth=growth)) == [
+            "capacity.cash_flow: covers fiscal years 2017 to 2018 but the issue runs to 2022: "
+            "add 4 more years (you wrote [45000, 47000])"
+        ]
+
+
+def test_the_reference_documents_cash_flow_growth_with_a_table() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    section = doc[doc.index("## `[capacity]`") : doc.index("## `[risk]`")]
+    [row] = [line for line in section.splitlines() if line.startswith("| `cash_flow_growth` |")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1:4] == ["number", "fraction per year", "`0`"]  # type, unit, default
+    assert "with `cash_flow`" in cells[4] and "sweep" in cells[6] and "held" in cells[6]
+    assert "only with `cash_flow_base`" not in row
 
 
 # ---------------------------------------------------------------- any value, our own words
@@ -819,6 +965,14 @@ def test_any_value_anywhere_in_capacity_or_risk_is_accepted_or_reported_in_our_o
         "risk": scenario["risk"],
     }[where]
     target[key] = value
+    # a sweep's extension never fails, and never leaves the cash flow short
+    longer, added = extend_cash_flow(scenario)
+    assert added >= 0 and (added > 0) == (longer is not scenario)
+    if added:
+        try:
+            validate_data(longer)
+        except ScenarioError as exc:
+            assert not any(p.location == "capacity.cash_flow" for p in exc.problems), str(exc)
     try:
         sc = validate_data(scenario)
     except ScenarioError as exc:

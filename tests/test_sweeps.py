@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Executor, Future
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from bondkit.runner import run
 from bondkit.scenario import load_scenario, validate_data
 from bondkit.studies.comparison import compare
 from bondkit.studies.sweeps import (
+    EXTRAPOLATED,
     PROBLEM,
     PROGRESS_THRESHOLD,
     SweepSpecError,
@@ -35,7 +36,9 @@ from bondkit.studies.sweeps import (
     parse_vary,
     sweep,
     sweep_chart,
+    sweep_table,
     variant_data,
+    write_sweep,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,7 +181,7 @@ def test_every_metric_equals_the_run_of_that_variant(swept, tmp_path):
     # and the CSV holds the same numbers, unformatted
     with open(swept["out"] / "sweep.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["annual_rate", "term_years", *METRICS, "first_problem"]
+    assert rows[0] == ["annual_rate", "term_years", *METRICS, "extrapolated_years", "first_problem"]
     assert [r[:2] for r in rows[1:]] == [
         ["0.02", "3"],
         ["0.02", "7"],
@@ -189,7 +192,7 @@ def test_every_metric_equals_the_run_of_that_variant(swept, tmp_path):
         for j, m in enumerate(METRICS):
             cell = r[2 + j]
             assert (cell == "") if row[m] is None else float(cell) == row[m]
-        assert r[-1] == ""
+        assert r[-2:] == ["0", ""]  # no capacity table: nothing extrapolated
 
 
 def test_files_and_terminal(swept):
@@ -290,6 +293,144 @@ def test_sweep_holds_no_hard_coded_words():
     for name, arg in _label_calls(ast.parse(source)):
         if name == "t" and isinstance(arg, ast.Constant):
             assert arg.value in LABELS
+
+
+# ---------------------------------------------------------------- a life longer than the cash flow
+
+SIX_YEARS = "cash_flow = [4_500, 5_000, 5_500, 6_000, 6_000, 6_500]"  # fiscal years 2017-2022
+
+
+@pytest.fixture
+def costumier(tmp_path) -> Path:
+    """Le Grand Costumier whole (six years of cash flow, fiscal years 2017 to 2022; the
+    5-year issue runs to 2022), with 200 simulated campaigns and risk paths."""
+    text = (ROOT / "scenarios" / "grand-costumier-2016.toml").read_text(encoding="utf-8")
+    text = text.replace("\n[campaign]\n", "\n[campaign]\nsimulations = 200\n", 1)
+    text = text.replace("\n[risk]\n", "\n[risk]\npaths = 200\n", 1)
+    assert text.count(SIX_YEARS) == 1
+    path = tmp_path / "gc.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _written_out(file: Path, tmp_path: Path, term: int, cash_flow: list) -> list:
+    """The figures of a plain run of ``file`` at ``term`` years with ``cash_flow`` written
+    in by hand."""
+    text = file.read_text(encoding="utf-8").replace(
+        SIX_YEARS, f"cash_flow = [{', '.join(map(str, cash_flow))}]"
+    )
+    text, n = re.subn(r"^term_years = .*$", f"term_years = {term}", text, flags=re.M)
+    assert n == 1
+    path = tmp_path / f"by-hand-{term}.toml"
+    path.write_text(text, encoding="utf-8")
+    alone = compare([run(load_scenario(path))])
+    return [alone[m].iloc[0] for m in METRICS]
+
+
+def test_a_variant_that_outruns_the_cash_flow_holds_its_last_year(costumier, tmp_path):
+    """Issue #12, 6: term_years=7 was rejected (six years of cash flow, the issue to 2024)."""
+    sc = load_scenario(costumier)
+    table = sweep(sc, [parse_vary("term_years=5,7,10")])
+    assert list(table[EXTRAPOLATED]) == [0, 2, 5]  # to 2024 and to 2027
+    assert list(table[PROBLEM]) == [None, None, None]
+    assert list(table["total_interest"]) == [2000.0, 2800.0, 4000.0]
+    held = [4500, 5000, 5500, 6000, 6000, 6500]
+    for (_, row), term, added in zip(table.iterrows(), (5, 7, 10), (0, 2, 5), strict=True):
+        by_hand = _written_out(costumier, tmp_path, term, held + [6500] * added)
+        assert [row[m] for m in METRICS] == by_hand, term
+        assert row["min_dscr"] is not None and row["maturity_coverage"] is not None
+    # the variant that fits is the run of the file itself, bit for bit
+    alone = compare([run(sc)])
+    assert [table.iloc[0][m] for m in METRICS] == [alone[m].iloc[0] for m in METRICS]
+    # the extrapolated years change the figures: 10 years of 6 500 $ are not 10 of 0 $
+    short = _written_out(costumier, tmp_path, 10, held + [0] * 5)
+    assert [table.iloc[2][m] for m in METRICS] != short
+
+
+def test_a_variant_that_outruns_the_cash_flow_grows_at_cash_flow_growth(costumier, tmp_path):
+    text = costumier.read_text(encoding="utf-8")
+    costumier.write_text(text.replace(SIX_YEARS, SIX_YEARS + "\ncash_flow_growth = 0.02"))
+    sc = load_scenario(costumier)
+    assert sc.capacity_terms().cash_flow_growth == Decimal("0.02")
+    table = sweep(sc, [parse_vary("term_years=5,7,10")])
+    assert list(table[EXTRAPOLATED]) == [0, 2, 5] and list(table[PROBLEM]) == [None] * 3
+    grown = ["6630", "6762.6", "6897.85", "7035.81", "7176.53"]  # 6 500 x 1.02^k, to the cent
+    assert [Decimal(g) for g in grown] == [
+        (6500 * Decimal("1.02") ** k).quantize(Decimal("0.01"), ROUND_HALF_UP) for k in range(1, 6)
+    ]
+    held = ["4500", "5000", "5500", "6000", "6000", "6500"]
+    for (_, row), term, added in zip(table.iterrows(), (5, 7, 10), (0, 2, 5), strict=True):
+        by_hand = _written_out(costumier, tmp_path, term, held + grown[:added])
+        assert [row[m] for m in METRICS] == by_hand, term
+    # against the last year held: a growing cash flow covers more
+    flat = _written_out(costumier, tmp_path, 10, held + ["6500"] * 5)
+    assert table.iloc[2]["min_dscr"] >= flat[METRICS.index("min_dscr")]
+    assert table.iloc[2]["maturity_coverage"] > flat[METRICS.index("maturity_coverage")]
+
+
+def test_the_extrapolated_years_are_shown_only_when_there_are_some(costumier, tmp_path):
+    sc = load_scenario(costumier)
+    table = sweep(sc, [parse_vary("term_years=5,7,10")])
+    # not a varied key: the chart is a line over term_years alone
+    ax = sweep_chart(table, "min_dscr", "en")
+    assert ax.get_xlabel() == "term_years" and list(ax.lines[0].get_xdata()) == [5, 7, 10]
+    english = sweep_table(table, "en").splitlines()
+    assert english[0].endswith("Maturity test  Chance of reaching the minimum  "
+                               "Chance of a liquidity shortfall  Cash flow extrapolated (years)  "
+                               "Problem")  # fmt: skip
+    assert [line.split()[-1] for line in english[1:]] == ["0", "2", "5"]
+    assert "Flux extrapolés (années)  Problème" in sweep_table(table, "fr")
+    fits = sweep(sc, [parse_vary("term_years=4,5")])
+    assert list(fits[EXTRAPOLATED]) == [0, 0]
+    assert "extrapolated" not in sweep_table(fits, "en")
+    # the command: the terminal's table, the CSV and the workbook
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["sweep", str(costumier), "--vary", "term_years=5,7,10",
+                                    "--out", str(out), "--lang", "en"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "Cash flow extrapolated (years)" in res.stdout
+    rows = list(csv.reader(io.StringIO((out / "sweep.csv").read_text(encoding="utf-8"))))
+    assert rows[0][-2:] == ["extrapolated_years", "first_problem"]
+    assert [r[-2:] for r in rows[1:]] == [["0", ""], ["2", ""], ["5", ""]]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_workbook_shows_the_extrapolated_years_and_the_rule(costumier, tmp_path, lang):
+    import openpyxl
+
+    sc = load_scenario(costumier)
+    for vary, years in (("term_years=5,7,10", [0, 2, 5]), ("term_years=4,5", [0, 0])):
+        table = sweep(sc, [parse_vary(vary)], lang=lang)
+        out = tmp_path / vary.replace(",", "-")
+        write_sweep(table, out, lang=lang, seed=sc.seed)
+        ws = openpyxl.load_workbook(out / "sweep.xlsx").worksheets[0]
+        header = [c.value for c in ws[3]]
+        column = 1 + len(METRICS) + 1  # term_years, the figures, then this
+        assert header[column - 1] == LABELS["sweep.extrapolated"][lang == "fr"]
+        assert header[column] == LABELS["sweep.problem"][lang == "fr"]
+        assert [ws.cell(4 + i, column).value for i in range(len(years))] == years
+        notes = [ws.cell(r, 1).value for r in range(4 + len(years), ws.max_row + 1)]
+        rule = LABELS["sweep.note.extrapolated"][lang == "fr"]
+        assert (rule in notes) == any(years)
+    assert "cash_flow_growth" in rule and ("held" in rule or "maintenue" in rule)
+
+
+def test_a_variant_that_fits_runs_as_before(costumier):
+    """No year added: the variant's data is passed on as it is, and its row is that of a
+    run of the variant."""
+    from bondkit.scenario.capacity import extend_cash_flow
+    from bondkit.studies.sweeps import _run_variant
+
+    sc = load_scenario(costumier)
+    data = variant_data(sc.to_data(), {"term_years": 4})
+    assert extend_cash_flow(data) == (data, 0) and extend_cash_flow(data)[0] is data
+    row = _run_variant(data, sc.seed)
+    alone = compare([run(validate_data(data))])
+    assert row == {m: alone[m].iloc[0] for m in METRICS} | {EXTRAPOLATED: 0, PROBLEM: None}
+    # and a variant that is invalid for another reason still says why
+    bad = sweep(sc, [parse_vary("term_years=7"), parse_vary("annual_rate=1.5")])
+    assert bad.iloc[0][PROBLEM].startswith("series[1].annual_rate:")
+    assert bad.iloc[0]["total_interest"] is None
 
 
 # ---------------------------------------------------------------- the seed of a run

@@ -1,17 +1,20 @@
 """``[capacity]`` and its tables (sinking fund, reserve): the enterprise's cash flow
-available for debt service, the rules between its keys, and its rules against the series
-(the fiscal years the cash flow must cover)."""
+available for debt service, the rules between its keys, its rules against the series
+(the fiscal years the cash flow must cover), and the extension of a cash-flow table that a
+sweep variant outruns (:func:`extend_cash_flow`)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any
 
-from pydantic import PlainValidator, WrapValidator
+from pydantic import PlainValidator, TypeAdapter, ValidationError, WrapValidator
+from pydantic_core import PydanticCustomError
 
-from bondkit.core.conventions import adjust, fiscal_year
+from bondkit.core.conventions import adjust, exact, fiscal_year, round_half_up
 from bondkit.core.terms import RESERVE_TARGETS, CapacityTerms, Reserve, SinkingFund
 from bondkit.errors import Message
 from bondkit.scenario.fields import (
@@ -23,6 +26,7 @@ from bondkit.scenario.fields import (
     by_fiscal_year,
     growth,
     money,
+    month_day,
     one_of,
     optional,
     quantity,
@@ -38,11 +42,17 @@ from bondkit.scenario.limits import (
     MAX_RESERVE_MONTHS,
     MIN_COVERAGE_THRESHOLD,
 )
-from bondkit.scenario.series import series_maturity
+from bondkit.scenario.series import SeriesTable, series_maturity
 from bondkit.scenario.table import INVALID, Issue, Table, valid
 from bondkit.scenario.toml_text import plain
 
-__all__ = ["SinkingFundTable", "ReserveTable", "CapacityTable", "capacity_against_series"]
+__all__ = [
+    "SinkingFundTable",
+    "ReserveTable",
+    "CapacityTable",
+    "capacity_against_series",
+    "extend_cash_flow",
+]
 
 
 class SinkingFundTable(Table):
@@ -144,12 +154,14 @@ class CapacityTable(Table):
             yield Issue(
                 ("cash_flow",), Message("msg.missing_either", a="cash_flow", b="cash_flow_base")
             )
-        elif table_given and valid(values, "cash_flow_growth"):
-            yield Issue(
-                ("cash_flow_growth",),
-                Message("msg.growth_needs_base"),
-                values["cash_flow_growth"],
-            )
+
+
+def _grows_too_large(amount: Decimal, growth: Decimal, years: int) -> bool:
+    """Whether ``amount`` grown by ``growth`` a year for ``years`` years would pass
+    MAX_AMOUNT (either way: a negative amount grows more negative)."""
+    return bool(amount) and math.log(abs(amount)) + years * math.log1p(growth) > math.log(
+        MAX_AMOUNT
+    )
 
 
 def _fiscal_years_of_issue(series: list[Any], fiscal_year_end: Any) -> tuple[int, int] | None:
@@ -204,10 +216,25 @@ def capacity_against_series(
     first = issued if first is None else first
     if valid(c, "cash_flow_base", "cash_flow_growth") and c["cash_flow_growth"] > 0:
         base, growth = c["cash_flow_base"], c["cash_flow_growth"]
-        if math.log(base) + (last - first) * math.log1p(growth) > math.log(MAX_AMOUNT):
+        if _grows_too_large(base, growth, last - first):
             yield Issue(
                 ("cash_flow_growth",),
                 Message("msg.growth_too_large", base=plain(base), most=MAX_AMOUNT_TEXT, last=last),
+                growth,
+            )
+    elif valid(c, "cash_flow", "cash_flow_growth") and c["cash_flow_growth"] > 0:
+        # with a table, the growth only extends it (a sweep variant that outruns it)
+        amounts, growth = c["cash_flow"], c["cash_flow_growth"]
+        more = last - (first + len(amounts) - 1)
+        if more > 0 and _grows_too_large(amounts[-1], growth, more):
+            yield Issue(
+                ("cash_flow_growth",),
+                Message(
+                    "msg.growth_too_large_table",
+                    amount=plain(amounts[-1]),
+                    most=MAX_AMOUNT_TEXT,
+                    last=last,
+                ),
                 growth,
             )
     for key in ("cash_flow", "other_debt_service"):
@@ -230,3 +257,114 @@ def capacity_against_series(
                 ),
                 amounts,
             )
+
+
+# ---------------------------------------------------------------- extension (sweep)
+
+
+@cache
+def _adapter(table: type[Table], name: str) -> TypeAdapter[Any]:
+    field = table.model_fields[name]  # checked as validation checks it
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
+
+
+def _checked(table: type[Table], raw: Any, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """The keys ``names`` of a table's raw values, each checked on its own (INVALID when
+    it fails, its default when not written); None when ``raw`` is not a table."""
+    if not isinstance(raw, dict):
+        return None
+    out: dict[str, Any] = {}
+    for name in names:
+        field = table.model_fields[name]
+        if raw.get(name) is None:
+            out[name] = INVALID if field.is_required() else field.get_default()
+            continue
+        try:
+            out[name] = _adapter(table, name).validate_python(raw[name])
+        except ValidationError:
+            out[name] = INVALID
+    return out
+
+
+_SERIES_KEYS = ("issue_date", "term_years", "maturity_date", "business_day")
+_CAPACITY_KEYS = (
+    "cash_flow",
+    "cash_flow_base",
+    "cash_flow_growth",
+    "first_fiscal_year",
+    "other_debt_service",
+)
+
+
+def extend_cash_flow(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """``data`` (a scenario's plain data, as :meth:`Scenario.to_data` gives it, changes
+    merged or not) with its ``[capacity] cash_flow`` table extended to the fiscal year of
+    the issue's last payment, and the number of years added.
+
+    The rule (what ``bondkit sweep`` does with a variant that outruns the table): k years
+    after the table's last year, the cash flow is that last amount x (1 +
+    ``cash_flow_growth``)^k, rounded half up to the cent; without ``cash_flow_growth``
+    (0), the last year held. An ``other_debt_service`` array that also falls short is
+    extended by holding its last amount (the conservative choice: the other debts go on
+    costing what they cost last).
+
+    Nothing is added (``data`` itself is returned, with 0) when the table covers the
+    issue, when the cash flow is ``cash_flow_base`` and ``cash_flow_growth``, when the
+    extension would pass the largest amount bondkit accepts, or when a key it needs has a
+    problem (the years are then unknown): validation reports those.
+
+    >>> import datetime as dt
+    >>> data = {
+    ...     "issuer": {"fiscal_year_end": "12-31"},
+    ...     "series": [{"issue_date": dt.date(2017, 2, 1), "term_years": 5}],
+    ...     "capacity": {"cash_flow": [45_000, 47_000, 48_500], "cash_flow_growth": 0.02},
+    ... }
+    >>> longer, added = extend_cash_flow(data)
+    >>> added, [str(x) for x in longer["capacity"]["cash_flow"]]  # 2017 to 2022
+    (3, ['45000', '47000', '48500', '49470', '50459.4', '51468.59'])
+    >>> data["capacity"]["cash_flow"]  # the data given is not changed
+    [45000, 47000, 48500]
+    >>> extend_cash_flow(longer)[1]  # it covers the issue now
+    0
+    """
+    if not isinstance(data, dict):
+        return data, 0
+    issuer = data.get("issuer")
+    fiscal_year_end = issuer.get("fiscal_year_end") if isinstance(issuer, dict) else None
+    try:
+        fiscal_year_end = month_day("12-31" if fiscal_year_end is None else fiscal_year_end)
+    except PydanticCustomError:
+        return data, 0
+    raw_series = data.get("series")
+    series = [_checked(SeriesTable, s, _SERIES_KEYS) for s in raw_series or ()]
+    c = _checked(CapacityTable, data.get("capacity"), _CAPACITY_KEYS)
+    if (
+        c is None
+        or not isinstance(raw_series, list | tuple)
+        or None in series
+        or not valid(c, "cash_flow")
+        or c["cash_flow_base"] is not None
+        or INVALID in (c["cash_flow_growth"], c["first_fiscal_year"])
+    ):
+        return data, 0
+    years = _fiscal_years_of_issue(series, fiscal_year_end)
+    if years is None:
+        return data, 0
+    (issued, last), first = years, c["first_fiscal_year"]
+    first = issued if first is None else first
+    more = last - (first + len(c["cash_flow"]) - 1)
+    if first > issued or more <= 0:  # a first year after the issue: validation says so
+        return data, 0
+    cents, factor = exact(c["cash_flow"][-1]) * 100, 1 + exact(c["cash_flow_growth"] or 0)
+    added = [Decimal(round_half_up(cents * factor**k)) / 100 for k in range(1, more + 1)]
+    if any(abs(x) > MAX_AMOUNT for x in added):  # validation says so (msg.growth_too_large_table)
+        return data, 0
+    capacity = dict(data["capacity"])
+    capacity["cash_flow"] = [*capacity["cash_flow"], *added]
+    other = c["other_debt_service"]
+    if isinstance(other, tuple) and len(other) > 1 and first + len(other) - 1 < last:
+        held_other = [other[-1]] * (last - (first + len(other) - 1))
+        capacity["other_debt_service"] = [*capacity["other_debt_service"], *held_other]
+    return {**data, "capacity": capacity}, more

@@ -4,7 +4,9 @@
 the varied values; :func:`sweep` builds each variant from ``scenario.to_data()`` with its
 changes, validates it with :func:`~bondkit.scenario.validate_data`, runs it and keeps the
 figures of :func:`bondkit.studies.comparison.compare` (one row per variant; a variant that is not a
-valid scenario gets its first problem instead); :func:`write_sweep` writes ``sweep.csv``,
+valid scenario gets its first problem instead; one that outruns its ``[capacity] cash_flow``
+table gets it extended by :func:`~bondkit.scenario.capacity.extend_cash_flow`, the years
+added in ``extrapolated_years``); :func:`write_sweep` writes ``sweep.csv``,
 ``sweep.xlsx`` and ``charts/sweep-<metric>.png|.svg``, all or nothing.
 
 Every variant is run by the same function, :func:`bondkit.runner.run` with the scenario's
@@ -62,6 +64,7 @@ __all__ = [
 ]
 
 PROBLEM = "first_problem"  # the column of a variant's first problem (None when it ran)
+EXTRAPOLATED = "extrapolated_years"  # years added to a variant's cash-flow table (0: none)
 #: ``bondkit sweep`` shows a progress bar on stderr when there are more variants than this
 PROGRESS_THRESHOLD = 8
 _CSV = "sweep.csv"
@@ -276,25 +279,28 @@ def _run_variant(
     """The figures of one variant (``compare``'s row), or its first problem.
 
     The one function every executor maps: ``run(variant, seed=seed)`` with the scenario's
-    seed (and the run's limits). A plain module-level function of plain data, so any
-    executor can pickle it.
+    seed (and the run's limits), its cash-flow table first extended to its life
+    (:func:`~bondkit.scenario.capacity.extend_cash_flow`; the years added in the row). A
+    plain module-level function of plain data, so any executor can pickle it.
     """
     from bondkit.errors import ScenarioError
     from bondkit.runner import run
     from bondkit.scenario import validate_data
+    from bondkit.scenario.capacity import extend_cash_flow
     from bondkit.studies.comparison import compare
 
+    data, added = extend_cash_flow(data)
     try:
         scenario = validate_data(data)
     except ScenarioError as exc:
         # kept as it is (it pickles): shown in the sweep's language by :func:`sweep`
-        return {PROBLEM: exc.problems[0] if exc.problems else exc}
+        return {EXTRAPOLATED: added, PROBLEM: exc.problems[0] if exc.problems else exc}
     try:
         result = run(scenario, seed=seed, max_memory=max_memory, max_time=max_time)
     except (ValueError, OverflowError) as exc:
-        return {PROBLEM: str(exc)}
+        return {EXTRAPOLATED: added, PROBLEM: str(exc)}
     row = compare([result], ["variant"]).iloc[0]
-    return {m: row[m] for m in METRICS} | {PROBLEM: None}
+    return {m: row[m] for m in METRICS} | {EXTRAPOLATED: added, PROBLEM: None}
 
 
 def _key_value(value: Any) -> Any:
@@ -355,9 +361,12 @@ def sweep(
 
     Columns: the varied keys (values as given; decimals as floats), then
     :data:`bondkit.studies.comparison.METRICS` (money in currency units, rates and chances as
-    fractions; None where a figure does not apply), then ``first_problem``: None, or the
-    first problem of a variant that is not a valid scenario (its figures are then None),
-    in ``lang``. The index ``variant`` counts from 1.
+    fractions; None where a figure does not apply), then ``extrapolated_years``: how many
+    fiscal years were added to the variant's ``[capacity] cash_flow`` table because its
+    life outruns it (last year held, or grown at ``cash_flow_growth``:
+    :func:`~bondkit.scenario.capacity.extend_cash_flow`; 0 when none), then
+    ``first_problem``: None, or the first problem of a variant that is not a valid scenario
+    (its figures are then None), in ``lang``. The index ``variant`` counts from 1.
 
     Serial by default; ``jobs > 1`` runs on that many processes, and ``executor`` on any
     :class:`concurrent.futures.Executor` (a Dask client's ``get_executor()``...; give one
@@ -370,19 +379,19 @@ def sweep(
     the defaults): one above a limit raises :class:`~bondkit.runner.budget.BudgetError`
     naming the variant and the key to turn.
 
-    Le Grand Costumier over 5 and 7 years: at 7 years its six years of cash flow no longer
-    cover the issue, so that variant has a problem and no figures.
+    Le Grand Costumier over 5 and 7 years: at 7 years its six years of cash flow (fiscal
+    years 2017 to 2022) no longer cover the issue, which runs to 2024, so that variant's
+    table is extended by 2 years, holding 2022's 6 500 $.
 
     >>> from bondkit.scenario import load_example
     >>> sc = load_example("grand-costumier-2016").with_changes(
     ...     {"campaign.simulations": 200, "risk.paths": 200})
     >>> table = sweep(sc, [parse_vary("term_years=5,7")])
-    >>> table.loc[1, ["term_years", "total_interest", "max_annual_debt_service"]].tolist()
-    [5, 2000.0, 22000.0]
-    >>> table.loc[2, "total_interest"] is None
-    True
-    >>> print(table.loc[2, "first_problem"])
-    capacity.cash_flow: covers fiscal years 2017 to 2022 but the issue runs to 2024: add 2 more years (you wrote [4500, 5000, 5500, 6000, 6000, 6500])
+    >>> shown = ["term_years", "total_interest", "max_annual_debt_service", "extrapolated_years"]
+    >>> table[shown].values.tolist()
+    [[5, 2000.0, 22000.0, 0], [7, 2800.0, 22800.0, 2]]
+    >>> table["first_problem"].tolist()
+    [None, None]
     """
     if executor is not None and jobs > 1:
         raise ValueError(t("sweep.err.executor_jobs", "en"))
@@ -409,25 +418,29 @@ def sweep(
                 progress(1)
     keys = [s.key for s in specs]
     records = [
-        [_key_value(c[k]) for k in keys] + [r.get(m) for m in METRICS] + [_said(r[PROBLEM], lang)]
+        [_key_value(c[k]) for k in keys]
+        + [r.get(m) for m in METRICS]
+        + [r[EXTRAPOLATED], _said(r[PROBLEM], lang)]
         for c, r in zip(combos, rows, strict=True)
     ]
     index = pd.RangeIndex(1, len(records) + 1, name="variant")
-    return pd.DataFrame(records, index=index, columns=[*keys, *METRICS, PROBLEM], dtype=object)
+    columns = [*keys, *METRICS, EXTRAPOLATED, PROBLEM]
+    return pd.DataFrame(records, index=index, columns=columns, dtype=object)
 
 
 def _check_budgets(
     combos: Sequence[dict[str, Any]], datas: Sequence[dict[str, Any]], max_memory, max_time
 ) -> None:
-    """Raise BudgetError for the first valid variant whose run would exceed a limit (an
-    invalid one is left to its row's first problem)."""
+    """Raise BudgetError for the first valid variant (its cash flow extended as it will
+    run) whose run would exceed a limit (an invalid one is left to its row's first problem)."""
     from bondkit.errors import Message, ScenarioError
     from bondkit.runner.budget import BudgetError, check_budget
     from bondkit.scenario import validate_data
+    from bondkit.scenario.capacity import extend_cash_flow
 
     for n, (combo, data) in enumerate(zip(combos, datas, strict=True), start=1):
         try:
-            variant = validate_data(data)
+            variant = validate_data(extend_cash_flow(data)[0])
         except ScenarioError:
             continue
         try:
@@ -445,7 +458,7 @@ def _said(problem: Any, lang: str) -> str | None:
 
 
 def _keys_of(table: pd.DataFrame) -> list[str]:
-    return [c for c in table.columns if c not in METRICS and c != PROBLEM]
+    return [c for c in table.columns if c not in METRICS and c not in (EXTRAPOLATED, PROBLEM)]
 
 
 # ---------------------------------------------------------------- text
@@ -489,26 +502,30 @@ def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
     """The sweep as aligned text for the terminal: one line per variant.
 
     Money to the cent in ``currency``, percentages with 2 decimals, in ``lang``'s style;
-    figures that apply to no variant are left out.
+    figures that apply to no variant are left out, and so are the years of cash flow
+    extrapolated when no variant has any.
 
     >>> from bondkit.scenario import load_example
     >>> sc = load_example("grand-costumier-2016").with_changes(
     ...     campaign=None, capacity=None, risk=None)
     >>> table = sweep(sc, [parse_vary("annual_rate=0.02,0.03")])
     >>> print(sweep_table(table, "en"))
-    annual_rate  Total principal  Issuer's all-in cost  Total interest  Largest annual debt service  Problem
-           0.02       $20,000.00                 2.97%       $2,000.00                   $22,000.00
-           0.03       $20,000.00                 3.89%       $3,000.00                   $23,000.00
+    annual_rate  Total principal  Issuer's all-in cost  Total interest  Total cost  Largest annual debt service  Problem
+           0.02       $20,000.00                 2.97%       $2,000.00   $3,000.00                   $22,000.00
+           0.03       $20,000.00                 3.89%       $3,000.00   $4,000.00                   $23,000.00
     <BLANKLINE>
     """
     check_language(lang)
     keys = _keys_of(table)
     metrics = _shown_metrics(table)
-    head = [*keys, *(t(FIGURES[m].short, lang) for m in metrics), t("sweep.problem", lang)]
+    extra = [EXTRAPOLATED] if any(table[EXTRAPOLATED]) else []
+    head = [*keys, *(t(FIGURES[m].short, lang) for m in metrics)]
+    head += [*(t("sweep.extrapolated", lang) for _ in extra), t("sweep.problem", lang)]
     lines = [head]
     for _, row in table.iterrows():
         cells = [_plain(row[k]) for k in keys]
         cells += [metric_text(as_number(row[m]), m, lang, currency) for m in metrics]
+        cells += [_plain(row[k]) for k in extra]
         cells.append(row[PROBLEM] or "")
         lines.append(cells)
     widths = [max(len(line[j]) for line in lines) for j in range(len(head))]
@@ -685,7 +702,8 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
     ws.write_string(0, 0, t("sweep.title", lang), formats["title"])
     keys = _keys_of(table)
     header_row = 2
-    headers = [*keys, *(t(FIGURES[m].short, lang) for m in METRICS), t("sweep.problem", lang)]
+    headers = [*keys, *(t(FIGURES[m].short, lang) for m in METRICS), t("sweep.extrapolated", lang)]
+    headers.append(t("sweep.problem", lang))
     for col, text in enumerate(headers):
         ws.write_string(header_row, col, text, formats["header"])
     for i, (_, row) in enumerate(table.iterrows()):
@@ -705,13 +723,16 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
                 ws.write_string(r, col, MISSING, formats["missing"])
             else:
                 ws.write_number(r, col, value, formats[METRIC_KINDS[m]])
+        ws.write_number(r, len(headers) - 2, row[EXTRAPOLATED], formats["number"])
         if row[PROBLEM]:
             write_text(r, len(headers) - 1, str(row[PROBLEM]))
     note = header_row + len(table) + 2
     ws.write_string(note, 0, t("cmp.note.missing", lang), formats["note"])
     ws.write_string(note + 1, 0, t("sweep.note.seed", lang).format(seed=seed), formats["note"])
+    if any(table[EXTRAPOLATED]):
+        ws.write_string(note + 2, 0, t("sweep.note.extrapolated", lang), formats["note"])
     ws.set_column(0, max(len(keys) - 1, 0), 16)
-    ws.set_column(len(keys), len(keys) + len(METRICS) - 1, 18)
+    ws.set_column(len(keys), len(keys) + len(METRICS), 18)
     ws.set_column(len(headers) - 1, len(headers) - 1, 50)
     ws.set_row(header_row, 45)
     ws.freeze_panes(header_row + 1, len(keys))
