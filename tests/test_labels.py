@@ -212,6 +212,10 @@ _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$|^[<>]I+B?$")
 #: pieces of a spreadsheet formula: functions in capitals, operators, references
 _FORMULA = re.compile(r"^[=+\-*/]?(?:[A-Z]+\()+$")
+#: a piece of a formula built in code: function names in capitals, references, numbers,
+#: operators and empty text (""), once the ``{x}`` placeholders of a template are removed
+_FORMULA_PIECE = re.compile(r'^[A-Z0-9$:!(),.=<>+\-*/^&" ]*$')
+_PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 #: metadata keys and option values matplotlib requires spelled this way
 _ALLOWED = {"Date", "Software", "upper left"}
 #: lowercase data keys that happen to equal a label (``"amount"``, ``"accumulating"``):
@@ -296,6 +300,7 @@ def word_problems(source: str) -> list[str]:
             or _HEX_COLOUR.match(s)
             or _CONSTANT.match(s)
             or _FORMULA.match(s)
+            or _FORMULA_PIECE.match(_PLACEHOLDER.sub("", s))
             or not _LETTER_RUN.search(s)
         ):
             continue

@@ -408,7 +408,14 @@ def test_run_in_french_says_what_it_wrote_and_warns_in_french(tmp_path):
         "valeur du scénario : 0.02",
     ]
     charts = len(list((out / "charts").iterdir()))
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    # the answer first: the four questions in French, then what was written
+    questions = ["Pouvons-nous réunir la somme ?", "En avons-nous les moyens ?",
+                 "Combien cela coûte-t-il ?", "Qu'est-ce qui pourrait mal tourner ?"]  # fmt: skip
+    for line, question in zip(lines[:4], questions, strict=True):
+        assert line.startswith(question + " "), line
+    assert "[Sans objet]" in lines[3]  # no [risk] table
+    assert lines[4:] == [
         f"classeur : {out / 'essai.xlsx'}",
         f"sommaire : {out / 'essai-summary.json'}",
         f"graphiques : {out / 'charts'}/ ({charts} fichiers)",
@@ -419,7 +426,8 @@ def test_run_in_french_says_what_it_wrote_and_warns_in_french(tmp_path):
         "warning: rule set 'qc-npo': commission: the rule allows no commission, "
         "the scenario has 0.02",
     ]
-    assert english.stdout.splitlines()[0] == f"workbook: {out / 'essai.xlsx'}"
+    assert english.stdout.splitlines()[0].startswith("Can we raise it? ")
+    assert english.stdout.splitlines()[4] == f"workbook: {out / 'essai.xlsx'}"
 
 
 @pytest.mark.parametrize(

@@ -296,50 +296,74 @@ def _grid(book: Book, sheet: str = "sheet.b2", columns: int = 4) -> dict[str, li
 # ---------------------------------------------------------------- B3.4 Management
 
 
+def status_fill(ws, cell) -> str | None:
+    """The fill a cell shows through its conditional formats: the rule equal to its word."""
+    for cf in ws.conditional_formatting:
+        if cell.coordinate not in cf.sqref:
+            continue
+        for rule in cf.rules:
+            if rule.operator == "equal" and rule.formula == [f'"{cell.value}"']:
+                return rule.dxf.fill.bgColor.rgb
+    return None
+
+
+COVERAGE_KEYS = (
+    "col.cash_flow",
+    "col.other_ds",
+    "col.issue_ds",
+    "col.due_at_maturity",
+    "col.deposit",
+    "col.periodic_ds",
+    "col.coverage",
+    "col.readiness",
+    "col.costs",
+    "col.cash_end",
+)
+
+
 def test_coverage_table_equals_the_capacity_table(book):
     cap = book.result.capacity
     lang = book.lang
     head, rows, total = _table(book, "sheet.b3_4", "sec.coverage", label("fiscal_year", lang))
     assert [c.value for c in head] == [label("fiscal_year", lang)] + [
-        t(k, lang)
-        for k in (
-            "col.cash_flow",
-            "col.issue_ds",
-            "col.other_ds",
-            "col.total_ds",
-            "col.coverage",
-            "col.readiness",
-            "col.cash_end",
-        )
+        t(k, lang) for k in COVERAGE_KEYS
     ]
     table = cap.table
     assert len(rows) == len(table)
+    ws = book.sheet("sheet.b3_4")
     for cells, rec in zip(rows, table.itertuples(index=False), strict=True):
         assert cells[0].value == rec.fiscal_year
         for cell, key in zip(
-            cells[1:5],
-            ("cash_flow", "debt_service", "other_debt_service", "total_debt_service"),
-            strict=True,
+            cells[1:7],
+            ("cash_flow", "other_debt_service", "debt_service", "due_at_maturity", "sinking_deposit"),
+            strict=False,
         ):
             assert _cents(cell) == getattr(rec, key), (rec.fiscal_year, key)
+        periodic = rec.debt_service - rec.due_at_maturity + rec.sinking_deposit + rec.other_debt_service
+        assert _cents(cells[6]) == periodic
         if math.isnan(rec.coverage):
-            assert cells[5].value is None, rec.fiscal_year  # no debt service: an empty cell
+            assert cells[7].value in (None, ""), rec.fiscal_year  # no ratio: an empty cell
         else:
-            assert cells[5].value == pytest.approx(rec.coverage, abs=1e-9)
-            assert cells[5].number_format == number_formats(lang)["ratio"]
-        word = (
-            t("cap.no_capacity", lang)
+            assert cells[7].value == pytest.approx(rec.coverage, abs=1e-9)
+            assert cells[7].number_format == number_formats(lang)["ratio"]
+        word, fill = (
+            (t("cap.no_capacity", lang), FILLS["risk"])
             if rec.no_capacity
-            else t("cap.below", lang)
+            else (t("cap.below", lang), FILLS["watch"])
+            if rec.below_threshold and rec.coverage >= min(1.0, float(cap.terms.coverage_threshold))
+            else (t("cap.below_one", lang), FILLS["risk"])
             if rec.below_threshold
-            else None
+            else (None, None)
         )
-        assert cells[6].value == word, rec.fiscal_year
+        assert (cells[8].value or None) == word, rec.fiscal_year
         if word is not None:
-            assert cells[6].fill.fgColor.rgb in (FILLS["risk"], FILLS["watch"])
-        assert _cents(cells[7]) == rec.cash_end
+            assert status_fill(ws, cells[8]) == fill, rec.fiscal_year
+        assert _cents(cells[9]) == rec.costs
+        assert _cents(cells[10]) == rec.cash_end
     assert _cents(total[1]) == int(table["cash_flow"].sum())
-    assert _cents(total[4]) == int(table["total_debt_service"].sum())
+    assert _cents(total[3]) == int(table["debt_service"].sum())
+    assert _cents(total[9]) == int(table["costs"].sum())
+
 
 
 def test_nan_coverage_is_an_empty_cell(campaign_en, accumulating_en):
@@ -354,14 +378,14 @@ def test_nan_coverage_is_an_empty_cell(campaign_en, accumulating_en):
     _head, rows, _total = _table(
         campaign_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en")
     )
-    assert [c[5].value in (None, "") for c in rows] == [False] * 5 + [True]
-    assert rows[-1][6].value is None
+    assert [c[7].value in (None, "") for c in rows] == [False] * 5 + [True]
+    assert rows[-1][8].value in (None, "")
     _head, rows, _total = _table(
         accumulating_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en")
     )
     assert accumulating_en.result.capacity.table["coverage"].isna().all()
-    assert [c[5].value in (None, "") for c in rows] == [True] * 6
-    assert [c[6].value for c in rows] == [None] * 6
+    assert [c[7].value in (None, "") for c in rows] == [True] * 6
+    assert [c[8].value or None for c in rows] == [None] * 6
 
 
 def test_coverage_key_figures(book):
@@ -373,9 +397,8 @@ def test_coverage_key_figures(book):
     assert _kv(book, "sheet.b3_4", t("cap.avg_dscr", lang)).value == pytest.approx(
         cap.average_dscr, abs=1e-9
     )
-    below = _kv(book, "sheet.b3_4", t("cap.years_below", lang)).value
-    years = cap.years_below_threshold
-    assert below == (", ".join(map(str, years)) if years else t("none", lang))
+    below = _kv(book, "sheet.b3_4", t("cap.years_below_count", lang)).value
+    assert below == len(cap.years_below_threshold)
     threshold = _kv(book, "sheet.b3_4", t("cap.threshold", lang))
     assert threshold.value == float(cap.terms.coverage_threshold)
 
@@ -390,17 +413,22 @@ def test_maturity_test_equals_the_maturities(book):
     for cells, rec in zip(rows, mats.itertuples(index=False), strict=True):
         assert cells[0].value == rec.fiscal_year
         for cell, key in zip(
-            cells[1:5], ("due", "cash_start", "sinking_fund", "cash_flow"), strict=True
+            cells[1:6], ("due", "cash_start", "sinking_fund", "cash_flow", "renewals"), strict=True
         ):
             assert _cents(cell) == getattr(rec, key), key
-        assert cells[5].value == pytest.approx(rec.coverage, abs=1e-9)
+        assert cells[6].value == pytest.approx(rec.coverage, abs=1e-9)
 
 
 def test_sinking_fund_table(ok_fr):
     table = ok_fr.result.capacity.table
     head, rows, total = _table(ok_fr, "sheet.b3_4", "sec.sinking", label("fiscal_year", "fr"))
-    assert [c.value for c in head[1:]] == [
+    assert [c.value for c in head[1:4]] == [
         t(k, "fr") for k in ("col.deposit", "col.withdrawal", "col.fund_balance")
+    ]
+    # then a deposit and a balance column for the bullet series B
+    assert [c.value for c in head[4:]] == [
+        t("col.deposit_of", "fr").format(series="B"),
+        t("col.balance_of", "fr").format(series="B"),
     ]
     for cells, rec in zip(rows, table.itertuples(index=False), strict=True):
         assert cells[0].value == rec.fiscal_year
@@ -423,7 +451,7 @@ def test_reserve_table(ok_fr, risk_fr):
             assert _cents(cells[3]) == rec.cash_end
             status = "ok" if rec.reserve_covered else "risk"
             assert cells[4].value == t("word.yes" if rec.reserve_covered else "word.no", "fr")
-            assert cells[4].fill.fgColor.rgb == FILLS[status]
+            assert status_fill(book.sheet("sheet.b3_4"), cells[4]) == FILLS[status]
     target = _kv(risk_fr, "sheet.b3_4", t("res.target", "fr")).value
     assert target == t("res.months-of-next-year", "fr").format(months=6)
 
@@ -779,12 +807,13 @@ def test_readiness_watch_case(watch_en):
     assert rows["maturity"][3].value == "OK"
     # the coverage table marks every year below the threshold: Watch from 1.0, Risk below
     _head, body, _total = _table(watch_en, "sheet.b3_4", "sec.coverage", label("fiscal_year", "en"))
-    marked = [c for c in body if c[6].value]
+    marked = [c for c in body if c[8].value]
     assert [c[0].value for c in marked] == cap.years_below_threshold
+    ws = watch_en.sheet("sheet.b3_4")
     for c in marked:
-        status = "watch" if c[5].value >= 1.0 else "risk"
-        assert c[6].fill.fgColor.rgb == FILLS[status], c[0].value
-    assert [c[0].value for c in marked if c[5].value < 1.0] == []
+        status = "watch" if c[7].value >= 1.0 else "risk"
+        assert status_fill(ws, c[8]) == FILLS[status], c[0].value
+    assert [c[0].value for c in marked if c[7].value < 1.0] == []
     # no [risk] table: no shortfall row, and B3.5 still says what will come
     ws = watch_en.sheet("sheet.b3_5")
     r = watch_en.find(ws, t("sec.coming", "en"))

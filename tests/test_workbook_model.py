@@ -14,8 +14,9 @@ named amount and rate of each series, with bondkit's own values cached beside th
 - adversarially, seeded scenarios (``tests/random_scenarios.py``) cover the rule
   combinations the examples do not (every frequency, day count and business-day rule,
   month-end and 29 February issue dates, odd terms, interest-only years, step rates,
-  several series across fiscal years, zero rates) with amounts chosen to put half-cent
-  ties where the spreadsheet rounds; they go through the same single ``soffice`` call.
+  several series across fiscal years, zero rates, sculpted series against a cash flow) with
+  amounts chosen to put half-cent ties where the spreadsheet rounds; they go through the
+  same single ``soffice`` call.
 
 Without LibreOffice the LibreOffice tests skip with a loud reason, unless
 ``BONDKIT_REQUIRE_LO=1`` (set by ``.ci/run``): then they fail.
@@ -24,6 +25,7 @@ Without LibreOffice the LibreOffice tests skip with a loud reason, unless
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 from decimal import Decimal
@@ -40,6 +42,7 @@ from bondkit.columns import SCHEDULE_COLUMNS, label
 from bondkit.labels import t
 from bondkit.report.workbook import write_workbook
 from bondkit.runner import run
+from bondkit.runner.figures import FIGURES
 from bondkit.scenario import load_scenario, validate_data
 from bondkit.studies.comparison import write_comparison
 
@@ -58,6 +61,8 @@ RANDOM_CHANGED = (
     "three-series-fiscal-0930",
     "four-series-fiscal-0630",
     "lp-semiannual-30E-io2-cents",
+    "sculpted-semiannual-30E-and-level-other-debt",
+    "sculpted-quarterly-steep-interest-only",
 )
 
 
@@ -75,24 +80,57 @@ def _need_libreoffice() -> str:
 
 
 def _changed(data: dict) -> dict:
-    """Every series' amount up by a few bonds and its rate up a little, as a user would."""
+    """Every series' amount up by a few bonds and its rate up a little, the costs up, and
+    each fiscal year's cash flow up by 3,000 $ (a table) or its base (a growing flow), as
+    a user would."""
     out = dict(data)
     out["series"] = [
         dict(s, amount=s["amount"] + s["face_value"] * (3 + i), annual_rate=s["annual_rate"] + Decimal("0.0025") * (i + 1))
         for i, s in enumerate(data["series"])
     ]  # fmt: skip
+    costs = dict(data.get("costs") or {})
+    costs["upfront"] = Decimal(costs.get("upfront", 0)) + 1_250
+    costs["upfront_rate"] = Decimal(costs.get("upfront_rate", 0)) + Decimal("0.005")
+    costs["annual_admin"] = Decimal(costs.get("annual_admin", 0)) + 115
+    out["costs"] = costs
+    if data.get("capacity"):
+        cap = dict(data["capacity"])
+        if cap.get("cash_flow"):
+            cap["cash_flow"] = [Decimal(x) + 3_000 for x in cap["cash_flow"]]
+        else:
+            cap["cash_flow_base"] = Decimal(cap["cash_flow_base"]) + 3_000
+        out["capacity"] = cap
     return out
 
 
+def _cell_of(wb, name: str):
+    (sheet, ref), *_ = wb.defined_names[name].destinations
+    return wb[sheet][ref.replace("$", "")]
+
+
 def _set_inputs(path: Path, target: Path, result) -> None:
-    """Write the amounts and rates of ``result`` into the named cells of a workbook."""
+    """Type the inputs of ``result`` into the named cells of a workbook, as a user would:
+    the amounts and rates, the costs (the campaign's: bondkit's expected cost for the
+    changed scenario) and each fiscal year's cash flow."""
     wb = openpyxl.load_workbook(path)
     lang = "fr" if t("sheet.summary", "fr") in wb.sheetnames else "en"
     for k, s in enumerate(result.scenario.to_data()["series"], start=1):
         for key, value in (("amount", s["amount"]), ("rate", s["annual_rate"])):
-            name = wb.defined_names[f"{t(f'name.{key}', lang)}_{k}"]
-            (sheet, ref), *_ = name.destinations
-            wb[sheet][ref.replace("$", "")].value = float(value)
+            _cell_of(wb, f"{t(f'name.{key}', lang)}_{k}").value = float(value)
+    costs = result.costs
+    for key, value in (
+        ("upfront", float(costs.upfront)),
+        ("upfront_rate", float(costs.upfront_rate)),
+        ("admin", float(costs.annual_admin)),
+    ):
+        _cell_of(wb, t(f"name.{key}", lang)).value = value
+    if result.campaign is not None:
+        _cell_of(wb, t("name.campaign_cost", lang)).value = result.campaign_cost / 100
+    if result.capacity is not None:
+        for year, cents in zip(
+            result.capacity.table["fiscal_year"], result.capacity.table["cash_flow"], strict=True
+        ):
+            _cell_of(wb, f"{t('name.cash_flow', lang)}_{int(year)}").value = int(cents) / 100
     wb.save(target)
 
 
@@ -199,16 +237,80 @@ def _assert_formulas_equal(path: Path, recalculated: Path) -> None:
     theirs = openpyxl.load_workbook(recalculated, data_only=True)
     cells = _formula_cells(path)
     assert cells
-    wrong = []
-    for sheet, ref, formula in cells:
-        a, b = ours[sheet][ref].value, theirs[sheet][ref].value
-        if not isinstance(b, int | float) or abs(a - b) >= 0.005:
-            wrong.append((sheet, ref, formula, a, b))
+    wrong = [
+        (sheet, ref, formula, ours[sheet][ref].value, theirs[sheet][ref].value)
+        for sheet, ref, formula in cells
+        if not same_value(ours[sheet][ref].value, theirs[sheet][ref].value)
+    ]
     assert not wrong, f"{len(wrong)} cells differ, the first: {wrong[:5]}"
 
 
+def same_value(a, b) -> bool:
+    """A cached value and LibreOffice's: numbers to the cent (rates and ratios to 1e-9),
+    words and flags exactly; an empty result ("") is an empty cell for LibreOffice."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) < (0.005 if abs(a) >= 1 or abs(b) >= 1 else 1e-9)
+    return (a or "") == (b or "")
+
+
+#: the Summary's live figures: each is a formula that must equal bondkit's for the
+#: changed scenario after LibreOffice recalculates
+LIVE = (
+    "total_principal",
+    "total_interest",
+    "max_annual_debt_service",
+    "issuer_all_in_cost",
+    "issuer_all_in_cost_without_campaign",
+    "total_cost",
+    "upfront_costs",
+    "expected_campaign_cost",
+    "annual_admin_total",
+    "min_dscr",
+    "maturity_coverage",
+    "years_below_count",
+    "max_debt_level_payment",
+)
+
+
+def _summary_figures(ws, lang: str) -> dict[str, object]:
+    """The Summary's key figures, read back by label: figure key -> value."""
+    by_label = {t(f.label, lang): key for key, f in FIGURES.items()}
+    out = {}
+    for r in range(1, ws.max_row + 1):
+        key = by_label.get(ws.cell(r, 1).value)
+        if key is not None and key not in out:
+            out[key] = ws.cell(r, 2).value
+    return out
+
+
+def _assert_figure(key: str, got, result, lang: str) -> None:
+    f = FIGURES[key]
+    want = f.value(result)
+    if want is None:
+        assert got == t(f.missing, lang), (key, got)
+    elif f.kind == "money":
+        assert round(got * 100) == want, (key, got, want)
+    elif f.kind in ("rate", "ratio"):
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (key, got, want)
+    else:
+        assert got == want, (key, got, want)
+
+
+def _assert_summary_is_the_run(wb, lang: str, result) -> None:
+    """No banner, and every live figure of the Summary is bondkit's."""
+    summary = wb[t("sheet.summary", lang)]
+    assert summary.cell(3, 1).value in (None, "")  # the inputs are the run's
+    figures = _summary_figures(summary, lang)
+    for key in LIVE:
+        if key in figures:
+            _assert_figure(key, figures[key], result, lang)
+
+
 def _assert_changed(recalculated: Path, lang: str, changed) -> None:
-    """The recalculated schedule and total amount are bondkit's for the changed scenario."""
+    """The recalculated schedule, Summary figures, coverage table and banner are bondkit's
+    for the changed scenario."""
     theirs = openpyxl.load_workbook(recalculated, data_only=True)
     _assert_schedule(theirs[t("sheet.b3_4", lang)], lang, changed)
     design = theirs[t("sheet.b3_2", lang)]
@@ -218,6 +320,42 @@ def _assert_changed(recalculated: Path, lang: str, changed) -> None:
         if design.cell(r, 1).value == t("total", lang)
     ]
     assert totals[0] == pytest.approx(changed.total_principal / 100, abs=0.001)
+    summary = theirs[t("sheet.summary", lang)]
+    figures = _summary_figures(summary, lang)
+    for key in LIVE:
+        if key in figures:
+            _assert_figure(key, figures[key], changed, lang)
+    needed = {"total_principal", "total_interest", "issuer_all_in_cost", "total_cost"}
+    if changed.capacity is not None:
+        needed |= {"min_dscr", "max_debt_level_payment", "maturity_coverage"}
+    assert needed <= set(figures), needed - set(figures)
+    # the banner says the inputs changed: the simulated figures are the run's
+    assert summary.cell(3, 1).value == t("banner.stale", lang)
+    if changed.capacity is not None:
+        _assert_coverage(theirs[t("sheet.b3_4", lang)], lang, changed)
+
+
+def _assert_coverage(ws, lang: str, result) -> None:
+    """B3.4's coverage table equals bondkit's capacity table, year by year."""
+    head = t("col.periodic_ds", lang)
+    for r in range(1, ws.max_row + 1):
+        if head in [ws.cell(r, c).value for c in range(1, 12)]:
+            break
+    else:
+        raise AssertionError("coverage table not found")
+    table = result.capacity.table
+    for k, rec in enumerate(table.itertuples(index=False)):
+        row = [ws.cell(r + 1 + k, c).value for c in range(1, 12)]
+        assert row[0] == rec.fiscal_year
+        assert round(row[1] * 100) == rec.cash_flow
+        assert round(row[3] * 100) == rec.debt_service
+        assert round(row[5] * 100) == rec.sinking_deposit
+        if math.isnan(rec.coverage):
+            assert row[7] in (None, ""), (rec.fiscal_year, row[7])
+        else:
+            assert row[7] == pytest.approx(rec.coverage, rel=1e-12), rec.fiscal_year
+        assert round(row[9] * 100) == rec.costs, rec.fiscal_year
+        assert round(row[10] * 100) == rec.cash_end, rec.fiscal_year
 
 
 # ---------------------------------------------------------------- without LibreOffice
@@ -232,8 +370,11 @@ def test_fresh_workbook_shows_numbers_without_recalculation(books, example, lang
     cached = openpyxl.load_workbook(path, data_only=True)
     for sheet, ref, formula in cells:
         value = cached[sheet][ref].value
-        assert isinstance(value, int | float), (sheet, ref, formula, value)
+        # a number, or words (a status, "n/a", a flag); only a formula that can give an
+        # empty text (an empty coverage, the banner) may read back empty
+        assert value is not None or '""' in formula, (sheet, ref, formula)
     _assert_schedule(cached[t("sheet.b3_4", lang)], lang, result)
+    assert cached[t("sheet.summary", lang)].cell(3, 1).value in (None, "")  # no banner
 
 
 def test_schedule_formulas_follow_the_rules(tmp_path):
@@ -267,6 +408,7 @@ def test_every_formula_equals_bondkit_after_libreoffice(books, example, lang):
     _assert_formulas_equal(path, out / path.name)
     theirs = openpyxl.load_workbook(out / path.name, data_only=True)
     _assert_schedule(theirs[t("sheet.b3_4", lang)], lang, result)
+    _assert_summary_is_the_run(theirs, lang, result)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -285,11 +427,10 @@ def test_comparison_workbook_formulas_equal_bondkit_after_libreoffice(books):
     cells = _formula_cells(path)
     # every option's schedule is there, on its own named cells
     assert {ref.split("!")[0] for _s, _r, ref in cells if "_Montant_" in ref}
-    assert len({sheet for sheet, _r, _f in cells}) == 2 * len(EXAMPLES)
+    assert len({sheet for sheet, _r, _f in cells}) == 3 * len(EXAMPLES)  # Summary, B3.2, B3.4
     for sheet, ref, formula in cells:
         a, b = ours[sheet][ref].value, theirs[sheet][ref].value
-        assert isinstance(b, int | float), (sheet, ref, formula, b)
-        assert abs(a - b) < 0.005, (sheet, ref, formula, a, b)
+        assert same_value(a, b), (sheet, ref, formula, a, b)
 
 
 # ---------------------------------------------------------------- seeded scenarios
@@ -301,7 +442,7 @@ def test_seeded_scenarios_cover_the_combinations():
     assert len(RANDOM) >= 12
     defaults = {"frequency": "annual", "day_count": "30/360", "business_day": "unadjusted"}
     for key, values in (
-        ("repayment", {"bullet", "accumulating", "level-payment", "level-principal"}),
+        ("repayment", {"bullet", "accumulating", "level-payment", "level-principal", "sculpted"}),
         ("interest", {None, "simple", "compound"}),
         ("frequency", {"annual", "semi-annual", "quarterly", "monthly"}),
         ("day_count", {"30/360", "30E/360", "ACT/365F", "ACT/ACT"}),
@@ -353,6 +494,7 @@ def test_seeded_scenario_formulas_equal_bondkit_after_libreoffice(books, name):
     _assert_formulas_equal(path, out / path.name)
     theirs = openpyxl.load_workbook(out / path.name, data_only=True)
     _assert_schedule(theirs[t("sheet.b3_4", lang)], lang, result)
+    _assert_summary_is_the_run(theirs, lang, result)
 
 
 @pytest.mark.parametrize("name", RANDOM_CHANGED)

@@ -238,7 +238,7 @@ class CapacityResult:
         >>> summary["maturity_coverage_by_year"]
         {'2032': 1.6}
         >>> summary["max_debt_level_payment"], summary["min_cash"]
-        (106843.73, 30000.0)
+        (106843.74, 30000.0)
         """
         return {
             "min_dscr": self.min_dscr,
@@ -303,7 +303,7 @@ def assess(
     >>> float(r.maturities["coverage"].iloc[0]), r.min_dscr
     (1.6, 7.5)
     >>> r.max_debt_level_payment, r.sizing_years  # cents, at 4 % over 5 years
-    (10684373, 5)
+    (10684374, 5)
     """
     years = [int(y) for y in fiscal["fiscal_year"]]
     if terms.first_fiscal_year is not None and terms.first_fiscal_year > years[0]:
@@ -450,8 +450,9 @@ def assess(
         terms=terms,
         table=table,
         maturities=maturities,
-        max_debt_level_payment=int(np.floor(level)),
-        max_debt_sculpted=int(np.floor(sculpted)),
+        # to the cent, half up (the workbook's ROUND: no engine truncates a float the same)
+        max_debt_level_payment=int(np.floor(level + 0.5)),
+        max_debt_sculpted=int(np.floor(sculpted + 0.5)),
         sizing_rate=rate,
         sizing_years=len(available),
         years_without_capacity=no_cap,

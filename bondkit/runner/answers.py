@@ -22,6 +22,7 @@ the table that would answer it. Every word comes from :mod:`bondkit.labels`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
@@ -124,7 +125,7 @@ def _afford(res: Result, lang: str) -> tuple[str, str, str]:
         )
     )
     figure = t("not_applicable", lang) if dscr is None else number_text(dscr, lang, 2)
-    return figure, worst(*statuses), (t("ans.sep", lang) + " ").join(parts) + "."
+    return figure, worst(*statuses), reduce(lambda a, b: t("ans.then", lang).format(a=a, b=b), parts) + "."
 
 
 def _cost(res: Result, lang: str) -> tuple[str, str, str]:

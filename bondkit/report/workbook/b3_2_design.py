@@ -6,13 +6,22 @@ the schedule of B3.4 (written first, see :mod:`bondkit.report.workbook.book`).
 
 from __future__ import annotations
 
+import pandas as pd
 from xlsxwriter.utility import quote_sheetname
 
 from bondkit.columns import SCHEDULE_COLUMNS
 from bondkit.core.conventions import to_cents
 from bondkit.labels import t
+from bondkit.report.workbook.b3_4_capacity import admin_dates
 from bondkit.report.workbook.formulas import cell, round_cents
-from bondkit.report.workbook.kit import FIRST_ROW, VALUE_COL, Sheet, column_map, heading
+from bondkit.report.workbook.kit import (
+    FIRST_ROW,
+    VALUE_COL,
+    Sheet,
+    column_map,
+    heading,
+    text_literal,
+)
 from bondkit.report.workbook.pieces import series_table
 
 __all__ = ["write_design"]
@@ -32,12 +41,14 @@ def write_design(sheet: Sheet) -> None:
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> write_management(book.sheet("sheet.b3_4", "title.b3_4"), {})
     >>> write_design(book.sheet("sheet.b3_2", "title.b3_2"))
-    >>> book.wb.defined_names
-    [['Amount_1', -1, "'B3.2 Design'!$C$9", False], ['Rate_1', -1, "'B3.2 Design'!$F$9", False]]
+    >>> [name for name, *_ in book.wb.defined_names]  # doctest: +NORMALIZE_WHITESPACE
+    ['Amount_1', 'Rate_1', 'SeriesAmounts', 'SeriesRates', 'Upfront', 'UpfrontRate',
+     'UpfrontTotal', 'Admin']
+    >>> book.wb.defined_names[0]
+    ['Amount_1', -1, "'B3.2 Design'!$C$9", False]
     """
     book = sheet.book
     res, lang = book.result, sheet.lang
-    costs = res.costs
     row = sheet.section(FIRST_ROW, "sec.issue_terms")
     row = sheet.note(row, t("model.note_b3_2", lang).format(sheet=book.sheet_name("sheet.b3_4")))
     quoted = quote_sheetname(sheet.ws.name)
@@ -67,16 +78,34 @@ def write_design(sheet: Sheet) -> None:
         bonds = f"=ROUND({cell(r, amount_col)}/{cell(r, col['col.face_value'])},0)"
         s.formula(r, c, bonds, terms.bonds, "int")
 
+    def _c_amount_input(s, r, c, terms):
+        amount_name = book.names[terms.id][0]
+        s.input(r, c, "money", terms.amount_cents, amount_name)
+
+    def _c_rate_input(s, r, c, terms):
+        s.input(r, c, "rate", float(terms.annual_rate), book.names[terms.id][1])
+
     def _c_names(s, r, c, terms):
         amount_name, rate_name = book.names[terms.id]
-        book.wb.define_name(amount_name, f"={quoted}!{cell(r, amount_col, True)}")
-        book.wb.define_name(rate_name, f"={quoted}!{cell(r, col['annual_rate'], True)}")
         s.text(r, c, f"{amount_name}, {rate_name}")
 
     first = row + 1
     row = series_table(
-        sheet, row, keys, {"col.bonds": _c_bonds_formula, "col.formula_name": _c_names}
+        sheet,
+        row,
+        keys,
+        {
+            "col.amount": _c_amount_input,
+            "annual_rate": _c_rate_input,
+            "col.bonds": _c_bonds_formula,
+            "col.formula_name": _c_names,
+        },
     )
+    # the amounts and rates of every series, named as ranges (the sizing rate of B3.4)
+    for key, name in (("col.amount", "name.amounts"), ("annual_rate", "name.rates")):
+        c = col[key]
+        span = f"{cell(first, c, True)}:{cell(row - 1, c, True)}"
+        book.wb.define_name(book.name(name), f"={quoted}!{span}")
     sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
     total_amount = cell(row, amount_col)
     for c, value, kind in (
@@ -84,44 +113,93 @@ def write_design(sheet: Sheet) -> None:
         (bonds_col, sum(x.bonds for x in res.series), "int"),
     ):
         sheet.formula(row, c, f"=SUM({cell(first, c)}:{cell(row - 1, c)})", value, kind, total=True)
+    book.refs["total_principal"] = sheet.ref(row, amount_col)
+    book.refs["series_count"] = str(len(res.series))
     row += 1
 
+    row = _costs(sheet, row, total_amount)
+    _flows(sheet, row)
+
+
+def _costs(sheet: Sheet, row: int, total_amount: str) -> int:
+    """The costs (inputs: upfront, its share of the principal, the campaign's, yearly
+    admin; formulas: their totals), the total cost and the all-in cost (XIRR over the
+    flows below, with and without the campaign's cost); the next row."""
+    book = sheet.book
+    res = book.result
+    costs = res.costs
+    name = book.name
     row = sheet.section(row + 1, "sec.costs")
-    at = {}
-    for key, write in (
-        ("costs.upfront", lambda r: sheet.money(r, VALUE_COL, to_cents(costs.upfront))),
-        ("costs.upfront_rate", lambda r: sheet.rate(r, VALUE_COL, float(costs.upfront_rate))),
-        (
-            "costs.upfront_total",
-            lambda r: sheet.formula(
-                r,
-                VALUE_COL,
-                f"={cell(at['costs.upfront'], VALUE_COL)}"
-                "+" + round_cents(cell(at["costs.upfront_rate"], VALUE_COL) + "*" + total_amount),
-                res.upfront_costs,
-            ),
-        ),
-        (
-            "costs.annual_admin",
-            lambda r: sheet.money(r, VALUE_COL, to_cents(costs.annual_admin)),
-        ),
-        ("kf.annual_admin_total", lambda r: sheet.money(r, VALUE_COL, res.annual_admin_total)),
-    ):
-        at[key] = row
+    n_admin = len(admin_dates(res))
+    lines = [
+        ("costs.upfront", lambda r: sheet.input(r, VALUE_COL, "money", to_cents(costs.upfront), name("name.upfront"))),
+        ("costs.upfront_rate", lambda r: sheet.input(r, VALUE_COL, "rate", float(costs.upfront_rate), name("name.upfront_rate"))),
+        ("costs.upfront_total", lambda r: _named_formula(
+            sheet, r, name("name.upfront_total"),
+            f"={name('name.upfront')}+" + round_cents(f"{name('name.upfront_rate')}*{total_amount}"),
+            res.upfront_costs)),
+    ]  # fmt: skip
+    if res.campaign is not None:
+        lines.append(
+            (
+                "costs.campaign",
+                lambda r: sheet.input(
+                    r, VALUE_COL, "money", res.campaign_cost, name("name.campaign_cost")
+                ),
+            )  # fmt: skip
+        )
+    lines += [
+        ("costs.annual_admin", lambda r: sheet.input(r, VALUE_COL, "money", to_cents(costs.annual_admin), name("name.admin"))),
+        ("kf.annual_admin_total", lambda r: _published(
+            sheet, r, "annual_admin_total", f"={name('name.admin')}*{n_admin}", res.annual_admin_total)),
+    ]  # fmt: skip
+    for key, write in lines:
         write(sheet.kv(row, key))
         row += 1
+    book.refs["upfront_costs"] = name("name.upfront_total")
+    if res.campaign is not None:
+        book.refs["expected_campaign_cost"] = name("name.campaign_cost")
+    parts = [
+        book.refs["total_interest"],
+        name("name.upfront_total"),
+        book.refs["annual_admin_total"],
+    ]
+    if res.campaign is not None:
+        parts.append(name("name.campaign_cost"))
+    sheet.kv(row, "kf.total_cost")
+    _published(sheet, row, "total_cost", "=" + "+".join(parts), res.total_cost)
+    row += 1
+    return row
 
+
+def _named_formula(sheet: Sheet, row: int, name: str, formula: str, cents: int) -> None:
+    sheet.formula(row, VALUE_COL, formula, cents)
+    sheet.book.wb.define_name(name, "=" + sheet.ref(row, VALUE_COL))
+
+
+def _published(sheet: Sheet, row: int, key: str, formula: str, cents: int) -> None:
+    sheet.formula(row, VALUE_COL, formula, cents)
+    sheet.book.refs[key] = sheet.ref(row, VALUE_COL)
+
+
+def _flows(sheet: Sheet, row: int) -> None:
+    """The all-in cost (XIRR over the dated flows) and the issuer's dated flows: proceeds,
+    costs and debt service as formulas on the inputs and on B3.4's schedule; the
+    campaign's cost, when there is one, is the last flow, so that the all-in cost before
+    it is the XIRR of the flows above it."""
+    book = sheet.book
+    res, lang = book.result, sheet.lang
+    name = book.name
+    flows = res.issuer_flows
     row = sheet.section(row + 1, "sec.all_in")
-    sheet.kv(row, "kf.all_in_cost")
-    sheet.rate(row, VALUE_COL, res.issuer_all_in_cost)
-    row = sheet.note(row + 1, t("all_in.explain", lang))
+    all_in_row = row
+    row = sheet.note(row + 2 if res.campaign is not None else row + 1, t("all_in.explain", lang))
 
     row = sheet.section(row + 1, "sec.issuer_flows")
     flow_keys = ("col.date", "col.flow", "series", "col.amount")
     flow = column_map(flow_keys)
     flow_amount = flow["col.amount"]
     row = sheet.header(row, 0, [heading(k, lang) for k in flow_keys], repeat=True)
-    flows = res.issuer_flows
     schedule_sheet = quote_sheetname(book.sheet_name("sheet.b3_4"))
     paid = {  # (series, payment date) -> the schedule's payment cell on B3.4
         (sid, d): book.schedule_rows[(sid, int(period))]
@@ -131,9 +209,22 @@ def write_design(sheet: Sheet) -> None:
     }
     pay_col = SCHEDULE_COLUMNS.index("payment")
     flows_first = row
-    for d, kind, sid, amount in zip(
-        flows["date"], flows["kind"], flows["series"], flows["amount"], strict=True
-    ):
+    # every cost flow is a row even when the scenario's cost is zero, so that a cost typed
+    # later counts: upfront on the earliest issue date, admin on each anniversary
+    first_date = flows["date"].min()
+    upfront = (first_date, "upfront_costs", "", -res.upfront_costs)
+    admin = [(pd.Timestamp(d), "annual_admin", "", -to_cents(res.costs.annual_admin)) for d in admin_dates(res)]  # fmt: skip
+    kept = flows[~flows["kind"].isin(("upfront_costs", "annual_admin"))]
+    proceeds = kept[kept["kind"] == "proceeds"]
+    service = kept[kept["kind"] != "proceeds"]
+    rows = [
+        *zip(proceeds["date"], proceeds["kind"], proceeds["series"], proceeds["amount"], strict=True),
+        upfront,
+        *admin,
+        *zip(service["date"], service["kind"], service["series"], service["amount"], strict=True),
+    ]
+    rows.sort(key=lambda x: x[0])  # stable: by date, in the core's order within a date
+    for d, kind, sid, amount in rows:
         sheet.date(row, flow["col.date"], d)
         sheet.text(row, flow["col.flow"], t(f"flow.{kind}", lang))
         sheet.text(row, flow["series"], sid)
@@ -143,16 +234,43 @@ def write_design(sheet: Sheet) -> None:
             ref = f"{schedule_sheet}!{cell(paid[(sid, d)], pay_col, True)}"
             sheet.formula(row, flow_amount, f"=-{ref}", int(amount))
         elif kind == "upfront_costs":
-            upfront = cell(at["costs.upfront_total"], VALUE_COL, True)
-            sheet.formula(row, flow_amount, f"=-{upfront}", int(amount))
+            sheet.formula(row, flow_amount, f"=-{name('name.upfront_total')}", int(amount))
         else:
-            sheet.money(row, flow_amount, int(amount))
+            sheet.formula(row, flow_amount, f"=-{name('name.admin')}", int(amount))
         row += 1
+    if res.campaign is not None:
+        first_date = flows["date"].min()
+        sheet.date(row, flow["col.date"], first_date)
+        sheet.text(row, flow["col.flow"], t("flow.campaign_costs", lang))
+        sheet.text(row, flow["series"], "")
+        sheet.formula(row, flow_amount, f"=-{name('name.campaign_cost')}", -res.campaign_cost)
+        row += 1
+    last = row - 1
     sheet.total_row(row, 0, flow_amount, t("flow.net", lang))
+    net = int(sum(x[3] for x in rows)) - (res.campaign_cost if res.campaign is not None else 0)
     sheet.formula(
-        row,
-        flow_amount,
-        f"=SUM({cell(flows_first, flow_amount)}:{cell(row - 1, flow_amount)})",
-        int(flows["amount"].sum()),
-        total=True,
-    )
+        row, flow_amount, f"=SUM({cell(flows_first, flow_amount)}:{cell(last, flow_amount)})",
+        net, total=True,
+    )  # fmt: skip
+
+    def xirr(to: int) -> str:
+        amounts = f"{cell(flows_first, flow_amount, True)}:{cell(to, flow_amount, True)}"
+        dates = f"{cell(flows_first, flow['col.date'], True)}:{cell(to, flow['col.date'], True)}"
+        return f"=IFERROR(XIRR({amounts},{dates}),{text_literal(t('not_solvable', lang))})"
+
+    def rate_cell(r: int, formula: str, value: float | None, key: str) -> None:
+        cached = value if value is not None else t("not_solvable", lang)
+        sheet.ws.write_formula(r, VALUE_COL, formula, book.fmt("rate"), cached)
+        sheet.fit(r, VALUE_COL, 12)
+        book.refs[key] = sheet.ref(r, VALUE_COL)
+
+    sheet.kv(all_in_row, "kf.all_in_cost")
+    rate_cell(all_in_row, xirr(last), res.issuer_all_in_cost, "issuer_all_in_cost")
+    if res.campaign is not None:
+        sheet.kv(all_in_row + 1, "kf.all_in_cost_without_campaign")
+        rate_cell(
+            all_in_row + 1, xirr(last - 1), res.issuer_all_in_cost_without_campaign,
+            "issuer_all_in_cost_without_campaign",
+        )  # fmt: skip
+    else:
+        book.refs["issuer_all_in_cost_without_campaign"] = book.refs["issuer_all_in_cost"]

@@ -12,12 +12,12 @@ the schedule run over empty cells instead of widening its columns.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.core.conventions import fiscal_year, to_cents
-from bondkit.labels import money_text, percent_short, t
+from bondkit.core.conventions import fiscal_year
+from bondkit.labels import t
+from bondkit.report.workbook.b3_4_capacity import write_capacity
 from bondkit.report.workbook.formulas import (
     SCHEDULE_SHEET_COLUMNS,
     cell,
@@ -27,7 +27,6 @@ from bondkit.report.workbook.formulas import (
 )
 from bondkit.report.workbook.kit import FIRST_ROW, Sheet, column_map, heading
 from bondkit.report.workbook.pieces import coming
-from bondkit.runner.readiness import READINESS_THRESHOLDS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -215,231 +214,24 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     for key in ("interest", "principal", "debt_service"):
         column_total(every[key], int(fiscal[key].sum()))
     years = (fiscal_first, fiscal_last)
+    # what the Summary shows, live: total interest, the largest annual debt service
+    book = sheet.book
+    book.refs["total_interest"] = sheet.ref(row, every["interest"])
+    ds_range = (
+        f"{cell(fiscal_first, every['debt_service'], True)}:"
+        f"{cell(fiscal_last, every['debt_service'], True)}"
+    )
+    book.refs["max_annual_debt_service"] = (
+        f"MAX({sheet.ref(fiscal_first, 0).split('!')[0]}!{ds_range})"
+    )
+    ds_cells = {
+        int(y): cell(fiscal_first + k, every["debt_service"])
+        for k, y in enumerate(fiscal["fiscal_year"])
+    }
     row = write_native_charts(sheet, row + 2, years, {"fiscal_year": year_col, **every})
     if res.capacity is None:
         coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
         return
     breaks.append(row)
     sheet.ws.set_h_pagebreaks(breaks)
-    _capacity(sheet, row, ncols, charts.get("coverage"), breaks)
-
-
-def _block(sheet: Sheet, row: int, text: str, ncols: int) -> int:
-    """The heading of a block of sections: larger, ruled across ``ncols`` columns; next row."""
-    sheet.text(row, 0, text, kind="block", track=False)
-    for c in range(1, ncols):
-        sheet.ws.write_blank(row, c, None, sheet.book.fmt("block"))
-    sheet.ws.set_row(row, 21)
-    return row + 1
-
-
-def _capacity(sheet: Sheet, row: int, ncols: int, chart: Path | None, breaks: list[int]) -> None:
-    """B3.4's capacity block: inputs, coverage by fiscal year (with the chart), the
-    maturity-year test, the sinking fund and the reserve when set, the largest issue.
-    ``breaks``: the sheet's printed page breaks so far (one more before the maturity test).
-
-    Below the schedule, whose header stays frozen: each table has its own header, and
-    key-value labels run over empty cells rather than widening the schedule's columns.
-    """
-    res, lang = sheet.book.result, sheet.lang
-    cap = res.capacity
-    terms, table = cap.terms, cap.table
-    currency = sheet.book.currency
-
-    def words(text: str):
-        return lambda r, c: sheet.overflow(r, c, text)
-
-    row = _block(sheet, row, t("sec.capacity", lang), ncols)
-    if terms.cash_flow:
-        source = t("cap.cf_table", lang)
-    elif terms.cash_flow_growth == 0:
-        source = t("cap.cf_flat", lang).format(
-            base=money_text(to_cents(terms.cash_flow_base), lang, currency)
-        )
-    else:
-        source = t("cap.cf_growth", lang).format(
-            base=money_text(to_cents(terms.cash_flow_base), lang, currency),
-            growth=percent_short(float(terms.cash_flow_growth), lang),
-        )
-    threshold = float(terms.coverage_threshold)
-    row = sheet.kv_lines(
-        row + 1,
-        [
-            (t("cap.cash_flow", lang), words(source)),
-            (t("cap.threshold", lang), lambda r, c: sheet.number(r, c, threshold, "ratio")),
-            (
-                t("cap.opening_cash", lang),
-                lambda r, c: sheet.money(r, c, to_cents(terms.opening_cash)),
-            ),
-            (
-                t("cap.minimum_cash", lang),
-                lambda r, c: sheet.money(r, c, to_cents(terms.minimum_cash)),
-            ),
-        ],
-    )
-
-    # coverage by fiscal year
-    row = sheet.section(row + 1, "sec.coverage")
-    row = sheet.note(row, t("cap.note", lang), chars=sheet.wide())
-    keys = (
-        "fiscal_year",
-        "col.cash_flow",
-        "col.issue_ds",
-        "col.other_ds",
-        "col.total_ds",
-        "col.coverage",
-        "col.readiness",
-        "col.cash_end",
-    )
-    col = column_map(keys)
-    money_cols = {  # column key -> field of the capacity table
-        "col.cash_flow": "cash_flow",
-        "col.issue_ds": "debt_service",
-        "col.other_ds": "other_debt_service",
-        "col.total_ds": "total_debt_service",
-    }
-    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
-    watch_at = min(float(READINESS_THRESHOLDS["min_coverage"][1]), threshold)
-    for rec in table.itertuples(index=False):
-        sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
-        for key, field in money_cols.items():
-            sheet.money(row, col[key], int(getattr(rec, field)))
-        coverage = float(rec.coverage)
-        if not math.isnan(coverage):  # no debt service: no ratio, an empty cell
-            sheet.number(row, col["col.coverage"], coverage, "ratio")
-        if rec.no_capacity:
-            sheet.status(row, col["col.readiness"], "risk", t("cap.no_capacity", lang))
-        elif rec.below_threshold:
-            status = "watch" if coverage >= watch_at else "risk"
-            sheet.status(row, col["col.readiness"], status, t("cap.below", lang))
-        sheet.money(row, col["col.cash_end"], int(rec.cash_end))
-        row += 1
-    sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
-    for key, field in money_cols.items():
-        sheet.money(row, col[key], int(table[field].sum()), total=True)
-    below = cap.years_below_threshold
-    row = sheet.kv_lines(
-        row + 2,
-        [
-            (t("cap.min_dscr", lang), lambda r, c: sheet.number(r, c, cap.min_dscr, "ratio")),
-            (t("cap.avg_dscr", lang), lambda r, c: sheet.number(r, c, cap.average_dscr, "ratio")),
-            (
-                t("cap.years_below", lang),
-                words(", ".join(str(y) for y in below) if below else t("none", lang)),
-            ),
-        ],
-    )
-    if chart is not None:
-        row = sheet.pictures(row + 1, [chart])
-
-    # the maturity-year test of bullet and accumulating series, then the sinking fund, the
-    # reserve and the sizing: on a new printed page
-    row += 1
-    sheet.ws.set_h_pagebreaks([*breaks, row])
-    row = sheet.section(row, "sec.maturity_test")
-    mats = cap.maturities
-    if mats.empty:
-        row = sheet.note(row, t("mat.none", lang), chars=sheet.wide())
-    else:
-        row = sheet.note(row, t("mat.note", lang), chars=sheet.wide())
-        keys = (
-            "fiscal_year",
-            "col.due",
-            "col.cash_start",
-            "col.sinking_fund",
-            "col.cash_flow_net",
-            "col.maturity_coverage",
-        )
-        col = column_map(keys)
-        money_cols = {  # column key -> field of the maturity test
-            "col.due": "due",
-            "col.cash_start": "cash_start",
-            "col.sinking_fund": "sinking_fund",
-            "col.cash_flow_net": "cash_flow",
-        }
-        row = sheet.header(row, 0, [heading(k, lang) for k in keys])
-        for rec in mats.itertuples(index=False):
-            sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
-            for key, field in money_cols.items():
-                sheet.money(row, col[key], int(getattr(rec, field)))
-            if not math.isnan(float(rec.coverage)):
-                sheet.number(row, col["col.maturity_coverage"], float(rec.coverage), "ratio")
-            row += 1
-
-    # the sinking fund, when the scenario sets one
-    if terms.sinking_fund is not None:
-        row = sheet.section(row + 1, "sec.sinking")
-        rate = float(terms.sinking_fund.rate)
-        row = sheet.kv_lines(row, [(t("sink.rate", lang), lambda r, c: sheet.rate(r, c, rate))])
-        row = sheet.note(row, t("sink.note", lang), chars=sheet.wide())
-        keys = ("fiscal_year", "col.deposit", "col.withdrawal", "col.fund_balance")
-        col = column_map(keys)
-        money_cols = {  # column key -> field of the capacity table
-            "col.deposit": "sinking_deposit",
-            "col.withdrawal": "sinking_withdrawal",
-            "col.fund_balance": "sinking_balance",
-        }
-        row = sheet.header(row, 0, [heading(k, lang) for k in keys])
-        for rec in table.itertuples(index=False):
-            sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
-            for key, field in money_cols.items():
-                sheet.money(row, col[key], int(getattr(rec, field)))
-            row += 1
-        sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
-        for key in ("col.deposit", "col.withdrawal"):  # a balance has no total
-            sheet.money(row, col[key], int(table[money_cols[key]].sum()), total=True)
-        row += 1
-
-    # the reserve, when the scenario sets one
-    if terms.reserve is not None:
-        row = sheet.section(row + 1, "sec.reserve")
-        target = t(f"res.{terms.reserve.target}", lang).format(months=terms.reserve.months)
-        minimum = to_cents(terms.minimum_cash)
-        row = sheet.kv_lines(
-            row,
-            [
-                (t("res.target", lang), words(target)),
-                (t("cap.minimum_cash", lang), lambda r, c: sheet.money(r, c, minimum)),
-            ],
-        )
-        row = sheet.note(row, t("res.note", lang), chars=sheet.wide())
-        keys = (
-            "fiscal_year",
-            "col.reserve_target",
-            "col.cash_required",
-            "col.cash_end",
-            "col.covered",
-        )
-        col = column_map(keys)
-        row = sheet.header(row, 0, [heading(k, lang) for k in keys])
-        for rec in table.itertuples(index=False):
-            sheet.number(row, col["fiscal_year"], int(rec.fiscal_year), "plain")
-            sheet.money(row, col["col.reserve_target"], int(rec.reserve_target))
-            sheet.money(row, col["col.cash_required"], minimum + int(rec.reserve_target))
-            sheet.money(row, col["col.cash_end"], int(rec.cash_end))
-            covered = bool(rec.reserve_covered)
-            sheet.status(
-                row,
-                col["col.covered"],
-                "ok" if covered else "risk",
-                t("word.yes" if covered else "word.no", lang),
-            )
-            row += 1
-
-    # the largest issue the cash flow can carry
-    row = sheet.section(row + 1, "sec.sizing")
-    none = cap.years_without_capacity
-    row = sheet.kv_lines(
-        row,
-        [
-            (t("size.level", lang), lambda r, c: sheet.money(r, c, cap.max_debt_level_payment)),
-            (t("size.sculpted", lang), lambda r, c: sheet.money(r, c, cap.max_debt_sculpted)),
-            (t("size.rate", lang), lambda r, c: sheet.rate(r, c, cap.sizing_rate)),
-            (t("size.years", lang), lambda r, c: sheet.number(r, c, cap.sizing_years)),
-            (
-                t("size.no_capacity", lang),
-                words(", ".join(str(y) for y in none) if none else t("none", lang)),
-            ),
-        ],
-    )
-    sheet.note(row, t("size.note", lang), chars=sheet.wide())
+    write_capacity(sheet, row, ncols, charts.get("coverage"), breaks, ds_cells)

@@ -1,8 +1,8 @@
 """The scenario workbook: :func:`write_workbook` writes the ten sheets in order, each by its
 booklet module (Summary, B1 ... B5), then finishes them (widths, heights, print settings).
 
-B3.4 is written first, whatever the order of the sheets: the formulas of B3.2 refer to the
-rows of its schedule.
+Sheets are written in :func:`writing_order`: B3.4, B3.2, the others, the Summary last, so
+that each formula's cells are known when it is written.
 """
 
 from __future__ import annotations
@@ -26,7 +26,19 @@ from bondkit.report.workbook.summary import write_summary
 if TYPE_CHECKING:
     from bondkit.runner import Result
 
-__all__ = ["write_workbook"]
+__all__ = ["write_workbook", "writing_order"]
+
+
+def writing_order(keys) -> list[str]:
+    """The order the sheets are written in (not their order in the workbook): B3.4 first
+    (B3.2's flows refer to its schedule rows), then B3.2 (it publishes the cells of the
+    costs and the all-in cost), the Summary last (its figures refer to theirs).
+
+    >>> writing_order(["sheet.summary", "sheet.b1", "sheet.b3_2", "sheet.b3_4"])
+    ['sheet.b3_4', 'sheet.b3_2', 'sheet.b1', 'sheet.summary']
+    """
+    rank = {"sheet.b3_4": 0, "sheet.b3_2": 1, "sheet.summary": 3}
+    return sorted(keys, key=lambda k: rank.get(k, 2))
 
 
 def write_workbook(
@@ -61,8 +73,9 @@ def write_workbook(
     ...     book = load_workbook(Path(folder) / "coop.xlsx")
     >>> book.sheetnames[:3], len(book.sheetnames)
     (['Summary', 'B1 Overview', 'B2 Readiness'], 10)
-    >>> sorted(book.defined_names)
-    ['Amount_1', 'Rate_1']
+    >>> sorted(book.defined_names)  # doctest: +NORMALIZE_WHITESPACE
+    ['Admin', 'Amount_1', 'Rate_1', 'SeriesAmounts', 'SeriesRates', 'Upfront', 'UpfrontRate',
+     'UpfrontTotal']
     """
     lang = check_language(lang or result.scenario.language)
     book = Book(result, Path(path), lang)
@@ -79,8 +92,7 @@ def write_workbook(
         "sheet.b5": write_glossary,
     }
     sheets = {key: book.sheet(key, "title." + key.split(".", 1)[1]) for key in SHEETS}
-    # B3.4 first: the formulas of B3.2 refer to the rows of its schedule
-    for key in sorted(SHEETS, key=lambda k: k != "sheet.b3_4"):
+    for key in writing_order(SHEETS):
         writers[key](sheets[key])
     for sheet in sheets.values():
         sheet.finish()

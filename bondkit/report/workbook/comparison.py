@@ -15,6 +15,7 @@ from bondkit.labels import check_language, money_text, t
 from bondkit.report.workbook.b3_2_design import write_design
 from bondkit.report.workbook.b3_4_management import write_management
 from bondkit.report.workbook.b4_cases import cases_table
+from bondkit.report.workbook.book import writing_order
 from bondkit.report.workbook.kit import FIRST_ROW, Book, column_map, heading, new_workbook
 from bondkit.report.workbook.summary import write_summary
 
@@ -61,7 +62,7 @@ def write_comparison_workbook(
     ...     book = load_workbook(Path(folder) / "options.xlsx")
     >>> tags, book.sheetnames[:3]
     (['A', 'B'], ['Comparison', 'A Summary', 'A B3.2 Design'])
-    >>> sorted(book.defined_names)
+    >>> [n for n in sorted(book.defined_names) if "_Amount_" in n or "_Rate_" in n]
     ['A_Amount_1', 'A_Rate_1', 'B_Amount_1', 'B_Rate_1']
     """
     lang = check_language(lang)
@@ -117,7 +118,7 @@ def write_comparison_workbook(
             "sheet.b3_4": lambda s: write_management(s, {}),
         }
         sheets = {key: book.sheet(key, "title." + key.split(".", 1)[1]) for key in OPTION_SHEETS}
-        for key in sorted(OPTION_SHEETS, key=lambda k: k != "sheet.b3_4"):
+        for key in writing_order(OPTION_SHEETS):
             writers[key](sheets[key])
         for s in sheets.values():
             s.finish()

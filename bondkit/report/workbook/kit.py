@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from bondkit.columns import COLUMNS, label
 from bondkit.labels import currency_symbol, money_text, percent_text, t
@@ -48,12 +49,16 @@ __all__ = [
     "CHARS_PER_WIDTH",
     "LINE_HEIGHT",
     "BLUE",
+    "INPUT_FILL",
+    "INPUT_INK",
+    "RUN_INK",
     "column_map",
     "heading",
     "number_formats",
     "Sheet",
     "Book",
     "new_workbook",
+    "text_literal",
 ]
 
 # ---------------------------------------------------------------- layout constants
@@ -74,6 +79,11 @@ _WIDE_SHEET = 100.0  # total column width (characters) above which a sheet print
 _CHART_WIDTH_PX = 560
 _USER_TEXT_RISK = ("=", "+", "-", "@")
 BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
+#: the input style: blue ink on pale yellow, the convention of financial models for a cell
+#: a reader may change (the legend on the Summary says so)
+INPUT_FILL, INPUT_INK = "#fff2cc", "#0000c0"
+#: the run-output style: grey italic, for a figure only a run of bondkit computes
+RUN_INK = "#595959"
 
 
 def column_map(keys: Iterable[str], first: int = 0) -> dict[str, int]:
@@ -249,9 +259,57 @@ class Sheet:
         elif kind == "rate":
             self.ws.write_formula(row, col, formula, fmt, float(value))
             self.fit(row, col, len(percent_text(float(value), self.lang, 4)) + 2)
+        elif isinstance(value, str):  # an empty result ("") or words
+            self.ws.write_formula(row, col, formula, fmt, value)
+            self.fit(row, col, len(value) + 3)
         else:
             self.ws.write_formula(row, col, formula, fmt, value)
             self.fit(row, col, len(f"{abs(value):,.0f}") + 3)
+
+    def input(
+        self,
+        row: int,
+        col: int,
+        kind: str,
+        value: float,
+        name: str | None = None,
+        what: str | None = None,
+    ) -> str:
+        """An input cell (the input style): ``kind`` ``money`` (``value`` in cents), ``rate``
+        or ``ratio``; defined as ``name`` when given. Registered in :attr:`Book.inputs`
+        under ``what`` (words; default the name) with its value, for the Summary's check of
+        the inputs the simulations used. Returns the cell's absolute reference."""
+        fmt = self.book.fmt(kind, inp=True)
+        number = int(value) / 100 if kind == "money" else float(value)
+        self.ws.write_number(row, col, number, fmt)
+        if kind == "money":
+            self.fit(row, col, len(money_text(int(value), self.lang, self.book.currency)) + 3)
+        else:
+            self.fit(row, col, len(percent_text(number, self.lang, 4)) + 2)
+        ref = f"{quote_sheetname(self.ws.name)}!{xl_rowcol_to_cell(row, col, True, True)}"
+        if name is not None:
+            self.book.wb.define_name(name, "=" + ref)
+        self.book.inputs.append((what or name or ref, name or ref, number, kind))
+        return name or ref
+
+    def live_status(self, row: int, col: int, formula: str, word: str, colours: dict[str, str]) -> None:  # fmt: skip
+        """A status computed by ``formula`` (its cached result: ``word``), coloured by
+        conditional formats on its word: ``colours`` maps each word the formula can give to
+        a status colour (``ok``, ``watch``, ``risk``, ``na``), so the colour follows the
+        formula when an input changes."""
+        self.ws.write_formula(row, col, formula, self.book.fmt("status"), word)
+        for w, status in colours.items():
+            self.ws.conditional_format(
+                row, col, row, col,
+                {"type": "cell", "criteria": "==", "value": _text_literal(w),
+                 "format": self.book.dxf(status)},
+            )  # fmt: skip
+        longest = max((len(w) for w in colours), default=4)
+        self.fit(row, col, longest * 1.05 / CHARS_PER_WIDTH + 4)
+
+    def ref(self, row: int, col: int) -> str:
+        """The absolute reference of a cell of this sheet, from any sheet."""
+        return f"{quote_sheetname(self.ws.name)}!{xl_rowcol_to_cell(row, col, True, True)}"
 
     def rate(self, row: int, col: int, x: float | None, total: bool = False) -> None:
         if x is None:
@@ -510,8 +568,14 @@ class Book:
         #: rows below the schedule: (row, series terms, interest in cents); see
         #: formulas.write_accrual
         self.accrual_lines: list[tuple[int, Any, int]] = []
+        #: figure key -> the absolute reference of the cell that computes it (B3.4 and B3.2
+        #: publish them; the Summary refers to them)
+        self.refs: dict[str, str] = {}
+        #: the inputs of the model: (words, name or reference, value written, kind)
+        self.inputs: list[tuple[str, str, float, str]] = []
         #: series id -> the defined names of its amount and rate cells on B3.2
         tag = prefix.strip() + "_" if prefix.strip() else ""
+        self.tag = tag
         self.names: dict[str, tuple[str, str]] = {
             terms.id: (
                 f"{tag}{t('name.amount', lang)}_{k}",
@@ -520,12 +584,36 @@ class Book:
             for k, terms in enumerate(result.series, start=1)
         }
 
+    def name(self, key: str, suffix: Any = "") -> str:
+        """The defined name of label ``key`` in this workbook's language (with the option's
+        tag in a comparison, and ``_suffix`` when given), e.g. ``Flux_2027``."""
+        return f"{self.tag}{t(key, self.lang)}" + (f"_{suffix}" if suffix != "" else "")
+
+    def dxf(self, status: str):
+        """The conditional format of a status: its fill and ink."""
+        key = ("dxf", status)
+        if key not in self._formats:
+            fill, ink = STATUS_COLOURS[status]
+            self._formats[key] = self.wb.add_format(
+                {"bg_color": fill, "font_color": ink, "bold": True}
+            )
+        return self._formats[key]
+
     def sheet_name(self, key: str) -> str:
         """The name of sheet ``key`` (a label key) in this workbook."""
         return self.prefix + t(key, self.lang)
 
-    def fmt(self, kind: str, wrap: bool = False, quote: bool = False, total: bool = False):
-        key = (self.currency, kind, wrap, quote, total)
+    def fmt(
+        self,
+        kind: str,
+        wrap: bool = False,
+        quote: bool = False,
+        total: bool = False,
+        inp: bool = False,
+        run: bool = False,
+    ):
+        """The cell format of ``kind``; ``inp``: the input style, ``run``: a run output."""
+        key = (self.currency, kind, wrap, quote, total, inp, run)
         if key not in self._formats:
             props: dict[str, Any] = {"valign": "top"}
             if kind in self.codes:
@@ -559,6 +647,16 @@ class Book:
                 props.setdefault("align", "left")
             if total or kind == "total_text":
                 props.update(bold=True, top=1, top_color=_RULE)
+            elif kind == "status":  # a live status: coloured by conditional formats
+                props.update(bold=True, align="center", border=1)
+                props["border_color"] = "#ffffff"
+            elif kind == "banner":
+                props.update(bold=True, font_color="#9c0006", font_size=12)
+            if inp:
+                props.update(bg_color=INPUT_FILL, font_color=INPUT_INK, border=1)
+                props["border_color"] = "#bfbfbf"
+            if run:
+                props.update(italic=True, font_color=RUN_INK)
             if wrap:
                 props["text_wrap"] = True
             if quote:
@@ -568,6 +666,24 @@ class Book:
 
     def sheet(self, key: str, title_key: str, subtitle: str | None = None) -> Sheet:
         return Sheet(self, key, title_key, subtitle)
+
+
+def _text_literal(s: str) -> str:
+    """A text as a formula literal: in double quotes, inner quotes doubled.
+
+    >>> print(_text_literal('Say "yes" now'))
+    "Say ""yes"" now"
+    """
+    return '"' + s.replace('"', '""') + '"'
+
+
+def text_literal(s: str) -> str:
+    """A label (bondkit's own words, never user text) as a formula literal.
+
+    >>> print(text_literal("Sous le seuil"))
+    "Sous le seuil"
+    """
+    return _text_literal(s)
 
 
 def new_workbook(path: Path | IO[bytes]) -> Any:
