@@ -2,7 +2,9 @@
 
 Each plan fixes a combination of rules the example scenarios do not cover (repayment
 style, frequency, day count, business-day rule, month-end or 29 February issue dates, odd
-terms, interest-only years, step rates, several series across fiscal years, a zero rate);
+terms, interest-only years, step rates, several series across fiscal years, a zero rate;
+sculpted series against a ``[capacity]`` cash flow: several payments in a fiscal year, a
+partial first fiscal year, other debt service, a period that pays interest only);
 a seeded generator draws the numbers: face values and amounts with cents, rates with 4 or
 5 decimals. Among a few dozen drawn amounts, each series keeps the one whose schedule has
 the most exact half-cent ties (interest, level instalment or accumulated interest that is
@@ -82,16 +84,21 @@ def _tie_units(terms) -> set[int]:
     return {u for u in units if 0 < u <= 10**9}
 
 
-def _base(name: str, lang: str, fiscal_year_end: str, series: list[dict]) -> dict:
+def _base(
+    name: str, lang: str, fiscal_year_end: str, series: list[dict], capacity: dict | None = None
+) -> dict:
     return {
         "scenario": {"name": name, "language": lang, "currency": "CAD", "seed": 1},
         "issuer": {"name": f"Issuer {name}", "legal_form": "coop", "fiscal_year_end": fiscal_year_end},
         "series": series,
-    }  # fmt: skip
+    } | ({"capacity": capacity} if capacity else {})  # fmt: skip
 
 
-def _series(rng: random.Random, sid: str, tries: int = 12, **terms) -> dict:
-    """A series with ``terms`` fixed; face value, amount (with cents) and rates drawn.
+def _series(
+    rng: random.Random, sid: str, tries: int = 12, capacity: dict | None = None, **terms
+) -> dict:
+    """A series with ``terms`` fixed; face value, amount (with cents) and rates drawn; a
+    sculpted one is probed against ``capacity`` (its fiscal years end on 12-31).
 
     ``terms`` may give ``annual_rate`` and ``step_rates`` as ``None`` to have them drawn
     (``step_rates=[(from_year, None)]``). The amount is, of ``tries`` drawn amounts and
@@ -107,7 +114,7 @@ def _series(rng: random.Random, sid: str, tries: int = 12, **terms) -> dict:
     face_c = int(face * 100)
     probe = dict(id=sid, face_value=face, amount=face * max(1, int(Decimal(500) / face)), **terms)
     try:
-        t = validate_data(_base("probe", "en", "12-31", [probe])).series_terms()[0]
+        t = validate_data(_base("probe", "en", "12-31", [probe], capacity)).series_terms()[0]
     except ScenarioError:
         return probe  # refused whatever the amount: let the plan report it
     candidates = [rng.randint(5_000_000, 40_000_000) // face_c * face_c for _ in range(tries)]
@@ -122,14 +129,15 @@ def _series(rng: random.Random, sid: str, tries: int = 12, **terms) -> dict:
         if cents <= 0:
             continue
         s = dict(probe, amount=Decimal(cents) / 100)
-        score = _ties(validate_data(_base("probe", "en", "12-31", [s])).series_terms()[0])
+        score = _ties(validate_data(_base("probe", "en", "12-31", [s], capacity)).series_terms()[0])
         if best is None or score > best[0]:
             best = (score, s)
     return best[1]
 
 
-def _plans(rng: random.Random) -> list[tuple[str, str, list[dict]]]:
-    """(name, fiscal_year_end, series) of each plan; numbers drawn from ``rng``."""
+def _plans(rng: random.Random) -> list[tuple]:
+    """(name, fiscal_year_end, series) of each plan, and its ``[capacity]`` when it has one;
+    numbers drawn from ``rng``."""
     S = _series  # noqa: N806
     return [
         ("lp-monthly-30360-io-steps-jan31-following", "12-31", [
@@ -268,15 +276,45 @@ def _plans(rng: random.Random) -> list[tuple[str, str, list[dict]]]:
             S(rng, "A", issue_date=D(2025, 1, 31), term_years=3, repayment="bullet",
               annual_rate=None, step_rates=[(4, None)]),
         ]),
+        # sculpted: each fiscal year pays its cash flow / one coverage k (the probes of the
+        # amount run on 12-31 fiscal years, so each capacity also covers those)
+        ("sculpted-annual-act365-growing", "12-31", [
+            S(rng, "A", issue_date=D(2025, 3, 31), term_years=6, repayment="sculpted",
+              day_count="ACT/365F", annual_rate=None, capacity=CAP_GROWING),
+        ], CAP_GROWING),
+        ("sculpted-monthly-actact-steps-modfol", "06-30", [
+            S(rng, "A", issue_date=D(2025, 1, 31), term_years=4, repayment="sculpted",
+              frequency="monthly", day_count="ACT/ACT", business_day="modified-following",
+              annual_rate=None, step_rates=[(3, None)], capacity=CAP_BASE),
+        ], CAP_BASE),
+        ("sculpted-semiannual-30E-and-level-other-debt", "09-30", [
+            S(rng, "A", issue_date=D(2024, 8, 31), maturity_date=D(2029, 5, 31),
+              repayment="sculpted", frequency="semi-annual", day_count="30E/360",
+              annual_rate=None, capacity=CAP_TABLE),
+            S(rng, "B", issue_date=D(2025, 2, 28), term_years=3, repayment="level-payment",
+              frequency="quarterly", annual_rate=None),
+        ], CAP_TABLE),
+        ("sculpted-quarterly-steep-interest-only", "12-31", [
+            S(rng, "A", issue_date=D(2025, 12, 31), term_years=4, repayment="sculpted",
+              frequency="quarterly", day_count="30/360", annual_rate="0.09",
+              capacity=CAP_STEEP),
+        ], CAP_STEEP),
     ]  # fmt: skip
+
+
+#: the cash flows of the sculpted plans (by fiscal year from the first issue's)
+CAP_GROWING = {"cash_flow": [Decimal(x) for x in ("9000", "41000.5", "43500", "45250.25", "47000", "49999.99", "52000", "53000")]}  # fmt: skip
+CAP_BASE = {"cash_flow_base": Decimal("120000"), "cash_flow_growth": Decimal("0.0175"), "other_debt_service": [Decimal("15000.5")]}  # fmt: skip
+CAP_TABLE = {"cash_flow": [Decimal(x) for x in ("30000", "61000", "64000.75", "59000", "70000", "72500", "75000")], "other_debt_service": [Decimal(x) for x in ("5000", "5000", "5000", "2500", "2500", "0", "0")], "first_fiscal_year": 2024}  # fmt: skip
+CAP_STEEP = {"cash_flow": [Decimal(x) for x in ("1000", "2000", "60000", "70000", "80000")]}  # fmt: skip
 
 
 @cache
 def _checked() -> tuple[tuple, tuple]:
     rng = random.Random(SEED)
     good, bad = [], []
-    for i, (name, fye, series) in enumerate(_plans(rng)):
-        data = _base(name, ("fr", "en")[i % 2], fye, series)
+    for i, (name, fye, series, *capacity) in enumerate(_plans(rng)):
+        data = _base(name, ("fr", "en")[i % 2], fye, series, *capacity)
         try:
             validate_data(data)
         except ScenarioError as exc:

@@ -194,6 +194,49 @@ def test_series_keep_file_order() -> None:
     assert [s.id for s in parse_scenario(text).series_terms()] == ["Z", "B-5y", "a_1"]
 
 
+def test_a_sculpted_series_follows_the_capacity_cash_flow_less_other_debt() -> None:
+    text = scenario(
+        series(repayment='"sculpted"', issue_date="2017-06-30", term_years="3"),
+        series(id='"B"', repayment='"level-payment"'),
+        "[capacity]\nfirst_fiscal_year = 2016\ncash_flow = [1, 2, 30_000.5, 31_000, 32_000, 9, 9]\n"
+        "other_debt_service = [0, 0, 500, 500, 1_000.25, 0, 0]\n",
+        head=HEAD + 'fiscal_year_end = "03-31"\n',
+    )
+    a, b = parse_scenario(text).series_terms()
+    # from the fiscal year of the earliest issue (B, 1 February 2017: fiscal 2017) to the
+    # sculpted series' last payment (30 June 2020, fiscal 2021: April 2020 to March 2021)
+    assert a.sculpt_cash_flow == (
+        (2017, Decimal("2")),
+        (2018, Decimal("29500.5")),
+        (2019, Decimal("30500")),
+        (2020, Decimal("30999.75")),
+        (2021, Decimal("9")),
+    )
+    assert a.fiscal_year_end == b.fiscal_year_end == "03-31"
+    assert b.sculpt_cash_flow == ()  # the other styles follow no cash flow
+
+
+def _french(text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    return info.value.render("fr").splitlines()
+
+
+def test_sculpted_messages_in_french() -> None:
+    text = scenario(series(repayment='"sculpted"'))
+    assert _french(text) == [
+        "series[1].repayment : demande une table [capacity] : une série sculpted verse, chaque "
+        "exercice, les flux de trésorerie de l'exercice divisés par une couverture constante "
+        '(vous avez écrit "sculpted")'
+    ]
+    text += "[capacity]\ncash_flow_base = 1_000\nother_debt_service = [0, 1_000, 0, 0, 0, 0]\n"
+    assert _french(text) == [
+        "series[1].repayment : demande des flux disponibles supérieurs à 0 (capacity.cash_flow "
+        "moins capacity.other_debt_service) dans chaque exercice où elle verse un paiement; à 0 "
+        'ou moins : 2018 (0) (vous avez écrit "sculpted")'
+    ]
+
+
 def test_step_rate_may_start_in_the_last_bond_year() -> None:
     # 5 years and 1 day: the day before maturity (2022-02-01) is in bond year 6
     text = scenario(
@@ -400,7 +443,59 @@ CASES = {
         scenario(series(repayment='"balloon"')),
         [
             "series[1].repayment: must be one of bullet, accumulating, level-payment, "
-            'level-principal (you wrote "balloon")'
+            'level-principal, sculpted (you wrote "balloon")'
+        ],
+    ),
+    "sculpted without [capacity]": (
+        scenario(series(repayment='"sculpted"')),
+        [
+            "series[1].repayment: needs a [capacity] table: a sculpted series pays, each "
+            "fiscal year, that year's cash flow divided by one constant coverage "
+            '(you wrote "sculpted")'
+        ],
+    ),
+    "sculpted on a year without cash flow": (
+        scenario(
+            series(repayment='"sculpted"'),
+            series(id='"B"', repayment='"sculpted"', term_years="2"),
+            "[capacity]\ncash_flow = [1_000, 30_000, 0, 32_000, -150.5, 35_000]\n"
+            "other_debt_service = [0, 0, 0, 1_000, 0, 0]\n",
+        ),
+        [
+            "series[1].repayment: needs a cash flow available above 0 (capacity.cash_flow less "
+            "capacity.other_debt_service) in every fiscal year it pays in; at or below 0: "
+            '2019 (0), 2021 (-150.5) (you wrote "sculpted")',
+            "series[2].repayment: needs a cash flow available above 0 (capacity.cash_flow less "
+            "capacity.other_debt_service) in every fiscal year it pays in; at or below 0: "
+            '2019 (0) (you wrote "sculpted")',
+        ],
+    ),
+    "sculpted on a cash flow that other debt takes": (
+        scenario(
+            series(repayment='"sculpted"'),
+            "[capacity]\ncash_flow_base = 20_000\nother_debt_service = 20_000\n",
+        ),
+        [
+            "series[1].repayment: needs a cash flow available above 0 (capacity.cash_flow less "
+            "capacity.other_debt_service) in every fiscal year it pays in; at or below 0: "
+            '2018 (0), 2019 (0), 2020 (0), 2021 (0), 2022 (0) (you wrote "sculpted")',
+        ],
+    ),
+    "interest-only years on a sculpted series": (
+        scenario(
+            series(repayment='"sculpted"', interest_only_years="1"),
+            "[capacity]\ncash_flow_base = 20_000\n",
+        ),
+        [
+            "series[1].interest_only_years: applies only when repayment is "
+            '"level-payment" or "level-principal" (you wrote 1)'
+        ],
+    ),
+    "sculpted with a cash flow too short": (
+        scenario(series(repayment='"sculpted"'), "[capacity]\ncash_flow = [30_000, 30_000]\n"),
+        [
+            "capacity.cash_flow: covers fiscal years 2017 to 2018 but the issue runs to 2022: "
+            "add 4 more years (you wrote [30000, 30000])"
         ],
     ),
     "interest on a bullet series": (
@@ -760,6 +855,28 @@ def test_the_largest_values_accepted_compute_exactly(keys: dict[str, str]) -> No
     _check_schedule(parse_scenario(text))
 
 
+@pytest.mark.parametrize("growth", ["0", "-0.001", "0.04"])
+def test_the_largest_sculpted_series_computes_exactly(growth: str) -> None:
+    """Ten billion at 100 % over 100 years, monthly, against a cash flow of a hundred
+    million a year, flat, declining or growing: no payment grows past the debt bound."""
+    capacity = f"[capacity]\ncash_flow_base = 100_000_000\ncash_flow_growth = {growth}\n"
+    _check_schedule(parse_scenario(scenario(series(**LARGEST, repayment='"sculpted"'), capacity)))
+
+
+def test_a_cash_flow_that_halves_to_nothing_cannot_carry_a_sculpted_series() -> None:
+    capacity = "[capacity]\ncash_flow_base = 10_000_000_000\ncash_flow_growth = -0.5\n"
+    [line] = problems(scenario(series(**LARGEST, repayment='"sculpted"'), capacity))
+    assert line.endswith(
+        "at or below 0: 2140 (0), 2141 (0), 2142 (0), 2143 (0), 2144 (0), 2145 (0), … "
+        '(you wrote "sculpted")'
+    )
+    capacity = "[capacity]\ncash_flow_base = 10_000_000_000\ncash_flow_growth = 1\n"
+    assert problems(scenario(series(**LARGEST, repayment='"sculpted"'), capacity)) == [
+        "capacity.cash_flow_growth: would grow cash_flow_base 10000000000 past the most "
+        "bondkit accepts, 10000000000, ten billion, by fiscal year 2199 (you wrote 1)"
+    ]
+
+
 def test_dates_from_1900_to_2199_are_accepted() -> None:
     text = scenario(
         series(issue_date="1900-01-01", term_years="100"),
@@ -776,13 +893,17 @@ def test_dates_from_1900_to_2199_are_accepted() -> None:
     rate=st.integers(0, 10**8).map(lambda n: Decimal(n) / 10**8) | st.floats(0, 1),
     term=st.integers(1, 110),
     year=st.integers(1880, 2220),
-    repayment=st.sampled_from(["bullet", "level-payment", "level-principal", "simple", "compound"]),
+    repayment=st.sampled_from(
+        ["bullet", "level-payment", "level-principal", "simple", "compound", "sculpted"]
+    ),
     frequency=st.sampled_from(["annual", "semi-annual", "quarterly", "monthly"]),
     day_count=st.sampled_from(["30/360", "30E/360", "ACT/365F", "ACT/ACT"]),
     business_day=st.sampled_from(["unadjusted", "following", "modified-following"]),
+    cash_flow=st.integers(1, 10**12).map(lambda c: Decimal(c) / 100),
+    growth=st.integers(-99, 100).map(lambda g: Decimal(g) / 100),
 )
 def test_any_file_accepted_computes_its_schedule_without_overflow(
-    cents, rate, term, year, repayment, frequency, day_count, business_day
+    cents, rate, term, year, repayment, frequency, day_count, business_day, cash_flow, growth
 ) -> None:
     amount = Decimal(cents) / 100
     data = parse_scenario(scenario()).to_data()
@@ -801,6 +922,8 @@ def test_any_file_accepted_computes_its_schedule_without_overflow(
         }
         | ({"interest": repayment} if repayment in ("simple", "compound") else {})
     ]
+    if repayment == "sculpted":  # a cash flow from a cent to ten billion a year, -99 to +100 %
+        data["capacity"] = {"cash_flow_base": cash_flow, "cash_flow_growth": growth}
     try:
         sc = validate_data(data)
     except ScenarioError as exc:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from ql_helpers import py_date, ql_convention, ql_date, ql_day_counter
 
 from bondkit.core.schedule import (
+    amortize,
     annual_debt_service,
     by_fiscal_year,
     issue_schedule,
@@ -989,3 +990,16 @@ def test_level_payment_is_recomputed_when_a_step_starts_at_the_same_rate():
     assert expected[35][3] == 84_852 and expected[36][0] == 6_003_481 and expected[36][3] == 84_853
     assert expected[-1][3] == 84_823
     assert money_rows(series_schedule(terms)) == expected
+
+
+def test_the_kernel_aims_a_sculpted_row_at_its_target_payments():
+    """100,000 $ at 4 % a year (style 3, sculpted) aiming at 3,000, 50,000 and 1 cent: the
+    first target is below the 4,000 $ of interest, so the period pays its interest only; the
+    second repays 50,000 - 4,000; the last repays the balance whatever its target."""
+    args = (np.array([10_000_000]), np.array([[4, 4, 4]]), 100, 1, 1, np.array([3]),
+            np.array([3]), np.array([0]), np.array([1]))  # fmt: skip
+    out = amortize(*args, target=np.array([[300_000, 5_000_000, 1]]))
+    assert out["interest"][0].tolist() == [400_000, 400_000, 216_000]
+    assert out["principal"][0].tolist() == [0, 4_600_000, 5_400_000]
+    with pytest.raises(ValueError, match="needs its target payments"):
+        amortize(*args)

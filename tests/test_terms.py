@@ -224,12 +224,36 @@ def test_terms_are_frozen():
             {"step_rates": (StepRate(3, Decimal("0.05")), StepRate(3, Decimal("0.06")))},
             "two step_rates start in the same year",
         ),
+        ({"repayment": "sculpted"}, "a sculpted series needs sculpt_cash_flow"),
+        (
+            {"repayment": "sculpted", "sculpt_cash_flow": ((2028, 1), (2028, 2))},
+            "sculpt_cash_flow gives a fiscal year twice",
+        ),
+        (
+            {"repayment": "sculpted", "sculpt_cash_flow": {2028: 1}, "interest_only_years": 1},
+            "applies to level-payment and level-principal only",
+        ),
     ],
 )
 def test_series_rejects(changes, why):
     with pytest.raises(ValueError, match="series 'A'") as err:
         series(**changes)
     assert why in str(err.value)
+
+
+def test_a_sculpted_series_keeps_its_cash_flow_by_fiscal_year_exactly_as_written():
+    s = series(repayment="sculpted", sculpt_cash_flow={2029: 45_000.1, 2028: "44999.99"},
+               fiscal_year_end="03-31")  # fmt: skip
+    # sorted by fiscal year; amounts as the Decimal written (0.1, not the binary float)
+    assert s.sculpt_cash_flow == ((2028, Decimal("44999.99")), (2029, Decimal("45000.1")))
+    assert s.fiscal_year_end == "03-31"
+    # given as pairs, the same terms
+    assert series(repayment="sculpted", sculpt_cash_flow=[(2029, 45_000.1), (2028, "44999.99")],
+                  fiscal_year_end="03-31") == s  # fmt: skip
+    # another principal, the same cash flow; other styles keep it but never use it
+    assert s.with_amount(50_000).sculpt_cash_flow == s.sculpt_cash_flow
+    assert dataclasses.replace(s, repayment="bullet").repayment == "bullet"
+    assert series().sculpt_cash_flow == () and series().fiscal_year_end == "12-31"
 
 
 def test_interest_only_years_shorter_than_the_term_is_accepted():

@@ -10,13 +10,16 @@ result. Level payments are rounded the same way.
 Rules (scenario-format.md): dates are generated backward from maturity (a short first
 period when the term is odd); interest-only periods come first; a level payment is the
 annuity of the balance at annual_rate / payments per year over the remaining periods,
-recomputed when a step rate starts; the final payment absorbs any residue, so principal
-repaid equals the amount and no balance goes negative.
+recomputed when a step rate starts; a sculpted payment is the cash flow of its fiscal year
+divided by one constant coverage, solved exactly (:func:`sculpting`); the final payment
+absorbs any residue, so principal repaid equals the amount and no balance goes negative.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -32,6 +35,7 @@ from bondkit.core.conventions import (
     period_end_dates,
     periods_per_year,
     round_half_up,
+    to_cents,
     year_fraction,
 )
 
@@ -50,16 +54,20 @@ __all__ = [
     "accumulated_interest",
     "accrual_pieces",
     "level_amounts",
+    "Sculpting",
+    "sculpting",
+    "sculpted_coverage",
     "by_date",
     "by_fiscal_year",
     "annual_debt_service",
 ]
 
-BULLET, LEVEL_PAYMENT, LEVEL_PRINCIPAL = 0, 1, 2
+BULLET, LEVEL_PAYMENT, LEVEL_PRINCIPAL, SCULPTED = 0, 1, 2, 3
 _STYLE_CODES = {
     "bullet": BULLET,
     "level-payment": LEVEL_PAYMENT,
     "level-principal": LEVEL_PRINCIPAL,
+    "sculpted": SCULPTED,
 }
 
 
@@ -169,6 +177,7 @@ def amortize(
     first_amortising: np.ndarray,
     periods_per_year: np.ndarray,
     restart: np.ndarray | None = None,
+    target: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Schedules of many series at once, in whole cents.
 
@@ -181,11 +190,14 @@ def amortize(
     rate_num, rate_den : int[S, n] — annual rate of each period = num / den [1/yr]
     yf_num, yf_den : int[S, n] — year fraction of each period = num / den [yr]
     n_periods : int[S] — periods used in each row (later columns are ignored)
-    style : int[S] — 0 bullet, 1 level-payment, 2 level-principal
+    style : int[S] — 0 bullet, 1 level-payment, 2 level-principal, 3 sculpted
     first_amortising : int[S] — index of the first amortising period (interest-only before)
     periods_per_year : int[S] — payments per year, for the annuity rate [1/yr]
     restart : bool[S, n] or None — periods where a step rate starts, so a level payment is
         recomputed over the remaining periods; by default wherever the rate changes
+    target : int[S, n] or None — the payment each period of a sculpted row aims at
+        [cents] (:func:`sculpting`); its principal is the target minus the interest,
+        clipped to [0, balance], as a level payment's. Required when a row is sculpted.
 
     Returns
     -------
@@ -222,6 +234,12 @@ def amortize(
     accrual = (rate_num / rate_den) * (yf_num / yf_den)
     is_lp, is_lpr = style == LEVEL_PAYMENT, style == LEVEL_PRINCIPAL
     any_lp, any_lpr = bool(is_lp.any()), bool(is_lpr.any())
+    is_sc = style == SCULPTED
+    any_sc = bool(is_sc.any())
+    if any_sc:
+        if target is None:
+            raise ValueError("a sculpted row needs its target payments")
+        target = np.broadcast_to(np.asarray(target, dtype=np.int64), (S, n))
     # a level payment is recomputed where a step rate starts after amortisation began
     if restart is None:
         restart = np.zeros((S, n), dtype=bool)
@@ -267,6 +285,9 @@ def amortize(
                 m = n_periods[start] - k
                 level[start] = (2 * B[start] + m) // (2 * m)  # B / m rounded half up
             p_k = np.where(lpr, np.minimum(level, B), p_k)
+        if any_sc:
+            sc = amortising & is_sc
+            p_k = np.where(sc, np.clip(target[:, k] - i_k, 0, B), p_k)
         p_k = np.where(k == n_periods - 1, B, p_k)
         i_k = np.where(active, i_k, 0)
         p_k = np.where(active, p_k, 0)
@@ -427,9 +448,10 @@ def accrual_pieces(
 
 def level_amounts(terms: SeriesTerms, schedule: pd.DataFrame | None = None) -> list[int | None]:
     """The level payment (level-payment) or level instalment of principal (level-principal)
-    in force at each period of ``terms`` [cents]; None before amortisation starts and for
-    other styles. This is the amount the kernel aims at; a period's principal is it minus
-    the interest (level payment), clipped to [0, balance], and the last period repays the rest.
+    in force at each period of ``terms``, or the payment a sculpted period aims at
+    (:func:`sculpting`) [cents]; None before amortisation starts and for other styles.
+    This is the amount the kernel aims at; a period's principal is it minus the interest
+    (level payment, sculpted), clipped to [0, balance], and the last period repays the rest.
 
     100,000 $ at 4 % over 5 years: the annuity 100,000 x 0.04 / (1 - 1.04^-5) is
     22,462.71 $; with one interest-only year and level principal, 25,000 $ a year:
@@ -444,6 +466,8 @@ def level_amounts(terms: SeriesTerms, schedule: pd.DataFrame | None = None) -> l
     >>> level_amounts(lpr)
     [None, 2500000, 2500000, 2500000, 2500000]
     """
+    if terms.repayment == "sculpted":
+        return list(sculpting(terms).payments)
     if terms.repayment not in ("level-payment", "level-principal"):
         return [None] * len(series_schedule(terms) if schedule is None else schedule)
     p = periods(terms)
@@ -473,6 +497,124 @@ def level_amounts(terms: SeriesTerms, schedule: pd.DataFrame | None = None) -> l
             )
         out.append(level)
     return out
+
+
+@dataclass(frozen=True)
+class Sculpting:
+    """How a sculpted series' payments follow the cash flow (see :func:`sculpting`).
+
+    weights : each period's share of its fiscal year's cash flow [cents, exact Fractions]
+    fiscal_years : the fiscal year of each payment date
+    coverage : k = weight ÷ payment, the same for every period, exact [ratio]
+    payments : weight ÷ k rounded half up, what each period aims at [cents]
+    interest_only : indices of the periods whose weight ÷ k would not cover their interest
+        (steep cash flows, long periods under ACT day counts): they pay interest only
+    """
+
+    weights: tuple[Fraction, ...]
+    fiscal_years: tuple[int, ...]
+    coverage: Fraction
+    payments: tuple[int, ...]
+    interest_only: tuple[int, ...]
+
+
+def sculpting(terms: SeriesTerms, p: Periods | None = None) -> Sculpting:
+    """The payments of a sculpted series: each one its weight ÷ one constant coverage k.
+
+    A period's weight is the cash flow of the fiscal year of its payment date
+    (``terms.sculpt_cash_flow``), shared evenly among the payments that fiscal year holds,
+    so that each fiscal year's debt service is its cash flow ÷ k. k is solved exactly so
+    that the amount is repaid under the interest rule (``g_j`` = rate x year fraction of
+    period j, step rates included): backward, ``R_n = 0`` and ``R_(j-1) = max((w_j + R_j)
+    / (1 + g_j), R_j)``, the present value of the weights still to pay; ``k = R_0 /
+    amount``. The balance after period j is ``R_j / k``, so period j repays principal when
+    ``w_j >= g_j x R_j``; if not, the max keeps ``R_j``: it pays its interest only and its
+    weight does not count. Without such periods k is the present value of the weights at
+    the period rates ÷ the amount (annual 30/360: the NPV of the cash flows at the rate ÷
+    the amount), an exact fraction computed with integers. Raises ValueError when a fiscal
+    year the series pays in has no cash flow, or one of zero or less.
+
+    60,000 $ at 4 % over three years, against cash flows that grow 4 % a year: each is
+    worth 25,000 $ today, 75,000 $ in all, so k = 75,000 / 60,000 = 1.25 and each year
+    pays its cash flow ÷ 1.25:
+
+    >>> from bondkit.core.terms import SeriesTerms
+    >>> s = SeriesTerms("C", 60_000, 500, 0.04, dt.date(2025, 12, 31), term_years=3,
+    ...                 repayment="sculpted",
+    ...                 sculpt_cash_flow={2026: 26_000, 2027: 27_040, 2028: 28_121.60})
+    >>> sc = sculpting(s)
+    >>> sc.coverage, sc.payments, sc.interest_only  # payments in cents
+    (Fraction(5, 4), (2080000, 2163200, 2249728), ())
+
+    A first year too weak for the years after it pays its interest only (10 % of
+    100,000 $), and the two others carry the whole principal: k = (50,000 / 1.1 +
+    100,000 / 1.1^2) / 100,000 = 155/121; the last payment absorbs the cent:
+
+    >>> steep = SeriesTerms("D", 100_000, 500, 0.10, dt.date(2025, 12, 31), term_years=3,
+    ...                     repayment="sculpted",
+    ...                     sculpt_cash_flow={2026: 1_000, 2027: 50_000, 2028: 100_000})
+    >>> sc = sculpting(steep)
+    >>> sc.interest_only, sc.coverage, sc.payments[1:]
+    ((0,), Fraction(155, 121), (3903226, 7806452))
+    >>> series_schedule(steep)["payment"].tolist()
+    [1000000, 3903226, 7806451]
+    """
+    p = periods(terms) if p is None else p
+    cash = dict(terms.sculpt_cash_flow)
+    years = tuple(fiscal_year(d, terms.fiscal_year_end) for d in p.end)
+    held = Counter(years)
+    weights = []
+    for y in years:
+        if y not in cash:
+            raise ValueError(
+                f"series {terms.id!r}: sculpt_cash_flow has no cash flow for fiscal year {y}, "
+                "in which the series pays"
+            )
+        cents = to_cents(cash[y])
+        if cents <= 0:
+            raise ValueError(
+                f"series {terms.id!r}: the cash flow of fiscal year {y} must be positive to "
+                f"carry a sculpted payment (it is {cash[y]})"
+            )
+        weights.append(Fraction(cents, held[y]))
+    # integer weights W (the weights x their common denominator); R as num / den, never
+    # reduced on the way (one gcd at the end instead of one per period)
+    common = math.lcm(*(w.denominator for w in weights))
+    whole = [w.numerator * (common // w.denominator) for w in weights]
+    num, den = 0, 1
+    interest_only = []
+    for j in range(len(whole) - 1, -1, -1):
+        g = p.rate[j] * p.year_fraction[j]
+        gn, gd = g.numerator, g.denominator
+        if whole[j] * gd * den >= gn * num:  # w_j >= g_j x R_j: it repays principal
+            num, den = (whole[j] * den + num) * gd, den * (gd + gn)
+        else:
+            interest_only.append(j)
+    amount = terms.amount_cents
+    # payment_j = w_j / k = W_j x den x amount / num, rounded half up
+    payments = tuple((2 * w * den * amount + num) // (2 * num) for w in whole)
+    return Sculpting(
+        weights=tuple(weights),
+        fiscal_years=years,
+        coverage=Fraction(num, den * common * amount),
+        payments=payments,
+        interest_only=tuple(sorted(interest_only)),
+    )
+
+
+def sculpted_coverage(terms: SeriesTerms) -> Fraction:
+    """k, the coverage of a sculpted series' debt service by its cash flow in every fiscal
+    year (the cents aside): the present value of the cash flows at the series' period
+    rates ÷ the amount (see :func:`sculpting`), exact. Cash flows worth 75,000 $ at 4 %:
+
+    >>> from bondkit.core.terms import SeriesTerms
+    >>> s = SeriesTerms("C", 50_000, 500, 0.04, dt.date(2025, 12, 31), term_years=3,
+    ...                 repayment="sculpted", sculpt_cash_flow={2026: 26_000, 2027: 27_040,
+    ...                                                         2028: 28_121.60})
+    >>> sculpted_coverage(s)  # 75,000 / 50,000
+    Fraction(3, 2)
+    """
+    return sculpting(terms).coverage
 
 
 def _accumulating(terms: SeriesTerms, p: Periods) -> dict[str, list]:
@@ -515,6 +657,9 @@ def series_schedule(terms: SeriesTerms) -> pd.DataFrame:
     rate_den = np.array([[r.denominator for r in p.rate]], dtype=np.int64)
     yf_num = np.array([[f.numerator for f in p.year_fraction]], dtype=np.int64)
     yf_den = np.array([[f.denominator for f in p.year_fraction]], dtype=np.int64)
+    target = None
+    if terms.repayment == "sculpted":
+        target = np.array([sculpting(terms, p).payments], dtype=np.int64)
     out = amortize(
         np.array([terms.amount_cents]),
         rate_num,
@@ -526,6 +671,7 @@ def series_schedule(terms: SeriesTerms) -> pd.DataFrame:
         np.array([p.first_amortising]),
         np.array([periods_per_year(terms.frequency)]),
         np.array([p.step_starts]),
+        target,
     )
     rows: dict[str, list] = {key: out[key][0].tolist() for key in out}
     rows.update(

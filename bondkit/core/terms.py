@@ -25,6 +25,8 @@ from bondkit.core.conventions import (
 
 __all__ = [
     "REPAYMENTS",
+    "SCULPTED",
+    "SERIES_REPAYMENTS",
     "INTEREST_KINDS",
     "ALLOCATIONS",
     "INTEREST_STARTS",
@@ -50,6 +52,9 @@ __all__ = [
 ]
 
 REPAYMENTS: tuple[str, ...] = ("bullet", "accumulating", "level-payment", "level-principal")
+#: debt service shaped to a cash flow (SeriesTerms.sculpt_cash_flow): a series', no loan's
+SCULPTED = "sculpted"
+SERIES_REPAYMENTS: tuple[str, ...] = (*REPAYMENTS, SCULPTED)
 INTEREST_KINDS: tuple[str, ...] = ("simple", "compound")
 
 
@@ -94,13 +99,16 @@ class SeriesTerms:
     issue_date : date — when the money is received and interest starts
     term_years : int or None — whole years; or give ``maturity_date``
     maturity_date : date or None
-    repayment : str — bullet | accumulating | level-payment | level-principal
+    repayment : str — bullet | accumulating | level-payment | level-principal | sculpted
     interest : str or None — simple | compound (accumulating only)
     frequency : str — annual | semi-annual | quarterly | monthly
     day_count : str — 30/360 | 30E/360 | ACT/365F | ACT/ACT
     interest_only_years : int — years of interest only before amortising [yr]
     business_day : str — unadjusted | following | modified-following (weekends only)
     step_rates : tuple of StepRate — rates from a given bond year on
+    sculpt_cash_flow : tuple of (fiscal year, amount), or a dict — the cash flow available
+        to its debt service [currency/yr]; sculpted only (required), see core.schedule.sculpting
+    fiscal_year_end : str — "MM-DD": names the fiscal year of each payment date (sculpted)
 
     >>> s = SeriesTerms("A", 100_000, 500, 0.02, dt.date(2017, 2, 1), term_years=5,
     ...                 repayment="accumulating", interest="compound")
@@ -122,6 +130,8 @@ class SeriesTerms:
     interest_only_years: int = 0
     business_day: str = "unadjusted"
     step_rates: tuple[StepRate, ...] = field(default_factory=tuple)
+    sculpt_cash_flow: tuple[tuple[int, Decimal], ...] = field(default_factory=tuple)
+    fiscal_year_end: str = "12-31"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -130,6 +140,10 @@ class SeriesTerms:
         set_(self, "annual_rate", _decimal(self.annual_rate))
         steps = tuple(s if isinstance(s, StepRate) else StepRate(**s) for s in self.step_rates)
         set_(self, "step_rates", tuple(sorted(steps, key=lambda s: s.from_year)))
+        profile = self.sculpt_cash_flow
+        pairs = profile.items() if isinstance(profile, dict) else profile
+        profile = tuple(sorted((int(year), _decimal(cash)) for year, cash in pairs))
+        set_(self, "sculpt_cash_flow", profile)
         problems = []
         if (self.term_years is None) == (self.maturity_date is None):
             problems.append("give exactly one of term_years and maturity_date")
@@ -141,8 +155,8 @@ class SeriesTerms:
             problems.append("amount must be a whole multiple of face_value")
         if self.annual_rate < 0:
             problems.append("annual_rate must not be negative")
-        if self.repayment not in REPAYMENTS:
-            problems.append(f"repayment must be one of {REPAYMENTS}")
+        if self.repayment not in SERIES_REPAYMENTS:
+            problems.append(f"repayment must be one of {SERIES_REPAYMENTS}")
         if self.repayment == "accumulating" and self.interest not in INTEREST_KINDS:
             problems.append("an accumulating series needs interest = simple or compound")
         if self.frequency not in FREQUENCIES:
@@ -161,6 +175,10 @@ class SeriesTerms:
             problems.append("interest_only_years must be shorter than the term")
         if len({s.from_year for s in self.step_rates}) != len(self.step_rates):
             problems.append("two step_rates start in the same year")
+        if self.repayment == SCULPTED and not profile:
+            problems.append("a sculpted series needs sculpt_cash_flow, by fiscal year")
+        if len({year for year, _cash in profile}) != len(profile):
+            problems.append("sculpt_cash_flow gives a fiscal year twice")
         if problems:
             raise ValueError(f"series {self.id!r}: " + "; ".join(problems))
 

@@ -27,7 +27,12 @@ from bondkit.scenario.limits import LANGUAGES, LEGAL_FORMS, MAX_SEED
 from bondkit.scenario.messages import validate
 from bondkit.scenario.planning import PlanningTable
 from bondkit.scenario.risk import RiskTable, risk_against_the_issue
-from bondkit.scenario.series import SeriesTable, issue_within_limits
+from bondkit.scenario.series import (
+    SeriesTable,
+    issue_within_limits,
+    sculpt_cash_flow,
+    sculpted_against_capacity,
+)
 from bondkit.scenario.table import Issue, Table, valid
 
 __all__ = ["ScenarioTable", "IssuerTable", "Scenario"]
@@ -132,8 +137,18 @@ class Scenario(Table):
         ('A', Decimal('20000'), Decimal('0.02'), 'accumulating', 'simple')
         >>> a.bonds, a.amount_cents, a.maturity  # 20 bonds of 1 000 $; 2 000 000 cents
         (20, 2000000, datetime.date(2021, 9, 1))
+
+        A sculpted series also carries the cash flow it follows, by fiscal year (the
+        ``[capacity]`` cash flow less other debt service), and the fiscal year end:
+
+        >>> sculpted = load_example("grand-costumier-2016").with_changes(
+        ...     repayment="sculpted", interest=None)
+        >>> [(year, int(cash)) for year, cash in sculpted.series_terms()[0].sculpt_cash_flow]
+        [(2017, 4500), (2018, 5000), (2019, 5500), (2020, 6000), (2021, 6000), (2022, 6500)]
         """
-        return [s.terms() for s in self.series]
+        fiscal_year_end = self.issuer.fiscal_year_end
+        cash_flow = sculpt_cash_flow(self.series, self.capacity_terms(), fiscal_year_end)
+        return [s.terms(cash_flow, fiscal_year_end) for s in self.series]
 
     def cost_terms(self) -> CostTerms:
         """The issuer's costs of ``[costs]`` (all 0 when the file has none): ``upfront`` and
@@ -291,6 +306,8 @@ class Scenario(Table):
             for issue in campaign_against_series(campaign, series):
                 yield issue._replace(loc=("campaign", *issue.loc))
         capacity, issuer = values.get("capacity"), values.get("issuer")
+        if valid(issuer, "fiscal_year_end"):  # a sculpted series needs [capacity]
+            yield from sculpted_against_capacity(series, capacity, issuer["fiscal_year_end"])
         if series and isinstance(capacity, dict) and valid(issuer, "fiscal_year_end"):
             for issue in capacity_against_series(capacity, series, issuer["fiscal_year_end"]):
                 yield issue._replace(loc=("capacity", *issue.loc))

@@ -1,6 +1,7 @@
 """``[[series]]``: the terms of each series of bonds (``step_rates`` included), the rules
-between its keys, the limit on the whole issue, and the helpers other tables' rules use to
-read a series (its maturity, its bond years, its name in a message)."""
+between its keys, the limit on the whole issue, the cash flow a sculpted series follows
+(from ``[capacity]``) and its rules, and the helpers other tables' rules use to read a
+series (its maturity, its bond years, its name in a message)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,23 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import PlainValidator
 
-from bondkit.core.conventions import BUSINESS_DAYS, DAY_COUNTS, FREQUENCIES, add_years, to_cents
-from bondkit.core.terms import INTEREST_KINDS, REPAYMENTS, SeriesTerms, StepRate
+from bondkit.core.conventions import (
+    BUSINESS_DAYS,
+    DAY_COUNTS,
+    FREQUENCIES,
+    add_years,
+    adjust,
+    fiscal_year,
+    to_cents,
+)
+from bondkit.core.terms import (
+    INTEREST_KINDS,
+    SCULPTED,
+    SERIES_REPAYMENTS,
+    CapacityTerms,
+    SeriesTerms,
+    StepRate,
+)
 from bondkit.errors import Message
 from bondkit.scenario.fields import (
     Amount,
@@ -33,13 +49,16 @@ from bondkit.scenario.limits import (
     compound_log_growth,
     debt_too_large,
 )
-from bondkit.scenario.table import Issue, Table, valid
+from bondkit.scenario.table import INVALID, Issue, Table, valid
 from bondkit.scenario.toml_text import cents, plain
 
 __all__ = [
     "StepRateTable",
     "SeriesTable",
     "issue_within_limits",
+    "available_cash_flow",
+    "sculpt_cash_flow",
+    "sculpted_against_capacity",
     "series_name",
     "years_later",
     "series_maturity",
@@ -70,7 +89,7 @@ class SeriesTable(Table):
     issue_date: Date
     term_years: OptionalTermYears = None
     maturity_date: OptionalDate = None
-    repayment: Annotated[str, PlainValidator(one_of(REPAYMENTS))]
+    repayment: Annotated[str, PlainValidator(one_of(SERIES_REPAYMENTS))]
     interest: Annotated[str | None, PlainValidator(optional(one_of(INTEREST_KINDS)))] = None
     frequency: Annotated[str, PlainValidator(one_of(tuple(FREQUENCIES)))] = "annual"
     day_count: Annotated[str, PlainValidator(one_of(DAY_COUNTS))] = "30/360"
@@ -83,8 +102,18 @@ class SeriesTable(Table):
         """Contractual (unadjusted) maturity date."""
         return self.maturity_date or add_years(self.issue_date, self.term_years or 0)
 
-    def terms(self) -> SeriesTerms:
-        """These terms as the :class:`~bondkit.core.terms.SeriesTerms` the schedule works on."""
+    def terms(
+        self,
+        cash_flow: tuple[tuple[int, Decimal], ...] = (),
+        fiscal_year_end: str = "12-31",
+    ) -> SeriesTerms:
+        """These terms as the :class:`~bondkit.core.terms.SeriesTerms` the schedule works on.
+
+        A sculpted series takes the cash flow it follows, by fiscal year (see
+        :func:`sculpt_cash_flow`), and the issuer's ``fiscal_year_end``; the other styles
+        ignore them.
+        """
+        sculpted = self.repayment == SCULPTED
         return SeriesTerms(
             id=self.id,
             amount=self.amount,
@@ -100,6 +129,8 @@ class SeriesTable(Table):
             interest_only_years=self.interest_only_years,
             business_day=self.business_day,
             step_rates=tuple(s.terms() for s in self.step_rates),
+            sculpt_cash_flow=cash_flow if sculpted else (),
+            fiscal_year_end=fiscal_year_end,
         )
 
     @classmethod
@@ -255,6 +286,163 @@ def issue_within_limits(series: list[Any]) -> Iterator[Issue]:
                 most=MAX_DEBT_TEXT,
             ),
         )
+
+
+def available_cash_flow(capacity: CapacityTerms, first: int, last: int) -> dict[int, int]:
+    """The cash flow available to a sculpted series in fiscal years ``first`` to ``last``:
+    ``[capacity]``'s cash flow less its other debt service [cents], by fiscal year.
+
+    ``first`` is the fiscal year of the earliest issue_date (where the capacity table starts
+    unless it gives ``first_fiscal_year``). Raises ValueError when a table stops before
+    ``last``.
+
+    >>> cap = CapacityTerms(cash_flow=(30_000, 31_000, 32_000), other_debt_service=(5_000,))
+    >>> available_cash_flow(cap, 2025, 2027)
+    {2025: 2500000, 2026: 2600000, 2027: 2700000}
+    """
+    # numpy comes with the models: imported when a sculpted series needs it, so that reading
+    # a scenario file alone never loads it
+    from bondkit.models.capacity import cash_flow_by_year, other_debt_service_by_year
+
+    years = list(range(first, last + 1))
+    cash = cash_flow_by_year(capacity, years) - other_debt_service_by_year(capacity, years)
+    return {year: int(c) for year, c in zip(years, cash, strict=True)}
+
+
+def sculpt_cash_flow(
+    series: tuple[SeriesTable, ...], capacity: CapacityTerms | None, fiscal_year_end: str
+) -> tuple[tuple[int, Decimal], ...]:
+    """The cash flow the sculpted series of a valid scenario follow, by fiscal year, from
+    the fiscal year of the earliest issue_date to the last one a sculpted series pays in
+    [currency]; empty when no series is sculpted.
+
+    Every sculpted series follows the same cash flow: ``[capacity]``'s cash flow less its
+    other debt service (the cash flow the sizing of the largest issue uses). The issue's
+    other series are not taken off it: when all series are sculpted, the issue's debt
+    service is proportional to it, year by year.
+
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(repayment="sculpted",
+    ...                                                        interest=None)
+    >>> sculpt_cash_flow(sc.series, sc.capacity_terms(), "03-31")[:2]  # CAD
+    ((2017, Decimal('4500')), (2018, Decimal('5000')))
+    """
+    sculpted = [s for s in series if s.repayment == SCULPTED]
+    if not sculpted or capacity is None:
+        return ()
+    from bondkit.core.schedule import periods  # numpy: only when a series is sculpted
+
+    first = min(fiscal_year(s.issue_date, fiscal_year_end) for s in series)
+    dates_only = ((first, Decimal(1)),)  # the payment dates do not depend on the cash flow
+    last = max(fiscal_year(periods(s.terms(dates_only)).end[-1], fiscal_year_end) for s in sculpted)
+    cash = available_cash_flow(capacity, first, last)
+    return tuple((year, Decimal(c) / 100) for year, c in cash.items())
+
+
+def _partial_series_terms(v: Any) -> SeriesTerms | None:
+    """The dates of a series from its partial values, as bullet terms (None when a key
+    they need has a problem): enough to know when it pays."""
+    steps = v.get("step_rates")
+    keys = ("id", "amount", "face_value", "annual_rate", "issue_date", "frequency")
+    if not valid(v, *keys, "day_count", "business_day") or not isinstance(steps, list | tuple):
+        return None
+    if not all(valid(st, "from_year", "annual_rate") for st in steps):
+        return None
+    try:
+        return SeriesTerms(
+            **{k: v[k] for k in keys},
+            term_years=v.get("term_years"),
+            maturity_date=v.get("maturity_date"),
+            day_count=v["day_count"],
+            business_day=v["business_day"],
+            step_rates=tuple(StepRate(st["from_year"], st["annual_rate"]) for st in steps),
+        )
+    except (ValueError, TypeError, ArithmeticError):  # reported by the series' own rules
+        return None
+
+
+def _partial_capacity(c: Any) -> CapacityTerms | None:
+    """``[capacity]``'s cash flow from its partial values (None when it has a problem)."""
+    if not isinstance(c, dict):
+        return None
+    names = ("cash_flow", "cash_flow_base", "cash_flow_growth", "first_fiscal_year")
+    if any(c.get(n) is INVALID for n in (*names, "other_debt_service")):
+        return None
+    try:
+        return CapacityTerms(
+            cash_flow=tuple(c.get("cash_flow") or ()),
+            cash_flow_base=c.get("cash_flow_base"),
+            cash_flow_growth=c.get("cash_flow_growth") or Decimal(0),
+            first_fiscal_year=c.get("first_fiscal_year"),
+            other_debt_service=tuple(c.get("other_debt_service") or ()),
+        )
+    except (ValueError, TypeError, ArithmeticError):  # reported by [capacity]'s own rules
+        return None
+
+
+def sculpted_against_capacity(
+    series: list[Any], capacity: Any, fiscal_year_end: Any
+) -> Iterator[Issue]:
+    """The rules of a sculpted series: a ``[capacity]`` table, and a cash flow available
+    (cash flow less other debt service) above 0 in every fiscal year it pays in.
+
+    Located at the series' ``repayment``, relative to the whole file.
+
+    >>> s = {"id": "A", "amount": Decimal(60_000), "face_value": Decimal(500),
+    ...      "annual_rate": Decimal("0.04"), "issue_date": dt.date(2025, 12, 31),
+    ...      "term_years": 3, "repayment": "sculpted", "frequency": "annual",
+    ...      "day_count": "30/360", "business_day": "unadjusted", "step_rates": []}
+    >>> for issue in sculpted_against_capacity([s], None, "12-31"):
+    ...     print(issue.problem())
+    series[1].repayment: needs a [capacity] table: a sculpted series pays, each fiscal year, that year's cash flow divided by one constant coverage (you wrote "sculpted")
+    >>> cap = {"cash_flow": (Decimal(9_000), Decimal(26_000), Decimal(0), Decimal(28_000))}
+    >>> for issue in sculpted_against_capacity([s], cap, "12-31"):
+    ...     print(issue.problem())
+    series[1].repayment: needs a cash flow available above 0 (capacity.cash_flow less capacity.other_debt_service) in every fiscal year it pays in; at or below 0: 2027 (0) (you wrote "sculpted")
+    """
+    if not isinstance(series, list) or not isinstance(fiscal_year_end, str):
+        return
+    if not any(valid(s, "repayment") and s["repayment"] == SCULPTED for s in series):
+        return
+    from bondkit.core.schedule import periods  # numpy: only when a series is sculpted
+
+    cap = _partial_capacity(capacity)
+    issued = [s.get("issue_date") if valid(s, "issue_date") else None for s in series]
+    for i, s in enumerate(series):
+        if not valid(s, "repayment") or s["repayment"] != SCULPTED:
+            continue
+        loc = ("series", i, "repayment")
+        if capacity is None:
+            yield Issue(loc, Message("msg.sculpted_capacity"), SCULPTED)
+            continue
+        terms = _partial_series_terms(s)
+        if cap is None or terms is None or None in issued:
+            continue
+        first = min(fiscal_year(d, fiscal_year_end) for d in issued)
+        paid = sorted({fiscal_year(d, fiscal_year_end) for d in periods(terms).end})
+        # [capacity]'s own rule checks the years up to the maturity moved by business_day
+        checked = max(
+            (
+                fiscal_year(adjust(m, v["business_day"]), fiscal_year_end)
+                for v in series
+                if valid(v, "business_day") and (m := series_maturity(v)) is not None
+            ),
+            default=paid[-1],
+        )
+        if cap.first_fiscal_year is not None and cap.first_fiscal_year > first:
+            continue  # reported by [capacity]'s rule
+        try:
+            cash = available_cash_flow(cap, first, paid[-1])
+        except OverflowError:  # a growth [capacity]'s rule refuses
+            continue
+        except ValueError:
+            if paid[-1] > checked:  # a payment [capacity]'s rule could not foresee
+                yield Issue(loc, Message("msg.sculpted_year", year=paid[-1]), SCULPTED)
+            continue
+        weak = [f"{year} ({plain(Decimal(cash[year]) / 100)})" for year in paid if cash[year] <= 0]
+        if weak:  # the first six, then an ellipsis
+            years = ", ".join(weak[:6] + ["…"] * (len(weak) > 6))
+            yield Issue(loc, Message("msg.sculpted_cash", years=years), SCULPTED)
 
 
 def _either(*choices: str) -> Message | str:

@@ -11,15 +11,16 @@ two Excel charts over the fiscal-year table of B3.4, so they follow its formulas
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.core.conventions import fiscal_year, periods_per_year
-from bondkit.core.schedule import accrual_pieces, level_amounts, periods
-from bondkit.labels import t
+from bondkit.core.conventions import fiscal_year, periods_per_year, to_cents
+from bondkit.core.schedule import accrual_pieces, level_amounts, periods, sculpting
+from bondkit.labels import LABELS, t
 from bondkit.report.workbook.kit import BLUE, Sheet, column_map
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "round_cents",
     "write_schedule",
     "write_accrual",
+    "write_sculpting",
     "write_native_charts",
 ]
 
@@ -70,7 +72,10 @@ def write_schedule(sheet: Sheet, row: int) -> int:
     starts or a step rate starts, else the line above's (a level instalment:
     ``ROUND(opening / periods left, 2)``); principal is the level payment minus interest,
     clipped to [0, opening], or the instalment clipped to the opening; the last line repays
-    the opening balance. An accumulating series' one line pays its interest from the
+    the opening balance. A sculpted series' line aims at its sculpted payment (the helper
+    column: its weight ÷ the constant coverage k, both in the rows :func:`write_accrual`
+    writes below the schedule, which also writes that cell) and its principal follows the
+    level payment's rule. An accumulating series' one line pays its interest from the
     accrued value, period by period (compound) or bond year by bond year (simple), that
     :func:`write_accrual` writes below the schedule (its interest cell is written there,
     once those rows are known). Each series ends with a total
@@ -102,6 +107,9 @@ def write_schedule(sheet: Sheet, row: int) -> int:
         amount_name, rate_name = book.names[terms.id]
         levels = level_amounts(terms, own)
         accumulating = terms.repayment == "accumulating"
+        sculpted = terms.repayment == "sculpted"
+        if sculpted:  # its helper column waits for the sculpting rows (write_accrual)
+            book.accrual_lines.append((row, terms, 0))
         n, ppy = len(own), periods_per_year(terms.frequency)
         p = periods(terms)
         first = row
@@ -132,7 +140,7 @@ def write_schedule(sheet: Sheet, row: int) -> int:
                 )
                 sheet.formula(row, col["interest"], interest, rec.interest)
             level = cell(row, level_col)
-            if levels[k] is not None:
+            if levels[k] is not None and not sculpted:
                 if k == p.first_amortising or (
                     terms.repayment == "level-payment" and p.step_starts[k]
                 ):
@@ -148,7 +156,7 @@ def write_schedule(sheet: Sheet, row: int) -> int:
                 principal = f"={c('opening_balance')}"
             elif levels[k] is None:
                 principal = None
-            elif terms.repayment == "level-payment":
+            elif terms.repayment in ("level-payment", "sculpted"):
                 principal = f"=MIN(MAX({level}-{c('interest')},0),{c('opening_balance')})"
             else:
                 principal = f"=MIN({level},{c('opening_balance')})"
@@ -189,8 +197,9 @@ def write_schedule(sheet: Sheet, row: int) -> int:
 
 def write_accrual(sheet: Sheet, row: int) -> int:
     """The accrual rows of the accumulating series, below the schedule (from ``row``, the
-    row after it), and the interest cell of each one's schedule line; the next row (``row``
-    itself when no series accumulates).
+    row after it), and the interest cell of each one's schedule line; then the sculpting
+    rows of the sculpted series (:func:`write_sculpting`); the next row (``row`` itself when
+    no series accumulates nor is sculpted).
 
     No formula holds one factor per period (100 years monthly would be 1,200 factors, far
     over the 8,192 characters a formula may have): each period (compound) or bond year
@@ -222,8 +231,10 @@ def write_accrual(sheet: Sheet, row: int) -> int:
     """
     book, lang = sheet.book, sheet.lang
     lines, book.accrual_lines = book.accrual_lines, []
+    sculpted = [line for line in lines if line[1].repayment == "sculpted"]
+    lines = [line for line in lines if line[1].repayment != "sculpted"]
     if not lines:
-        return row
+        return write_sculpting(sheet, row, sculpted)
     col = column_map(SCHEDULE_SHEET_COLUMNS)
     row = sheet.section(row + 1, "sec.accrual")
     row = sheet.note(row, t("model.note_accrual", lang), chars=sheet.wide())
@@ -268,6 +279,130 @@ def write_accrual(sheet: Sheet, row: int) -> int:
             row += 1
         expr = f"{previous}-{opening}"
         sheet.formula(line, col["interest"], "=" + round_cents(expr), interest)
+    return write_sculpting(sheet, row, sculpted)
+
+
+def write_sculpting(sheet: Sheet, row: int, lines: list[tuple[int, SeriesTerms, int]]) -> int:
+    """The sculpting rows of the sculpted series (``lines``: the first schedule row of each,
+    its terms), from ``row`` (the row after the schedule or the accrual rows), and the
+    helper cell of each of their schedule lines; the next row (``row`` when there are none).
+
+    One row per period, in the schedule's columns: series, period, payment date, year
+    fraction and rate (the schedule line's), the fiscal year, and three of its own: the
+    cash flow available in the fiscal year (the capacity block's named cash flow less its
+    other debt service of that year, ``=CashFlow_2027-OtherDebt_2027``, where the
+    workbook has them; else bondkit's value), the
+    weight (that cash flow ÷ the payments the fiscal year holds) and, unrounded, the present
+    value of the weights from the period on, computed backward: ``MAX((weight + the row
+    below's) / (1 + rate x year fraction), the row below's)`` (the last row: weight / (1 +
+    rate x year fraction)); the MAX keeps a period whose payment would not cover its
+    interest at interest only, as bondkit does. Below them the constant coverage k = the
+    first row's present value ÷ the named amount, and each schedule line's helper cell is
+    its sculpted payment ``ROUND(ROUND(weight / k, 9), 2)``: so the amount and rate named
+    on B3.2 drive it too.
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("grand-costumier-2016").with_changes(repayment="sculpted",
+    ...                                                        interest=None)
+    >>> book = Book(run(sc), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
+    >>> write_schedule(sheet, 5)  # 5 lines, then the total line
+    11
+    >>> write_accrual(sheet, 11)  # a blank row, the heading, 6 lines of note, the header,
+    25
+    >>> # 5 periods (rows 20 to 24) and k (row 25); column I holds the present values
+    >>> sheet.ws.table[19][8].formula, sheet.ws.table[23][8].formula
+    ('MAX((H20+I21)/(1+F20*E20),I21)', 'H24/(1+F24*E24)')
+    >>> sheet.ws.table[24][8].formula, sheet.ws.table[5][12].formula  # k; line 1's payment
+    ('I20/Amount_1', 'ROUND(ROUND(H20/$I$25,9),2)')
+    """
+    if not lines:
+        return row
+    book, lang = sheet.book, sheet.lang
+    col = column_map(SCHEDULE_SHEET_COLUMNS)
+    row = sheet.section(row + 1, "sec.sculpting")
+    row = sheet.note(row, t("model.note_sculpting", lang), chars=sheet.wide())
+    heads = {
+        **{k: label(k, lang) for k in ("series", "period", "date", "year_fraction")},
+        "annual_rate": label("annual_rate", lang),
+        "fiscal_year": label("fiscal_year", lang),
+        "opening_balance": t("col.sculpt_cash_flow", lang),
+        "interest": t("col.sculpt_weight", lang),
+        "principal": t("col.sculpt_pv", lang),
+    }
+    for c, key in enumerate(SCHEDULE_SHEET_COLUMNS):
+        if key in heads:
+            sheet.header(row, c, [heads[key]])
+        else:
+            sheet.ws.write_blank(row, c, None, book.fmt("header"))
+    row += 1
+    money = book.fmt("money")
+    cash_col, weight_col, pv_col = col["opening_balance"], col["interest"], col["principal"]
+    # the fiscal years whose cash flow and other debt service the capacity block of B3.4
+    # writes as named inputs (CashFlow_2027, OtherDebt_2027): referenced, so that a cash
+    # flow changed there moves the sculpted payments too; otherwise bondkit's values
+    cap = book.result.capacity
+    named = hasattr(book, "name") and {"name.cash_flow", "name.other_ds"} <= LABELS.keys()
+    live = {int(y) for y in cap.table["fiscal_year"]} if cap is not None and named else set()
+    for _first, terms, _ in lines:
+        amount_name = book.names[terms.id][0]
+        p = periods(terms)
+        sc = sculpting(terms, p)
+        cash = {year: to_cents(c) for year, c in terms.sculpt_cash_flow}
+        held = Counter(sc.fiscal_years)
+        n = len(sc.weights)
+        lines_at = [book.schedule_rows[(terms.id, k)] for k in range(1, n + 1)]
+        # the present values, backward, as the formulas compute them (cached unrounded)
+        pv = [0.0] * (n + 1)
+        for j in range(n - 1, -1, -1):
+            grown = (float(sc.weights[j]) / 100 + pv[j + 1]) / (
+                1 + float(p.rate[j]) * float(p.year_fraction[j])
+            )
+            pv[j] = grown if j == n - 1 else max(grown, pv[j + 1])
+        first = row
+        for j in range(n):
+            line = lines_at[j]
+            sheet.text(row, col["series"], terms.id)
+            sheet.number(row, col["period"], j + 1)
+            sheet.date(row, col["date"], p.end[j])
+            for key, value, kind in (
+                ("year_fraction", p.year_fraction[j], "fraction"),
+                ("annual_rate", p.rate[j], "rate"),
+            ):
+                sheet.formula(row, col[key], f"={cell(line, col[key])}", float(value), kind)
+            year = sc.fiscal_years[j]
+            sheet.number(row, col["fiscal_year"], year, "plain")
+            if year in live:  # the capacity block's inputs: the cash flow follows them
+                names = (book.name("name.cash_flow", year), book.name("name.other_ds", year))
+                sheet.formula(row, cash_col, "={}-{}".format(*names), cash[year])
+            else:
+                sheet.money(row, cash_col, cash[year])
+            share = "" if held[year] == 1 else f"/{held[year]}"
+            w, r = cell(row, weight_col), cell(row, col["annual_rate"])
+            sheet.ws.write_formula(
+                row, weight_col, f"={cell(row, cash_col)}{share}", money, float(sc.weights[j]) / 100
+            )
+            discount = f"(1+{r}*{cell(row, col['year_fraction'])})"
+            if j == n - 1:
+                f = f"={w}/{discount}"
+            else:
+                below = cell(row + 1, pv_col)
+                f = f"=MAX(({w}+{below})/{discount},{below})"
+            sheet.ws.write_formula(row, pv_col, f, money, pv[j])
+            sheet.fit(row, pv_col, len(f"{pv[j]:,.2f}") + 5)
+            row += 1
+        sheet.text(row, col["series"], terms.id)
+        sheet.text(row, col["period"], t("sculpt.coverage", lang))
+        k_cell = cell(row, pv_col, absolute=True)
+        sheet.formula(
+            row, pv_col, f"={cell(first, pv_col)}/{amount_name}", float(sc.coverage), "ratio"
+        )
+        for j, line in enumerate(lines_at):
+            f = "=" + round_cents(f"{cell(first + j, weight_col)}/{k_cell}")
+            sheet.formula(line, col["col.level"], f, sc.payments[j])
+        row += 1
     return row
 
 
