@@ -32,7 +32,7 @@ from test_workbook_engines import (
 from test_workbook_model import _assert_formulas_equal, _assert_schedule
 
 from bondkit.core.schedule import sculpting
-from bondkit.labels import LABELS, t
+from bondkit.labels import t
 from bondkit.report.workbook import write_workbook
 from bondkit.runner import run
 from bondkit.scenario import load_example, starter_scenario, validate_data
@@ -64,22 +64,16 @@ def _largest() -> dict:
     return data
 
 
-#: whether the capacity block of B3.4 writes each fiscal year's cash flow and other debt
-#: service as named inputs, which the sculpting rows then follow
-LIVE_CASH_FLOW = {"name.cash_flow", "name.other_ds"} <= LABELS.keys()
-
-
 def _changed(data: dict) -> dict:
     """Every series' amount up three bonds (down 1,234 when that would pass ten billion),
-    its rate up 0.3 point; with live cash flows, each fiscal year's cash flow up 4 %."""
+    its rate up 0.3 point, each fiscal year's cash flow up 4 %."""
     out = dict(data)
-    if LIVE_CASH_FLOW:
-        cap = dict(data["capacity"])
-        if cap.get("cash_flow"):
-            cap["cash_flow"] = [Decimal(x) * Decimal("1.04") for x in cap["cash_flow"]]
-        else:
-            cap["cash_flow_base"] = Decimal(cap["cash_flow_base"]) * Decimal("1.04")
-        out["capacity"] = cap
+    cap = dict(data["capacity"])
+    if cap.get("cash_flow"):
+        cap["cash_flow"] = [Decimal(x) * Decimal("1.04") for x in cap["cash_flow"]]
+    else:
+        cap["cash_flow_base"] = Decimal(cap["cash_flow_base"]) * Decimal("1.04")
+    out["capacity"] = cap
     out["series"] = [
         dict(
             s,
@@ -93,7 +87,7 @@ def _changed(data: dict) -> dict:
 
 def _set_inputs(path, target, result) -> None:
     """Type the amounts and rates of ``result`` into the named cells of a workbook, and its
-    cash flows and other debt service by fiscal year when the workbook has them as inputs."""
+    cash flows and other debt service by fiscal year (the capacity block's inputs)."""
     wb = openpyxl.load_workbook(path)
     lang = "fr" if t("sheet.summary", "fr") in wb.sheetnames else "en"
 
@@ -104,10 +98,9 @@ def _set_inputs(path, target, result) -> None:
     for k, s in enumerate(result.scenario.to_data()["series"], start=1):
         put(f"{t('name.amount', lang)}_{k}", float(s["amount"]))
         put(f"{t('name.rate', lang)}_{k}", float(s["annual_rate"]))
-    if LIVE_CASH_FLOW:
-        for rec in result.capacity.table.itertuples():
-            put(f"{t('name.cash_flow', lang)}_{rec.fiscal_year}", rec.cash_flow / 100)
-            put(f"{t('name.other_ds', lang)}_{rec.fiscal_year}", rec.other_debt_service / 100)
+    for rec in result.capacity.table.itertuples():
+        put(f"{t('name.cash_flow', lang)}_{rec.fiscal_year}", rec.cash_flow / 100)
+        put(f"{t('name.other_ds', lang)}_{rec.fiscal_year}", rec.other_debt_service / 100)
     wb.save(target)
 
 
@@ -167,10 +160,10 @@ def test_the_schedule_aims_each_line_at_weight_over_k(books):
     first, last = weights[0], weights[-1]
     assert weights == list(range(first, last + 1)) and k_row == last + 1
     assert _column(ws, 8, first, last) == [f"=G{r}" for r in range(first, last + 1)]
-    if LIVE_CASH_FLOW:  # the capacity block's inputs of each fiscal year
-        assert _column(ws, 7, first, last) == [
-            f"=CashFlow_{y}-OtherDebt_{y}" for y in range(2018, 2023)
-        ]
+    # the capacity block's inputs of each fiscal year
+    assert _column(ws, 7, first, last) == [
+        f"=CashFlow_{y}-OtherDebt_{y}" for y in range(2018, 2023)
+    ]
     assert _column(cached, 7, first, last) == [5000, 5500, 6000, 6000, 6500]
     assert ws.cell(last, 9).value == f"=H{last}/(1+F{last}*E{last})"
     assert (

@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from bondkit.columns import SCHEDULE_COLUMNS, label
 from bondkit.core.conventions import fiscal_year, periods_per_year, to_cents
 from bondkit.core.schedule import accrual_pieces, level_amounts, periods, sculpting
-from bondkit.labels import LABELS, t
+from bondkit.labels import t
 from bondkit.report.workbook.kit import BLUE, Sheet, column_map
 
 if TYPE_CHECKING:
@@ -290,8 +290,7 @@ def write_sculpting(sheet: Sheet, row: int, lines: list[tuple[int, SeriesTerms, 
     One row per period, in the schedule's columns: series, period, payment date, year
     fraction and rate (the schedule line's), the fiscal year, and three of its own: the
     cash flow available in the fiscal year (the capacity block's named cash flow less its
-    other debt service of that year, ``=CashFlow_2027-OtherDebt_2027``, where the
-    workbook has them; else bondkit's value), the
+    other debt service of that year, ``=CashFlow_2027-OtherDebt_2027``), the
     weight (that cash flow ÷ the payments the fiscal year holds) and, unrounded, the present
     value of the weights from the period on, computed backward: ``MAX((weight + the row
     below's) / (1 + rate x year fraction), the row below's)`` (the last row: weight / (1 +
@@ -344,8 +343,7 @@ def write_sculpting(sheet: Sheet, row: int, lines: list[tuple[int, SeriesTerms, 
     # writes as named inputs (CashFlow_2027, OtherDebt_2027): referenced, so that a cash
     # flow changed there moves the sculpted payments too; otherwise bondkit's values
     cap = book.result.capacity
-    named = hasattr(book, "name") and {"name.cash_flow", "name.other_ds"} <= LABELS.keys()
-    live = {int(y) for y in cap.table["fiscal_year"]} if cap is not None and named else set()
+    live = {int(y) for y in cap.table["fiscal_year"]} if cap is not None else set()
     for _first, terms, _ in lines:
         amount_name = book.names[terms.id][0]
         p = periods(terms)
