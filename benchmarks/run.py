@@ -228,6 +228,41 @@ def bench_make_run() -> list[str]:
     ]
 
 
+#: the example ``make run`` runs (the Makefile's SCENARIO)
+DEFAULT_SCENARIO = "cinema-du-parc-2016.toml"
+
+
+def bench_default_run() -> list[str]:
+    """``bondkit run`` on the default example end to end (installed command, best of 3
+    after a warm-up), beside the model alone (``bondkit.runner.run`` on the same scenario,
+    best of 3 in this process); then with fewer chart files."""
+    from bondkit.runner import run
+    from bondkit.scenario import load_scenario
+
+    exe = shutil.which("bondkit", path=str(Path(sys.executable).parent))
+    if exe is None:
+        return ["bondkit run: skipped (bondkit is not installed in this environment)"]
+    scenario = ROOT / "scenarios" / DEFAULT_SCENARIO
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def once(*options: str) -> None:
+            command = [exe, "run", str(scenario), "--out", tmp, *options]
+            subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
+
+        once()  # warm-up: the first run of a session reads every file cold
+        t = best_of(once, repeat=3)
+        fewer = {c: best_of(lambda c=c: once("--charts", c), repeat=3) for c in ("png", "none")}
+    sc = load_scenario(scenario)
+    t_model = best_of(lambda: run(sc), repeat=3)
+    return [
+        f"bondkit run on the default example ({DEFAULT_SCENARIO}, 12 chart files), installed: "
+        f"{t:5.2f} s  (target < 2 s: {'met' if t < 2 else 'NOT met'})",
+        f"  baseline: the model alone, bondkit.runner.run on it (same process): {t_model:5.2f} s",
+        f"  with --charts png: {fewer['png']:5.2f} s, --charts none: {fewer['none']:5.2f} s",
+    ]
+
+
 #: the sweep benchmark: 20 rates x 10 upfront costs of the example with the most series
 SWEEP_SCENARIO = "solar-coop-multi-series.toml"
 SWEEP_GRID = ("annual_rate=0.02:0.058:0.002", "costs.upfront=2000:20000:2000")
@@ -269,6 +304,7 @@ def main() -> None:
         bench_campaign,
         bench_risk,
         bench_help,
+        bench_default_run,
         bench_make_run,
         bench_sweep,
         bench_validate,

@@ -356,19 +356,29 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
 @scenario_file
 @out_option("Folder for the workbook, summary and charts (created if missing).")
 @lang_option("Language of the outputs and messages (default: the scenario's).")
+@click.option(
+    "--charts",
+    type=click.Choice(["both", "png", "svg", "none"]),
+    default="both",
+    show_default=True,
+    help="Chart files to write: PNG and SVG, one of them, or none (no charts folder). "
+    "The workbook shows the PNGs: without them it has no pictures.",
+)
 @budget_options
 @_last_resort
 def run_command(
     file: Path,
     out_dir: Path,
     lang: str | None,
+    charts: str,
     max_memory: float | None,
     max_time: float | None,
 ) -> None:
     """Compute a scenario and write its workbook, summary JSON and charts.
 
     A run estimated to need more than --max-memory or --max-time is refused before it
-    starts (exit 2, nothing written), with the scenario key to turn.
+    starts (exit 2, nothing written), with the scenario key to turn. --charts png, svg or
+    none writes fewer chart files, and sooner.
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
@@ -378,12 +388,15 @@ def run_command(
     sc = _load(file)
     stem = output_stem(file)
     result = run(sc, max_memory=max_memory, max_time=max_time)
-    paths = write_outputs(result, out_dir, stem, lang=lang)
+    paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts)
     _warn_findings(result)
     _answer_first(result, lang)
     _echo(_say("cli.run.workbook", path=paths["workbook"]))
     _echo(_say("cli.run.summary", path=paths["summary"]))
-    _echo(_say("cli.run.charts", path=paths["charts"][0].parent, n=len(paths["charts"])))
+    if paths["charts"]:
+        _echo(_say("cli.run.charts", path=paths["charts"][0].parent, n=len(paths["charts"])))
+    else:
+        _echo(_say("cli.run.no_charts"))
 
 
 @main.command("compare")

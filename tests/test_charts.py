@@ -502,3 +502,167 @@ def test_many_series_keep_a_readable_legend_and_say_nothing_on_stderr(tmp_path):
         warnings.simplefilter("always")
         save_charts(result, tmp_path, "many")
     assert [str(w.message) for w in caught] == []
+
+
+# ---------------------------------------------------------------- files: formats, processes
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+@pytest.mark.parametrize("formats", ["png", "svg", "none"])
+def test_save_charts_writes_only_the_formats_asked(two_fr, tmp_path, formats):
+    save_charts(two_fr, tmp_path / "both", "x")
+    both = _files(tmp_path / "both")
+    assert len(both) == 4
+    folder = tmp_path / formats
+    paths = save_charts(two_fr, folder, "x", formats=formats)
+    charts = ("debt-service", "balance")
+    suffixes = {"png": [".png"], "svg": [".svg"], "none": []}[formats]
+    written = _files(folder)
+    assert sorted(written) == sorted(f"x-{c}{s}" for c in charts for s in suffixes)
+    assert folder.exists() == (formats != "none")  # no folder for no chart
+    assert paths == ({} if formats == "none" else {c: folder / f"x-{c}.{formats}" for c in charts})
+    # the same bytes as beside the other format: an SVG alone is laid out as beside its PNG
+    assert written == {name: both[name] for name in written}
+
+
+def test_save_charts_refuses_an_unknown_format(two_fr, tmp_path):
+    with pytest.raises(ValueError, match="png, svg, both or none, not 'pdf'"):
+        save_charts(two_fr, tmp_path, "x", formats="pdf")
+    assert not any(tmp_path.iterdir())
+
+
+def test_one_layout_for_both_files_gives_the_files_savefig_gave(two_fr, tmp_path):
+    """save_figure lays a chart out once and draws each file once; its files are those of
+    the way bondkit saved a chart before: savefig, which lays the figure out and draws it
+    without output before drawing the PNG, then the SVG without a new layout."""
+    import warnings
+
+    import matplotlib as mpl
+
+    from bondkit.report.chartkit import DPI, FIGSIZE, RC, save_figure
+
+    for draw in (debt_service_chart, balance_chart):
+        save_figure(tmp_path / "kit.png", lambda ax, draw=draw: draw(two_fr, "fr", ax=ax))
+        with mpl.rc_context(RC), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+            draw(two_fr, "fr", ax=fig.add_subplot())
+            fig.savefig(tmp_path / "before.png", dpi=DPI, metadata={"Software": None})
+            fig.set_layout_engine("none")
+            fig.savefig(tmp_path / "before.svg", metadata={"Date": None})
+        for suffix in (".png", ".svg"):
+            kit = (tmp_path / "kit").with_suffix(suffix).read_bytes()
+            assert kit == (tmp_path / "before").with_suffix(suffix).read_bytes(), draw
+        assert kit.count(b"<path ") > 10  # a drawn chart, not an empty page
+
+
+def _can_fork() -> bool:
+    import sys
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+@pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")
+def test_charts_drawn_by_two_processes_are_the_files_of_one(analyses_fr, tmp_path, monkeypatch):
+    """With jobs=2 this process and a forked one share the charts, each drawn once, and
+    write byte for byte the files one process writes; the PNGs decode to the same pixels."""
+    import os
+
+    from PIL import Image
+
+    import bondkit.report.charts as charts
+
+    drawn_by = tmp_path / "pids"
+    drawn_by.mkdir()
+
+    def spied(draw):
+        def spy(result, lang=None, ax=None):
+            (drawn_by / f"{os.getpid()}-{draw.__name__}").touch()
+            return draw(result, lang, ax=ax)
+
+        return spy
+
+    for table in ("CHARTS", "CAPACITY_CHARTS", "RISK_CHARTS"):
+        monkeypatch.setattr(charts, table, {k: spied(f) for k, f in getattr(charts, table).items()})
+    one = save_charts(analyses_fr, tmp_path / "one", "e", jobs=1)
+    assert {p.name.split("-")[0] for p in drawn_by.iterdir()} == {str(os.getpid())}
+    for p in drawn_by.iterdir():
+        p.unlink()
+    two = save_charts(analyses_fr, tmp_path / "two", "e", jobs=2)
+    pids = {p.name.split("-")[0] for p in drawn_by.iterdir()}
+    assert len(pids) == 2 and str(os.getpid()) in pids, pids
+    assert len(list(drawn_by.iterdir())) == 4  # each chart drawn once
+    assert list(one) == list(two) == ["debt-service", "balance", "coverage", "redemptions"]
+    serial, parallel = _files(tmp_path / "one"), _files(tmp_path / "two")
+    assert sorted(parallel) == sorted(f"e-{c}.{s}" for c in one for s in ("png", "svg"))
+    assert parallel == serial
+    for name in one:
+        a, b = (np.asarray(Image.open(paths[name])) for paths in (one, two))
+        assert a.shape == (675, 1200, 4) and (a == b).all()
+
+
+@pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")
+def test_a_chart_failing_in_a_worker_process_fails_save_charts(two_fr, tmp_path, monkeypatch):
+    import bondkit.report.charts as charts
+
+    def broken(result, lang=None, ax=None):
+        raise ValueError("cannot draw this one")
+
+    monkeypatch.setattr(charts, "CHARTS", {"debt-service": debt_service_chart, "balance": broken})
+    with pytest.raises(ValueError, match="cannot draw this one"):
+        save_charts(two_fr, tmp_path, "x", jobs=2)
+
+
+_KILLED = """
+import os, sys, time
+from pathlib import Path
+from bondkit.report.chartkit import save_figures
+folder = Path(sys.argv[1])
+def slow(ax):
+    (folder / str(os.getpid())).touch()
+    time.sleep(120)
+save_figures({k: (folder / f"{k}.png", slow) for k in "ab"}, ["png"], jobs=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie waiting to be reaped does not)."""
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")
+def test_a_killed_run_leaves_no_drawing_process_behind(tmp_path):
+    """The worker process ends with the process it was forked from, however that ends
+    (else it stays, blocked, holding the lock of the run's staging folder)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    run = subprocess.Popen([sys.executable, "-c", _KILLED, str(tmp_path)])
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pids = {int(p.name) for p in tmp_path.iterdir()}
+    run.kill()
+    run.wait()
+    assert run.pid in pids and len(pids) == 2, pids  # both were drawing
+    (worker,) = pids - {run.pid}
+    try:
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker)
+    finally:
+        if _alive(worker):
+            os.kill(worker, signal.SIGKILL)

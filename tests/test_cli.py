@@ -579,3 +579,81 @@ def test_an_input_named_dot_toml_writes_visible_outputs(runner, tmp_path):
     assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
     names = sorted(p.name for p in out.iterdir() if p.name != ".bondkit")
     assert names == ["charts", "scenario-summary.json", "scenario.xlsx"]
+
+
+#: the charts of the cinema example (campaign, capacity and risk), in the workbook's order
+CINEMA_CHARTS = ("debt-service", "balance", "campaign", "raised", "coverage", "redemptions")
+
+
+@pytest.mark.parametrize(
+    "charts, suffixes",
+    [(None, (".png", ".svg")), ("png", (".png",)), ("svg", (".svg",)), ("none", ())],
+)
+def test_run_charts_option_writes_exactly_those_files(runner, tmp_path, charts, suffixes):
+    """By default a PNG and an SVG of every chart (the workbook embeds the PNGs); --charts
+    png or svg one of them (the workbook has pictures with the PNGs only); --charts none no
+    chart and no charts folder."""
+    import zipfile
+
+    text = CINEMA.read_text(encoding="utf-8")  # every chart, few simulations: quick
+    text = text.replace("simulations = 10_000", "simulations = 200")
+    src = write(tmp_path, text.replace("paths = 10_000", "paths = 200"), "cine.toml")
+    out = tmp_path / "out"
+    option = [] if charts is None else ["--charts", charts]
+    result = runner.invoke(main, ["run", str(src), "--out", str(out), "--lang", "en", *option])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    names = [n for n in names if not n.startswith(".bondkit")]
+    files = [f"charts/cine-{c}{s}" for c in CINEMA_CHARTS for s in suffixes]
+    folder = ["charts"] if suffixes else []
+    assert names == sorted([*folder, *files, "cine-summary.json", "cine.xlsx"])
+    for name in files:
+        data = (out / name).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"<?xml")
+    with zipfile.ZipFile(out / "cine.xlsx") as book:
+        media = {book.read(n) for n in book.namelist() if n.startswith("xl/media/")}
+    pngs = {(out / f).read_bytes() for f in files if f.endswith(".png")}
+    assert media == pngs and len(pngs) == (6 if ".png" in suffixes else 0)
+    last = result.stdout.splitlines()[-1]
+    if suffixes:
+        assert last == f"charts:   {out / 'charts'}/ ({len(files)} files)"
+    else:
+        assert last == "charts:   none (--charts none)"
+
+
+def test_run_charts_option_refuses_another_format(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(
+        main, ["run", str(write(tmp_path, CONTRACT_TOML)), "--out", str(out), "--charts", "pdf"]
+    )
+    assert result.exit_code == 2 and "'pdf' is not one of" in result.stderr
+    assert not out.exists()
+
+
+def test_a_chart_failing_in_a_drawing_process_leaves_the_previous_outputs(
+    runner, tmp_path, monkeypatch
+):
+    """The charts are drawn by worker processes into the staging folder: one that fails
+    fails the run, and the files of the previous run stay as they were (all or nothing)."""
+    import bondkit.report.charts
+
+    src = write(tmp_path, CONTRACT_TOML, "c.toml")
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["run", str(src), "--out", str(out)]).exit_code == 0
+    before = {
+        p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".bondkit" not in p.parts
+    }
+    assert len(before) == 6  # the workbook, the summary, 2 charts x 2 formats
+
+    def broken(result, lang=None, ax=None):
+        raise OSError(28, "No space left on device")
+
+    charts = {**bondkit.report.charts.CHARTS, "balance": broken}
+    monkeypatch.setattr(bondkit.report.charts, "CHARTS", charts)
+    src.write_text(CONTRACT_TOML.replace("annual_rate = 0.02", "annual_rate = 0.03"), "utf-8")
+    result = runner.invoke(main, ["run", str(src), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr and "Traceback" not in result.output
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".bondkit" not in p.parts}
+    assert after == before
+    assert not list(out.glob(".bondkit/stage-*"))

@@ -7,14 +7,22 @@ byte-identical from one run to the next (fixed SVG hash salt, no dates in the me
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import sys
+import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from bondkit.labels import t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -23,10 +31,13 @@ __all__ = [
     "FIGSIZE",
     "DPI",
     "RC",
+    "FORMATS",
+    "chart_formats",
     "series_colour",
     "lighter",
     "new_axes",
     "save_figure",
+    "save_figures",
     "pyplot_axes",
     "mathtext_safe",
 ]
@@ -54,7 +65,36 @@ RC = {
     "axes.labelsize": 10,
     "legend.fontsize": 9,
     "hatch.linewidth": 0.8,
+    # a user's matplotlibrc must not lay the figure out again once it is saved
+    "figure.autolayout": False,
+    "figure.constrained_layout.use": False,
 }
+#: the file formats of a chart, in the order they are written (the PNG first: the
+#: workbook embeds it)
+FORMATS: tuple[str, ...] = ("png", "svg")
+#: what each format's file must not carry, so that it is byte-identical on every run
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None}}
+
+
+def chart_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """The formats asked, checked and in :data:`FORMATS` order: ``"both"`` (PNG and SVG),
+    ``"png"``, ``"svg"``, ``"none"`` (no chart file), or any iterable of ``"png"``/``"svg"``.
+
+    >>> chart_formats("both"), chart_formats("svg"), chart_formats("none"), chart_formats(["svg", "png"])
+    (('png', 'svg'), ('svg',), (), ('png', 'svg'))
+    >>> chart_formats("pdf")
+    Traceback (most recent call last):
+    ...
+    ValueError: chart formats are png, svg, both or none, not 'pdf'
+    """
+    if isinstance(formats, str):
+        asked = {"both": FORMATS, "none": ()}.get(formats, (formats,))
+    else:
+        asked = tuple(formats)
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown:
+        raise ValueError(t("chart.err.formats", "en").format(value=repr(unknown[0])))
+    return tuple(f for f in FORMATS if f in asked)
 
 
 def series_colour(index: int) -> str:
@@ -88,9 +128,17 @@ def new_axes() -> Axes:
     return fig.add_subplot()
 
 
-def save_figure(png: Path, draw: Callable[[Axes], Any]) -> Path:
+def save_figure(png: Path, draw: Callable[[Axes], Any], formats: Iterable[str] = FORMATS) -> Path:
     """Draw one chart with ``draw(ax)`` in bondkit's style and size, and save it as ``png``
     and as an SVG beside it (same stem); byte-identical on every run. Returns ``png``.
+
+    ``formats`` (see :func:`chart_formats`) says which of the two files are written: each
+    is ``png`` with the format's suffix; none of them when empty (the chart is still drawn).
+
+    The figure is drawn once per file: its layout is solved once, with the PNG's text
+    metrics, and kept by both files (``savefig`` would otherwise draw the whole figure one
+    more time, without output, before each file). The SVG alone is laid out the same way,
+    so it is the same file as beside a PNG.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -100,18 +148,119 @@ def save_figure(png: Path, draw: Callable[[Axes], Any]) -> Path:
     >>> names, same
     (['bars.png', 'bars.svg'], True)
     """
+    formats = chart_formats(formats)
     # matplotlib's layout warnings (with its source paths) are no news for a reader of
     # the terminal: the chart is drawn all the same
     with mpl.rc_context(RC), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)  # the layout measures text as the PNG draws it, at DPI
         draw(fig.add_subplot())
-        fig.savefig(png, dpi=DPI, format="png", metadata={"Software": None})
-        # the layout is done: the SVG keeps it rather than solving it again (a third
-        # of the time of a run went into solving each layout twice)
-        fig.set_layout_engine("none")
-        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None})
+        fig.get_layout_engine().execute(fig)
+        fig.set_layout_engine(None)  # laid out: no file solves it again
+        for fmt in formats:
+            fig.savefig(png.with_suffix(f".{fmt}"), dpi=DPI, format=fmt, metadata=_METADATA[fmt])
     return png
+
+
+#: the most processes :func:`save_figures` starts by itself (``jobs=None``)
+MAX_JOBS = 4
+
+
+def _workers(jobs: int | None, n: int) -> int:
+    """How many processes draw ``n`` charts: ``jobs`` (``None``: one per core, at most
+    :data:`MAX_JOBS`), never more than the charts, and 1 (this process) where a forked
+    process is not safe: elsewhere than on Linux, in a process with other threads (a
+    notebook's kernel, a server) or in a daemon process (which may not have children)."""
+    if jobs is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        jobs = min(cores, MAX_JOBS)
+    if (
+        jobs <= 1
+        or n <= 1
+        or not sys.platform.startswith("linux")
+        or threading.active_count() > 1
+        or multiprocessing.current_process().daemon
+    ):
+        return 1
+    return min(jobs, n)
+
+
+#: prctl's option: the signal a process gets when the one that forked it ends
+_PR_SET_PDEATHSIG = 1
+#: in a worker process of :func:`save_figures`: the charts and the formats to save
+_JOB: tuple[Mapping[str, tuple[Path, Callable[[Axes], Any]]], tuple[str, ...]] | None = None
+
+
+def _take_job(
+    charts: Mapping[str, tuple[Path, Callable[[Axes], Any]]], formats: tuple[str, ...], parent: int
+) -> None:
+    """Start of a worker process: it keeps the job, and is killed when ``parent`` ends,
+    however it ends (a run killed while drawing leaves no process behind, blocked on its
+    queue and holding the lock of its staging folder)."""
+    global _JOB
+    _JOB = (charts, formats)
+    import ctypes
+
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux's
+    if os.getppid() != parent:  # ended before that
+        os._exit(1)
+
+
+def _save_named(name: str) -> None:
+    assert _JOB is not None
+    charts, formats = _JOB
+    save_figure(*charts[name], formats)
+
+
+def save_figures(
+    charts: Mapping[str, tuple[Path, Callable[[Axes], Any]]],
+    formats: Iterable[str] = FORMATS,
+    jobs: int | None = 1,
+) -> None:
+    """Save each chart of ``charts`` (name -> (PNG path, ``draw(ax)``)) with
+    :func:`save_figure`, in ``formats``, by ``jobs`` processes (``None``: one per core).
+
+    This process draws too: the other ``jobs - 1`` are forked from it, so they draw from
+    what it holds (nothing is pickled but the charts' names) and write the same bytes as
+    it would. They take the charts from the first, this process from the last, and each
+    chart is drawn once. If a chart fails, its exception is raised here once the charts
+    being drawn are done (the others are not started). Where forking is not safe (see
+    :func:`_workers`), this process draws every chart.
+
+    >>> import tempfile
+    >>> bars = lambda ax: ax.bar([1, 2], [3, 4])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = Path(tmp)
+    ...     save_figures({k: (folder / f"{k}.png", bars) for k in "abc"}, ["png"], jobs=2)
+    ...     names = sorted(p.name for p in folder.iterdir())
+    >>> names
+    ['a.png', 'b.png', 'c.png']
+    """
+    formats = chart_formats(formats)
+    workers = _workers(jobs, len(charts))
+    if workers <= 1:
+        for png, draw in charts.values():
+            save_figure(png, draw, formats)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers - 1, fork, initializer=_take_job, initargs=(charts, formats, os.getpid())
+    ) as pool:
+        try:
+            futures = [pool.submit(_save_named, name) for name in charts]  # forks
+            for name, future in reversed(list(zip(charts, futures, strict=True))):
+                if not future.cancel():  # a worker has it, and every chart before it
+                    break
+                save_figure(*charts[name], formats)
+            for future in futures:
+                if not future.cancelled():
+                    future.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def pyplot_axes() -> Axes:

@@ -15,6 +15,7 @@ Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,12 @@ from bondkit.columns import label
 from bondkit.core.conventions import fiscal_year
 from bondkit.labels import check_language, money_text, number_text, percent_text, t
 from bondkit.report.chartkit import (
+    FORMATS,
+    chart_formats,
     lighter,
     new_axes,
     pyplot_axes,
-    save_figure,
+    save_figures,
     series_colour,
 )
 
@@ -679,7 +682,12 @@ RISK_CHARTS = {"redemptions": redemption_fan_chart}
 
 
 def save_charts(
-    result: Result, folder: str | Path, stem: str, lang: str | None = None
+    result: Result,
+    folder: str | Path,
+    stem: str,
+    lang: str | None = None,
+    formats: str | Iterable[str] = FORMATS,
+    jobs: int | None = None,
 ) -> dict[str, Path]:
     """Write ``<stem>-<chart>.png`` and ``.svg`` for each chart in ``folder``.
 
@@ -687,6 +695,11 @@ def save_charts(
     campaign ``"campaign"`` and ``"raised"``, with a capacity analysis ``"coverage"``, with
     a risk analysis ``"redemptions"``). PNGs are at 150 dpi. The same result gives
     byte-identical files on every run. ``folder`` is created if needed.
+
+    ``formats`` (``"both"``, ``"png"``, ``"svg"``, ``"none"``: no file, ``{}``) limits the
+    files; without PNG the SVG paths are returned. ``jobs`` processes draw the charts, the
+    same files as one (default: one per core where safe, see
+    :func:`~bondkit.report.chartkit.save_figures`).
 
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
     issued on 15 January 2027.
@@ -705,9 +718,10 @@ def save_charts(
     ['coop-balance.png', 'coop-balance.svg', 'coop-debt-service.png', 'coop-debt-service.svg']
     """
     lang = check_language(lang or result.scenario.language)
+    if not (formats := chart_formats(formats)):
+        return {}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
     charts = dict(CHARTS)
     if result.campaign is not None:
         charts.update(CAMPAIGN_CHARTS)
@@ -715,12 +729,12 @@ def save_charts(
         charts.update(CAPACITY_CHARTS)
     if result.risk is not None:
         charts.update(RISK_CHARTS)
-    for name, draw in charts.items():
-        png = save_figure(
-            folder / f"{stem}-{name}.png", lambda ax, draw=draw: draw(result, lang, ax=ax)
-        )
-        paths[name] = png
-    return paths
+    todo = {
+        name: (folder / f"{stem}-{name}.png", lambda ax, draw=draw: draw(result, lang, ax=ax))
+        for name, draw in charts.items()
+    }
+    save_figures(todo, formats, jobs)
+    return {name: png.with_suffix(f".{formats[0]}") for name, (png, _) in todo.items()}
 
 
 #: the chart functions by the name an analyst plots them with

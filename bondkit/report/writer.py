@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,12 +44,21 @@ def summary_json(result: Result) -> str:
 
 
 def write_outputs(
-    result: Result, out_dir: str | os.PathLike, stem: str, lang: str | None = None
+    result: Result,
+    out_dir: str | os.PathLike,
+    stem: str,
+    lang: str | None = None,
+    charts: str | Iterable[str] = "both",
 ) -> dict[str, Path]:
     """Write ``<stem>.xlsx``, ``<stem>-summary.json`` and ``charts/<stem>-<chart>.png|.svg``.
 
     The charts are the debt service and the balance, plus the campaign band and the
     distribution of the amount raised when the scenario has a campaign.
+
+    ``charts`` says which chart files are written: ``"both"`` (PNG and SVG), ``"png"``,
+    ``"svg"`` or ``"none"`` (no ``charts`` folder); the workbook shows the PNGs, so it has
+    no pictures without them. The charts are drawn by one process per core where that is
+    safe (see :func:`bondkit.report.chartkit.save_figures`), into the same files.
 
     Returns the final paths by kind (``workbook``, ``summary``, ``charts``).
     Raises :class:`~bondkit.errors.BondkitError` when the folder cannot be written.
@@ -72,12 +82,16 @@ def write_outputs(
     >>> left
     ['.bondkit', 'charts', 'coop-summary.json', 'coop.xlsx']
     """
+    from bondkit.report.chartkit import FORMATS, chart_formats
     from bondkit.report.charts import save_charts
     from bondkit.report.workbook import write_workbook
 
+    formats = chart_formats(charts)
+    asked = {} if formats == FORMATS else {"formats": formats}  # save_charts' default: both
+
     def fill(new: Path) -> None:
-        (new / "charts").mkdir()
-        pngs = save_charts(result, new / "charts", stem, lang=lang)
+        pictures = save_charts(result, new / "charts", stem, lang=lang, **asked) if formats else {}
+        pngs = pictures if "png" in formats else None
         write_workbook(result, new / f"{stem}.xlsx", lang=lang, charts=pngs)
         (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
 
