@@ -10,7 +10,7 @@ import pandas as pd
 from xlsxwriter.utility import quote_sheetname
 
 from bondkit.columns import SCHEDULE_COLUMNS
-from bondkit.core.conventions import to_cents
+from bondkit.core.conventions import fiscal_year, to_cents
 from bondkit.labels import t
 from bondkit.report.workbook.b3_4_capacity import admin_dates
 from bondkit.report.workbook.formulas import cell, round_cents
@@ -42,8 +42,8 @@ def write_design(sheet: Sheet) -> None:
     >>> write_management(book.sheet("sheet.b3_4", "title.b3_4"), {})
     >>> write_design(book.sheet("sheet.b3_2", "title.b3_2"))
     >>> [name for name, *_ in book.wb.defined_names]  # doctest: +NORMALIZE_WHITESPACE
-    ['Amount_1', 'Rate_1', 'SeriesAmounts', 'SeriesRates', 'Upfront', 'UpfrontRate',
-     'UpfrontTotal', 'Admin']
+    ['Amount_1', 'Rate_1', 'SeriesAmounts', 'SeriesRates', 'SeriesIssueYears', 'Upfront',
+     'UpfrontRate', 'UpfrontTotal', 'Admin']
     >>> book.wb.defined_names[0]
     ['Amount_1', -1, "'B3.2 Design'!$C$9", False]
     """
@@ -66,6 +66,7 @@ def write_design(sheet: Sheet) -> None:
         "col.io_years",
         "col.step_rates",
         "col.investor_yield",
+        "col.issue_fiscal_year",
         "col.formula_name",
     )
     col = column_map(keys)
@@ -85,6 +86,9 @@ def write_design(sheet: Sheet) -> None:
     def _c_rate_input(s, r, c, terms):
         s.input(r, c, "rate", float(terms.annual_rate), book.names[terms.id][1])
 
+    def _c_issue_year(s, r, c, terms):
+        s.number(r, c, fiscal_year(terms.issue_date, res.scenario.issuer.fiscal_year_end), "plain")
+
     def _c_names(s, r, c, terms):
         amount_name, rate_name = book.names[terms.id]
         s.text(r, c, f"{amount_name}, {rate_name}")
@@ -98,11 +102,13 @@ def write_design(sheet: Sheet) -> None:
             "col.amount": _c_amount_input,
             "annual_rate": _c_rate_input,
             "col.bonds": _c_bonds_formula,
+            "col.issue_fiscal_year": _c_issue_year,
             "col.formula_name": _c_names,
         },
     )
     # the amounts and rates of every series, named as ranges (the sizing rate of B3.4)
-    for key, name in (("col.amount", "name.amounts"), ("annual_rate", "name.rates")):
+    named = (("col.amount", "name.amounts"), ("annual_rate", "name.rates"))
+    for key, name in (*named, ("col.issue_fiscal_year", "name.issue_years")):
         c = col[key]
         span = f"{cell(first, c, True)}:{cell(row - 1, c, True)}"
         book.wb.define_name(book.name(name), f"={quoted}!{span}")
@@ -218,7 +224,9 @@ def _flows(sheet: Sheet, row: int) -> None:
     proceeds = kept[kept["kind"] == "proceeds"]
     service = kept[kept["kind"] != "proceeds"]
     rows = [
-        *zip(proceeds["date"], proceeds["kind"], proceeds["series"], proceeds["amount"], strict=True),
+        *zip(
+            proceeds["date"], proceeds["kind"], proceeds["series"], proceeds["amount"], strict=True
+        ),
         upfront,
         *admin,
         *zip(service["date"], service["kind"], service["series"], service["amount"], strict=True),

@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.core.conventions import fiscal_year
 from bondkit.labels import t
 from bondkit.report.workbook.b3_4_capacity import write_capacity
 from bondkit.report.workbook.formulas import (
@@ -169,9 +168,8 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     series_cell = {  # the schedule's first cell naming each series (no user text in formulas)
         sid: cell(sheet.book.schedule_rows[(sid, 1)], col["series"], True) for sid in ids
     }
-    issued = {  # fiscal year each series is issued in, for the principal outstanding
-        x.id: fiscal_year(x.issue_date, res.scenario.issuer.fiscal_year_end) for x in res.series
-    }
+    amounts_range = sheet.book.name("name.amounts")
+    issue_years = sheet.book.name("name.issue_years")
     fiscal_first = row
     for rec in fiscal.itertuples(index=False):
         year = int(rec.fiscal_year)
@@ -192,11 +190,13 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
         principal = f"=SUMIFS({rng('principal')},{fy},{here})"
         sheet.formula(row, every["principal"], principal, rec.principal)
         sheet.formula(row, every["debt_service"], f"={ti}+{tp}", rec.debt_service)
-        amounts = "+".join(sheet.book.names[sid][0] for sid in ids if issued[sid] <= year) or "0"
+        # the amounts issued by then (B3.2's named columns: one formula of fixed length
+        # whatever the number of series) less the principal repaid by then
+        issued_by = f'SUMIFS({amounts_range},{issue_years},"<="&{here})'
         sheet.formula(
             row,
             every["outstanding"],
-            f'={amounts}-SUMIFS({rng("principal")},{fy},"<="&{here})',
+            f'={issued_by}-SUMIFS({rng("principal")},{fy},"<="&{here})',
             rec.outstanding,
         )
         row += 1

@@ -74,8 +74,8 @@ def write_workbook(
     >>> book.sheetnames[:3], len(book.sheetnames)
     (['Summary', 'B1 Overview', 'B2 Readiness'], 10)
     >>> sorted(book.defined_names)  # doctest: +NORMALIZE_WHITESPACE
-    ['Admin', 'Amount_1', 'Rate_1', 'SeriesAmounts', 'SeriesRates', 'Upfront', 'UpfrontRate',
-     'UpfrontTotal']
+    ['Admin', 'Amount_1', 'Rate_1', 'SeriesAmounts', 'SeriesIssueYears', 'SeriesRates',
+     'Upfront', 'UpfrontRate', 'UpfrontTotal']
     """
     lang = check_language(lang or result.scenario.language)
     book = Book(result, Path(path), lang)
