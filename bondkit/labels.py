@@ -18,6 +18,9 @@ written ``1 234,56 $``.
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
 __all__ = [
     "LANGUAGES",
     "LABELS",
@@ -1350,10 +1353,19 @@ def currency_symbol(currency: str) -> str:
 def number_text(x: float, lang: str, decimals: int = 0) -> str:
     """A number with thousands separators in the language's style.
 
+    Rounded half up on the number as written (``1.125`` shows ``1.13``, as a spreadsheet
+    shows it), not half to even:
+
     >>> number_text(1234567.891, "fr", 2), number_text(1234567.891, "en", 2)
     ('1\\xa0234\\xa0567,89', '1,234,567.89')
+    >>> number_text(1.125, "en", 2), number_text(0.285, "en", 2), number_text(2.5, "en")
+    ('1.13', '0.29', '3')
     """
-    s = f"{x:,.{decimals}f}"
+    if not math.isfinite(x):
+        s = f"{x:,.{decimals}f}"
+    else:  # numpy numbers too: through float's shortest repr, or an exact int
+        exact = Decimal(int(x)) if float(x).is_integer() else Decimal(repr(float(x)))
+        s = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):,.{decimals}f}"
     if lang == "fr":
         s = s.replace(",", _NBSP).replace(".", ",")
     return s

@@ -178,6 +178,29 @@ class Result:
         return self.total_interest + self.upfront_costs + self.campaign_cost + self.annual_admin_total
 
     @property
+    def answers(self) -> pd.DataFrame:
+        """The four questions of the Sommaire (index: ``raise``, ``afford``, ``cost``,
+        ``wrong``), in the scenario's language: ``question``, ``figure`` (words),
+        ``status`` (``ok``, ``watch``, ``risk``, ``na``) and ``sentence``
+        (:func:`bondkit.runner.answers.answers`).
+
+        >>> from bondkit.scenario import load_example
+        >>> from bondkit.runner import run
+        >>> res = run(load_example("grand-costumier-2016").with_changes(
+        ...     {"campaign.simulations": 200, "risk.paths": 200}))
+        >>> res.answers.loc["afford", ["figure", "status"]].tolist()
+        ['1,15', 'watch']
+        """
+        from bondkit.runner.answers import answers
+
+        rows = {a.key: (a.question, a.figure, a.status, a.sentence) for a in answers(self)}
+        frame = pd.DataFrame.from_dict(
+            rows, orient="index", columns=["question", "figure", "status", "sentence"]
+        )
+        frame.index.name = "question_key"
+        return frame
+
+    @property
     def readiness(self) -> pd.DataFrame:
         """The readiness grid (:func:`bondkit.runner.readiness.readiness_grid`), in the scenario's language."""
         from bondkit.runner.readiness import readiness_grid
