@@ -12,7 +12,7 @@ import pytest
 import bondkit
 from bondkit.columns import COLUMNS
 from bondkit.core.conventions import BUSINESS_DAYS, DAY_COUNTS, FREQUENCIES
-from bondkit.core.terms import INTEREST_KINDS, REPAYMENTS
+from bondkit.core.terms import INTEREST_KINDS, SERIES_REPAYMENTS
 from bondkit.labels import GLOSSARY, LABELS, SHEETS, money_text, percent_text, t
 from bondkit.report.workbook import STATUSES
 
@@ -108,8 +108,8 @@ def test_every_sheet_has_a_title():
 
 def test_every_vocabulary_value_has_a_label():
     expected = (
-        [f"repayment.{r}" for r in REPAYMENTS]
-        + [f"repayment_short.{r}" for r in REPAYMENTS]
+        [f"repayment.{r}" for r in SERIES_REPAYMENTS]
+        + [f"repayment_short.{r}" for r in SERIES_REPAYMENTS]
         + [f"interest.{k}" for k in INTEREST_KINDS]
         + [f"frequency.{f}" for f in FREQUENCIES]
         + [f"daycount.{d}" for d in DAY_COUNTS]
@@ -221,7 +221,7 @@ _ALLOWED = {"Date", "Software", "upper left"}
 #: lowercase data keys that happen to equal a label (``"amount"``, ``"accumulating"``):
 #: vocabularies, readiness status codes, columns of the schedule and campaign DataFrames
 _DATA_KEYS = {
-    *REPAYMENTS,
+    *SERIES_REPAYMENTS,
     *INTEREST_KINDS,
     *FREQUENCIES,
     *DAY_COUNTS,

@@ -172,7 +172,7 @@ MANY_FR = [
     "series[1].issue_date : doit être une date écrite sans guillemets : 2025-01-15 "
     '(vous avez écrit "2025-01-15")',
     "series[1].repayment : doit être l'une des valeurs suivantes : bullet, accumulating, "
-    'level-payment, level-principal (vous avez écrit "balloon")',
+    'level-payment, level-principal, sculpted (vous avez écrit "balloon")',
     'series[2].id : doit être unique : series[1] a le même id (vous avez écrit "A")',
     "series[2].term_years : obligatoire (absent) : indiquez term_years ou maturity_date",
     "series[2].rate : clé inconnue (vouliez-vous dire annual_rate?)",
@@ -188,8 +188,8 @@ MANY_EN = [
     "(you wrote 100250)",
     "series[1].annual_rate: must be a fraction such as 0.04 (you wrote 4)",
     'series[1].issue_date: must be a date written without quotes: 2025-01-15 (you wrote "2025-01-15")',
-    "series[1].repayment: must be one of bullet, accumulating, level-payment, level-principal "
-    '(you wrote "balloon")',
+    "series[1].repayment: must be one of bullet, accumulating, level-payment, level-principal, "
+    'sculpted (you wrote "balloon")',
     'series[2].id: must be unique: series[1] has the same id (you wrote "A")',
     "series[2].term_years: required (missing): give term_years or maturity_date",
     "series[2].rate: unknown key (did you mean annual_rate?)",

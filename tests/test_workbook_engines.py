@@ -181,8 +181,30 @@ def test_every_formula_holds_in_any_engine(books, name):
     used = set().union(*(_functions(f) for _s, _r, f in cells))
     assert not used & TRUNCATING, used & TRUNCATING
     assert used <= ENGINE_FUNCTIONS, used - ENGINE_FUNCTIONS
-    # no formula grows with the term: the longest grows with the number of series only
-    # (the sum of the amounts issued, on B3.4's fiscal-year table): 338 characters for 30
+
+
+def _many(n: int) -> dict:
+    """``n`` five-year bullet series issued one a month from January 2027."""
+    return _plan(
+        [
+            _series(k, "bullet", Decimal("1000"), "0.04", term_years=5, frequency="annual",
+                    face_value=Decimal("100"), issue_date=dt.date(2027 + k // 12, 1 + k % 12, 15))
+            for k in range(n)
+        ]
+    )  # fmt: skip
+
+
+def test_no_formula_grows_with_the_number_of_series(tmp_path):
+    """The longest formula of a plan of 150 series is no longer than that of 10: totals and
+    the principal outstanding are SUMIFS over named columns, not sums of names (a sum of
+    700 names would pass Excel's 8,192 characters)."""
+    longest = {}
+    for n in (10, 150):
+        result = run(validate_data(_many(n)))
+        path = tmp_path / f"many-{n}.xlsx"
+        write_workbook(result, path, "fr")
+        longest[n] = max(len(f) for _s, _r, f in _formula_cells(path))
+    assert longest[150] <= longest[10] + 6, longest  # a longer cell reference at most
 
 
 def test_compound_interest_reads_a_column_of_accrued_values(books):

@@ -102,6 +102,7 @@ def write_schedule(sheet: Sheet, row: int) -> int:
     fye = res.scenario.issuer.fiscal_year_end
     summed = ("interest", "principal", "payment")
     total_rows = []
+    top = row  # the schedule's first line
     for terms in res.series:
         own = sched[sched["series"] == terms.id]
         amount_name, rate_name = book.names[terms.id]
@@ -188,9 +189,14 @@ def write_schedule(sheet: Sheet, row: int) -> int:
     if len(res.series) > 1:
         sheet.total_row(row, 0, ncols - 1, t("all_series", lang))
         sheet.text(row, col["period"], t("total", lang), kind="total_text")
+        # the schedule's lines (a period number) and not the series' totals (the word
+        # Total): one formula of fixed length whatever the number of series
+        bottom = row - 1
+        numbered = f"{cell(top, col['period'])}:{cell(bottom, col['period'])}"
         for key in summed:
-            cells = "+".join(cell(r, col[key]) for r in total_rows)
-            sheet.formula(row, col[key], f"={cells}", int(sched[key].sum()), total=True)
+            values = f"{cell(top, col[key])}:{cell(bottom, col[key])}"
+            total = f'=SUMIFS({values},{numbered},">0")'
+            sheet.formula(row, col[key], total, int(sched[key].sum()), total=True)
         row += 1
     return row
 
