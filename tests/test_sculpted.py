@@ -383,3 +383,26 @@ def test_an_independent_numpy_recursion_gives_the_same_cents(seed):
     assert ours["opening_balance"].tolist() == theirs["opening"].tolist()
     assert ours["interest"].tolist() == theirs["interest"].tolist()
     assert ours["principal"].tolist() == theirs["principal"].tolist()
+
+
+def test_the_summary_reports_k_and_the_coverage_is_k_every_year():
+    """The summary JSON gives each sculpted series' k; with no other debt and no sinking
+    fund, the capacity table's coverage equals k in every paying year, to the cents."""
+    from bondkit.runner import run
+    from bondkit.scenario import load_example
+
+    sc = load_example("grand-costumier-2016").with_changes(
+        {"repayment": "sculpted", "campaign.simulations": 200, "risk.paths": 200}
+    )
+    res = run(sc)
+    k = res.to_dict()["series"]["A"]["sculpted_coverage"]
+    assert k == float(sculpted_coverage(res.series[0]))
+    paying = res.capacity.table.dropna(subset=["coverage"])
+    assert len(paying) == 5
+    # each year's debt service is cash flow / k rounded to the cent: a relative error of at
+    # most a cent over the smallest payment
+    for cov, ds in zip(paying["coverage"], paying["debt_service"], strict=True):
+        assert abs(cov - k) / k <= 1 / ds + 1e-12
+    plain = run(load_example("grand-costumier-2016").with_changes(
+        {"campaign.simulations": 200, "risk.paths": 200}))  # fmt: skip
+    assert plain.to_dict()["series"]["A"]["sculpted_coverage"] is None

@@ -22,7 +22,13 @@ from bondkit.core.metrics import (
     total_interest,
     weighted_average_life,
 )
-from bondkit.core.schedule import annual_debt_service, by_date, by_fiscal_year, issue_schedule
+from bondkit.core.schedule import (
+    annual_debt_service,
+    by_date,
+    by_fiscal_year,
+    issue_schedule,
+    sculpted_coverage,
+)
 from bondkit.core.terms import CostTerms
 from bondkit.runner.budget import check_budget
 from bondkit.runner.result import Result, SeriesResult
@@ -90,6 +96,7 @@ def run(
             weighted_average_life=weighted_average_life(own, t.issue_date),
             macaulay_duration=macaulay_duration(t, y) if y is not None else None,
             simple_vs_compound=simple_vs_compound(t),
+            sculpted_coverage=float(sculpted_coverage(t)) if t.repayment == "sculpted" else None,
         )
     flows = issuer_cash_flows(series, costs, schedule)
     fiscal = annual_debt_service(schedule, fye)
@@ -149,7 +156,9 @@ def run(
         max_annual_debt_service=int(fiscal["debt_service"].max()),
         upfront_costs=-int(flows.loc[flows["kind"] == "upfront_costs", "amount"].sum()),
         annual_admin_total=-int(flows.loc[flows["kind"] == "annual_admin", "amount"].sum()),
-        issuer_all_in_cost=issuer_all_in_cost(series, _with_campaign(costs, campaign_cost), schedule),
+        issuer_all_in_cost=issuer_all_in_cost(
+            series, _with_campaign(costs, campaign_cost), schedule
+        ),
         issuer_all_in_cost_without_campaign=issuer_all_in_cost(series, costs, schedule),
         campaign_cost=campaign_cost,
         campaign=campaign,

@@ -39,6 +39,9 @@ class SeriesResult:
     weighted_average_life: float
     macaulay_duration: float | None
     simple_vs_compound: pd.DataFrame  # one bond: year, date, simple, compound [cents]
+    #: a sculpted series' constant coverage k (its cash flow ÷ its debt service, every
+    #: fiscal year); None for the other styles
+    sculpted_coverage: float | None = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -137,6 +140,7 @@ class Result:
                     "total_payment": money(r.total_payment),
                     "maturity_date": r.terms.maturity.isoformat(),
                     "weighted_average_life": r.weighted_average_life,
+                    "sculpted_coverage": r.sculpted_coverage,
                     "macaulay_duration": r.macaulay_duration,
                 }
                 for sid, r in self.series_results.items()
@@ -175,7 +179,9 @@ class Result:
     def total_cost(self) -> int:
         """What the money costs in all [cents]: interest + upfront costs + the campaign's
         expected cost + yearly admin."""
-        return self.total_interest + self.upfront_costs + self.campaign_cost + self.annual_admin_total
+        return (
+            self.total_interest + self.upfront_costs + self.campaign_cost + self.annual_admin_total
+        )
 
     @property
     def answers(self) -> pd.DataFrame:
