@@ -657,3 +657,19 @@ def test_a_chart_failing_in_a_drawing_process_leaves_the_previous_outputs(
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".bondkit" not in p.parts}
     assert after == before
     assert not list(out.glob(".bondkit/stage-*"))
+
+
+def test_run_without_charts_does_not_load_matplotlib(tmp_path):
+    """--charts none is the quick run: matplotlib (a third of a second to load) stays out."""
+    code = (
+        "import sys\n"
+        "from bondkit.cli import main\n"
+        "try:\n    main(['run', sys.argv[1], '--out', sys.argv[2], '--charts', 'none'])\n"
+        "except SystemExit as end:\n    assert not end.code, end.code\n"
+        "print('MATPLOTLIB:' + str('matplotlib' in sys.modules))\n"
+    )
+    src = write(tmp_path, CONTRACT_TOML)
+    command = [sys.executable, "-c", code, str(src), str(tmp_path / "out")]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.splitlines()[-1] == "MATPLOTLIB:False"
+    assert (tmp_path / "out" / "scenario.xlsx").exists()

@@ -3,6 +3,7 @@
 Shared by the charts of a run (:mod:`bondkit.report.charts`) and those of a comparison or
 a sweep (:mod:`bondkit.studies`), so that every chart looks the same and every file is
 byte-identical from one run to the next (fixed SVG hash salt, no dates in the metadata).
+matplotlib is imported when a chart is drawn: a run without charts never loads it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bondkit.labels import t
 
@@ -114,7 +112,9 @@ def lighter(colour: str, amount: float = 0.55) -> tuple[float, float, float]:
     >>> [round(float(x), 3) for x in lighter("#000000", 0.5)]
     [0.5, 0.5, 0.5]
     """
-    rgb = np.array(mpl.colors.to_rgb(colour))
+    from matplotlib.colors import to_rgb
+
+    rgb = np.array(to_rgb(colour))
     return tuple(rgb + (1.0 - rgb) * amount)
 
 
@@ -124,6 +124,8 @@ def new_axes() -> Axes:
     >>> new_axes().figure.get_size_inches().tolist()
     [8.0, 4.5]
     """
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     return fig.add_subplot()
 
@@ -148,6 +150,10 @@ def save_figure(png: Path, draw: Callable[[Axes], Any], formats: Iterable[str] =
     >>> names, same
     (['bars.png', 'bars.svg'], True)
     """
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     formats = chart_formats(formats)
     # matplotlib's layout warnings (with its source paths) are no news for a reader of
     # the terminal: the chart is drawn all the same

@@ -83,14 +83,17 @@ def write_outputs(
     ['.bondkit', 'charts', 'coop-summary.json', 'coop.xlsx']
     """
     from bondkit.report.chartkit import FORMATS, chart_formats
-    from bondkit.report.charts import save_charts
     from bondkit.report.workbook import write_workbook
 
     formats = chart_formats(charts)
     asked = {} if formats == FORMATS else {"formats": formats}  # save_charts' default: both
 
     def fill(new: Path) -> None:
-        pictures = save_charts(result, new / "charts", stem, lang=lang, **asked) if formats else {}
+        pictures = {}
+        if formats:  # else matplotlib is not even loaded
+            from bondkit.report.charts import save_charts
+
+            pictures = save_charts(result, new / "charts", stem, lang=lang, **asked)
         pngs = pictures if "png" in formats else None
         write_workbook(result, new / f"{stem}.xlsx", lang=lang, charts=pngs)
         (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
