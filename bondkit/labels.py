@@ -745,6 +745,8 @@ LABELS: dict[str, tuple[str, str]] = {
                           "Ce résultat n'a pas de campagne de souscription (le scénario n'a pas de table [campaign])."),
     "chart.err.formats": ("chart formats are png, svg, both or none, not {value}",
                           "les formats de graphique sont png, svg, both ou none, pas {value}"),
+    "chart.err.worker": ("a process drawing the charts ended with exit code {code}",
+                         "un processus qui dessinait les graphiques s'est terminé avec le code {code}"),
     "chart.p_minimum_community": ("from the community alone: {p}", "par la communauté seule : {p}"),
     "chart.coverage.title": ("Cash flow available and debt service by fiscal year",
                              "Flux disponibles et service de la dette par exercice"),

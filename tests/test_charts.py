@@ -666,3 +666,25 @@ def test_a_killed_run_leaves_no_drawing_process_behind(tmp_path):
     finally:
         if _alive(worker):
             os.kill(worker, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")
+def test_a_drawing_process_that_dies_fails_save_figures(tmp_path):
+    """A worker killed while drawing: the other charts are drawn here, then the run fails
+    (its chart is missing) with the worker's exit code, not a hang nor a traceback."""
+    import os
+    import signal
+
+    from bondkit.report.chartkit import save_figures
+
+    here = os.getpid()
+
+    def dies_in_a_worker(ax):
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        ax.bar([1, 2], [3, 4])
+
+    charts = {k: (tmp_path / f"{k}.png", dies_in_a_worker) for k in "abcd"}
+    with pytest.raises(ChildProcessError, match="exit code -9"):
+        save_figures(charts, ["png"], jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png", "c.png", "d.png"]

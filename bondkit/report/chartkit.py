@@ -194,29 +194,71 @@ def _workers(jobs: int | None, n: int) -> int:
 
 #: prctl's option: the signal a process gets when the one that forked it ends
 _PR_SET_PDEATHSIG = 1
-#: in a worker process of :func:`save_figures`: the charts and the formats to save
-_JOB: tuple[Mapping[str, tuple[Path, Callable[[Axes], Any]]], tuple[str, ...]] | None = None
 
 
-def _take_job(
-    charts: Mapping[str, tuple[Path, Callable[[Axes], Any]]], formats: tuple[str, ...], parent: int
+class _Queue:
+    """The charts left to draw, shared by the processes that draw them: the forked ones
+    take them from the first, the process that forked them from the last, one at a time,
+    so that all end together; once closed (a chart failed), nobody takes any more."""
+
+    def __init__(self, names: Iterable[str], fork: Any) -> None:
+        self.names = list(names)
+        self.ends = fork.Array("i", [0, len(self.names)])  # next from the first, end
+
+    def take(self, first: bool) -> str | None:
+        with self.ends.get_lock():
+            start, stop = self.ends[0], self.ends[1]
+            if start >= stop:
+                return None
+            if first:
+                self.ends[0] = start + 1
+                return self.names[start]
+            self.ends[1] = stop - 1
+            return self.names[stop - 1]
+
+    def close(self) -> None:
+        with self.ends.get_lock():
+            self.ends[0] = self.ends[1]
+
+
+def _draw_in_worker(
+    charts: Mapping[str, tuple[Path, Callable[[Axes], Any]]],
+    formats: tuple[str, ...],
+    queue: _Queue,
+    parent: int,
+    report: Any,
 ) -> None:
-    """Start of a worker process: it keeps the job, and is killed when ``parent`` ends,
-    however it ends (a run killed while drawing leaves no process behind, blocked on its
-    queue and holding the lock of its staging folder)."""
-    global _JOB
-    _JOB = (charts, formats)
+    """A forked process: it draws the charts it takes from ``queue`` until none is left,
+    then sends None, or the exception that stopped it, through ``report``. It is killed
+    when ``parent`` ends, however that ends: a run killed while drawing leaves no process
+    behind, holding the lock of its staging folder."""
     import ctypes
 
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux's
-    if os.getppid() != parent:  # ended before that
+    if os.getppid() != parent:  # it ended before that
         os._exit(1)
+    try:
+        while (name := queue.take(first=True)) is not None:
+            save_figure(*charts[name], formats)
+    except BaseException as exc:  # sent, not printed: the run says it once
+        queue.close()
+        try:
+            report.send(exc)
+        except Exception:  # an exception that does not pickle
+            report.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        return
+    report.send(None)
 
 
-def _save_named(name: str) -> None:
-    assert _JOB is not None
-    charts, formats = _JOB
-    save_figure(*charts[name], formats)
+def _outcome(worker: Any, report: Any) -> BaseException | None:
+    """What a worker process sent once its charts were drawn, after it ended."""
+    try:
+        outcome = report.recv()
+    except EOFError:  # it ended without a word: killed
+        worker.join()
+        return ChildProcessError(t("chart.err.worker", "en").format(code=worker.exitcode))
+    worker.join()
+    return outcome
 
 
 def save_figures(
@@ -228,11 +270,11 @@ def save_figures(
     :func:`save_figure`, in ``formats``, by ``jobs`` processes (``None``: one per core).
 
     This process draws too: the other ``jobs - 1`` are forked from it, so they draw from
-    what it holds (nothing is pickled but the charts' names) and write the same bytes as
-    it would. They take the charts from the first, this process from the last, and each
-    chart is drawn once. If a chart fails, its exception is raised here once the charts
-    being drawn are done (the others are not started). Where forking is not safe (see
-    :func:`_workers`), this process draws every chart.
+    what it holds (nothing is pickled but what a failing chart raises) and write the same
+    bytes as it would. They take the charts one at a time from the first, this process
+    from the last, so each is drawn once and all end together. If a chart fails, nobody
+    starts another, and its exception is raised here once the charts being drawn are
+    done. Where forking is not safe (see :func:`_workers`), this process draws them all.
 
     >>> import tempfile
     >>> bars = lambda ax: ax.bar([1, 2], [3, 4])
@@ -249,24 +291,30 @@ def save_figures(
         for png, draw in charts.values():
             save_figure(png, draw, formats)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers - 1, fork, initializer=_take_job, initargs=(charts, formats, os.getpid())
-    ) as pool:
-        try:
-            futures = [pool.submit(_save_named, name) for name in charts]  # forks
-            for name, future in reversed(list(zip(charts, futures, strict=True))):
-                if not future.cancel():  # a worker has it, and every chart before it
-                    break
-                save_figure(*charts[name], formats)
-            for future in futures:
-                if not future.cancelled():
-                    future.result()
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
-            raise
+    queue = _Queue(charts, fork)
+    started = []
+    try:
+        for _ in range(workers - 1):
+            reader, writer = fork.Pipe(duplex=False)
+            args = (charts, formats, queue, os.getpid(), writer)
+            worker = fork.Process(target=_draw_in_worker, args=args)
+            with warnings.catch_warnings():
+                # Python 3.12+ warns of any thread; the only ones here are native BLAS
+                # pools, which prepare for a fork
+                warnings.simplefilter("ignore", DeprecationWarning)
+                worker.start()
+            writer.close()
+            started.append((worker, reader))
+        while (name := queue.take(first=False)) is not None:
+            save_figure(*charts[name], formats)
+    except BaseException:
+        queue.close()
+        raise
+    finally:
+        failed = [e for e in (_outcome(w, r) for w, r in started) if e is not None]
+    if failed:
+        raise failed[0]
 
 
 def pyplot_axes() -> Axes:
