@@ -339,16 +339,27 @@ def test_coverage_bars_equal_the_capacity_table(which, request):
     centres = [p.get_x() + p.get_width() / 2 for p in cash]
     np.testing.assert_allclose(centres, years - 0.19)
     np.testing.assert_allclose([p.get_height() for p in cash], table["cash_flow"] / 100)
-    np.testing.assert_allclose([p.get_height() for p in issue], table["debt_service"] / 100)
-    other = table["other_debt_service"].to_numpy() / 100
-    if other.any():
-        stacked = bars[t("chart.other_ds", lang)]
-        np.testing.assert_allclose([p.get_height() for p in stacked], other)
-        np.testing.assert_allclose([p.get_y() for p in stacked], table["debt_service"] / 100)
-        tops = [p.get_y() + p.get_height() for p in stacked]
-        np.testing.assert_allclose(tops, table["total_debt_service"] / 100)
-    else:
-        assert t("chart.other_ds", lang) not in bars
+    due = table["due_at_maturity"].to_numpy() / 100
+    periodic = table["debt_service"].to_numpy() / 100 - due
+    np.testing.assert_allclose([p.get_height() for p in issue], periodic)
+    # stacked above it: deposits, other debt, then what falls due at maturity, each
+    # starting where the one below ends; the top is the whole debt service and deposits
+    bottom = periodic.copy()
+    for key, field in (
+        ("chart.deposits", "sinking_deposit"),
+        ("chart.other_ds", "other_debt_service"),
+        ("chart.due_at_maturity", "due_at_maturity"),
+    ):
+        part = table[field].to_numpy() / 100
+        if not part.any():
+            assert t(key, lang) not in bars, key
+            continue
+        stacked = bars[t(key, lang)]
+        np.testing.assert_allclose([p.get_height() for p in stacked], part)
+        np.testing.assert_allclose([p.get_y() for p in stacked], bottom)
+        bottom = bottom + part
+    total = (table["total_debt_service"] + table["sinking_deposit"]).to_numpy() / 100
+    np.testing.assert_allclose(bottom, total)
 
 
 @pytest.mark.parametrize("which", ["analyses_fr", "analyses_en"])

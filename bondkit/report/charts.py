@@ -460,12 +460,15 @@ def _year_axis(ax: Axes, years: np.ndarray) -> None:
 
 
 def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
-    """Cash flow available against the total debt service, by fiscal year, with the coverage.
+    """Cash flow available against the debt service, by fiscal year, with the coverage.
 
     Two bars a year (``capacity.table``, cents / 100): the cash flow available for debt
-    service, and the debt service, this issue's below the other debt's. The coverage
-    ratio is a line on a second y axis (on the right, no point in a year without debt
-    service), with the scenario's threshold as a dashed line. The ratio axis stops at
+    service, and the debt service stacked: this issue's periodic debt service, the
+    sinking-fund deposits, the other debt's, then (outlined) what falls due at a bullet's
+    or an accumulating series' maturity, which the maturity test judges, not the
+    coverage. The coverage of periodic debt service is a line on a second y axis (on the
+    right, no point in a year without periodic debt service), with the scenario's
+    threshold as a dashed line. The ratio axis stops at
     about three times the threshold: a ratio above it is written at the top.
     Returns the main Axes; the ratio axis is its twin. Amounts in currency units.
 
@@ -480,9 +483,9 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> ax = coverage_chart(result, ax=fig.add_subplot())
-    >>> ax.get_title(), len(ax.patches)  # two bars in each of 6 fiscal years
-    ('Cash flow available and debt service by fiscal year', 12)
-    >>> round(sum(bar.get_height() for bar in ax.patches))  # 180,000 + 120,000
+    >>> ax.get_title(), len(ax.patches)  # cash flow, coupons, principal at maturity
+    ('Cash flow available and debt service by fiscal year', 18)
+    >>> round(sum(bar.get_height() for bar in ax.patches))  # 180,000 + 20,000 + 100,000
     300000
     """
     lang = lang or result.scenario.language
@@ -502,21 +505,33 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
         color=_CASH,
         label=t("chart.cash_flow", lang),
     )
-    issue = amounts("debt_service")
-    ax.bar(years + width / 2, issue, width=width, color=_DEBT, label=t("chart.issue_ds", lang))
+    due = amounts("due_at_maturity")
+    issue = amounts("debt_service") - due
+    right = years + width / 2
+    ax.bar(right, issue, width=width, color=_DEBT, label=t("chart.issue_ds", lang))
+    stacked = issue.copy()
+    deposits = amounts("sinking_deposit")
+    if deposits.any():
+        ax.bar(right, deposits, width=width, bottom=stacked, color=lighter(_DEBT),
+               label=t("chart.deposits", lang))  # fmt: skip
+        stacked += deposits
     other = amounts("other_debt_service")
     if other.any():
         ax.bar(
-            years + width / 2,
+            right,
             other,
             width=width,
-            bottom=issue,
+            bottom=stacked,
             color=lighter(_DEBT),
             edgecolor=_DEBT,
             linewidth=0.0,
             hatch="////",
             label=t("chart.other_ds", lang),
         )
+        stacked += other
+    if due.any():
+        ax.bar(right, due, width=width, bottom=stacked, color="white", edgecolor=_DEBT,
+               linewidth=1.2, hatch="..", label=t("chart.due_at_maturity", lang))  # fmt: skip
     _year_axis(ax, years)
     ax.set_xlabel(label("fiscal_year", lang))
     _money_axis(ax, result, lang)
@@ -558,7 +573,12 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
                 fontsize=8,
                 color=_RATIO,
             )
-    twin.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 1)))
+    # as many decimals as the ticks need (0.25 steps read 1,25, not 1,2)
+    twin.yaxis.set_major_formatter(
+        FuncFormatter(
+            lambda v, _pos: number_text(v, lang, 1 if abs(v * 10 - round(v * 10)) < 1e-9 else 2)
+        )
+    )
     twin.set_ylabel(t("chart.ratio_axis", lang))
     twin.spines["top"].set_visible(False)
     ax.set_title(t("chart.coverage.title", lang))
