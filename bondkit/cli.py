@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from bondkit import __version__
+from bondkit.cli_register import register
 from bondkit.columns import METRICS
 
 EXIT_BAD_INPUT = 2
@@ -620,6 +621,9 @@ def init(file: Path, lang: str) -> None:
     except OSError as exc:
         _fail(_say("cli.err.write_file", file=file, reason=exc.strerror or exc))
     click.echo(_say("cli.init.wrote", file=file))
+
+
+main.add_command(register)
 
 
 if __name__ == "__main__":  # pragma: no cover
