@@ -517,17 +517,8 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
         stacked += deposits
     other = amounts("other_debt_service")
     if other.any():
-        ax.bar(
-            right,
-            other,
-            width=width,
-            bottom=stacked,
-            color=lighter(_DEBT),
-            edgecolor=_DEBT,
-            linewidth=0.0,
-            hatch="////",
-            label=t("chart.other_ds", lang),
-        )
+        ax.bar(right, other, width=width, bottom=stacked, color=lighter(_DEBT), edgecolor=_DEBT,
+               linewidth=0.0, hatch="////", label=t("chart.other_ds", lang))  # fmt: skip
         stacked += other
     if due.any():
         ax.bar(right, due, width=width, bottom=stacked, color="white", edgecolor=_DEBT,
