@@ -47,6 +47,7 @@ _API = {
     "key_figures": "bondkit.api",
     "readiness_grid": "bondkit.runner.readiness",
     "write_outputs": "bondkit.report.writer",
+    "Register": "bondkit.register",
     "BondkitError": "bondkit.errors",
     "ScenarioError": "bondkit.errors",
 }
