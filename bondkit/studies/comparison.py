@@ -93,7 +93,9 @@ def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd
 
     Le Grand Costumier at 2 % and at 3 % (20 000 $ for 5 years, simple interest paid at
     maturity): 2 000 $ or 3 000 $ of interest, 22 000 $ or 23 000 $ due in fiscal year
-    2022, against a cash flow of 6 500 $ that year:
+    2022. Its periodic debt service is the sinking fund's deposits, the same at both
+    rates (coverage 1.15); the maturity test is lower at 3 %, and the all-in cost counts
+    the campaign's cost:
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
@@ -104,7 +106,9 @@ def compare(results: Sequence[Result], names: Sequence[str] | None = None) -> pd
     >>> table[["total_interest", "max_annual_debt_service"]].values.tolist()  # CAD
     [[2000.0, 22000.0], [3000.0, 23000.0]]
     >>> [round(x, 4) for x in table["min_dscr"]], [round(x, 4) for x in table["issuer_all_in_cost"]]
-    ([0.2955, 0.2826], [0.0297, 0.0389])
+    ([1.1477, 1.1477], [0.0612, 0.0711])
+    >>> [round(x, 4) for x in table["maturity_coverage"]]
+    [2.1474, 2.0525]
 
     Without names, a scenario not read from a file is named by its ``[scenario] name``:
 
@@ -161,8 +165,10 @@ def comparison_table(
     Total principal                  $20,000.00  $20,000.00
     Issuer's all-in cost                  2.97%       3.89%
     Total interest                    $2,000.00   $3,000.00
+    Total cost                        $3,000.00   $4,000.00
     Largest annual debt service      $22,000.00  $23,000.00
     Lowest coverage ratio                     —           —
+    Maturity test                             —           —
     Chance of reaching the minimum            —           —
     Chance of a liquidity shortfall           —           —
     <BLANKLINE>
@@ -327,7 +333,7 @@ def write_comparison(
     ...     written = sorted(p.relative_to(tmp).as_posix() for p in out["chart_files"])
     ...     workbook = out["workbook"].name
     >>> workbook, len(written), written[:2]
-    ('comparison.xlsx', 8, ['charts/comparison-issuer-all-in-cost.png', 'charts/comparison-issuer-all-in-cost.svg'])
+    ('comparison.xlsx', 10, ['charts/comparison-issuer-all-in-cost.png', 'charts/comparison-issuer-all-in-cost.svg'])
     >>> out["table"]["total_interest"].tolist()  # CAD
     [2000.0, 3000.0]
     """
