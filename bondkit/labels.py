@@ -920,7 +920,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ref.payment.at_maturity": ("Interest and principal at maturity", "Intérêts et capital à l'échéance"),
     "ref.payment.principal_at_maturity": ("Principal at maturity", "Capital à l'échéance"),
     "ref.range": ("{low} to {high}", "{low} à {high}"),
-    "ref.typical": ("typically {value}", "habituellement {value}"),
+    "ref.typical": ("typically {value}", "en général {value}"),
     "ref.approx": ("about {value}", "environ {value}"),
     "ref.days_n": ("{n} days", "{n} jours"),
     "ref.months_n": ("{n} months", "{n} mois"),

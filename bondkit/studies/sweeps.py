@@ -25,6 +25,7 @@ import io
 import itertools
 import math
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
@@ -672,75 +673,78 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
     import xlsxwriter
 
     from bondkit.report.workbook import number_formats
+    from bondkit.report.workbook.printing import set_up_printing
 
     wb = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
-    codes = number_formats(lang, currency)
-    formats = {
+    codes, top = number_formats(lang, currency), {"valign": "top"}
+    wrap = {"text_wrap": True, **top}
+    formats = {k: wb.add_format({"num_format": codes[k], **top}) for k in ("money", "rate", "ratio", "date")}  # fmt: skip
+    formats |= {
         "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1f4e79"}),
-        "header": wb.add_format(
-            {"bold": True, "text_wrap": True, "bottom": 1, "bg_color": "#dde7f1", "valign": "top"}
-        ),
-        "money": wb.add_format({"num_format": codes["money"]}),
-        "rate": wb.add_format({"num_format": codes["rate"]}),
-        "ratio": wb.add_format({"num_format": codes["ratio"]}),
-        "date": wb.add_format({"num_format": codes["date"]}),
-        "number": wb.add_format({}),
-        "text": wb.add_format({}),
-        "quoted": wb.add_format({"quote_prefix": True}),
-        "missing": wb.add_format({"align": "center"}),
-        "note": wb.add_format({"italic": True, "font_color": "#404040"}),
+        "header": wb.add_format({"bold": True, "bottom": 1, "bg_color": "#dde7f1", **wrap}),
+        "number": wb.add_format(top),
+        "text": wb.add_format(wrap),
+        "quoted": wb.add_format({"quote_prefix": True, **wrap}),
+        "missing": wb.add_format({"align": "center", **top}),
+        "note": wb.add_format({"italic": True, "font_color": "#404040", **wrap}),
     }
+    widths: dict[int, float] = {}  # columns as wide as their figures; headers and text wrap
+    texts: list[tuple[int, int, str, bool]] = []  # (row, column, text, bold)
 
-    def write_text(row: int, col: int, text: str) -> None:
-        kind = "quoted" if text.startswith(_FORMULA_START) else "text"
-        ws.write_string(row, col, text, formats[kind])
+    def write_text(row: int, col: int, text: str, kind: str = "text", most: float = 40.0) -> None:
+        ws.write_string(row, col, text, formats["quoted" if text.startswith(_FORMULA_START) else kind])  # fmt: skip
+        words = max((len(w) for w in text.split()), default=0)
+        widths[col] = max(widths.get(col, 6.0), words * 1.05 + 2, min(len(text) / 1.18 + 2, most))
+        texts.append((row, col, text, kind == "header"))
 
     ws = wb.add_worksheet(t("sweep.sheet", lang))
     ws.write_string(0, 0, t("sweep.title", lang), formats["title"])
-    keys = _keys_of(table)
-    header_row = 2
+    keys, header_row = _keys_of(table), 2
     headers = [*keys, *(t(FIGURES[m].short, lang) for m in METRICS), t("sweep.extrapolated", lang)]
-    headers.append(t("sweep.problem", lang))
-    for col, text in enumerate(headers):
-        ws.write_string(header_row, col, text, formats["header"])
+    for col, text in enumerate([*headers, t("sweep.problem", lang)]):
+        write_text(header_row, col, text, "header", most=12.0)
     for i, (_, row) in enumerate(table.iterrows()):
         r = header_row + 1 + i
         for col, k in enumerate(keys):
             v = row[k]
             if isinstance(v, dt.date):
                 ws.write_datetime(r, col, dt.datetime.combine(v, dt.time()), formats["date"])
+                widths[col] = max(widths.get(col, 6.0), 12)
             elif _is_number(v):
                 ws.write_number(r, col, v, formats["number"])
+                widths[col] = max(widths.get(col, 6.0), len(_plain(v)) + 3)
             else:
                 write_text(r, col, str(v))
         for j, m in enumerate(METRICS):
-            col = len(keys) + j
-            value = as_number(row[m])
+            col, value = len(keys) + j, as_number(row[m])
             if value is None:
                 ws.write_string(r, col, MISSING, formats["missing"])
-            else:
-                ws.write_number(r, col, value, formats[METRIC_KINDS[m]])
-        ws.write_number(r, len(headers) - 2, row[EXTRAPOLATED], formats["number"])
+                continue
+            ws.write_number(r, col, value, formats[METRIC_KINDS[m]])
+            widths[col] = max(widths.get(col, 6.0), len(metric_text(value, m, lang, currency)) + 3)
+        ws.write_number(r, len(headers) - 1, row[EXTRAPOLATED], formats["number"])
         if row[PROBLEM]:
-            write_text(r, len(headers) - 1, str(row[PROBLEM]))
-    note = header_row + len(table) + 2
-    ws.write_string(note, 0, t("cmp.note.missing", lang), formats["note"])
-    ws.write_string(note + 1, 0, t("sweep.note.seed", lang).format(seed=seed), formats["note"])
-    if any(table[EXTRAPOLATED]):
-        ws.write_string(note + 2, 0, t("sweep.note.extrapolated", lang), formats["note"])
-    ws.set_column(0, max(len(keys) - 1, 0), 16)
-    ws.set_column(len(keys), len(keys) + len(METRICS), 18)
-    ws.set_column(len(headers) - 1, len(headers) - 1, 50)
-    ws.set_row(header_row, 45)
+            write_text(r, len(headers), str(row[PROBLEM]))
+    last_col, note = len(headers), header_row + len(table) + 2
+    notes = [t("cmp.note.missing", lang), t("sweep.note.seed", lang).format(seed=seed)]
+    notes += [t("sweep.note.extrapolated", lang)] if any(table[EXTRAPOLATED]) else []
+    span = int(sum(widths.get(c, 8.43) for c in range(last_col + 1)))
+    lines = {note + k: len(textwrap.wrap(text, span)) for k, text in enumerate(notes)}
+    for k, text in enumerate(notes):  # each note in one cell across the table, wrapped
+        ws.merge_range(note + k, 0, note + k, last_col, text, formats["note"])
+    for r, col, text, bold in texts:  # rows tall enough for their wrapped text
+        per_line = max(int((widths[col] - 1) * 1.05 / (1.25 if bold else 1.0)), 4)
+        lines[r] = max(lines.get(r, 1), len(textwrap.wrap(text, per_line)))
+    for col, width in widths.items():
+        ws.set_column(col, col, round(width, 1))
+    for r, n in lines.items():
+        ws.set_row(r, 15.0 * max(n, 1) + 2)
     ws.freeze_panes(header_row + 1, len(keys))
-    ws.autofilter(header_row, 0, header_row + len(table), len(headers) - 1)
-    ws.set_landscape()
-    ws.set_paper(1)  # Letter, as in Canada
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
+    ws.autofilter(header_row, 0, header_row + len(table), last_col)
+    set_up_printing(ws, widths, note + len(notes) - 1, last_col, header_row)  # its only table
     wb.close()
 
 

@@ -2,6 +2,11 @@
 named inputs (``Amount_1``, ``Rate_1``...), the costs, the issuer's all-in cost and the
 issuer's dated flows, whose proceeds and debt service are formulas on those inputs and on
 the schedule of B3.4 (written first, see :mod:`bondkit.report.workbook.book`).
+
+The terms are two tables of one row per series, so that the sheet prints one landscape
+page wide at a readable scale: the issue terms (amount, face value, bonds, rate, dates,
+with their total), then how each series pays (frequency, day count, interest-only years,
+the investor's yield, average life and duration, step rates, the names of its cells).
 """
 
 from __future__ import annotations
@@ -22,9 +27,15 @@ from bondkit.report.workbook.kit import (
     heading,
     text_literal,
 )
-from bondkit.report.workbook.pieces import series_table
+from bondkit.report.workbook.pieces import series_table, step_rates_text
 
 __all__ = ["write_design"]
+
+#: the width (characters) at which the labels of column A wrap: the column of the series
+#: too, kept narrower than a key-value sheet's
+_LABELS = 36.0
+#: the same for the longer words of the terms (step rates, the names of the cells)
+_NARROW = 20.0
 
 
 def write_design(sheet: Sheet) -> None:
@@ -61,12 +72,19 @@ def write_design(sheet: Sheet) -> None:
         "annual_rate",
         "col.issue_date",
         "col.maturity",
+        "col.issue_fiscal_year",
+    )
+    # how each series pays, in a second table under the first (its detail: the Summary
+    # shows only the essentials)
+    detail = (
+        "series",
         "col.frequency",
         "col.day_count",
         "col.io_years",
-        "col.step_rates",
         "col.investor_yield",
-        "col.issue_fiscal_year",
+        "col.wal",
+        "col.duration",
+        "col.step_rates",
         "col.formula_name",
     )
     col = column_map(keys)
@@ -91,7 +109,18 @@ def write_design(sheet: Sheet) -> None:
 
     def _c_names(s, r, c, terms):
         amount_name, rate_name = book.names[terms.id]
-        s.text(r, c, f"{amount_name}, {rate_name}")
+        names = f"{amount_name}, {rate_name}"
+        s.text(r, c, names, max_width=_NARROW)
+        s.fit(r, c, min(len(names) + 2, _NARROW))  # names: capitals and underscores, wide
+
+    def _c_wal(s, r, c, terms):
+        s.number(r, c, res.series_results[terms.id].weighted_average_life, "years")
+
+    def _c_duration(s, r, c, terms):
+        s.number(r, c, res.series_results[terms.id].macaulay_duration, "years")
+
+    def _c_steps(s, r, c, terms):
+        s.text(r, c, step_rates_text(s, terms), max_width=_NARROW)
 
     first = row + 1
     row = series_table(
@@ -103,7 +132,6 @@ def write_design(sheet: Sheet) -> None:
             "annual_rate": _c_rate_input,
             "col.bonds": _c_bonds_formula,
             "col.issue_fiscal_year": _c_issue_year,
-            "col.formula_name": _c_names,
         },
     )
     # the amounts and rates of every series, named as ranges (the sizing rate of B3.4)
@@ -121,7 +149,17 @@ def write_design(sheet: Sheet) -> None:
         sheet.formula(row, c, f"=SUM({cell(first, c)}:{cell(row - 1, c)})", value, kind, total=True)
     book.refs["total_principal"] = sheet.ref(row, amount_col)
     book.refs["series_count"] = str(len(res.series))
-    row += 1
+    row = series_table(
+        sheet,
+        row + 2,
+        detail,
+        {
+            "col.wal": _c_wal,
+            "col.duration": _c_duration,
+            "col.step_rates": _c_steps,
+            "col.formula_name": _c_names,
+        },
+    )
 
     row = _costs(sheet, row, total_amount)
     _flows(sheet, row)
@@ -160,7 +198,7 @@ def _costs(sheet: Sheet, row: int, total_amount: str) -> int:
             sheet, r, "annual_admin_total", f"={name('name.admin')}*{n_admin}", res.annual_admin_total)),
     ]  # fmt: skip
     for key, write in lines:
-        write(sheet.kv(row, key))
+        write(sheet.kv(row, key, max_width=_LABELS))
         row += 1
     book.refs["upfront_costs"] = name("name.upfront_total")
     if res.campaign is not None:
@@ -172,7 +210,7 @@ def _costs(sheet: Sheet, row: int, total_amount: str) -> int:
     ]
     if res.campaign is not None:
         parts.append(name("name.campaign_cost"))
-    sheet.kv(row, "kf.total_cost")
+    sheet.kv(row, "kf.total_cost", max_width=_LABELS)
     _published(sheet, row, "total_cost", "=" + "+".join(parts), res.total_cost)
     row += 1
     return row
@@ -272,10 +310,10 @@ def _flows(sheet: Sheet, row: int) -> None:
         sheet.fit(r, VALUE_COL, 12)
         book.refs[key] = sheet.ref(r, VALUE_COL)
 
-    sheet.kv(all_in_row, "kf.all_in_cost")
+    sheet.kv(all_in_row, "kf.all_in_cost", max_width=_LABELS)
     rate_cell(all_in_row, xirr(last), res.issuer_all_in_cost, "issuer_all_in_cost")
     if res.campaign is not None:
-        sheet.kv(all_in_row + 1, "kf.all_in_cost_without_campaign")
+        sheet.kv(all_in_row + 1, "kf.all_in_cost_without_campaign", max_width=_LABELS)
         rate_cell(
             all_in_row + 1, xirr(last - 1), res.issuer_all_in_cost_without_campaign,
             "issuer_all_in_cost_without_campaign",

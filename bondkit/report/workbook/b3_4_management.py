@@ -5,9 +5,12 @@ capacity analysis (``result.capacity``), the capacity block: coverage by fiscal 
 the coverage chart), the maturity-year test, the sinking fund and the reserve when set,
 and the largest issue the cash flow can carry.
 
-The schedule's header is frozen and repeated on printed pages; the debt service by fiscal
-year and the capacity block (two printed pages) each start a page. Key-value labels below
-the schedule run over empty cells instead of widening its columns.
+The schedule's header is frozen on screen. Printed, each table prints under its own
+header and none under another's: the calendar, the debt service by fiscal year and the
+capacity block each start a page, and the schedule's header is not repeated on the pages
+that follow (they hold the other tables; see :meth:`Sheet.finish
+<bondkit.report.workbook.kit.Sheet.finish>`). Key-value labels below the schedule run over
+empty cells instead of widening its columns.
 """
 
 from __future__ import annotations
@@ -34,17 +37,18 @@ __all__ = ["write_management"]
 
 
 def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
-    """Schedule (frozen, print-repeated header), the calendar in the same columns, then fiscal years.
+    """Schedule (its header frozen on screen), the calendar in the same columns, then fiscal years.
 
     The schedule, the calendar and the debt service by fiscal year are formulas on the
     named amount and rate cells of B3.2 (see
     :func:`~bondkit.report.workbook.formulas.write_schedule`), each with bondkit's own
     value cached. The payment calendar sits in the schedule's own columns (series,
-    payment date, interest, principal, payment), so the header frozen on screen and
-    repeated on printed pages names its columns too. The debt service by fiscal year,
-    pivoted by series, starts on a new printed page, with two native charts (debt service,
-    principal outstanding) that follow the formulas. With a capacity analysis, the
-    capacity block follows on a new printed page (see :func:`_capacity`).
+    payment date, interest, principal, payment), so the header frozen on screen names its
+    columns too; printed, it starts a new page under its own header. The debt service by
+    fiscal year, pivoted by series, starts on a new printed page, with two native charts
+    (debt service, principal outstanding) that follow the formulas. With a capacity
+    analysis, the capacity block follows on a new printed page (see
+    :func:`~bondkit.report.workbook.b3_4_capacity.write_capacity`).
 
     >>> from bondkit.report.workbook.kit import Book
     >>> from bondkit.runner import run
@@ -54,6 +58,8 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     >>> write_management(sheet, {})
     >>> sheet.header_row, book.schedule_rows  # the header; series A's 5 lines, by period
     (8, {('A', 1): 9, ('A', 2): 10, ('A', 3): 11, ('A', 4): 12, ('A', 5): 13})
+    >>> max(sheet.header_rows) > sheet.header_row  # tables below it: printed without repeat
+    True
     """
     res, lang = sheet.book.result, sheet.lang
     sched = res.schedule
@@ -82,7 +88,8 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     def rng(key: str) -> str:
         return f"{cell(first, col[key], True)}:{cell(last, col[key], True)}"
 
-    # payment calendar, in the schedule's columns: SUMIFS over the schedule by date
+    # payment calendar, in the schedule's columns: SUMIFS over the schedule by date; a new
+    # printed page, under its own header
     row += 1
     sheet.ws.set_h_pagebreaks([row])
     breaks = [row]
@@ -125,7 +132,7 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
         )
     row += 2
 
-    # debt service by fiscal year: each series, then all series
+    # debt service by fiscal year: each series, then all series; a new printed page
     breaks.append(row)
     sheet.ws.set_h_pagebreaks(breaks)
     row = sheet.section(row, "sec.fiscal")

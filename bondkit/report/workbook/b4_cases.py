@@ -2,6 +2,9 @@
 Canadian community bonds), their sources and the Québec market figures, then how to set
 the scenario beside other options. The comparison workbook shows its options in the same
 table (:func:`cases_table`).
+
+The table is fourteen columns wide: its words wrap in narrow columns (:data:`_WRAP`) so
+that it prints one landscape page wide at a readable scale.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bondkit.data.references import reference_issues
 from bondkit.labels import LABELS, money_text, number_text, percent_short, t
-from bondkit.report.workbook.kit import FIRST_ROW, VALUE_COL, Sheet, column_map
+from bondkit.report.workbook.kit import FIRST_ROW, MAX_WIDTH, VALUE_COL, Sheet, column_map
 from bondkit.report.workbook.pieces import cents_from_units, step_rates_text, term_text
 
 if TYPE_CHECKING:
@@ -18,6 +21,28 @@ if TYPE_CHECKING:
     from bondkit.runner import Result
 
 __all__ = ["write_cases", "cases_table"]
+
+#: the width (characters) at which the words of a column of the table wrap
+_WRAP = {
+    "ref.col.issue": 18.0,
+    "ref.col.place": 11.0,
+    "ref.col.year": 8.0,
+    "ref.col.amount_kind": 12.0,
+    "ref.col.bonds": 12.0,
+    "ref.col.rate": 11.0,
+    "ref.col.term": 11.0,
+    "ref.col.payment": 14.0,
+    "ref.col.investors": 10.0,
+    "ref.col.campaign": 11.0,
+    "ref.col.notes": 18.0,
+}
+
+
+def _text(
+    sheet: Sheet, row: int, col: dict[str, int], key: str, s: str, kind: str = "text"
+) -> None:
+    """Words in the table's column ``key``, wrapped at its width (:data:`_WRAP`)."""
+    sheet.text(row, col[key], s, kind=kind, max_width=_WRAP.get(key, MAX_WIDTH))
 
 
 def write_cases(sheet: Sheet) -> None:
@@ -30,12 +55,13 @@ def write_cases(sheet: Sheet) -> None:
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> sheet = book.sheet("sheet.b4", "title.b4")
     >>> write_cases(sheet)
-    >>> sheet.ws.name, sheet.header_row
+    >>> sheet.ws.name, sheet.header_row  # printed again only over the pages it runs over
     ('B4 Case studies', 6)
     """
     res = sheet.book.result
     row = sheet.kv(FIRST_ROW, "issuer")
-    sheet.text(row, VALUE_COL, res.scenario.issuer.name)
+    # the name runs over the empty cells on its right: column B is the table's
+    sheet.overflow(row, VALUE_COL, res.scenario.issuer.name)
     row = sheet.section(row + 2, "ref.sec.table")
     row = cases_table(sheet, row, [(sheet.book.result, None)])
     row = sheet.section(row + 1, "sec.compare_hint")
@@ -93,13 +119,13 @@ def _case_scenario_row(
     lang = sheet.lang
     sc, series = res.scenario, res.series
     cur = sc.currency
-    sheet.text(row, col["ref.col.issue"], sc.issuer.name if name is None else name, kind="bold")
-    sheet.text(row, col["ref.col.place"], sc.issuer.jurisdiction)
+    _text(sheet, row, col, "ref.col.issue", sc.issuer.name if name is None else name, kind="bold")
+    _text(sheet, row, col, "ref.col.place", sc.issuer.jurisdiction)
     sheet.number(row, col["ref.col.year"], min(x.issue_date for x in series).year, kind="plain")
     sheet.money(row, col["ref.col.amount"], res.total_principal)
-    sheet.text(row, col["ref.col.amount_kind"], t("ref.amount.planned", lang))
+    _text(sheet, row, col, "ref.col.amount_kind", t("ref.amount.planned", lang))
     bonds = [f"{x.bonds} × {_dollars_text(x.face_value_cents / 100, lang, cur)}" for x in series]
-    sheet.text(row, col["ref.col.bonds"], "; ".join(bonds))
+    _text(sheet, row, col, "ref.col.bonds", "; ".join(bonds))
     rates = list(dict.fromkeys(float(x.annual_rate) for x in series))
     if len(rates) == 1 and not any(x.step_rates for x in series):
         sheet.rate(row, col["ref.col.rate"], rates[0])
@@ -108,11 +134,11 @@ def _case_scenario_row(
             step_rates_text(sheet, x) if x.step_rates else percent_short(float(x.annual_rate), lang)
             for x in series
         ]
-        sheet.text(row, col["ref.col.rate"], "; ".join(dict.fromkeys(texts)))
+        _text(sheet, row, col, "ref.col.rate", "; ".join(dict.fromkeys(texts)))
     terms = dict.fromkeys(term_text(sheet, x) for x in series)
-    sheet.text(row, col["ref.col.term"], "; ".join(terms))
+    _text(sheet, row, col, "ref.col.term", "; ".join(terms))
     payments = dict.fromkeys(t(f"repayment.{x.repayment}", lang) for x in series)
-    sheet.text(row, col["ref.col.payment"], "; ".join(payments))
+    _text(sheet, row, col, "ref.col.payment", "; ".join(payments))
     if res.campaign is not None:
         sim = res.campaign.simulation
         sheet.money(
@@ -132,14 +158,14 @@ def _case_reference_row(sheet: Sheet, row: int, col: dict[str, int], ref: Refere
     def typical(text: str) -> str:
         return t("ref.typical", lang).format(value=text) if ref.typical else text
 
-    sheet.text(row, col["ref.col.issue"], ref.issuer)
+    _text(sheet, row, col, "ref.col.issue", ref.issuer)
     place = ", ".join(p for p in (ref.city, ref.province) if p)
     if place:
-        sheet.text(row, col["ref.col.place"], place)
+        _text(sheet, row, col, "ref.col.place", place)
     if ref.year.isdigit():
         sheet.number(row, col["ref.col.year"], int(ref.year), kind="plain")
     else:
-        sheet.text(row, col["ref.col.year"], ref.year)
+        _text(sheet, row, col, "ref.col.year", ref.year)
     same = ref.target == ref.raised
     for value, kind in (
         (ref.raised, "ref.amount.target_reached" if same else "ref.amount.raised"),
@@ -148,39 +174,47 @@ def _case_reference_row(sheet: Sheet, row: int, col: dict[str, int], ref: Refere
     ):
         if value is not None:
             sheet.money(row, col["ref.col.amount"], value * 100)
-            sheet.text(row, col["ref.col.amount_kind"], t(kind, lang))
+            _text(sheet, row, col, "ref.col.amount_kind", t(kind, lang))
             break
     if ref.bonds is not None and ref.face_value is not None:
         face = _dollars_text(ref.face_value, lang, "CAD")
-        sheet.text(row, col["ref.col.bonds"], f"{number_text(ref.bonds, lang)} × {face}")
+        _text(sheet, row, col, "ref.col.bonds", f"{number_text(ref.bonds, lang)} × {face}")
     if ref.rate is not None:
         sheet.rate(row, col["ref.col.rate"], ref.rate)
     elif ref.rate_min is not None and ref.rate_max is not None:
         low, high = percent_short(ref.rate_min, lang), percent_short(ref.rate_max, lang)
-        sheet.text(
-            row, col["ref.col.rate"], typical(t("ref.range", lang).format(low=low, high=high))
+        _text(
+            sheet,
+            row,
+            col,
+            "ref.col.rate",
+            typical(t("ref.range", lang).format(low=low, high=high)),
         )
     if ref.term_years is not None:
-        sheet.text(row, col["ref.col.term"], t("years_n", lang).format(n=ref.term_years))
+        _text(sheet, row, col, "ref.col.term", t("years_n", lang).format(n=ref.term_years))
     elif ref.term_years_min is not None and ref.term_years_max is not None:
         span = t("ref.range", lang).format(low=ref.term_years_min, high=ref.term_years_max)
-        sheet.text(row, col["ref.col.term"], typical(t("years_n", lang).format(n=span)))
+        _text(sheet, row, col, "ref.col.term", typical(t("years_n", lang).format(n=span)))
     if ref.payment is not None:
-        sheet.text(row, col["ref.col.payment"], t(f"ref.payment.{ref.payment}", lang))
+        _text(sheet, row, col, "ref.col.payment", t(f"ref.payment.{ref.payment}", lang))
     if ref.investors is not None:
         if "investors" in approx:
-            sheet.text(
-                row, col["ref.col.investors"], about(number_text(ref.investors, lang), "investors")
+            _text(
+                sheet,
+                row,
+                col,
+                "ref.col.investors",
+                about(number_text(ref.investors, lang), "investors"),
             )
         else:
             sheet.number(row, col["ref.col.investors"], ref.investors)
     if ref.campaign_days is not None:
         length = t("ref.days_n", lang).format(n=ref.campaign_days)
-        sheet.text(row, col["ref.col.campaign"], about(length, "campaign"))
+        _text(sheet, row, col, "ref.col.campaign", about(length, "campaign"))
     elif ref.campaign_months is not None:
         months = number_text(ref.campaign_months, lang, 0 if ref.campaign_months % 1 == 0 else 1)
         length = t("ref.months_n", lang).format(n=months)
-        sheet.text(row, col["ref.col.campaign"], about(length, "campaign"))
+        _text(sheet, row, col, "ref.col.campaign", about(length, "campaign"))
     notes = []
     if ref.tiess_pilot:
         notes.append(t("ref.tiess_pilot", lang))
@@ -193,4 +227,4 @@ def _case_reference_row(sheet: Sheet, row: int, col: dict[str, int], ref: Refere
     if ref.note(lang):
         notes.append(ref.note(lang))
     if notes:
-        sheet.text(row, col["ref.col.notes"], " ".join(notes))
+        _text(sheet, row, col, "ref.col.notes", " ".join(notes))

@@ -94,7 +94,7 @@ def write_comparison_workbook(
             elif kind == "money":
                 sheet.ws.write_number(row, c, float(value), option.fmt("money"))
                 cents = round_half_up(exact(float(value)) * 100)
-                sheet.fit(row, c, len(money_text(cents, lang, res.scenario.currency)) + 3)
+                sheet.fit(row, c, len(money_text(cents, lang, res.scenario.currency)) + 2)
             elif kind == "rate":
                 sheet.rate(row, c, float(value))
             else:  # "ratio"

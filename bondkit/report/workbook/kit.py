@@ -12,8 +12,15 @@ Layout: every sheet starts with its title (row 1) and the scenario name (row 2),
 kept visible by a frozen pane; sections follow, each a bold heading over a table or
 key-value lines (label in column A, value in column B). Column widths come from the
 content (long text wraps, with row heights set for it, since LibreOffice does not
-re-fit them); every sheet prints one page wide, landscape when wide, with the sheet name
-and page number in the footer.
+re-fit them); the sheet name and page number are in the footer of every printed page.
+
+Printing (:mod:`bondkit.report.workbook.printing`): a sheet prints one page wide,
+portrait when it fits a portrait page at 90 % or more, else landscape, never below a
+readable scale (else over more pages wide); a section or a row of pictures never
+straddles two pages when it fits on one. The header of a table is repeated on the
+printed pages only where that table owns the rest of the sheet (no other table below
+it) and runs over more than one page, so that no page shows one table's header above
+another table, or above the notes that follow a table printed whole.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import struct
 import textwrap
 from pathlib import Path
@@ -31,6 +39,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from bondkit.columns import COLUMNS, label
 from bondkit.labels import currency_symbol, money_text, percent_text, t
+from bondkit.report.workbook.printing import set_up_printing
 from bondkit.runner.readiness import STATUS_COLOURS
 
 if TYPE_CHECKING:
@@ -68,16 +77,28 @@ TITLE_ROW, SUBTITLE_ROW, FIRST_ROW = 0, 1, 3
 LABEL_COL, VALUE_COL = 0, 1
 MAX_WIDTH = 36.0  # characters; longer text wraps
 LABEL_WIDTH = 50.0  # the same for the labels of key-value lines
-CHARS_PER_WIDTH = 1.25  # characters of average text that fit in one unit of column width
+#: characters of average text that fit in one unit of column width: 1.25 fits most text
+#: in Calibri, not all ("Members' preferred shares" lost its last letter in LibreOffice)
+CHARS_PER_WIDTH = 1.18
+#: bold text is wider by this (a 53-character bold label did not fit 50 units in
+#: LibreOffice with a fallback font)
+_BOLD = 1.18
 #: the same when counting the lines of wrapped text: LibreOffice breaks lines at words and
 #: its Carlito is wider than the estimate, so a row is given a line too many, never too few
 _WRAP_CHARS_PER_WIDTH = 1.05
 _MIN_WIDTH = 6.0
 _NOTE_CHARS = 110  # a long note is cut into lines of at most this many characters
 LINE_HEIGHT = 15.0  # points per line of 11-point text
-_WIDE_SHEET = 100.0  # total column width (characters) above which a sheet prints landscape
-_CHART_WIDTH_PX = 560
+#: the widest a header asks its column to be (characters); a longer header wraps, its
+#: longest word whole
+_HEADER_WIDTH = 12.0
+#: the characters a money cell asks beyond its text (the text of a money cell is short
+#: and its digits of even width: Excel and LibreOffice show it whole, never ####)
+_MONEY_PAD = 2
+_CHART_WIDTH_PX = 560  # a picture's width when it has the room
+_MIN_CHART_PX = 440  # the narrowest a picture is made to fit beside another
 _USER_TEXT_RISK = ("=", "+", "-", "@")
+_HYPHENS = re.compile(r"\s+|(?<=-)")  # where a wrapped line may break
 BLUE, _LIGHT, _RULE = "#1f4e79", "#dde7f0", "#8ea9c1"
 #: the input style: blue ink on pale yellow, the convention of financial models for a cell
 #: a reader may change (the legend on the Summary says so)
@@ -190,7 +211,12 @@ class Sheet:
         self.extra_px = 0.0  # width covered by pictures
         self.last_row = 0
         self.last_col = 0
+        #: the header repeated on printed pages (see :meth:`header`), and every table's header
         self.header_row: int | None = None
+        self.header_rows: set[int] = set()
+        #: rows where a block starts (a section, a row of pictures): kept on one printed
+        #: page when it fits (see :func:`page_breaks`)
+        self.blocks: set[int] = set()
         self._title(title_key)
 
     # -- primitives -----------------------------------------------------------
@@ -214,15 +240,15 @@ class Sheet:
         s = str(s)
         quote = s.startswith(_USER_TEXT_RISK)
         bold = kind in ("bold", "header", "total_text")
-        # bold runs wider than 5 %: a 55-character bold label did not fit 50 units in LibreOffice
-        chars = len(s) * (1.12 if bold else 1.0) / CHARS_PER_WIDTH + 2
+        chars = len(s) * (_BOLD if bold else 1.0) / CHARS_PER_WIDTH + 2
         wrap = track and chars > max_width
         self.ws.write_string(row, col, s, self.book.fmt(kind, wrap=wrap, quote=quote))
         if not track:
             self.span_chars = max(self.span_chars, len(s) * (1.4 if kind == "title" else 1.0))
             self._touch(row, col)
         elif wrap:
-            longest = max((len(w) for w in s.split()), default=0) + 2
+            # Excel and LibreOffice break wrapped lines at spaces and after hyphens
+            longest = max((len(w) for w in _HYPHENS.split(s)), default=0) + 2
             self.fit(row, col, max(longest, max_width))
             self.wrapped.append((row, col, s, bold))
         else:
@@ -233,11 +259,11 @@ class Sheet:
         and the printed width covers where the text ends."""
         self.text(row, col, s, kind=kind, track=False)
         offset = sum(self.widths.get(c, 8.43) for c in range(col)) / 0.85
-        self.span_chars = max(self.span_chars, offset + len(s) * (1.12 if kind == "bold" else 1.0))
+        self.span_chars = max(self.span_chars, offset + len(s) * (_BOLD if kind == "bold" else 1.0))
 
     def money(self, row: int, col: int, cents: int, total: bool = False) -> None:
         self.ws.write_number(row, col, int(cents) / 100, self.book.fmt("money", total=total))
-        self.fit(row, col, len(money_text(int(cents), self.lang, self.book.currency)) + 3)
+        self.fit(row, col, len(money_text(int(cents), self.lang, self.book.currency)) + _MONEY_PAD)
 
     def formula(
         self,
@@ -255,7 +281,9 @@ class Sheet:
         fmt = self.book.fmt(kind, total=total)
         if kind == "money":
             self.ws.write_formula(row, col, formula, fmt, int(value) / 100)
-            self.fit(row, col, len(money_text(int(value), self.lang, self.book.currency)) + 3)
+            self.fit(
+                row, col, len(money_text(int(value), self.lang, self.book.currency)) + _MONEY_PAD
+            )
         elif kind == "rate":
             self.ws.write_formula(row, col, formula, fmt, float(value))
             self.fit(row, col, len(percent_text(float(value), self.lang, 4)) + 2)
@@ -283,7 +311,9 @@ class Sheet:
         number = int(value) / 100 if kind == "money" else float(value)
         self.ws.write_number(row, col, number, fmt)
         if kind == "money":
-            self.fit(row, col, len(money_text(int(value), self.lang, self.book.currency)) + 3)
+            self.fit(
+                row, col, len(money_text(int(value), self.lang, self.book.currency)) + _MONEY_PAD
+            )
         else:
             self.fit(row, col, len(percent_text(number, self.lang, 4)) + 2)
         ref = f"{quote_sheetname(self.ws.name)}!{xl_rowcol_to_cell(row, col, True, True)}"
@@ -374,6 +404,7 @@ class Sheet:
         """A section heading (a template filled with ``fields``); returns the next row."""
         text = t(key, self.lang)
         self.text(row, 0, text.format(**fields) if fields else text, kind="section", track=False)
+        self.blocks.add(row)
         self.ws.set_row(row, 18)
         return row + 1
 
@@ -395,20 +426,22 @@ class Sheet:
     def header(
         self, row: int, col: int, labels: list[str], main: bool = False, repeat: bool = False
     ) -> int:
-        """A bold header row; returns the next row.
+        """A bold header row; returns the next row. A header asks its column for at most
+        ``_HEADER_WIDTH`` characters (its longest word whole): a longer one wraps.
 
         ``main``: the header frozen on screen and repeated on printed pages; ``repeat``:
         repeated on printed pages only (the header of a long table lower on the sheet,
-        printed above it on the pages that follow).
+        printed above it on the pages that follow). Either is repeated only where its
+        table is the last on the sheet and runs over more than one page (see :meth:`finish`).
         """
+        self.header_rows.add(row)
         for j, s in enumerate(labels):
             # a header may be user text (a series id as a column): never read as a formula
             quote = s.startswith(_USER_TEXT_RISK)
             self.ws.write_string(row, col + j, s, self.book.fmt("header", quote=quote))
             words = max((len(w) for w in s.split()), default=0)
-            self.fit(
-                row, col + j, max(words * 1.05 + 2, min(len(s) * 1.05 / CHARS_PER_WIDTH + 2, 16))
-            )
+            whole = len(s) * 1.05 / CHARS_PER_WIDTH + 2
+            self.fit(row, col + j, max(words * 1.05 + 2, min(whole, _HEADER_WIDTH)))
             self.wrapped.append((row, col + j, s, True))
         if main or repeat:
             self.header_row = row
@@ -444,10 +477,10 @@ class Sheet:
         else:
             self.text(row, col, str(value))
 
-    def kv(self, row: int, key: str) -> int:
-        """The label of a key-value line (column A); the caller writes the value in column B
-        (``VALUE_COL``)."""
-        self.text(row, LABEL_COL, t(key, self.lang), kind="bold", max_width=LABEL_WIDTH)
+    def kv(self, row: int, key: str, max_width: float = LABEL_WIDTH) -> int:
+        """The label of a key-value line (column A), wrapped when wider than ``max_width``;
+        the caller writes the value in column B (``VALUE_COL``)."""
+        self.text(row, LABEL_COL, t(key, self.lang), kind="bold", max_width=max_width)
         return row
 
     def kv_lines(self, row: int, lines: list[tuple[str, Any]]) -> int:
@@ -458,7 +491,7 @@ class Sheet:
         column right of the longest label, from the widths known so far (widths only grow).
         ``lines`` = (label text, writer(row, col)).
         """
-        need = max(len(text) * 1.12 / CHARS_PER_WIDTH + 3 for text, _ in lines)
+        need = max(len(text) * _BOLD / CHARS_PER_WIDTH + 3 for text, _ in lines)
         col, total = 0, 0.0
         while total < need:
             total += self.widths.get(col, 8.43)
@@ -475,11 +508,18 @@ class Sheet:
             self.blank(row, c, total=True)
         self.text(row, first_col, label_text, kind="total_text")
 
-    def picture(self, row: int, col: int, path: Path, x_offset: float = 0.0) -> tuple[float, float]:
-        """Insert a PNG ``_CHART_WIDTH_PX`` wide; returns its displayed width and height in pixels."""
+    def picture(
+        self,
+        row: int,
+        col: int,
+        path: Path,
+        x_offset: float = 0.0,
+        width_px: float = _CHART_WIDTH_PX,
+    ) -> tuple[float, float]:
+        """Insert a PNG ``width_px`` wide; returns its displayed width and height in pixels."""
         width, height, dpi = _png_size(path)
         natural = width * 96.0 / dpi
-        scale = _CHART_WIDTH_PX / natural
+        scale = width_px / natural
         shown_h = height * 96.0 / dpi * scale
         self.ws.insert_image(
             row,
@@ -488,16 +528,27 @@ class Sheet:
             {"x_scale": scale, "y_scale": scale, "x_offset": x_offset, "object_position": 3},
         )
         self.extra_rows = max(self.extra_rows, row + math.ceil(shown_h / 20.0) + 1)
-        self.extra_px = max(self.extra_px, x_offset + _CHART_WIDTH_PX)
-        return _CHART_WIDTH_PX, shown_h
+        self.extra_px = max(self.extra_px, x_offset + width_px)
+        return width_px, shown_h
 
     def pictures(self, row: int, paths: list[Path], per_row: int = 2) -> int:
-        """Charts side by side, ``per_row`` to a row of pictures; returns the row below them."""
+        """Charts side by side, ``per_row`` to a row of pictures; returns the row below them.
+
+        Pictures side by side share the width of the columns written so far (each at most
+        ``_CHART_WIDTH_PX`` and at least ``_MIN_CHART_PX`` pixels wide), so that they do
+        not widen the printed page beyond the sheet's tables."""
+        gap = 16.0
+        width = float(_CHART_WIDTH_PX)
+        if per_row > 1 and len(paths) > 1:
+            room = sum(_px(self.widths.get(c, 8.43)) for c in range(self.last_col + 1))
+            width = max(_MIN_CHART_PX, min(width, (room - gap * (per_row - 1)) / per_row))
         for i in range(0, len(paths), per_row):
             x, tallest = 0.0, 0.0
+            if i > 0 or row - 1 not in self.blocks:  # the first row stays with its heading
+                self.blocks.add(row)
             for path in paths[i : i + per_row]:
-                w, h = self.picture(row, 0, Path(path), x_offset=x)
-                x, tallest = x + w + 16, max(tallest, h)
+                w, h = self.picture(row, 0, Path(path), x_offset=x, width_px=width)
+                x, tallest = x + w + gap, max(tallest, h)
             row += math.ceil(tallest / 20.0) + 1
         return row
 
@@ -516,25 +567,29 @@ class Sheet:
         for row, lines in heights.items():
             if lines > 1:
                 self.ws.set_row(row, LINE_HEIGHT * lines + 2)
-        # the printed width must cover titles, notes and pictures that overflow the cells
-        needed_px = max(_px(self.span_chars * 0.85), self.extra_px)
+        # the printed width must cover titles, notes, pictures and native charts that
+        # overflow the cells
+        needed_px = max(_px(self.span_chars * 0.85), self.extra_px, self._charts_px())
         total_px, last_col = 0.0, -1
         while total_px < needed_px or last_col < self.last_col:
             last_col += 1
             total_px += _px(self.widths.get(last_col, 8.43))
+        # a header repeated on printed pages only where its table owns the rest of the sheet
+        repeated = self.header_row
+        if repeated is not None and max(self.header_rows) > repeated:
+            repeated = None
         last_row = max(self.last_row, self.extra_rows)
-        ws = self.ws
-        ws.print_area(0, 0, last_row, last_col)
-        ws.set_paper(1)  # Letter, as in Canada
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.set_footer("&L&A&R&P / &N")
-        if sum(self.widths.get(c, 8.43) for c in range(last_col + 1)) > _WIDE_SHEET:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        if self.header_row is not None:
-            ws.repeat_rows(self.header_row)
+        widths = {c: round(w, 1) for c, w in self.widths.items()}  # as set above
+        set_up_printing(self.ws, widths, last_row, last_col, repeated, self.blocks)
+
+    def _charts_px(self) -> float:
+        """Pixels from column A to the right edge of the native charts of the sheet."""
+        right = 0.0
+        for row_col_chart in self.ws.charts:
+            _row, col, chart, x_offset, _y, x_scale = row_col_chart[:6]
+            left = sum(_px(self.widths.get(c, 8.43)) for c in range(col))
+            right = max(right, left + x_offset + chart.width * x_scale)
+        return right
 
 
 # ---------------------------------------------------------------- the workbook

@@ -11,8 +11,12 @@
 3. The legend of the three cell styles: input, formula, run output (with the seed).
 4. The key figures (:data:`bondkit.runner.figures.SHEET_FIGURES`), each a formula on the
    cell of B3.2 or B3.4 that computes it (:attr:`Book.refs`) or a run output.
-5. The series side by side, the readiness rows of the run, the charts, and the check of
+5. The series side by side (the essentials: repayment, amount, rate, maturity, interest;
+   their detail is on B3.2), the readiness rows of the run, the charts, and the check of
    the inputs: each input's value now beside its value at the run.
+
+Printed, the Summary is one landscape page wide at full size or nearly: its tables are a
+few columns wide and its charts, two by row, share the width of those columns.
 """
 
 from __future__ import annotations
@@ -91,17 +95,13 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
         write(sheet.kv(row, key))
         row += 1
 
+    # the series: the essentials only (their detail, from the number of bonds to the
+    # durations, is on B3.2), so that the Summary stays a few columns wide
     row = sheet.section(row + 1, "sec.series")
     sr = res.series_results
 
     def _c_total_interest(s, r, c, terms):
         s.money(r, c, sr[terms.id].total_interest)
-
-    def _c_wal(s, r, c, terms):
-        s.number(r, c, sr[terms.id].weighted_average_life, "years")
-
-    def _c_duration(s, r, c, terms):
-        s.number(r, c, sr[terms.id].macaulay_duration, "years")
 
     def _c_amount(s, r, c, terms):
         s.formula(r, c, f"={book.names[terms.id][0]}", terms.amount_cents)
@@ -113,20 +113,14 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
         "series",
         "col.repayment",
         "col.amount",
-        "col.bonds",
         "annual_rate",
         "col.maturity",
-        "col.investor_yield",
         "col.total_interest",
-        "col.wal",
-        "col.duration",
     )
     own = {
         "col.amount": _c_amount,
         "annual_rate": _c_rate,
         "col.total_interest": _c_total_interest,
-        "col.wal": _c_wal,
-        "col.duration": _c_duration,
     }
     row = series_table(sheet, row, keys, own)
     row = totals(
@@ -135,7 +129,6 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
         keys,
         {
             "col.amount": ("money", res.total_principal),
-            "col.bonds": ("int", sum(x.bonds for x in res.series)),
             "col.total_interest": ("money", res.total_interest),
         },
     )
