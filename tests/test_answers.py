@@ -154,3 +154,19 @@ def test_run_does_not_warn_when_covered(tmp_path):
     assert out.exit_code == 0, out.output
     assert out.stderr == ""
     assert out.stdout.splitlines()[1].startswith("Can we afford it? 37.50 [OK]")
+
+
+def test_the_sommaire_shows_the_answers_rates_with_two_decimals_as_the_sentences(tmp_path):
+    import openpyxl
+
+    from bondkit.report.workbook import number_formats, write_workbook
+
+    res = bullet(10_000, costs={"upfront": 2_000})
+    for lang in ("en", "fr"):
+        path = tmp_path / f"w-{lang}.xlsx"
+        write_workbook(res, path, lang)
+        ws = openpyxl.load_workbook(path)[t("sheet.summary", lang)]
+        row = next(r for r in range(1, 40) if ws.cell(r, 1).value == t("ask.cost", lang))
+        assert ws.cell(row, 2).value.startswith("=")  # a live formula
+        assert ws.cell(row, 2).number_format == number_formats(lang)["percent"]
+        assert number_formats(lang)["percent"].endswith("0.00%")

@@ -155,6 +155,7 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
         return {
             "money": f'[$-C0C]#,##0.00 "{sym}"',
             "rate": "[$-C0C]0.00##%",
+            "percent": "[$-C0C]0.00%",
             "date": "yyyy-mm-dd",
             "int": "[$-C0C]#,##0",
             "plain": "0",
@@ -166,6 +167,7 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
     return {
         "money": f"[${sym}-1009]#,##0.00",
         "rate": "0.00##%",
+        "percent": "0.00%",
         "date": "yyyy-mm-dd",
         "int": "#,##0",
         "plain": "0",

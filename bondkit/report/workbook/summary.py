@@ -171,7 +171,7 @@ def _live(sheet: Sheet, row: int, col: int, formula: str, kind: str, value: Any,
         fmt = sheet.book.fmt("ratio" if kind == "ratio" else kind)
         sheet.ws.write_formula(row, col, formula, fmt, t(missing, sheet.lang))
         sheet.fit(row, col, 12)
-    elif kind in ("money", "rate", "ratio", "int"):
+    elif kind in ("money", "rate", "percent", "ratio", "int"):
         sheet.formula(row, col, formula, value, kind)
     elif kind == "count":
         sheet.formula(row, col, formula, value, "int")
@@ -206,7 +206,7 @@ def _answers(sheet: Sheet, row: int) -> int:
         if fig is None:
             sheet.text(row, at, a.figure)
         elif fig[0] == "run":
-            _run_value(sheet, row, at, "rate", fig[1])
+            _run_value(sheet, row, at, "percent", fig[1])  # as the sentence: 2 decimals
         else:
             _live(sheet, row, at, fig[1], fig[2], fig[3], "not_applicable")
         if status is None:
@@ -260,7 +260,7 @@ def _answer_cells(sheet: Sheet, key: str, lit: dict[str, str]):
         coupon = f"SUMPRODUCT({amounts},{rates})/SUM({amounts})"
         ok, watch = COST_SPREAD
         sev = f"IF(ISNUMBER({{x}}),IF({{x}}-{coupon}<={ok},1,IF({{x}}-{coupon}<={watch},2,3)),0)"
-        figure = ("live", "=" + refs["issuer_all_in_cost"], "rate", res.issuer_all_in_cost)
+        figure = ("live", "=" + refs["issuer_all_in_cost"], "percent", res.issuer_all_in_cost)
         return figure, "=" + grade.format(sev=sev)
     risk = res.risk
     if risk is None or risk.p_shortfall is None:
