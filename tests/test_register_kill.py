@@ -172,7 +172,13 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
         assert seen in (before, after), (k, delay)
         outcomes["before" if seen == before else "after"] += 1
         assert report.ok, (k, report.render())
-        assert not journal.exists(), k
+        if journal.exists():
+            # Killed before the journal's first sync: with synchronous = FULL SQLite writes the
+            # header's magic as zeros until the journal is synced, and never touches the
+            # database file before that. SQLite calls such a journal cold, leaves it, and the
+            # next write truncates it; the register is the one before the batch.
+            assert journal.read_bytes()[:1] in (b"", b"\x00"), k
+            assert seen == before, k
     assert outcomes["before"] >= 10 and outcomes["after"] >= 3, outcomes
     assert torn_on_disk >= 5, (torn_on_disk, duration)
 
@@ -180,3 +186,27 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
     result = CliRunner().invoke(main, ["register", "check", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"OK {path}: schema ")
+
+
+def test_a_cold_journal_left_by_an_early_kill_is_ignored_and_the_next_write_succeeds(tmp_path):
+    """What an early kill leaves: a journal whose header is still zeros. SQLite must read
+    the register as it was and the next command must write over the journal."""
+    import datetime as dt
+
+    template = _template(tmp_path)
+    path = _copy(template, tmp_path / "cold.db")
+    before = _digest(path)
+    journal = Path(f"{path}-journal")
+    journal.write_bytes(b"\x00" * 512)
+    with Register(path) as reg:
+        assert reg.digest() == before
+        reg.add_subscriptions(
+            [{"name": "Late", "series": "A", "bonds": 1, "subscribed_on": "2026-02-01"}],
+            reason="after a kill",
+            by="test",
+            now=dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
+        )
+    assert not journal.exists()
+    with Register(path) as reg:
+        assert len(reg.holdings()) == 31
+        assert reg.check().ok
