@@ -1,4 +1,4 @@
-from bondkit.cli import main
+from bondkit.cli import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -673,3 +673,40 @@ def test_run_without_charts_does_not_load_matplotlib(tmp_path):
     out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.splitlines()[-1] == "MATPLOTLIB:False"
     assert (tmp_path / "out" / "scenario.xlsx").exists()
+
+
+def test_the_console_entry_ends_the_process_with_the_command_exit_code(tmp_path):
+    """`bondkit` (cli.entry) leaves with os._exit once the command is done: its output is
+    all there, a bad file still exits 2, a good run 0, and a file written is whole."""
+    src = write(tmp_path, SIMPLE_TOML)
+    out = tmp_path / "out"
+    ok = subprocess.run(
+        [sys.executable, "-m", "bondkit", "run", str(src), "--out", str(out), "--charts", "none"],
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[-1] == "charts:   none (--charts none)"
+    assert json.loads((out / f"{src.stem}-summary.json").read_text())["total_principal"] > 0
+    bad = subprocess.run(
+        [sys.executable, "-m", "bondkit", "run", str(tmp_path / "missing.toml")],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "missing.toml" in bad.stderr and bad.stdout == ""
+
+
+def test_entry_maps_sys_exit_values_as_python_does(monkeypatch, capsys):
+    import bondkit.cli as cli
+
+    codes = []
+    monkeypatch.setattr(cli.os, "_exit", codes.append)
+    for raised, expected in ((None, 0), (3, 3), ("a message", 1)):
+
+        def fake(raised=raised):
+            raise SystemExit(raised)
+
+        monkeypatch.setattr(cli, "main", fake)
+        cli.entry()
+        assert codes[-1] == expected
+    assert capsys.readouterr().err == "a message\n"
