@@ -12,7 +12,10 @@ when, recorded by whom and why) and their ``postings`` (what each event moved, h
 holding, in integer cents). Triggers refuse any UPDATE or DELETE of the issue, the series,
 the holdings, the events and the postings (:data:`GUARDS`): a mistake is put right by a
 correction event. Version 2 adds running totals by series, kept by a trigger on every
-posting, that ``check`` reconciles with the postings recomputed from scratch.
+posting, that ``check`` reconciles with the postings recomputed from scratch. Version 3
+says more of each holder (language, kind, joint holder, country, payment method, estate),
+links a renewed series to the one it renews, and adds the rows imported from files, the
+payment runs and the early redemption requests with their outcomes, all append-only.
 
 >>> [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 True
@@ -59,12 +62,14 @@ class Migration:
 
 #: the tables whose rows version 1 never lets change: the terms and the ledger
 _V1_FIXED = ("issue", "series", "holdings", "events", "postings")
+#: the tables version 3 adds whose rows never change either
+_V3_FIXED = ("import_rows", "payment_runs", "redemption_requests", "request_outcomes")
 
 #: the guards (triggers) that keep the ledger append-only and the terms fixed, in the
 #: latest schema: (trigger, table, verb); ``check`` reports a missing one
 GUARDS: tuple[tuple[str, str, str], ...] = tuple(
     (f"{table}_no_{verb.lower()}", table, verb)
-    for table in _V1_FIXED
+    for table in (*_V1_FIXED, *_V3_FIXED)
     for verb in ("UPDATE", "DELETE")
 )
 
@@ -215,9 +220,72 @@ _V2 = (
         END""",
 )
 
+_V3 = (
+    # who a holder is, for the payment runs, the statements and the tax slips: the
+    # language of their letters, a person, a corporation or an estate (of a holder), the
+    # name of a joint holder, the country of residence (ISO 3166 alpha-2; none: not known)
+    # and how they are paid; a holder's details may change (an address): not the ledger
+    "ALTER TABLE holders ADD COLUMN language TEXT "
+    "CHECK (language IS NULL OR language IN ('en', 'fr'))",
+    "ALTER TABLE holders ADD COLUMN kind TEXT NOT NULL DEFAULT 'person' "
+    "CHECK (kind IN ('person', 'corporation', 'estate'))",
+    "ALTER TABLE holders ADD COLUMN co_holder TEXT",
+    "ALTER TABLE holders ADD COLUMN country TEXT "
+    "CHECK (country IS NULL OR (length(country) = 2 AND country GLOB '[A-Z][A-Z]'))",
+    "ALTER TABLE holders ADD COLUMN payment_method TEXT",
+    "ALTER TABLE holders ADD COLUMN estate_of INTEGER REFERENCES holders(holder_id)",
+    # a series a renewal created says which series it renews
+    "ALTER TABLE series ADD COLUMN renews TEXT REFERENCES series(series_id)",
+    # each row of an imported file, by a key of its values and its occurrence in the file:
+    # the same file imported again adds nothing
+    """CREATE TABLE import_rows (
+        row_key TEXT PRIMARY KEY,
+        holding_id INTEGER NOT NULL REFERENCES holdings(holding_id),
+        source_name TEXT NOT NULL,
+        source_sha256 TEXT NOT NULL,
+        row_number INTEGER NOT NULL CHECK (typeof(row_number) = 'integer'),
+        imported_at TEXT NOT NULL)""",
+    # one payment run per series and payment date: a date is never paid twice
+    """CREATE TABLE payment_runs (
+        run_id INTEGER PRIMARY KEY,
+        series_id TEXT NOT NULL REFERENCES series(series_id),
+        due_on TEXT NOT NULL CHECK (due_on = date(due_on)),
+        paid_on TEXT NOT NULL CHECK (paid_on = date(paid_on)),
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL CHECK (length(recorded_by) > 0),
+        UNIQUE (series_id, due_on))""",
+    "ALTER TABLE events ADD COLUMN run_id INTEGER REFERENCES payment_runs(run_id)",
+    "CREATE INDEX events_run ON events(run_id)",
+    # early redemption requests, queued under the annual cap, and what became of each
+    f"""CREATE TABLE redemption_requests (
+        request_id INTEGER PRIMARY KEY,
+        holding_id INTEGER NOT NULL REFERENCES holdings(holding_id),
+        {_int("bonds")} CHECK (bonds > 0),
+        asked_on TEXT NOT NULL CHECK (asked_on = date(asked_on)),
+        reason TEXT NOT NULL CHECK (length(reason) > 0),
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL CHECK (length(recorded_by) > 0))""",
+    """CREATE TABLE request_outcomes (
+        request_id INTEGER PRIMARY KEY REFERENCES redemption_requests(request_id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('redeemed', 'withdrawn', 'refused')),
+        decided_on TEXT NOT NULL CHECK (decided_on = date(decided_on)),
+        event_id INTEGER UNIQUE REFERENCES events(event_id),
+        reason TEXT NOT NULL CHECK (length(reason) > 0),
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL CHECK (length(recorded_by) > 0),
+        CHECK ((outcome = 'redeemed') = (event_id IS NOT NULL)))""",
+    *(_guard(f"{t}_no_{v.lower()}", t, v) for t in _V3_FIXED for v in ("UPDATE", "DELETE")),
+)
+
 #: every step of the schema, in order; the schema version is the number applied
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "issue, series, holders, holdings, an append-only ledger of events", _V1),
     Migration(2, "running totals by series, kept by triggers, reconciled by check", _V2),
+    Migration(
+        3,
+        "holders' language, kind, joint holder, country, payment method and estate; renewed "
+        "series; imported rows; payment runs; redemption requests and their outcomes",
+        _V3,
+    ),
 )
 SCHEMA_VERSION: int = len(MIGRATIONS)
