@@ -226,3 +226,10 @@ def backup_command(db: Path, to: Path, lang: str | None) -> None:
         reg.backup(to)
         version = reg.version
     click.echo(_say("reg.cli.copied", file=db, copy=to, version=version))
+
+
+# the commands of the other modules of this package (each uses the helpers above)
+from bondkit.cli_register.moves import estate_command, transfer_command  # noqa: E402
+
+register.add_command(transfer_command)
+register.add_command(estate_command)
