@@ -229,7 +229,14 @@ def backup_command(db: Path, to: Path, lang: str | None) -> None:
 
 
 # the commands of the other modules of this package (each uses the helpers above)
-from bondkit.cli_register.moves import estate_command, transfer_command  # noqa: E402
+from bondkit.cli_register import moves  # noqa: E402
 
-register.add_command(transfer_command)
-register.add_command(estate_command)
+for _command in (
+    moves.transfer_command,
+    moves.estate_command,
+    moves.request_command,
+    moves.withdraw_command,
+    moves.queue_command,
+    moves.redeem_command,
+):
+    register.add_command(_command)

@@ -11,7 +11,14 @@ import click
 
 from bondkit.cli_register import _guarded, _open, _say, lang_option
 
-__all__ = ["transfer_command", "estate_command"]
+__all__ = [
+    "transfer_command",
+    "estate_command",
+    "request_command",
+    "withdraw_command",
+    "queue_command",
+    "redeem_command",
+]
 
 by_option = click.option(
     "--by",
@@ -131,3 +138,141 @@ def estate_command(
             events=", ".join(str(e) for e in events),
         )
     )
+
+
+@click.command("request")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--holding", "holding", required=True, type=int, help="The holding to redeem from.")
+@click.option("--bonds", "bonds", required=True, type=int, help="How many bonds to redeem.")
+@on_option
+@click.option("--reason", "reason", required=True, help="Why (the holder's letter...).")
+@by_option
+@lang_option
+@_guarded
+def request_command(
+    db: Path, holding: int, bonds: int, on: str, reason: str, by: str | None, lang: str | None
+) -> None:
+    """Record a holder's request to redeem bonds early (checked against the lock-in); it
+    waits in the queue until its notice has run and the annual cap leaves room.
+
+    Example: bondkit register request my-issue.db --holding 12 --bonds 1 --on 2028-06-01
+    --reason "letter of 2028-05-30"
+    """
+    with _open(db) as reg:
+        n = reg.request_redemption(holding, bonds, asked_on=on, reason=reason, by=by)
+        row = reg.redemption_queue(on).set_index("request_id").loc[n]
+    click.echo(
+        _say("reg.redeem.requested", n=n, bonds=bonds, holding=holding, due=row["due_on"].date())
+    )
+
+
+@click.command("withdraw")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--request", "request", required=True, type=int, help="The request withdrawn.")
+@on_option
+@click.option("--reason", "reason", required=True, help="Why (the holder's call...).")
+@by_option
+@lang_option
+@_guarded
+def withdraw_command(
+    db: Path, request: int, on: str, reason: str, by: str | None, lang: str | None
+) -> None:
+    """Record that a holder withdrew a redemption request still waiting.
+
+    Example: bondkit register withdraw my-issue.db --request 3 --on 2028-07-01 --reason "call"
+    """
+    with _open(db) as reg:
+        reg.withdraw_request(request, on=on, reason=reason, by=by)
+    click.echo(_say("reg.redeem.withdrawn", n=request))
+
+
+@click.command("queue")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--as-of", "as_of", default=None, metavar="DATE", help="The day to look at (default: today)."
+)
+@lang_option
+@_guarded
+def queue_command(db: Path, as_of: str | None, lang: str | None) -> None:
+    """List the redemption requests waiting, oldest first: when each is due, what it would
+    be paid that day and its status (to pay, notice, cap, maturity). Numbers, no names.
+
+    Example: bondkit register queue my-issue.db --as-of 2028-12-31
+    """
+    import datetime as dt
+
+    from bondkit.labels import money_text
+
+    day = as_of or dt.date.today().isoformat()
+    with _open(db) as reg:
+        queue = reg.redemption_queue(day)
+        currency = reg.issue["currency"]
+    if queue.empty:
+        click.echo(_say("reg.redeem.empty", date=day))
+        return
+    rows = [_say("reg.redeem.queue_head").split("|")]
+    for r in queue.itertuples():
+        rows.append(
+            [
+                str(r.request_id),
+                str(r.holding_id),
+                str(r.holder_id),
+                r.series_id,
+                str(r.bonds),
+                str(r.asked_on.date()),
+                str(r.due_on.date()),
+                _say(f"reg.redeem.status.{r.status}"),
+                money_text(int(r.total_cents), _lang_of(), currency),
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@click.command("redeem")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--date", "date", required=True, metavar="DATE", help="The day of payment.")
+@click.option("--confirm", is_flag=True, help="Record the redemptions (else only show them).")
+@click.option("--reason", "reason", default=None, help="Why (default: early redemptions of DATE).")
+@by_option
+@lang_option
+@_guarded
+def redeem_command(
+    db: Path, date: str, confirm: bool, reason: str | None, by: str | None, lang: str | None
+) -> None:
+    """Pay the redemption requests due on a date within the annual cap, oldest first:
+    principal and the interest accrued to that day. Without --confirm, shows the totals.
+
+    Example: bondkit register redeem my-issue.db --date 2028-12-15 --confirm
+    """
+    from bondkit.labels import money_text
+
+    with _open(db) as reg:
+        queue = reg.redemption_queue(date)
+        due = queue[queue["status"].isin(["to pay", "part"])]
+        currency = reg.issue["currency"]
+        if confirm:
+            reg.redeem(date, reason=reason or f"early redemptions of {date}", by=by)
+    total, lang_ = int(due["total_cents"].sum()), _lang_of()
+    if confirm:
+        click.echo(
+            _say("reg.redeem.paid", date=date, n=len(due), total=money_text(total, lang_, currency))
+        )
+        return
+    click.echo(
+        _say(
+            "reg.redeem.plan",
+            date=date,
+            n=len(due),
+            total=money_text(total, lang_, currency),
+            principal=money_text(int(due["principal_cents"].sum()), lang_, currency),
+            interest=money_text(int(due["interest_cents"].sum()), lang_, currency),
+        )
+    )
+
+
+def _lang_of() -> str:
+    from bondkit.cli_register import _lang
+
+    return _lang()
