@@ -581,6 +581,12 @@ def test_a_subscription_records_its_holder_holding_and_event(tmp_path, monkeypat
             "address": SECRET["address"],
             "email": SECRET["email"],
             "sin": "046454286",
+            "language": None,
+            "kind": "person",
+            "co_holder": None,
+            "country": None,
+            "payment_method": None,
+            "estate_of": None,
             "created_at": "2026-03-01T12:00:00Z",
         }
     ]

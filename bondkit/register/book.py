@@ -242,8 +242,10 @@ class Register(MovesMixin, RedemptionsMixin):
         )
 
     def holders(self, include_sin: bool = False) -> pd.DataFrame:
-        """The holders: number, name, address, e-mail (personal data); the SIN column only
-        with ``include_sin=True``.
+        """The holders: number, name, address, e-mail (personal data; the SIN column only
+        with ``include_sin=True``), the language of their letters (none: the issue's),
+        ``person``, ``corporation`` or ``estate``, a joint holder's name, the country of
+        residence (none: not known), how they are paid, and for an estate whose it is.
 
         >>> import tempfile, pathlib
         >>> from bondkit.scenario import load_example
@@ -254,7 +256,7 @@ class Register(MovesMixin, RedemptionsMixin):
         ...                                  bonds=1, subscribed_on="2016-07-15", reason="form")
         ...         print(list(reg.holders().columns))
         ...         print(reg.holders(include_sin=True)["sin"].tolist())
-        ['holder_id', 'name', 'address', 'email', 'created_at']
+        ['holder_id', 'name', 'address', 'email', 'language', 'kind', 'co_holder', 'country', 'payment_method', 'estate_of', 'created_at']
         ['046454286']
         """
         rows = self._read(store.read_holders, include_sin)
@@ -264,6 +266,12 @@ class Register(MovesMixin, RedemptionsMixin):
             "address",
             "email",
             *(["sin"] if include_sin else []),
+            "language",
+            "kind",
+            "co_holder",
+            "country",
+            "payment_method",
+            "estate_of",
             "created_at",
         ]
         return _frame(rows, cols)
@@ -676,7 +684,7 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     for col in (*AMOUNTS, "holding_id", "holder_id", "event_id", "posting_id"):
         if col in df.columns and not df.empty:
             df[col] = df[col].astype("int64")
-    for col in ("reverses", "origin_holding_id"):  # a number, or none
+    for col in ("reverses", "origin_holding_id", "estate_of", "run_id"):  # a number, or none
         if col in df.columns:
             df[col] = df[col].astype("Int64")
     return df

@@ -542,7 +542,8 @@ def read_holders(conn: sqlite3.Connection, include_sin: bool = False) -> list[di
     sin = ", sin" if include_sin else ""
     return rows(
         conn,
-        f"SELECT holder_id, name, address, email{sin}, created_at FROM holders ORDER BY holder_id",
+        f"SELECT holder_id, name, address, email{sin}, language, kind, co_holder, country, "
+        "payment_method, estate_of, created_at FROM holders ORDER BY holder_id",
     )
 
 
