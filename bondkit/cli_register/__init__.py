@@ -229,7 +229,7 @@ def backup_command(db: Path, to: Path, lang: str | None) -> None:
 
 
 # the commands of the other modules of this package (each uses the helpers above)
-from bondkit.cli_register import moves  # noqa: E402
+from bondkit.cli_register import moves, show  # noqa: E402
 
 for _command in (
     moves.transfer_command,
@@ -238,5 +238,6 @@ for _command in (
     moves.withdraw_command,
     moves.queue_command,
     moves.redeem_command,
+    show.show_command,
 ):
     register.add_command(_command)

@@ -41,6 +41,7 @@ from bondkit.register.ledger import (
     timestamp,
 )
 from bondkit.register.moves import MovesMixin
+from bondkit.register.overview import OverviewMixin
 from bondkit.register.redemptions import RedemptionsMixin
 from bondkit.register.schema import SCHEMA_VERSION  # noqa: F401 (the examples use it)
 from bondkit.register.store import RegisterError
@@ -80,7 +81,7 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
-class Register(MovesMixin, RedemptionsMixin):
+class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
     """The register of one issue, kept in the SQLite file ``path``.
 
     Opening a register made by an earlier bondkit upgrades it first, in one transaction
