@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from bondkit.cli_register import _guarded, _open, _say, lang_option
+from bondkit.cli_register.common import (
+    by_option,
+    guarded,
+    lang_option,
+    message_lang,
+    open_register,
+    say,
+)
 
 __all__ = [
     "transfer_command",
@@ -20,13 +27,6 @@ __all__ = [
     "redeem_command",
 ]
 
-by_option = click.option(
-    "--by",
-    "by",
-    default=None,
-    metavar="NAME",
-    help="Who records (default: BONDKIT_USER, else your user name).",
-)
 on_option = click.option(
     "--on", "on", required=True, metavar="DATE", help="The day it happened (YYYY-MM-DD)."
 )
@@ -57,7 +57,7 @@ on_option = click.option(
 @click.option("--reason", "reason", required=True, help="Why (the signed transfer form...).")
 @by_option
 @lang_option
-@_guarded
+@guarded
 def transfer_command(
     db: Path,
     holding: int,
@@ -94,13 +94,13 @@ def transfer_command(
             }.items()
             if v is not None
         }
-    with _open(db) as reg:
+    with open_register(db) as reg:
         event, new = reg.transfer(
             holding, bonds, on=on, to_holder_id=to_holder, to=to, reason=reason, by=by
         )
         holder = int(reg.holdings().set_index("holding_id").loc[new, "holder_id"])
     click.echo(
-        _say(
+        say(
             "reg.move.transferred",
             event=event,
             bonds=bonds,
@@ -118,7 +118,7 @@ def transfer_command(
 @click.option("--reason", "reason", required=True, help="Why (the death notice, the will...).")
 @by_option
 @lang_option
-@_guarded
+@guarded
 def estate_command(
     db: Path, holder: int, on: str, reason: str, by: str | None, lang: str | None
 ) -> None:
@@ -127,10 +127,10 @@ def estate_command(
 
     Example: bondkit register estate my-issue.db --holder 7 --on 2028-01-10 --reason "death notice"
     """
-    with _open(db) as reg:
+    with open_register(db) as reg:
         estate, events = reg.estate(holder, on=on, reason=reason, by=by)
     click.echo(
-        _say(
+        say(
             "reg.move.estated",
             holder=holder,
             n=len(events),
@@ -148,7 +148,7 @@ def estate_command(
 @click.option("--reason", "reason", required=True, help="Why (the holder's letter...).")
 @by_option
 @lang_option
-@_guarded
+@guarded
 def request_command(
     db: Path, holding: int, bonds: int, on: str, reason: str, by: str | None, lang: str | None
 ) -> None:
@@ -158,11 +158,11 @@ def request_command(
     Example: bondkit register request my-issue.db --holding 12 --bonds 1 --on 2028-06-01
     --reason "letter of 2028-05-30"
     """
-    with _open(db) as reg:
+    with open_register(db) as reg:
         n = reg.request_redemption(holding, bonds, asked_on=on, reason=reason, by=by)
         row = reg.redemption_queue(on).set_index("request_id").loc[n]
     click.echo(
-        _say("reg.redeem.requested", n=n, bonds=bonds, holding=holding, due=row["due_on"].date())
+        say("reg.redeem.requested", n=n, bonds=bonds, holding=holding, due=row["due_on"].date())
     )
 
 
@@ -173,7 +173,7 @@ def request_command(
 @click.option("--reason", "reason", required=True, help="Why (the holder's call...).")
 @by_option
 @lang_option
-@_guarded
+@guarded
 def withdraw_command(
     db: Path, request: int, on: str, reason: str, by: str | None, lang: str | None
 ) -> None:
@@ -181,9 +181,9 @@ def withdraw_command(
 
     Example: bondkit register withdraw my-issue.db --request 3 --on 2028-07-01 --reason "call"
     """
-    with _open(db) as reg:
+    with open_register(db) as reg:
         reg.withdraw_request(request, on=on, reason=reason, by=by)
-    click.echo(_say("reg.redeem.withdrawn", n=request))
+    click.echo(say("reg.redeem.withdrawn", n=request))
 
 
 @click.command("queue")
@@ -192,7 +192,7 @@ def withdraw_command(
     "--as-of", "as_of", default=None, metavar="DATE", help="The day to look at (default: today)."
 )
 @lang_option
-@_guarded
+@guarded
 def queue_command(db: Path, as_of: str | None, lang: str | None) -> None:
     """List the redemption requests waiting, oldest first: when each is due, what it would
     be paid that day and its status (to pay, notice, cap, maturity). Numbers, no names.
@@ -204,13 +204,13 @@ def queue_command(db: Path, as_of: str | None, lang: str | None) -> None:
     from bondkit.labels import money_text
 
     day = as_of or dt.date.today().isoformat()
-    with _open(db) as reg:
+    with open_register(db) as reg:
         queue = reg.redemption_queue(day)
         currency = reg.issue["currency"]
     if queue.empty:
-        click.echo(_say("reg.redeem.empty", date=day))
+        click.echo(say("reg.redeem.empty", date=day))
         return
-    rows = [_say("reg.redeem.queue_head").split("|")]
+    rows = [say("reg.redeem.queue_head").split("|")]
     for r in queue.itertuples():
         rows.append(
             [
@@ -221,8 +221,8 @@ def queue_command(db: Path, as_of: str | None, lang: str | None) -> None:
                 str(r.bonds),
                 str(r.asked_on.date()),
                 str(r.due_on.date()),
-                _say(f"reg.redeem.status.{r.status}"),
-                money_text(int(r.total_cents), _lang_of(), currency),
+                say(f"reg.redeem.status.{r.status}"),
+                money_text(int(r.total_cents), message_lang(), currency),
             ]
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -237,7 +237,7 @@ def queue_command(db: Path, as_of: str | None, lang: str | None) -> None:
 @click.option("--reason", "reason", default=None, help="Why (default: early redemptions of DATE).")
 @by_option
 @lang_option
-@_guarded
+@guarded
 def redeem_command(
     db: Path, date: str, confirm: bool, reason: str | None, by: str | None, lang: str | None
 ) -> None:
@@ -248,20 +248,20 @@ def redeem_command(
     """
     from bondkit.labels import money_text
 
-    with _open(db) as reg:
+    with open_register(db) as reg:
         queue = reg.redemption_queue(date)
         due = queue[queue["status"].isin(["to pay", "part"])]
         currency = reg.issue["currency"]
         if confirm:
             reg.redeem(date, reason=reason or f"early redemptions of {date}", by=by)
-    total, lang_ = int(due["total_cents"].sum()), _lang_of()
+    total, lang_ = int(due["total_cents"].sum()), message_lang()
     if confirm:
         click.echo(
-            _say("reg.redeem.paid", date=date, n=len(due), total=money_text(total, lang_, currency))
+            say("reg.redeem.paid", date=date, n=len(due), total=money_text(total, lang_, currency))
         )
         return
     click.echo(
-        _say(
+        say(
             "reg.redeem.plan",
             date=date,
             n=len(due),
@@ -270,9 +270,3 @@ def redeem_command(
             interest=money_text(int(due["interest_cents"].sum()), lang_, currency),
         )
     )
-
-
-def _lang_of() -> str:
-    from bondkit.cli_register import _lang
-
-    return _lang()

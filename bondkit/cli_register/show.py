@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bondkit.cli_register import _guarded, _lang, _open, _say, lang_option
+from bondkit.cli_register.common import guarded, lang_option, message_lang, open_register, say
 
 __all__ = ["show_command"]
 
@@ -17,7 +17,7 @@ __all__ = ["show_command"]
     "--as-of", "as_of", default=None, metavar="DATE", help="The day to look at (default: today)."
 )
 @lang_option
-@_guarded
+@guarded
 def show_command(db: Path, as_of: str | None, lang: str | None) -> None:
     """Show the register in numbers: outstanding by series, holders by kind, the next
     payment of each series, the redemption requests waiting. Holders are counted, never
@@ -27,13 +27,13 @@ def show_command(db: Path, as_of: str | None, lang: str | None) -> None:
     """
     from bondkit.labels import money_text
 
-    with _open(db) as reg:
+    with open_register(db) as reg:
         o = reg.overview(as_of)
-    lg, cur = _lang(), o["currency"]
-    click.echo(_say("reg.show.title", name=o["name"], date=o["as_of"]))
+    lg, cur = message_lang(), o["currency"]
+    click.echo(say("reg.show.title", name=o["name"], date=o["as_of"]))
     if o["last_recorded"]:
-        click.echo(_say("reg.show.last", at=o["last_recorded"]["at"], by=o["last_recorded"]["by"]))
-    rows = [_say("reg.show.head").split("|")]
+        click.echo(say("reg.show.last", at=o["last_recorded"]["at"], by=o["last_recorded"]["by"]))
+    rows = [say("reg.show.head").split("|")]
     for s in o["series"]:
         rows.append(
             [
@@ -50,7 +50,7 @@ def show_command(db: Path, as_of: str | None, lang: str | None) -> None:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
     h = o["holders"]
     click.echo(
-        _say(
+        say(
             "reg.show.holders",
             n=sum(h.values()),
             person=h["person"],
@@ -60,7 +60,7 @@ def show_command(db: Path, as_of: str | None, lang: str | None) -> None:
     )
     for p in o["next_payments"]:
         click.echo(
-            _say(
+            say(
                 "reg.show.next",
                 series=p["series_id"],
                 date=p["date"],
@@ -69,4 +69,4 @@ def show_command(db: Path, as_of: str | None, lang: str | None) -> None:
             )
         )
     q = o["requests"]
-    click.echo(_say("reg.show.requests", n=q["waiting"], bonds=q["bonds"], due=q["to_pay"]))
+    click.echo(say("reg.show.requests", n=q["waiting"], bonds=q["bonds"], due=q["to_pay"]))

@@ -30,19 +30,22 @@ from typing import TYPE_CHECKING, Any
 
 from bondkit.errors import Message, Problem
 from bondkit.register import intake, store
+from bondkit.register.calendar import PaymentsMixin
 from bondkit.register.check import CheckReport, check_register
+from bondkit.register.importing import ImportMixin
 from bondkit.register.ledger import (
     AMOUNTS,
     EVENT_KINDS,
     Posting,
-    operator,
     reversal,
     shape_problems,
     timestamp,
 )
 from bondkit.register.moves import MovesMixin
 from bondkit.register.overview import OverviewMixin
+from bondkit.register.recording import recorder, stamp
 from bondkit.register.redemptions import RedemptionsMixin
+from bondkit.register.renewals import RenewalsMixin
 from bondkit.register.schema import SCHEMA_VERSION  # noqa: F401 (the examples use it)
 from bondkit.register.store import RegisterError
 from bondkit.register.terms import issue_row, series_rows, series_terms
@@ -66,22 +69,9 @@ _DATES = (
 )
 
 
-def _who(by: str | None) -> str:
-    try:
-        return operator(by)
-    except ValueError:
-        raise RegisterError(Message("reg.err.by")) from None
-
-
-def _reason(reason: str) -> str:
-    if not isinstance(reason, str) or not reason.strip():
-        raise RegisterError(Message("reg.err.reason"))
-    if any(not c.isprintable() for c in reason.strip()):
-        raise RegisterError(Message("reg.err.reason"))
-    return reason.strip()
-
-
-class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
+class Register(
+    MovesMixin, RedemptionsMixin, OverviewMixin, PaymentsMixin, ImportMixin, RenewalsMixin
+):
     """The register of one issue, kept in the SQLite file ``path``.
 
     Opening a register made by an earlier bondkit upgrades it first, in one transaction
@@ -125,7 +115,7 @@ class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
             from bondkit.scenario import load_scenario
 
             scenario = load_scenario(scenario)  # type: ignore[arg-type]
-        at, who = timestamp(now), _who(by)
+        at, who = timestamp(now), recorder(by)
         issue = issue_row(scenario, at, who, __version__)  # type: ignore[arg-type]
         series = series_rows(scenario)  # type: ignore[arg-type]
 
@@ -418,7 +408,7 @@ class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
         series[A]: 32 bonds asked, but only 20 of the 20 bonds of the series are left
         0
         """
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         rows = list(rows)
 
         def write(conn: Any) -> list[int]:
@@ -445,6 +435,11 @@ class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
                             "address": s.address,
                             "email": s.email,
                             "sin": s.sin,
+                            "language": s.language,
+                            "kind": s.kind,
+                            "co_holder": s.co_holder,
+                            "country": s.country,
+                            "payment_method": s.payment_method,
                             "created_at": at,
                         },
                     )
@@ -523,7 +518,7 @@ class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
         ...         print(reg.holdings().loc[0, "cash_cents"])
         100000
         """
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         on = intake.as_date(occurred_on)
         if on is None:
             raise RegisterError(
@@ -566,7 +561,7 @@ class Register(MovesMixin, RedemptionsMixin, OverviewMixin):
         (3, 4)
         100000 4
         """
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         if replacement is not None:
             kind, occurred, postings = replacement
             on = intake.as_date(occurred)

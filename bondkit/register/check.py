@@ -12,7 +12,11 @@ What is checked, in order (a damaged file stops at the first step):
 3. every holding's balances, recomputed here from its postings, against the database's
    view of them, and never negative;
 4. every series: the bonds held at most the bonds of the series, and the running totals
-   stored by the database equal to the postings recomputed.
+   stored by the database equal to the postings recomputed;
+5. every payment run: its events are interest accrued, interest paid and principal
+   repaid on holdings of its series, dated its due date or the day it was paid; the
+   interest it accrued is the interest it paid, and the cash it paid out is that interest
+   and the principal it repaid.
 
 Problems are located by table and number (``events[12]``, ``holdings[7]``,
 ``series[A]``): never by a holder's name or any personal data.
@@ -39,6 +43,7 @@ from bondkit.errors import Message, Problem, format_problems
 from bondkit.register import store
 from bondkit.register.ledger import AMOUNTS, Posting, balances, reversal, shape_problems
 from bondkit.register.schema import GUARDS, SCHEMA_VERSION
+from bondkit.register.store import payments as pay_store
 
 __all__ = ["CheckReport", "check_register"]
 
@@ -95,6 +100,8 @@ def check_register(conn: sqlite3.Connection) -> CheckReport:
         postings = store.read_postings(conn)
         problems += _event_problems(conn, series, postings)
         problems += _balance_problems(conn, series, postings)
+        if version >= 3:
+            problems += _run_problems(conn)
         return CheckReport(version, store.counts(conn), tuple(problems))
     except sqlite3.DatabaseError as exc:  # a page SQLite cannot even read
         return CheckReport(
@@ -216,3 +223,37 @@ def _balance_problems(
                     )
                 )
     return problems[: 4 * MOST]
+
+
+#: the kinds of events a payment run records
+_RUN_KINDS = ("interest_accrued", "interest_paid", "principal_repaid")
+
+
+def _run_problems(conn: sqlite3.Connection) -> list[Problem]:
+    """Each payment run against what a run records (see :mod:`bondkit.register.calendar`)."""
+    problems: list[Problem] = []
+    sums: dict[int, dict[str, dict]] = {}
+    for row in pay_store.run_sums(conn):
+        sums.setdefault(row["run_id"], {})[row["kind"]] = row
+    for run in pay_store.read_runs(conn):
+        where, kinds = f"payment_runs[{run['run_id']}]", sums.get(run["run_id"], {})
+        for kind, row in kinds.items():
+            if kind not in _RUN_KINDS:
+                problems.append(Problem(where, Message("reg.pay.check.kind", kind=kind)))
+            if row["other_series"]:
+                problems.append(Problem(where, Message("reg.pay.check.series")))
+            if row["other_dates"]:
+                problems.append(Problem(where, Message("reg.pay.check.dates")))
+        accrued = kinds.get("interest_accrued", {}).get("interest_cents") or 0
+        paid = -(kinds.get("interest_paid", {}).get("interest_cents") or 0)
+        if accrued != paid:
+            problems.append(
+                Problem(where, Message("reg.pay.check.interest", accrued=accrued, paid=paid))
+            )
+        cash = -sum(row["cash_cents"] or 0 for row in kinds.values())
+        owed = paid - (kinds.get("principal_repaid", {}).get("principal_cents") or 0)
+        if cash != owed:
+            problems.append(Problem(where, Message("reg.pay.check.cash", cash=cash, owed=owed)))
+        if len(problems) >= MOST:
+            break
+    return problems

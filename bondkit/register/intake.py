@@ -28,8 +28,20 @@ from typing import Any
 from bondkit.errors import Message, Problem
 from bondkit.register.ledger import interest_start, sin_digits
 
-__all__ = ["Subscription", "SUBSCRIPTION_KEYS", "subscriptions", "as_date"]
+__all__ = [
+    "Subscription",
+    "SUBSCRIPTION_KEYS",
+    "HOLDER_DETAILS",
+    "HOLDER_KINDS",
+    "subscriptions",
+    "holder_details",
+    "as_date",
+]
 
+#: what else a new holder's row may say (schema version 3): the language of their letters,
+#: person, corporation or estate, the name of a joint holder, the country of residence
+#: (ISO 3166 alpha-2), how they are paid
+HOLDER_DETAILS: tuple[str, ...] = ("language", "kind", "co_holder", "country", "payment_method")
 #: the keys a subscription row may have
 SUBSCRIPTION_KEYS: tuple[str, ...] = (
     "holder_id",
@@ -40,15 +52,19 @@ SUBSCRIPTION_KEYS: tuple[str, ...] = (
     "series",
     "bonds",
     "subscribed_on",
+    *HOLDER_DETAILS,
 )
 #: the longest text accepted for each personal field
-_MOST = {"name": 200, "address": 500, "email": 254}
+_MOST = {"name": 200, "address": 500, "email": 254, "co_holder": 200, "payment_method": 100}
+#: the kinds of holder
+HOLDER_KINDS: tuple[str, ...] = ("person", "corporation", "estate")
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """One subscription, checked: a new holder (name, address, email, sin) or an existing
-    one (holder_id), a series, whole bonds, the date, and the holding's interest start."""
+    """One subscription, checked: a new holder (name, address, email, sin, and the
+    :data:`HOLDER_DETAILS`) or an existing one (holder_id), a series, whole bonds, the date,
+    and the holding's interest start."""
 
     holder_id: int | None
     name: str | None
@@ -59,6 +75,11 @@ class Subscription:
     bonds: int
     subscribed_on: dt.date
     interest_start: dt.date
+    language: str | None = None
+    kind: str = "person"
+    co_holder: str | None = None
+    country: str | None = None
+    payment_method: str | None = None
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -99,6 +120,37 @@ def _text(
     return value, []
 
 
+def holder_details(row: Mapping[str, Any], where: str) -> tuple[dict[str, Any], list[Problem]]:
+    """The :data:`HOLDER_DETAILS` of a new holder's row, checked: ``language`` en or fr,
+    ``kind`` one of :data:`HOLDER_KINDS` (default person), ``country`` two capital letters,
+    ``co_holder`` (a name: personal, never quoted) and ``payment_method`` text.
+
+    >>> holder_details({"language": "fr", "country": "CA"}, "s[1]")
+    ({'language': 'fr', 'kind': 'person', 'co_holder': None, 'payment_method': None, 'country': 'CA'}, [])
+    >>> [str(p) for p in holder_details({"language": "de", "kind": "club"}, "s[1]")[1]]
+    ['s[1].language: must be en or fr (you wrote de)', 's[1].kind: must be person, corporation or estate (you wrote club)']
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    language, kind, country = row.get("language"), row.get("kind"), row.get("country")
+    if language is not None and language not in ("en", "fr"):
+        problems.append(Problem(f"{where}.language", Message("reg.move.language"), str(language)))
+    if kind is None:
+        kind = "person"
+    elif kind not in HOLDER_KINDS:
+        problems.append(Problem(f"{where}.kind", Message("reg.move.kind"), str(kind)))
+    if country is not None and not (
+        isinstance(country, str) and len(country) == 2 and country.isascii() and country.isupper()
+    ):
+        problems.append(Problem(f"{where}.country", Message("reg.move.country"), str(country)))
+    out.update(language=language, kind=kind)
+    for key in ("co_holder", "payment_method"):
+        out[key], found = _text(row, key, where, required=False)
+        problems += found
+    out["country"] = country
+    return out, problems
+
+
 def subscriptions(
     rows: Iterable[Mapping[str, Any]],
     series: Mapping[str, Mapping[str, Any]],
@@ -132,7 +184,7 @@ def subscriptions(
             if key not in SUBSCRIPTION_KEYS:
                 found.append(Problem(f"{where}.{key}", Message("msg.unknown_key")))
         holder_id = row.get("holder_id")
-        name, address, email, sin = None, None, None, None
+        name, address, email, sin, details = None, None, None, None, {}
         if holder_id is not None:
             if (
                 not isinstance(holder_id, int)
@@ -142,14 +194,15 @@ def subscriptions(
                 found.append(
                     Problem(f"{where}.holder_id", Message("reg.err.no_holder"), str(holder_id))
                 )
-            for key in ("name", "address", "email", "sin"):
+            for key in ("name", "address", "email", "sin", *HOLDER_DETAILS):
                 if row.get(key) is not None:
                     found.append(Problem(f"{where}.{key}", Message("reg.err.holder_given")))
         else:
             name, p1 = _text(row, "name", where, required=True)
             address, p2 = _text(row, "address", where, required=False)
             email, p3 = _text(row, "email", where, required=False)
-            found += p1 + p2 + p3
+            details, p4 = holder_details(row, where)
+            found += p1 + p2 + p3 + p4
             raw_sin = row.get("sin")
             if raw_sin is not None:
                 sin = sin_digits(raw_sin) if isinstance(raw_sin, str) else None
@@ -187,7 +240,9 @@ def subscriptions(
         assert terms is not None and on is not None and isinstance(bonds, int)
         asked[sid] = asked.get(sid, 0) + bonds
         start = interest_start(rule, dt.date.fromisoformat(terms["issue_date"]), on)
-        out.append(Subscription(holder_id, name, address, email, sin, sid, bonds, on, start))
+        out.append(
+            Subscription(holder_id, name, address, email, sin, sid, bonds, on, start, **details)
+        )
     for sid, n in asked.items():
         left = series[sid]["bonds"] - held.get(sid, 0)
         if n > left:

@@ -39,7 +39,8 @@ from typing import Any
 from bondkit.errors import Message, Problem
 from bondkit.labels import t
 from bondkit.register import intake, store
-from bondkit.register.ledger import Posting, timestamp
+from bondkit.register.ledger import Posting
+from bondkit.register.recording import is_whole, stamp
 from bondkit.register.store import RegisterError
 from bondkit.register.store.moves import holdings_of, read_holder
 
@@ -57,10 +58,6 @@ HOLDER_FIELDS: tuple[str, ...] = (
     "payment_method",
 )
 _KINDS = ("person", "corporation", "estate")
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _new_holder(to: Any) -> tuple[dict[str, Any], list[Problem]]:
@@ -138,15 +135,13 @@ class MovesMixin:
         bonds: 2 bonds asked, but the holding holds 1 (you wrote 2)
         on: must not be before the subscription, 2016-07-15 (you wrote 2016-06-01)
         """
-        from bondkit.register.book import _reason, _who
-
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         when = intake.as_date(on)
         if (to_holder_id is None) == (to is None):
             raise RegisterError(Message("reg.move.to_one"))
 
         def write(conn: Any) -> tuple[int, int]:
-            source = store.read_holding(conn, holding_id) if _whole(holding_id) else None
+            source = store.read_holding(conn, holding_id) if is_whole(holding_id) else None
             if source is None:
                 raise RegisterError(
                     Message("reg.err.refused"),
@@ -155,7 +150,7 @@ class MovesMixin:
             problems = []
             balance = store.read_balances(conn, [holding_id])[holding_id]
             held, principal, interest = balance[0], balance[1], balance[2]
-            if not _whole(bonds):
+            if not is_whole(bonds):
                 problems.append(Problem("bonds", Message("msg.whole"), str(bonds)))
             elif bonds <= 0:
                 problems.append(Problem("bonds", Message("msg.positive"), str(bonds)))
@@ -168,7 +163,7 @@ class MovesMixin:
             problems += _date_problems(conn, source, when, on)
             receiver = None
             if to_holder_id is not None:
-                if not _whole(to_holder_id) or not store.holder_exists(conn, to_holder_id):
+                if not is_whole(to_holder_id) or not store.holder_exists(conn, to_holder_id):
                     problems.append(
                         Problem("to_holder", Message("reg.err.no_holder"), str(to_holder_id))
                     )
@@ -235,13 +230,11 @@ class MovesMixin:
         ...         print(reg.holders().loc[1, "name"], reg.holdings()["bonds"].tolist())
         Succession de Lucie Tremblay [0, 2]
         """
-        from bondkit.register.book import _reason, _who
-
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         when = intake.as_date(on)
 
         def write(conn: Any) -> tuple[int, list[int]]:
-            holder = read_holder(conn, holder_id) if _whole(holder_id) else None
+            holder = read_holder(conn, holder_id) if is_whole(holder_id) else None
             if holder is None:
                 raise RegisterError(
                     Message("reg.err.refused"),

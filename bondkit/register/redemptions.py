@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from bondkit.errors import Message, Problem
 from bondkit.labels import t
 from bondkit.register import intake, store
-from bondkit.register.ledger import Posting, timestamp
+from bondkit.register.ledger import Posting
+from bondkit.register.recording import is_whole, stamp
 from bondkit.register.store import RegisterError
 from bondkit.register.store import redemptions as sql
 from bondkit.register.terms import series_terms
@@ -131,15 +132,13 @@ class RedemptionsMixin:
         nothing was recorded:
         asked_on: is inside the lock-in: no request before 2028-03-02 (you wrote 2027-06-01)
         """
-        from bondkit.register.book import _reason, _who
-
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         when = intake.as_date(asked_on)
 
         def write(conn: Any) -> int:
             from bondkit.core.conventions import add_years
 
-            holding = store.read_holding(conn, holding_id) if _whole(holding_id) else None
+            holding = store.read_holding(conn, holding_id) if is_whole(holding_id) else None
             if holding is None:
                 raise RegisterError(
                     Message("reg.err.refused"),
@@ -150,7 +149,7 @@ class RedemptionsMixin:
             asked = sum(
                 r["bonds"] for r in sql.pending_requests(conn) if r["holding_id"] == holding_id
             )
-            if not _whole(bonds):
+            if not is_whole(bonds):
                 problems.append(Problem("bonds", Message("msg.whole"), str(bonds)))
             elif bonds <= 0:
                 problems.append(Problem("bonds", Message("msg.positive"), str(bonds)))
@@ -233,13 +232,11 @@ class RedemptionsMixin:
         ...         print(len(reg.redemption_queue("2028-07-01")))
         0
         """
-        from bondkit.register.book import _reason, _who
-
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         when = intake.as_date(on)
 
         def write(conn: Any) -> None:
-            row = sql.request_row(conn, request_id) if _whole(request_id) else None
+            row = sql.request_row(conn, request_id) if is_whole(request_id) else None
             if row is None or row["outcome"] is not None or when is None:
                 key = "reg.redeem.no_request" if row is None else "reg.redeem.decided"
                 if row is not None and row["outcome"] is None:
@@ -286,9 +283,7 @@ class RedemptionsMixin:
         is ``to pay`` or ``part``: for each, an ``interest_accrued`` event (when interest is due) and
         an ``early_redemption`` event, and its outcome ``redeemed``, all in one
         transaction. Returns the requests paid (none: nothing is recorded)."""
-        from bondkit.register.book import _reason, _who
-
-        who, at, why = _who(by), timestamp(now), _reason(reason)
+        who, at, why = stamp(by, now, reason)
         when = _date(on)
 
         def write(conn: Any) -> list[int]:
@@ -357,10 +352,6 @@ class RedemptionsMixin:
             return paid
 
         return self._write(write)
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _date(value: Any) -> dt.date:

@@ -26,7 +26,7 @@ from bondkit.core.terms import SeriesTerms, StepRate
 if TYPE_CHECKING:  # pragma: no cover
     from bondkit.scenario import Scenario
 
-__all__ = ["issue_row", "series_rows", "series_terms"]
+__all__ = ["issue_row", "series_rows", "series_row", "series_terms"]
 
 
 def _cents(amount: Decimal | None) -> int | None:
@@ -83,32 +83,38 @@ def series_rows(scenario: Scenario) -> list[dict[str, Any]]:
     >>> row["amount_cents"], row["bonds"], row["annual_rate"], row["maturity"]
     (2000000, 20, '0.02', '2021-09-01')
     """
-    out = []
-    for position, t in enumerate(scenario.series_terms(), start=1):
-        out.append(
-            {
-                "series_id": t.id,
-                "position": position,
-                "amount_cents": t.amount_cents,
-                "face_value_cents": t.face_value_cents,
-                "bonds": t.bonds,
-                "annual_rate": str(t.annual_rate),
-                "issue_date": t.issue_date.isoformat(),
-                "maturity": t.maturity.isoformat(),
-                "term_years": t.term_years,
-                "maturity_date": t.maturity_date.isoformat() if t.maturity_date else None,
-                "repayment": t.repayment,
-                "interest": t.interest,
-                "frequency": t.frequency,
-                "day_count": t.day_count,
-                "interest_only_years": t.interest_only_years,
-                "business_day": t.business_day,
-                "step_rates": json.dumps([[s.from_year, str(s.annual_rate)] for s in t.step_rates]),
-                "sculpt_cash_flow": json.dumps([[y, str(c)] for y, c in t.sculpt_cash_flow]),
-                "fiscal_year_end": t.fiscal_year_end,
-            }
-        )
-    return out
+    return [series_row(t, position) for position, t in enumerate(scenario.series_terms(), 1)]
+
+
+def series_row(t: SeriesTerms, position: int) -> dict[str, Any]:
+    """The register's row of one series' terms, at ``position`` in the issue's order.
+
+    >>> from bondkit.scenario import load_example
+    >>> row = series_row(load_example("grand-costumier-2016").series_terms()[0], 1)
+    >>> row["series_id"], row["face_value_cents"], row["step_rates"]
+    ('A', 100000, '[]')
+    """
+    return {
+        "series_id": t.id,
+        "position": position,
+        "amount_cents": t.amount_cents,
+        "face_value_cents": t.face_value_cents,
+        "bonds": t.bonds,
+        "annual_rate": str(t.annual_rate),
+        "issue_date": t.issue_date.isoformat(),
+        "maturity": t.maturity.isoformat(),
+        "term_years": t.term_years,
+        "maturity_date": t.maturity_date.isoformat() if t.maturity_date else None,
+        "repayment": t.repayment,
+        "interest": t.interest,
+        "frequency": t.frequency,
+        "day_count": t.day_count,
+        "interest_only_years": t.interest_only_years,
+        "business_day": t.business_day,
+        "step_rates": json.dumps([[s.from_year, str(s.annual_rate)] for s in t.step_rates]),
+        "sculpt_cash_flow": json.dumps([[y, str(c)] for y, c in t.sculpt_cash_flow]),
+        "fiscal_year_end": t.fiscal_year_end,
+    }
 
 
 def series_terms(row: dict[str, Any]) -> SeriesTerms:

@@ -7,7 +7,8 @@ from typing import Any
 
 from bondkit.register.store import rows
 
-__all__ = ["read_holder", "holdings_of"]
+#: none: like store's own queries, these are the register package's, not an API
+__all__: list[str] = []
 
 
 def read_holder(conn: sqlite3.Connection, holder_id: int) -> dict[str, Any] | None:

@@ -7,7 +7,8 @@ from typing import Any
 
 from bondkit.register.store import rows
 
-__all__ = ["pending_requests", "issued_cents", "redeemed_principal", "request_row"]
+#: none: like store's own queries, these are the register package's, not an API
+__all__: list[str] = []
 
 
 def pending_requests(conn: sqlite3.Connection) -> list[dict[str, Any]]:
