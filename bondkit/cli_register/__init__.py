@@ -163,6 +163,8 @@ for _command in (
     moves.withdraw_command,
     moves.queue_command,
     moves.redeem_command,
+    moves.offer_command,
+    moves.renew_command,
     show.show_command,
 ):
     register.add_command(_command)

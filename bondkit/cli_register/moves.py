@@ -25,6 +25,8 @@ __all__ = [
     "withdraw_command",
     "queue_command",
     "redeem_command",
+    "offer_command",
+    "renew_command",
 ]
 
 on_option = click.option(
@@ -268,5 +270,114 @@ def redeem_command(
             total=money_text(total, lang_, currency),
             principal=money_text(int(due["principal_cents"].sum()), lang_, currency),
             interest=money_text(int(due["interest_cents"].sum()), lang_, currency),
+        )
+    )
+
+
+@click.command("offer")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--renews", "renews", required=True, help="The series that matures.")
+@click.option("--series", "series_id", required=True, help="The id of the renewal series.")
+@click.option("--rate", "rate", default=None, help="Its annual rate (0.045 for 4.5 %).")
+@click.option("--term-years", "term_years", type=int, default=None, help="Its term in years.")
+@click.option("--maturity", "maturity", default=None, metavar="DATE", help="Or its maturity.")
+@click.option("--face-value", "face_value", default=None, help="Its face value.")
+@click.option("--amount", "amount", default=None, help="Its amount (default: the old one's).")
+@click.option(
+    "--repayment",
+    type=click.Choice(["bullet", "level-payment", "level-principal", "accumulating"]),
+    default=None,
+)
+@click.option("--interest", type=click.Choice(["simple", "compound"]), default=None)
+@click.option("--reason", "reason", required=True, help="Why (the board's resolution...).")
+@by_option
+@lang_option
+@guarded
+def offer_command(
+    db: Path,
+    renews: str,
+    series_id: str,
+    rate: str | None,
+    term_years: int | None,
+    maturity: str | None,
+    face_value: str | None,
+    amount: str | None,
+    repayment: str | None,
+    interest: str | None,
+    reason: str,
+    by: str | None,
+    lang: str | None,
+) -> None:
+    """Offer a renewal series to the holders of a series that matures: its terms with the
+    changes given, issued on the old series' maturity date.
+
+    Example: bondkit register offer my-issue.db --renews A --series A2 --rate 0.045
+    --term-years 5 --reason "board resolution 2030-11"
+    """
+    given = {
+        "annual_rate": rate,
+        "term_years": term_years,
+        "maturity_date": maturity,
+        "face_value": face_value,
+        "amount": amount,
+        "repayment": repayment,
+        "interest": interest,
+    }
+    with open_register(db) as reg:
+        reg.add_renewal_series(
+            renews, series_id, reason=reason, by=by, **{k: v for k, v in given.items() if v}
+        )
+        row = reg.series().set_index("series_id").loc[series_id]
+    click.echo(
+        say(
+            "reg.renew.offered",
+            series=series_id,
+            renews=renews,
+            issue=row["issue_date"].date(),
+            maturity=row["maturity"].date(),
+        )
+    )
+
+
+@click.command("renew")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--into", "into", required=True, help="The renewal series.")
+@click.option(
+    "--holdings", "holdings", required=True, help="The holdings renewed, by number: 3,7,12."
+)
+@click.option("--reason", "reason", required=True, help="Why (the renewal forms...).")
+@by_option
+@lang_option
+@guarded
+def renew_command(
+    db: Path, into: str, holdings: str, reason: str, by: str | None, lang: str | None
+) -> None:
+    """Renew holdings, every bond of each, into a renewal series on the old series'
+    maturity date, in one transaction.
+
+    Example: bondkit register renew my-issue.db --into A2 --holdings 3,7,12 --reason "forms"
+    """
+    from bondkit.errors import Message, Problem
+    from bondkit.register import RegisterError
+
+    numbers = []
+    for part in holdings.split(","):
+        try:
+            numbers.append(int(part.strip()))
+        except ValueError:
+            raise RegisterError(
+                Message("reg.err.refused"),
+                [Problem("--holdings", Message("msg.whole"), part.strip())],
+            ) from None
+    with open_register(db) as reg:
+        new = reg.renew(numbers, into, reason=reason, by=by)
+        date = reg.series().set_index("series_id").loc[into, "issue_date"].date()
+    click.echo(
+        say(
+            "reg.renew.renewed",
+            date=date,
+            series=into,
+            n=len(new),
+            new=", ".join(str(n) for n in new),
         )
     )

@@ -100,7 +100,7 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _text(
+def personal_text(
     row: Mapping[str, Any], key: str, where: str, required: bool
 ) -> tuple[str | None, list[Problem]]:
     """A personal text field: never quoted in a problem."""
@@ -145,7 +145,7 @@ def holder_details(row: Mapping[str, Any], where: str) -> tuple[dict[str, Any], 
         problems.append(Problem(f"{where}.country", Message("reg.move.country"), str(country)))
     out.update(language=language, kind=kind)
     for key in ("co_holder", "payment_method"):
-        out[key], found = _text(row, key, where, required=False)
+        out[key], found = personal_text(row, key, where, required=False)
         problems += found
     out["country"] = country
     return out, problems
@@ -198,9 +198,9 @@ def subscriptions(
                 if row.get(key) is not None:
                     found.append(Problem(f"{where}.{key}", Message("reg.err.holder_given")))
         else:
-            name, p1 = _text(row, "name", where, required=True)
-            address, p2 = _text(row, "address", where, required=False)
-            email, p3 = _text(row, "email", where, required=False)
+            name, p1 = personal_text(row, "name", where, required=True)
+            address, p2 = personal_text(row, "address", where, required=False)
+            email, p3 = personal_text(row, "email", where, required=False)
             details, p4 = holder_details(row, where)
             found += p1 + p2 + p3 + p4
             raw_sin = row.get("sin")

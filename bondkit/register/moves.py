@@ -57,9 +57,6 @@ HOLDER_FIELDS: tuple[str, ...] = (
     "country",
     "payment_method",
 )
-_KINDS = ("person", "corporation", "estate")
-
-
 def _new_holder(to: Any) -> tuple[dict[str, Any], list[Problem]]:
     """The row of a new holder described by ``to`` (checked as a subscription's), and the
     problems (personal values are never quoted)."""
@@ -70,24 +67,10 @@ def _new_holder(to: Any) -> tuple[dict[str, Any], list[Problem]]:
     ]
     row: dict[str, Any] = {}
     for key, required in (("name", True), ("address", False), ("email", False)):
-        value, found = intake._text(to, key, "to", required=required)
+        value, found = intake.personal_text(to, key, "to", required=required)
         row[key], problems = value, problems + found
-    for key in ("co_holder", "payment_method"):
-        value = to.get(key)
-        if value is not None and (not isinstance(value, str) or not value.isprintable()):
-            problems.append(Problem(f"to.{key}", Message("reg.err.text")))
-        row[key] = value.strip() or None if isinstance(value, str) else None
-    language, kind, country = to.get("language"), to.get("kind", "person"), to.get("country")
-    if language is not None and language not in ("en", "fr"):
-        problems.append(Problem("to.language", Message("reg.move.language"), str(language)))
-    if kind not in _KINDS:
-        problems.append(Problem("to.kind", Message("reg.move.kind"), str(kind)))
-    if country is not None and not (
-        isinstance(country, str) and len(country) == 2 and country.isascii() and country.isupper()
-    ):
-        problems.append(Problem("to.country", Message("reg.move.country"), str(country)))
-    row.update(language=language, kind=kind, country=country)
-    return row, problems
+    details, found = intake.holder_details(to, "to")
+    return {**row, **details}, problems + found
 
 
 class MovesMixin:
