@@ -42,6 +42,10 @@ def test_show_counts_what_is_owed_and_by_whom(tmp_path):
     ]
     assert o["holders"] == {"person": 2, "corporation": 0, "estate": 1}
     assert o["requests"] == {"waiting": 0, "bonds": 0, "to_pay": 0}
+    # accumulating at 2 % simple: the 5 bonds are paid 5,000 $ + 5 x 2 % x 5,000 $ at maturity
+    assert o["next_payments"] == [
+        {"series_id": "A", "date": "2021-09-01", "total_cents": 550_000, "holdings": 2}
+    ]
     result = CliRunner().invoke(main, ["register", "show", str(path), "--as-of", "2018-03-02"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -52,6 +56,10 @@ def test_show_counts_what_is_owed_and_by_whom(tmp_path):
         "A      5 / 20                5\xa0000,00\xa0$  0,00\xa0$           2           2021-09-01",
     ]
     assert "détenteurs : 3 (personnes : 2; organisations : 0; successions : 1)" in lines
+    assert (
+        "prochain versement de la série A : le 2021-09-01, 5\xa0500,00\xa0$ à 2 placements"
+        in lines
+    )
     assert "Zoé" not in result.output and "Café" not in result.output
     bad = CliRunner().invoke(main, ["register", "show", str(path), "--as-of", "2018-02-30"])
     assert bad.exit_code == 2 and "2018-02-30" in bad.stderr

@@ -22,9 +22,9 @@ class OverviewMixin:
         event recorded (when, by whom), and for each series its bonds, bonds held,
         principal outstanding, interest accrued and unpaid, holders and maturity (cents);
         the holders by kind; the redemption requests waiting (how many, their bonds, how
-        many are to be paid that day); the next payment date of each series after
-        ``as_of`` with what the holdings are owed then (when the register computes
-        calendars). No name, address or SIN.
+        many are to be paid that day); the next payment date of each series, on or after
+        ``as_of``, with what its holdings are owed then (their calendars). No name,
+        address or SIN.
 
         >>> import tempfile, pathlib
         >>> from bondkit.register import Register
@@ -54,22 +54,21 @@ class OverviewMixin:
             "to_pay": int(queue["status"].isin(["to pay", "part"]).sum()),
         }
         out["next_payments"] = []
-        calendars = getattr(self, "calendars", None)
-        if calendars is not None:
-            cal = calendars()
-            ahead = cal[cal["due_on"] > when.isoformat()] if not cal.empty else cal
-            if not ahead.empty:
-                for sid, rows in ahead.groupby("series_id", sort=False):
-                    first = rows["due_on"].min()
-                    due = rows[rows["due_on"] == first]
-                    out["next_payments"].append(
-                        {
-                            "series_id": sid,
-                            "date": str(first)[:10],
-                            "total_cents": int(due["total_cents"].sum()),
-                            "holdings": int(due["holding_id"].nunique()),
-                        }
-                    )
+        import pandas as pd
+
+        cal = self.calendars()  # type: ignore[attr-defined]
+        ahead = cal[cal["due_on"] >= pd.Timestamp(when)]
+        for sid, rows in ahead.groupby("series_id", sort=False):
+            first = rows["due_on"].min()
+            due = rows[rows["due_on"] == first]
+            out["next_payments"].append(
+                {
+                    "series_id": sid,
+                    "date": first.date().isoformat(),
+                    "total_cents": int(due["total_cents"].sum()),
+                    "holdings": int(due["holding_id"].nunique()),
+                }
+            )
         return out
 
 
