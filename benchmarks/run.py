@@ -294,6 +294,8 @@ def main() -> None:
     from bench_irr import bench_irr
     from bench_lo import bench_libreoffice
     from bench_validate import bench_validate
+    from register_import import bench_import
+    from register_pay import bench_pay
 
     print(f"bondkit benchmarks on {os.cpu_count()} cores, numpy {np.__version__}")
     for line in bench_level_payment():
@@ -309,6 +311,8 @@ def main() -> None:
         bench_sweep,
         bench_validate,
         bench_libreoffice,
+        bench_import,
+        bench_pay,
     ):
         for line in bench():
             print(line, flush=True)

@@ -38,12 +38,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bondkit.errors import Message, Problem, format_problems
 from bondkit.register import store
-from bondkit.register.ledger import AMOUNTS, Posting, balances, reversal, shape_problems
+from bondkit.register.ledger import SIGNS, AMOUNTS, SHAPES, Posting, reversal, shape_problems
 from bondkit.register.schema import GUARDS, SCHEMA_VERSION
 from bondkit.register.store import payments as pay_store
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 __all__ = ["CheckReport", "check_register"]
 
@@ -97,9 +101,9 @@ def check_register(conn: sqlite3.Connection) -> CheckReport:
             return CheckReport(version, {}, tuple(problems))
         problems = [*_file_problems(conn, version)]
         series = {row["series_id"]: row for row in store.read_series(conn)}
-        postings = store.read_postings(conn)
-        problems += _event_problems(conn, series, postings)
-        problems += _balance_problems(conn, series, postings)
+        ledger = _Ledger.read(conn)
+        problems += _event_problems(conn, series, ledger)
+        problems += _balance_problems(conn, series, ledger)
         if version >= 3:
             problems += _run_problems(conn)
         return CheckReport(version, store.counts(conn), tuple(problems))
@@ -126,19 +130,130 @@ def _file_problems(conn: sqlite3.Connection, version: int) -> Iterator[Problem]:
                 yield Problem(table, Message("reg.check.guard", name=name, verb=verb))
 
 
+@dataclass
+class _Ledger:
+    """Every posting, read once, as arrays: event, kind, holding, series (by event, then
+    posting) and the four amounts; and the events (number, kind, event reversed)."""
+
+    event: np.ndarray
+    kind: np.ndarray
+    holding: np.ndarray
+    series: np.ndarray
+    amounts: np.ndarray  # int64 [postings, 4], in the order of AMOUNTS
+    events: list[tuple]
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> _Ledger:
+        import numpy as np
+
+        rows = store.posting_tuples(conn)
+        table = np.array(rows, dtype=object).reshape(-1, 8)
+        return cls(
+            event=table[:, 0].astype(np.int64),
+            kind=table[:, 1].astype(str),
+            holding=table[:, 2].astype(np.int64),
+            series=table[:, 3].astype(str),
+            amounts=table[:, 4:].astype(np.int64).reshape(-1, 4),
+            events=store.event_tuples(conn),
+        )
+
+    def rows(self, index: np.ndarray) -> list[dict]:
+        """Some postings as the mappings the rules of :mod:`~bondkit.register.ledger` read."""
+        return [
+            {
+                "event_id": int(self.event[i]),
+                "holding_id": int(self.holding[i]),
+                "series_id": str(self.series[i]),
+                **{name: int(v) for name, v in zip(AMOUNTS, self.amounts[i], strict=True)},
+            }
+            for i in index
+        ]
+
+
+def _suspects(ledger: _Ledger, series: dict[str, dict]) -> set[int]:
+    """The events that may break a rule of their kind, screened with numpy over every
+    posting at once: each rule of :data:`bondkit.register.ledger.SHAPES` (signs, equal
+    amounts, something moved, how many postings, sums to zero, one posting per holding),
+    a subscription's face value, a transfer within one series. Every event found here,
+    and every correction, is then checked one by one, so that what is reported is what
+    the rules say; an event the screen passes breaks none of them."""
+    import numpy as np
+
+    if not len(ledger.event):
+        return set()
+    a, kind = ledger.amounts, ledger.kind
+    col = {name: i for i, name in enumerate(AMOUNTS)}
+    starts = np.flatnonzero(np.r_[True, ledger.event[1:] != ledger.event[:-1]])
+    count = np.diff(np.r_[starts, len(kind)])
+    first_kind = kind[starts]
+    bad = np.zeros(len(starts), dtype=bool)
+    bad_row = np.zeros(len(kind), dtype=bool)
+    for name, shape in SHAPES.items():
+        rows = kind == name
+        if not rows.any():
+            continue
+        x = a[rows]
+        ok = np.ones(len(x), dtype=bool)
+        for i, sign in enumerate(shape.signs):
+            ok &= np.asarray(SIGNS[sign](x[:, i]), dtype=bool)
+        for target, parts in shape.equal:
+            ok &= x[:, col[target]] == sum(x[:, col[p]] for p in parts)
+        ok &= (x != 0).any(axis=1)
+        bad_row[rows] = ~ok
+        events = first_kind == name
+        n = count[events]
+        bad[events] |= (n < shape.least) | ((n > shape.most) if shape.most else False)
+        sums = np.add.reduceat(a, starts, axis=0)[events]
+        for total in shape.balanced:
+            if total == "owed":
+                bad[events] |= (
+                    sums[:, col["principal_cents"]] + sums[:, col["interest_cents"]]
+                ) != 0
+            else:
+                bad[events] |= sums[:, col[total]] != 0
+    bad |= np.logical_or.reduceat(bad_row, starts)
+    bad |= ~np.isin(first_kind, list(SHAPES))  # a correction, or a kind with no shape
+    # one event of several kinds, or one holding twice in an event
+    bad |= np.logical_or.reduceat(kind != np.repeat(first_kind, count), starts)
+    order = np.lexsort((ledger.holding, ledger.event))
+    twice = (ledger.event[order][1:] == ledger.event[order][:-1]) & (
+        ledger.holding[order][1:] == ledger.holding[order][:-1]
+    )
+    suspects = set(ledger.event[order][1:][twice].tolist())
+    # a subscription's principal is its bonds times the face value of its series
+    subs = np.flatnonzero(kind == "subscription")
+    face = np.array(
+        [series[s]["face_value_cents"] if s in series else -1 for s in ledger.series[subs]]
+    )
+    wrong = a[subs, col["principal_cents"]] != a[subs, col["bonds"]] * face
+    suspects |= set(ledger.event[subs[wrong]].tolist())
+    # a transfer stays within one series
+    moves = np.isin(first_kind, ("transfer", "estate_transfer"))
+    codes = np.unique(ledger.series, return_inverse=True)[1].reshape(-1)
+    spread = np.maximum.reduceat(codes, starts) != np.minimum.reduceat(codes, starts)
+    bad |= moves & spread
+    return suspects | set(ledger.event[starts[bad]].tolist())
+
+
 def _event_problems(
-    conn: sqlite3.Connection, series: dict[str, dict], postings: list[dict]
+    conn: sqlite3.Connection, series: dict[str, dict], ledger: _Ledger
 ) -> list[Problem]:
+    import numpy as np
+
     problems: list[Problem] = []
-    events = {e["event_id"]: e for e in store.read_events(conn)}
-    by_event: dict[int, list[dict]] = {}
-    for row in postings:
-        by_event.setdefault(row["event_id"], []).append(row)
+    events = {e[0]: {"event_id": e[0], "kind": e[1], "reverses": e[2]} for e in ledger.events}
     for event_id in store.events_without_postings(conn)[:MOST]:
         problems.append(Problem(f"events[{event_id}]", Message("reg.check.no_postings")))
-    for event_id, event in events.items():
+    suspects = _suspects(ledger, series)
+    targets = {events[e]["reverses"] for e in suspects if events.get(e, {}).get("reverses")}
+    wanted = np.isin(ledger.event, sorted(suspects | targets))
+    by_event: dict[int, list[dict]] = {}
+    for row in ledger.rows(np.flatnonzero(wanted)):
+        by_event.setdefault(row["event_id"], []).append(row)
+    for event_id in sorted(suspects):
+        event = events[event_id]
         rows = by_event.get(event_id, [])
-        if not rows:
+        if not rows:  # reported above: an event without postings
             continue
         kind, where = event["kind"], f"events[{event_id}]"
         postings = [Posting.from_row(r) for r in rows]
@@ -170,10 +285,17 @@ def _key(p: Posting) -> tuple[int, ...]:
 
 
 def _balance_problems(
-    conn: sqlite3.Connection, series: dict[str, dict], postings: list[dict]
+    conn: sqlite3.Connection, series: dict[str, dict], ledger: _Ledger
 ) -> list[Problem]:
+    import numpy as np
+
     problems: list[Problem] = []
-    recomputed = balances(postings)
+    ids, where_of = np.unique(ledger.holding, return_inverse=True)
+    sums = np.zeros((len(ids), 4), dtype=np.int64)
+    np.add.at(sums, where_of.reshape(-1), ledger.amounts)
+    recomputed = {
+        int(h): (int(b), int(p), int(i), int(c)) for h, (b, p, i, c) in zip(ids, sums, strict=True)
+    }
     held: dict[str, list[int]] = {sid: [0, 0, 0, 0, 0] for sid in series}
     for row in store.read_holdings(conn):
         hid, where = row["holding_id"], f"holdings[{row['holding_id']}]"
@@ -189,8 +311,9 @@ def _balance_problems(
         acc = held.setdefault(row["series_id"], [0, 0, 0, 0, 0])
         for i, value in enumerate(mine):
             acc[i] += value
-    for row in postings:
-        held.setdefault(row["series_id"], [0, 0, 0, 0, 0])[4] += 1
+    names, n = np.unique(ledger.series, return_counts=True)
+    for sid, count in zip(names.tolist(), n.tolist(), strict=True):
+        held.setdefault(sid, [0, 0, 0, 0, 0])[4] += count
     for sid, terms in series.items():
         bonds, principal = held[sid][0], held[sid][1]
         if bonds > terms["bonds"]:

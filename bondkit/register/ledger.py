@@ -109,7 +109,7 @@ class Posting:
 # ---------------------------------------------------------------- what each kind may move
 
 #: signs: "+" above 0, "-" below 0, "0" zero, "+0" not negative, "-0" not positive, "*" any
-_SIGNS = {
+SIGNS = {
     "+": lambda x: x > 0,
     "-": lambda x: x < 0,
     "0": lambda x: x == 0,
@@ -184,7 +184,7 @@ def shape_problems(kind: str, postings: Sequence[Posting]) -> list[Message]:
     ok = shape.least <= len(postings) and (shape.most is None or len(postings) <= shape.most)
     for p in postings:
         values = dict(zip(AMOUNTS, p.amounts(), strict=True))
-        ok = ok and all(_SIGNS[s](values[a]) for s, a in zip(shape.signs, AMOUNTS, strict=True))
+        ok = ok and all(SIGNS[s](values[a]) for s, a in zip(shape.signs, AMOUNTS, strict=True))
         for name, parts in shape.equal:
             ok = ok and values[name] == sum(values[x] for x in parts)
         ok = ok and any(p.amounts())

@@ -615,6 +615,22 @@ def read_postings(conn: sqlite3.Connection, event_id: int | None = None) -> list
     )
 
 
+def posting_tuples(conn: sqlite3.Connection) -> list[tuple]:
+    """Every posting as (event, kind, holding, series, bonds, principal, interest, cash),
+    by event then posting: the check's one read of the ledger."""
+    return conn.execute(
+        "SELECT p.event_id, e.kind, p.holding_id, h.series_id, p.bonds, p.principal_cents, "
+        "p.interest_cents, p.cash_cents FROM postings p "
+        "JOIN events e ON e.event_id = p.event_id "
+        "JOIN holdings h ON h.holding_id = p.holding_id ORDER BY p.event_id, p.posting_id"
+    ).fetchall()
+
+
+def event_tuples(conn: sqlite3.Connection) -> list[tuple]:
+    """Every event as (event, kind, reverses), by number."""
+    return conn.execute("SELECT event_id, kind, reverses FROM events ORDER BY event_id").fetchall()
+
+
 def read_series_totals(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """The stored running totals by series."""
     return rows(conn, "SELECT * FROM series_totals ORDER BY series_id")
