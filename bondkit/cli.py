@@ -365,6 +365,16 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
     help="Chart files to write: PNG and SVG, one of them, or none (no charts folder). "
     "The workbook shows the PNGs: without them it has no pictures.",
 )
+@click.option(
+    "--register",
+    "register_db",
+    metavar="DB",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The issue's register of holders (bondkit register init): the real holders "
+    "replace the simulated ones in the redemption-risk model, and L3.4 and L3.5 show the "
+    "register's figures as real data.",
+)
 @budget_options
 @_last_resort
 def run_command(
@@ -372,6 +382,7 @@ def run_command(
     out_dir: Path,
     lang: str | None,
     charts: str,
+    register_db: Path | None,
     max_memory: float | None,
     max_time: float | None,
 ) -> None:
@@ -379,7 +390,8 @@ def run_command(
 
     A run estimated to need more than --max-memory or --max-time is refused before it
     starts (exit 2, nothing written), with the scenario key to turn. --charts png, svg or
-    none writes fewer chart files, and sooner.
+    none writes fewer chart files, and sooner. --register DB takes the real holders from
+    the issue's register (a register of another issue: exit 2, nothing written).
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
@@ -388,9 +400,25 @@ def run_command(
 
     sc = _load(file)
     stem = output_stem(file)
-    result = run(sc, max_memory=max_memory, max_time=max_time)
+    result = run(sc, max_memory=max_memory, max_time=max_time, register=register_db)
     paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts)
     _warn_findings(result)
+    if result.register is not None:  # counted, never named
+        from bondkit.labels import money_text
+
+        reg = result.register
+        for warning in reg.warnings:
+            click.echo(warning.render(message_lang()), err=True)
+        principal = money_text(reg.principal_cents, message_lang(), sc.currency)
+        _echo(
+            _say(
+                "runreg.cli.used",
+                file=reg.file_name,
+                date=reg.as_of.isoformat(),
+                n=len(reg.holdings),
+                principal=principal,
+            )
+        )
     _answer_first(result, lang)
     _echo(_say("cli.run.workbook", path=paths["workbook"]))
     _echo(_say("cli.run.summary", path=paths["summary"]))

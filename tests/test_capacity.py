@@ -102,7 +102,10 @@ def test_costs_are_paid_from_the_cash_in_the_years_they_fall():
     assert paid.table["costs"].tolist() == costs.tolist()
     # the maturity test pays that year's cost first; coverage itself does not change
     m0, m1 = base.maturities.iloc[0], paid.maturities.iloc[0]
-    assert m1["cash_start"] == m0["cash_start"] - 500_000 and m1["cash_flow"] == m0["cash_flow"] - 50_000
+    assert (
+        m1["cash_start"] == m0["cash_start"] - 500_000
+        and m1["cash_flow"] == m0["cash_flow"] - 50_000
+    )
     assert paid.min_dscr == base.min_dscr
 
 

@@ -145,6 +145,7 @@ def test_workbook_shows_the_same_numbers(compared):
     # number formats: currency, percent, ratio
     ws = wb.active
     first = h + 2  # 1-based row of the first option
+
     def fmt(metric: str) -> str:
         return ws.cell(first, 4 + METRICS.index(metric)).number_format
 

@@ -57,8 +57,7 @@ def test_show_counts_what_is_owed_and_by_whom(tmp_path):
     ]
     assert "détenteurs : 3 (personnes : 2; organisations : 0; successions : 1)" in lines
     assert (
-        "prochain versement de la série A : le 2021-09-01, 5\xa0500,00\xa0$ à 2 placements"
-        in lines
+        "prochain versement de la série A : le 2021-09-01, 5\xa0500,00\xa0$ à 2 placements" in lines
     )
     assert "Zoé" not in result.output and "Café" not in result.output
     bad = CliRunner().invoke(main, ["register", "show", str(path), "--as-of", "2018-02-30"])

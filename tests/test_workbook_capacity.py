@@ -335,11 +335,19 @@ def test_coverage_table_equals_the_capacity_table(book):
         assert cells[0].value == rec.fiscal_year
         for cell, key in zip(
             cells[1:7],
-            ("cash_flow", "other_debt_service", "debt_service", "due_at_maturity", "sinking_deposit"),
+            (
+                "cash_flow",
+                "other_debt_service",
+                "debt_service",
+                "due_at_maturity",
+                "sinking_deposit",
+            ),
             strict=False,
         ):
             assert _cents(cell) == getattr(rec, key), (rec.fiscal_year, key)
-        periodic = rec.debt_service - rec.due_at_maturity + rec.sinking_deposit + rec.other_debt_service
+        periodic = (
+            rec.debt_service - rec.due_at_maturity + rec.sinking_deposit + rec.other_debt_service
+        )
         assert _cents(cells[6]) == periodic
         if math.isnan(rec.coverage):
             assert cells[7].value in (None, ""), rec.fiscal_year  # no ratio: an empty cell
@@ -363,7 +371,6 @@ def test_coverage_table_equals_the_capacity_table(book):
     assert _cents(total[1]) == int(table["cash_flow"].sum())
     assert _cents(total[3]) == int(table["debt_service"].sum())
     assert _cents(total[9]) == int(table["costs"].sum())
-
 
 
 def test_nan_coverage_is_an_empty_cell(campaign_en, accumulating_en):
@@ -745,9 +752,7 @@ def test_min_dscr_is_on_periodic_debt_service(book):
     assert table["maturity_year"].tolist() == [int(y) in due for y in table["fiscal_year"]]
     ratios = []
     for rec in table.itertuples(index=False):
-        service = (
-            rec.total_debt_service - rec.due_at_maturity + rec.sinking_deposit
-        )
+        service = rec.total_debt_service - rec.due_at_maturity + rec.sinking_deposit
         if service > 0 and rec.cash_flow > 0:
             ratios.append(rec.cash_flow / service)
     if ratios:

@@ -185,7 +185,9 @@ class CapacityResult:
 
     terms: CapacityTerms
     table: pd.DataFrame
-    maturities: pd.DataFrame  # fiscal_year, due, cash_start, sinking_fund, cash_flow, renewals, coverage
+    maturities: (
+        pd.DataFrame
+    )  # fiscal_year, due, cash_start, sinking_fund, cash_flow, renewals, coverage
     max_debt_level_payment: int
     max_debt_sculpted: int
     sizing_rate: float
@@ -361,8 +363,8 @@ def assess(
         )
 
     total_ds = ds + other
-    cash = (
-        np.cumsum(cf - total_ds - deposit + withdrawal - paid_costs) + to_cents(terms.opening_cash)
+    cash = np.cumsum(cf - total_ds - deposit + withdrawal - paid_costs) + to_cents(
+        terms.opening_cash
     )
     # coverage on periodic debt service (interest, amortisation, sinking-fund deposits, other debt)
     service = periodic + other + deposit

@@ -88,9 +88,10 @@ def equal_holders(series: Sequence[SeriesTerms], holding: float) -> Holders:
 
 
 def holders_from_register(
-    register: pd.DataFrame, series: Sequence[SeriesTerms], holding: float
+    register: pd.DataFrame, series: Sequence[SeriesTerms], holding: float, exact: bool = False
 ) -> Holders:
-    """Holdings shaped like the campaign register, adding up to each series' amount.
+    """Holdings shaped like the campaign register, adding up to each series' amount; with
+    ``exact``, the register's holdings themselves (the real register of holders).
 
     For each series the register's holdings (in subscription order) are repeated until
     they make up the series amount, the last one cut to what remains (whole bonds). A
@@ -108,9 +109,30 @@ def holders_from_register(
     >>> h = holders_from_register(register, [s], 1_000)
     >>> len(h.amount), h.amount[:2].tolist(), int(h.amount[-1]), h.segment[-1]
     (27, [500000, 250000], 250000, 'Members')
+
+    With ``exact=True`` each row with an amount is one holder, as it is: nothing is
+    repeated, a series without a row has no holder, rows of other series are left out,
+    and the ``segment`` column is optional (none: every holder has the probability of
+    ``annual_probability``). The register of holders' two holdings of series A:
+
+    >>> real = pd.DataFrame({"series": ["A", "A", "Z"], "amount": [500_000, 250_000, 100]})
+    >>> h = holders_from_register(real, [s], 1_000, exact=True)
+    >>> h.amount.tolist(), h.series.tolist(), h.segment.tolist()
+    ([500000, 250000], [0, 0], [None, None])
     """
     idx, segs, amounts = [], [], []
     reg = register[register["amount"] > 0]
+    if exact:
+        for j, s in enumerate(series):
+            own = reg[reg["series"] == s.id]
+            idx += [j] * len(own)
+            segs += own["segment"].tolist() if "segment" in own else [None] * len(own)
+            amounts += [int(a) for a in own["amount"]]
+        return Holders(
+            np.array(idx, dtype=np.int64),
+            np.array(segs, dtype=object),
+            np.array(amounts, dtype=np.int64),
+        )
     for j, s in enumerate(series):
         own = reg[reg["series"] == s.id]
         if own.empty:
@@ -436,6 +458,9 @@ def simulate_risk(
         saved_interest = np.zeros(P)  # ... and no longer paid at maturity
         leaving = np.zeros(P, dtype=np.int64)  # holdings leaving at maturity, before repayments
         mine = holders.series == j
+        # what this series' holders hold: its amount, except with the real register of
+        # holders, where the bonds not sold (or redeemed) are nobody's
+        held = int(holders.amount[mine].sum())
         blocks = []  # (rows, holdings, probability, tables, tiled holdings, random stream)
         # grouped by integer codes, never by comparing names in numpy: numpy's strings drop
         # a trailing NUL, so "Membres\x00" would match "Membres" (issue #11)
@@ -494,12 +519,16 @@ def simulate_risk(
                     saved_interest[rows] += req.sum(axis=1) * plan.interest_final
                 late[j, rows] += late_c
                 leaving[rows] += repaid + late_c
-        paid_plan = plan.scheduled[None, :] - np.rint(gone).astype(np.int64)
+        planned = plan.scheduled
+        if held != s.amount_cents:  # the holders' share of the planned repayments
+            planned = np.rint(plan.scheduled * (held / s.amount_cents)).astype(np.int64)
+        paid_plan = planned[None, :] - np.rint(gone).astype(np.int64)
         scheduled += paid_plan
         maturity[:, plan.final_fy] += np.rint(leaving * plan.final).astype(np.int64)
-        # what is left renews: the issue's principal less everything paid out (absorbs rounding)
+        # what is left renews: the holders' principal less everything paid out (absorbs
+        # rounding)
         renewed[:, plan.final_fy] += (
-            s.amount_cents
+            held
             - requested_by_series[j].sum(axis=1)
             - paid_plan.sum(axis=1)
             - np.rint(leaving * plan.final).astype(np.int64)
@@ -615,6 +644,9 @@ class RiskResult:
     p_shortfall: float | None
     recommended_reserve: int
     holders_from_register: bool
+    #: the holders are the real register's holdings, as they are (not repeated to make up
+    #: each series' amount): see :func:`holders_from_register` with ``exact``
+    exact: bool = False
     #: the year-end cash of every path before any reserve, less the minimum cash, at its
     #: lowest over the years [cents]: a reserve R avoids a shortfall on a path iff
     #: R >= this; None without a capacity analysis
@@ -677,18 +709,29 @@ def assess_risk(
     register: pd.DataFrame | None = None,
     cash_end: pd.Series | None = None,
     minimum_cash: int = 0,
+    exact: bool = False,
 ) -> RiskResult:
     """Simulate the holders' behaviour and measure the liquidity need and shortfall.
 
     ``fiscal`` is the issue's debt service by fiscal year; ``cash_end`` the planned closing
     cash by fiscal year (indexed by fiscal year) from the capacity analysis, when known.
+    ``register`` (columns ``series``, ``amount`` in cents, ``segment``) is the simulated
+    campaign's register, repeated to make up each series; with ``exact``, the real
+    register of holders, whose holdings are the holders as they are (an empty one: no
+    holder at all).
     """
-    from_register = register is not None and bool((register["amount"] > 0).any())
-    holders = (
-        holders_from_register(register, series, terms.holding)
-        if from_register
-        else equal_holders(series, terms.holding)
-    )
+    if exact:
+        if register is None:
+            raise ValueError("exact holders need a register")
+        from_register = True
+        holders = holders_from_register(register, series, terms.holding, exact=True)
+    else:
+        from_register = register is not None and bool((register["amount"] > 0).any())
+        holders = (
+            holders_from_register(register, series, terms.holding)
+            if from_register
+            else equal_holders(series, terms.holding)
+        )
     sim = simulate_risk(terms, series, holders, seed, fiscal_year_end)
     planned = (
         fiscal.set_index("fiscal_year")["principal"]
@@ -714,5 +757,6 @@ def assess_risk(
         p_shortfall=p_short,
         recommended_reserve=short["recommended_reserve"],
         holders_from_register=from_register,
+        exact=exact,
         worst_gap=short["worst_gap"] if cash_end is not None else None,
     )

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from bondkit.errors import Message, Problem, format_problems
 from bondkit.register import store
-from bondkit.register.ledger import SIGNS, AMOUNTS, SHAPES, Posting, reversal, shape_problems
+from bondkit.register.ledger import AMOUNTS, SHAPES, SIGNS, Posting, reversal, shape_problems
 from bondkit.register.schema import GUARDS, SCHEMA_VERSION
 from bondkit.register.store import payments as pay_store
 

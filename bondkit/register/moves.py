@@ -12,7 +12,7 @@ them. The interest of a period is paid to whoever holds the bonds on its payment
 
 An estate gets a holder of its own (kind ``estate``, named "Estate of ..." / "Succession
 de ..." in the holder's language, ``estate_of`` the holder), with the deceased's address,
-language, country and payment method (not the SIN); each holding that still holds bonds
+e-mail, language, country and payment method (not the SIN); each holding that still holds bonds
 moves to it by an ``estate_transfer`` event, all in one transaction.
 
 >>> import tempfile, pathlib
@@ -57,6 +57,8 @@ HOLDER_FIELDS: tuple[str, ...] = (
     "country",
     "payment_method",
 )
+
+
 def _new_holder(to: Any) -> tuple[dict[str, Any], list[Problem]]:
     """The row of a new holder described by ``to`` (checked as a subscription's), and the
     problems (personal values are never quoted)."""

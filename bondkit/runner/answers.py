@@ -125,7 +125,11 @@ def _afford(res: Result, lang: str) -> tuple[str, str, str]:
         )
     )
     figure = t("not_applicable", lang) if dscr is None else number_text(dscr, lang, 2)
-    return figure, worst(*statuses), reduce(lambda a, b: t("ans.then", lang).format(a=a, b=b), parts) + "."
+    return (
+        figure,
+        worst(*statuses),
+        reduce(lambda a, b: t("ans.then", lang).format(a=a, b=b), parts) + ".",
+    )
 
 
 def _cost(res: Result, lang: str) -> tuple[str, str, str]:

@@ -41,9 +41,7 @@ def value_text(value: Any, kind: str, lang: str, currency: str, missing: str | N
 
 def _status_cell(line: ET.Element, status: str, lang: str) -> None:
     fill, ink = STATUS_COLOURS[status]
-    look = ";".join(
-        (f"background:{fill}", f"color:{ink}", "font-weight:bold", "text-align:center")
-    )
+    look = ";".join((f"background:{fill}", f"color:{ink}", "font-weight:bold", "text-align:center"))
     ET.SubElement(line, "td", style=look).text = t(f"status.{status}", lang)
 
 

@@ -34,8 +34,12 @@ from bondkit.runner.budget import check_budget
 from bondkit.runner.result import Result, SeriesResult
 
 if TYPE_CHECKING:
+    import datetime as dt
+    import os
+
     from bondkit.core.terms import CampaignTerms, SeriesTerms
     from bondkit.models.campaign import CampaignResult
+    from bondkit.register import Register
     from bondkit.scenario import Scenario
 
 __all__ = ["run", "run_campaign", "costs_by_fiscal_year"]
@@ -47,6 +51,8 @@ def run(
     seed: int | None = None,
     max_memory: int | float | str | None = None,
     max_time: int | float | str | None = None,
+    register: str | os.PathLike | Register | None = None,
+    register_as_of: dt.date | str | None = None,
 ) -> Result:
     """Compute the schedules and key figures of a validated scenario.
 
@@ -60,6 +66,16 @@ def run(
     risk); the result's ``scenario`` is then a copy carrying that seed, so the summary and
     the workbook name the seed the numbers come from. None (the default) keeps the
     scenario's own seed. The schedules do not depend on the seed.
+
+    ``register``, the issue's register of holders (the path of its file, or an open
+    :class:`~bondkit.register.Register`), gives the run the real holders: the
+    redemption-risk model takes the register's holdings that hold bonds (their principal
+    outstanding, nothing repeated; a series without a holder has none) instead of the
+    simulated campaign's, and the result keeps what was read
+    (:class:`~bondkit.runner.registered.RegisterSnapshot` in ``register``), on the date
+    of the register's last event or on ``register_as_of``. A register whose series are
+    not the scenario's raises :class:`~bondkit.runner.registered.RegisterMismatch`
+    (see :mod:`bondkit.runner.registered`). Without it, nothing changes.
 
     Money in the result is in cents (``summary`` and :meth:`Result.to_dict` give currency
     units). Le Grand Costumier: 20 000 $ at 2 % simple interest for 5 years, all paid on
@@ -79,6 +95,11 @@ def run(
     """
     if seed is not None:
         scenario = _with_seed(scenario, seed)
+    snapshot = None
+    if register is not None:  # refused before anything is computed when not this issue's
+        from bondkit.runner.registered import read_register
+
+        snapshot = read_register(register, scenario, register_as_of)
     check_budget(scenario, max_memory, max_time)  # before any simulation (issue #11)
     series = tuple(scenario.series_terms())
     costs = scenario.cost_terms()
@@ -134,7 +155,12 @@ def run(
             fiscal,
             scenario.seed,
             fye,
-            register=campaign.simulation.register if campaign is not None else None,
+            register=snapshot.risk_register()
+            if snapshot is not None
+            else campaign.simulation.register
+            if campaign is not None
+            else None,
+            exact=snapshot is not None,
             # the cash the enterprise can draw on: its cash and its sinking fund
             cash_end=capacity.table.set_index("fiscal_year").eval("cash_end + sinking_balance")
             if capacity is not None
@@ -164,6 +190,7 @@ def run(
         campaign=campaign,
         capacity=capacity,
         risk=risk,
+        register=snapshot,
     )
 
 

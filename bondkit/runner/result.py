@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bondkit.models.campaign import CampaignResult
     from bondkit.models.capacity import CapacityResult
     from bondkit.models.risk import RiskResult
+    from bondkit.runner.registered import RegisterSnapshot
     from bondkit.scenario import Scenario
 
 __all__ = ["SeriesResult", "Result"]
@@ -91,6 +92,9 @@ class Result:
     capacity: CapacityResult | None = None
     risk: RiskResult | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the register of holders the run read (``run(..., register=...)``): the real
+    #: holders of the risk model and the real figures of B3.4 and B3.5; None without one
+    register: RegisterSnapshot | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The summary JSON of scenario-format.md (plus a few more keys), as a dict:
@@ -120,7 +124,7 @@ class Result:
         """
         sc = self.scenario
         fig = {key: FIGURES[key].json(self) for key in JSON_FIGURES}
-        return {
+        out = {
             "scenario": sc.name,
             "bondkit_version": __version__,
             "input_sha256": sc.input_sha256,
@@ -153,6 +157,16 @@ class Result:
             "capacity": self.capacity.summary() if self.capacity is not None else None,
             "risk": self.risk.summary() if self.risk is not None else None,
         }
+        if self.register is not None:  # keys added only with a register of holders
+            reg = self.register
+            out["register"] = reg.summary()
+            if out["risk"] is not None:
+                out["risk"].update(
+                    holders_from="register",
+                    register_as_of=reg.as_of.isoformat(),
+                    register_holdings=len(reg.holdings),
+                )
+        return out
 
     # -- for analysts (notebooks) --------------------------------------------------------
     def __repr__(self) -> str:

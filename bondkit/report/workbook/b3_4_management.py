@@ -3,7 +3,9 @@
 columns, the debt service by fiscal year pivoted by series with two native charts; with a
 capacity analysis (``result.capacity``), the capacity block: coverage by fiscal year (with
 the coverage chart), the maturity-year test, the sinking fund and the reserve when set,
-and the largest issue the cash flow can carry.
+and the largest issue the cash flow can carry. With a register of holders
+(``result.register``: ``bondkit run --register``), the register's figures by series, on a
+new printed page, marked as real data (:func:`write_register_block`, also on B3.5).
 
 The schedule's header is frozen on screen. Printed, each table prints under its own
 header and none under another's: the calendar, the debt service by fiscal year and the
@@ -15,10 +17,10 @@ empty cells instead of widening its columns.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bondkit.columns import SCHEDULE_COLUMNS, label
-from bondkit.labels import t
+from bondkit.labels import money_text, number_text, t
 from bondkit.report.workbook.b3_4_capacity import write_capacity
 from bondkit.report.workbook.formulas import (
     SCHEDULE_SHEET_COLUMNS,
@@ -33,7 +35,21 @@ from bondkit.report.workbook.pieces import coming
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["write_management"]
+    from bondkit.runner.registered import RegisterSnapshot
+
+__all__ = [
+    "write_management",
+    "write_register_block",
+    "register_heading",
+    "real_formats",
+    "real_cell",
+    "REAL_FILL",
+    "REAL_INK",
+]
+
+#: the real-data style: the register's figures (dark green on pale green, framed), apart
+#: from the plan's (plain), the inputs' (blue on pale yellow) and the run's (grey italic)
+REAL_FILL, REAL_INK = "#e2efda", "#375623"
 
 
 def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
@@ -237,8 +253,178 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     }
     row = write_native_charts(sheet, row + 2, years, {"fiscal_year": year_col, **every})
     if res.capacity is None:
-        coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
-        return
-    breaks.append(row)
-    sheet.ws.set_h_pagebreaks(breaks)
-    write_capacity(sheet, row, ncols, charts.get("coverage"), breaks, ds_cells)
+        row = coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
+    else:
+        breaks.append(row)
+        sheet.ws.set_h_pagebreaks(breaks)
+        write_capacity(sheet, row, ncols, charts.get("coverage"), breaks, ds_cells)
+        row = max(sheet.last_row, sheet.extra_rows) + 2
+    if res.register is not None:  # the register's figures, on a new printed page
+        breaks.append(row)
+        sheet.ws.set_h_pagebreaks(breaks)
+        write_register_block(sheet, row, res.register)
+
+
+def real_formats(sheet: Sheet) -> dict[str, Any]:
+    """The cell formats of the real-data style, by (kind, in a total row): kinds
+    ``text``, ``tag``, ``money``, ``int``, ``date``; XlsxWriter shares identical formats
+    when it saves.
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> sheet = Book(run(starter_scenario()), None, "en").sheet("sheet.b3_4", "title.b3_4")
+    >>> fmts = real_formats(sheet)
+    >>> len(fmts), bool(fmts[("int", True)].bold), bool(fmts[("int", False)].bold)
+    (10, True, False)
+    """
+    out = {}
+    for kind in ("text", "tag", "money", "int", "date"):
+        for total in (False, True):
+            props: dict[str, Any] = {"valign": "top", "bg_color": REAL_FILL}
+            props.update(font_color=REAL_INK, border=1, border_color="#a9d08e")
+            if kind in sheet.book.codes:
+                props["num_format"] = sheet.book.codes[kind]
+            if kind in ("text", "tag"):
+                props.update(align="left", indent=1)
+            props["bold"] = total or kind == "tag"
+            out[(kind, total)] = sheet.book.wb.add_format(props)
+    return out
+
+
+def real_cell(
+    sheet: Sheet,
+    fmts: dict[Any, Any],
+    row: int,
+    col: int,
+    kind: str,
+    value: Any,
+    total: bool = False,
+) -> None:
+    """One cell of real data (bold in a total row) with :func:`real_formats` ``fmts``:
+    ``money`` in cents, ``int``, ``date`` (None: the words "no payment due"), ``text``
+    or ``tag`` (words).
+
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> sheet = Book(run(starter_scenario()), None, "en").sheet("sheet.b3_4", "title.b3_4")
+    >>> real_cell(sheet, real_formats(sheet), 5, 1, "money", 150_000)  # 1,500.00
+    >>> real_cell(sheet, real_formats(sheet), 6, 1, "date", None)  # no payment due
+    >>> sheet.last_row
+    6
+    """
+    lang = sheet.lang
+    if kind == "date" and value is None:
+        kind, value = "text", t("runreg.nothing_due", lang)
+    fmt = fmts[(kind, total)]
+    if kind == "money":
+        sheet.ws.write_number(row, col, int(value) / 100, fmt)
+        sheet.fit(row, col, len(money_text(int(value), lang, sheet.book.currency)) + 2)
+    elif kind == "int":
+        sheet.ws.write_number(row, col, int(value), fmt)
+        sheet.fit(row, col, len(number_text(int(value), lang)) + 3)
+    elif kind == "date":
+        sheet.ws.write_datetime(row, col, value, fmt)
+        sheet.fit(row, col, 12)
+    else:
+        sheet.ws.write_string(row, col, str(value), fmt)
+        sheet.fit(row, col, len(str(value)) * (1.2 if kind == "tag" else 1.0) / 1.18 + 3)
+
+
+def register_heading(
+    sheet: Sheet, row: int, snap: RegisterSnapshot, key: str = "runreg.sec"
+) -> int:
+    """The heading of a block of real data: the section (``key``, with the register's
+    date), the real-data tag in its style and where the figures come from, any warning
+    of the run about the register; the next row.
+
+    >>> import datetime as dt
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.runner.registered import RegisterSnapshot
+    >>> from bondkit.scenario import starter_scenario
+    >>> sheet = Book(run(starter_scenario()), None, "en").sheet("sheet.b3_4", "title.b3_4")
+    >>> snap = RegisterSnapshot("issue.db", "Issue", dt.date(2026, 4, 1), (), (), 0, True)
+    >>> register_heading(sheet, 3, snap)  # the section, the tag, the source in two lines
+    7
+    """
+    lang = sheet.lang
+    row = sheet.section(row, key, date=snap.as_of.isoformat())
+    real_cell(sheet, real_formats(sheet), row, 0, "tag", t("runreg.tag", lang))
+    row += 1
+    source = t("runreg.source", lang).format(
+        file=snap.file_name, issue=snap.issue_name, date=snap.as_of.isoformat()
+    )
+    row = sheet.note(row, source, chars=sheet.wide())
+    for warning in snap.warnings:
+        row = sheet.note(row, warning.render(lang), chars=sheet.wide())
+    return row
+
+
+def write_register_block(sheet: Sheet, row: int, snap: RegisterSnapshot) -> int:
+    """The register of holders on its date, by series, in the real-data style: holders
+    and holdings counted (never named), bonds held beside the bonds of the series, the
+    principal outstanding, the end of the lock-in and the next payment (date and what
+    the holdings are owed then), with a total row; the next row.
+
+    >>> import datetime as dt
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.runner.registered import RegisterSnapshot, SeriesHeld
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_4", "title.b3_4")
+    >>> a = SeriesHeld("A", 200, 3, 150_000, 2, 2, None, dt.date(2027, 3, 1), 6_000, 2,
+    ...                0, 0, 0, 0)
+    >>> snap = RegisterSnapshot("issue.db", "Issue", dt.date(2026, 4, 1), (), (a,), 2, True)
+    >>> write_register_block(sheet, 3, snap)
+    11
+    """
+    lang = sheet.lang
+    fmts = real_formats(sheet)
+    row = register_heading(sheet, row, snap)
+    keys = (
+        "series",
+        "runreg.col.holders",
+        "runreg.col.holdings",
+        "runreg.col.bonds_held",
+        "runreg.col.bonds",
+        "runreg.col.principal",
+        "runreg.col.lock_in",
+        "runreg.col.next_date",
+        "runreg.col.next_amount",
+    )
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
+    for s in snap.series:
+        sheet.text(row, col["series"], s.series_id)
+        for key, kind, value in (
+            ("runreg.col.holders", "int", s.holders),
+            ("runreg.col.holdings", "int", s.holdings),
+            ("runreg.col.bonds_held", "int", s.bonds_held),
+            ("runreg.col.bonds", "int", s.bonds),
+            ("runreg.col.principal", "money", s.principal_cents),
+            ("runreg.col.next_date", "date", s.next_payment),
+            ("runreg.col.next_amount", "money", s.next_payment_cents),
+        ):
+            real_cell(sheet, fmts, row, col[key], kind, value)
+        if s.lock_in_ends is not None:
+            real_cell(sheet, fmts, row, col["runreg.col.lock_in"], "date", s.lock_in_ends)
+        else:
+            real_cell(sheet, fmts, row, col["runreg.col.lock_in"], "text", t("none", lang))
+        row += 1
+    sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
+    # every holder once (one may hold in several series), the sums of the rest
+    for key, kind, value in (
+        ("runreg.col.holders", "int", snap.holders),
+        ("runreg.col.holdings", "int", sum(s.holdings for s in snap.series)),
+        ("runreg.col.bonds_held", "int", sum(s.bonds_held for s in snap.series)),
+        ("runreg.col.bonds", "int", sum(s.bonds for s in snap.series)),
+        ("runreg.col.principal", "money", sum(s.principal_cents for s in snap.series)),
+    ):
+        real_cell(sheet, fmts, row, col[key], kind, value, total=True)
+    row += 1
+    if snap.renewal_holdings:
+        row = sheet.note(row, t("runreg.renewals", lang).format(n=snap.renewal_holdings))
+    return row + 1

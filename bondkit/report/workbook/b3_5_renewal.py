@@ -2,7 +2,10 @@
 principal and payment). With a risk analysis (``result.risk``): the maturity wall by fiscal
 year and series, every renewal and redemption assumption (with the number of simulated
 paths and the seed), the chance of a shortfall and the recommended reserve, the principal
-paid out by fiscal year (simulated) and the fan chart.
+paid out by fiscal year (simulated) and the fan chart. With a register of holders
+(``result.register``), between the two: the register's figures by series and the
+redemption requests waiting, marked as real data, and that the risk figures take the
+register's holdings as the holders.
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 from bondkit.columns import label
 from bondkit.core.conventions import exact, round_half_up, to_cents
 from bondkit.labels import money_text, number_text, percent_short, t
+from bondkit.report.workbook.b3_4_management import real_cell, real_formats, write_register_block
 from bondkit.report.workbook.kit import FIRST_ROW, Sheet, column_map, heading
 from bondkit.report.workbook.pieces import coming, series_table, totals
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from bondkit.runner.registered import RegisterSnapshot
 
 __all__ = ["write_renewal"]
 
@@ -81,8 +87,66 @@ def write_renewal(sheet: Sheet, charts: dict[str, Path]) -> None:
             "col.amount": ("money", res.total_principal),
         },
     )
+    if res.register is not None:
+        row = write_register_requests(sheet, row + 1, res.register)
     if res.risk is not None:
         _risk(sheet, row, charts.get("redemptions"))
+
+
+def write_register_requests(sheet: Sheet, row: int, snap: RegisterSnapshot) -> int:
+    """The register of holders on its date (as on B3.4), then the early redemption
+    requests waiting by series (number, bonds, principal, how many are due that day), in
+    the real-data style, and, with a risk analysis on the register's holders, a note that
+    the risk figures take them as they are; the next row.
+
+    >>> import datetime as dt
+    >>> from bondkit.report.workbook.kit import Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.runner.registered import RegisterSnapshot, SeriesHeld
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b3_5", "title.b3_5")
+    >>> a = SeriesHeld("A", 200, 3, 150_000, 2, 2, None, None, 0, 0, 1, 1, 50_000, 0)
+    >>> snap = RegisterSnapshot("issue.db", "Issue", dt.date(2026, 4, 1), (), (a,), 2, True)
+    >>> write_register_requests(sheet, 3, snap)
+    15
+    """
+    res, lang = sheet.book.result, sheet.lang
+    row = write_register_block(sheet, row, snap)
+    fmts = real_formats(sheet)
+    row = sheet.section(row, "runreg.requests_sec", date=snap.as_of.isoformat())
+    keys = (
+        "series",
+        "runreg.col.requests",
+        "runreg.col.requested_bonds",
+        "runreg.col.requested",
+        "runreg.col.due",
+    )
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
+
+    def cells(r: int, values: tuple[int, int, int, int], total: bool = False) -> None:
+        for key, kind, value in zip(keys[1:], ("int", "int", "money", "int"), values, strict=True):
+            real_cell(sheet, fmts, r, col[key], kind, value, total=total)
+
+    for s in snap.series:
+        sheet.text(row, col["series"], s.series_id)
+        cells(row, (s.requests, s.requested_bonds, s.requested_cents, s.requests_due))
+        row += 1
+    sheet.total_row(row, 0, len(keys) - 1, t("total", lang))
+    sums = [
+        sum(getattr(s, f) for s in snap.series)
+        for f in ("requests", "requested_bonds", "requested_cents", "requests_due")
+    ]
+    cells(row, (sums[0], sums[1], sums[2], sums[3]), total=True)
+    row += 1
+    if res.risk is not None and res.risk.exact:
+        principal = money_text(int(res.risk.holders.amount.sum()), lang, sheet.book.currency)
+        note = t("runreg.risk_note", lang).format(
+            n=len(res.risk.holders.amount), principal=principal
+        )
+        row = sheet.note(row, note, chars=sheet.wide())
+    return row
 
 
 def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
@@ -148,7 +212,11 @@ def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
     else:
         lines.append((t("risk.by_segment", lang), words(t("risk.same_for_all", lang))))
 
-    if risk.holders_from_register:
+    if risk.exact and res.register is not None:
+        holdings = t("runreg.risk_holdings", lang).format(
+            n=number_text(len(risk.holders.amount), lang), date=res.register.as_of.isoformat()
+        )
+    elif risk.holders_from_register:
         holdings = t("risk.from_register", lang)
     else:
         holdings = t("risk.equal", lang).format(
