@@ -1,6 +1,7 @@
 """A register write killed at any moment leaves the file as before or as after (issue #13).
 
-A subprocess records a large batch of subscriptions in one transaction; it is killed with
+A subprocess records a large batch of subscriptions in one transaction (through the
+Python API, or by importing the same rows from a CSV file); it is killed with
 SIGKILL at seeded random moments, 25 times, each time on a fresh copy of the same register.
 After each kill the register, once opened (SQLite rolls a hot journal back), must hold
 exactly the rows it held before the batch or exactly those of a complete run (same
@@ -74,9 +75,20 @@ CHILD = textwrap.dedent(
     ]
     reg = Register(path)
     reg._conn.execute("PRAGMA cache_size = 8")  # spill pages to the file long before COMMIT
-    print("ready", flush=True)
-    reg.add_subscriptions(rows, reason="kill test batch", by="kill-test",
-                          now=dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc))
+    now = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
+    if len(sys.argv) > 4:  # the same rows as a subscription list, imported from its file
+        import csv
+        with open(sys.argv[4], "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["Name", "Address", "Email", "Series", "Bonds", "Subscription date"])
+            for r in rows:
+                out.writerow([r["name"], r["address"], r["email"], r["series"], r["bonds"],
+                              r["subscribed_on"].isoformat()])
+        print("ready", flush=True)
+        reg.import_file(sys.argv[4], reason="kill test import", by="kill-test", now=now)
+    else:
+        print("ready", flush=True)
+        reg.add_subscriptions(rows, reason="kill test batch", by="kill-test", now=now)
     print("done", flush=True)
     time.sleep(5)  # still alive after the commit: a late kill finds the batch committed
     """
@@ -112,9 +124,14 @@ def _copy(template: bytes, path: Path) -> Path:
     return path
 
 
-def _start(script: Path, path: Path) -> tuple[subprocess.Popen, float]:
+def _start(script: Path, path: Path, mode: str = "batch") -> tuple[subprocess.Popen, float]:
+    extra = []
+    if mode == "import":  # the same file name for every run: the register records it
+        folder = path.parent / f"{path.stem}-list"
+        folder.mkdir(exist_ok=True)
+        extra = [str(folder / "subscriptions.csv")]
     child = subprocess.Popen(
-        [sys.executable, str(script), str(path), str(BATCH), str(SEED)],
+        [sys.executable, str(script), str(path), str(BATCH), str(SEED), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -131,7 +148,8 @@ def _digest(path: Path) -> str:
 
 
 @posix_only
-def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after(tmp_path):
+@pytest.mark.parametrize("mode", ["batch", "import"])
+def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after(tmp_path, mode):
     template = _template(tmp_path)
     script = tmp_path / "child.py"
     script.write_text(CHILD)
@@ -139,7 +157,7 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
 
     # one run to the end: the register after, and how long the batch takes
     full = _copy(template, tmp_path / "after.db")
-    child, started = _start(script, full)
+    child, started = _start(script, full, mode)
     assert child.stdout.readline() == "done\n"
     duration = time.perf_counter() - started
     child.kill()
@@ -159,7 +177,7 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
     for k in range(KILLS):
         delay = span * (k + rng.random()) / KILLS
         path = _copy(template, tmp_path / f"kill-{k}.db")
-        child, started = _start(script, path)
+        child, started = _start(script, path, mode)
         time.sleep(max(0.0, delay - (time.perf_counter() - started)))
         child.send_signal(signal.SIGKILL)
         child.wait()
