@@ -296,6 +296,7 @@ def main() -> None:
     from bench_validate import bench_validate
     from register_import import bench_import
     from register_pay import bench_pay
+    from register_tax import bench_tax
 
     print(f"bondkit benchmarks on {os.cpu_count()} cores, numpy {np.__version__}")
     for line in bench_level_payment():
@@ -313,6 +314,7 @@ def main() -> None:
         bench_libreoffice,
         bench_import,
         bench_pay,
+        bench_tax,
     ):
         for line in bench():
             print(line, flush=True)

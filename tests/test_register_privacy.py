@@ -1,6 +1,7 @@
 """Personal data never leaks (issue #13): a holder planted with a name, an address, an
 e-mail and a SIN goes through every register command, good and bad; none of them ever
-reaches the terminal, and the SIN reaches no file unless --with-sin asks for it."""
+reaches the terminal, and the SIN reaches no file unless --with-sin asks for it or the
+file is a tax slip, which carries it by law."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ def test_no_command_prints_personal_data_and_no_file_holds_a_sin_unasked(tmp_pat
     run("register", "show", "r.db", "--as-of", "2026-03-02")
     run("register", "pay", "r.db", "--date", "2026-06-02", "--out", "runs", "--confirm")
     run("register", "pay", "r.db", "--date", "2026-06-02", "--out", "runs", "--confirm", code=2)
+    # 3 bonds of 1,000 $ at 4 % a year, paid twice a year: 60 $ in 2026, a slip is due
+    run("register", "pay", "r.db", "--date", "2026-09-02", "--out", "runs", "--confirm")
     run(
         "register",
         "transfer",
@@ -115,12 +118,20 @@ def test_no_command_prints_personal_data_and_no_file_holds_a_sin_unasked(tmp_pat
     run("register", "check", "r.db")
     run("register", "backup", "r.db", "--to", "copy.db")
     run("register", "export", "r.db", "--out", "exports")
+    run("register", "statements", "r.db", "--year", "2026", "--out", "statements")
+    run("register", "slips", "r.db", "--year", "2026", "--country", "CA", "--out", "slips")
     terminal = "".join(printed)
     assert [s for s in SECRETS if s in terminal] == []
     # the payment run and the export name holders (that is what they are for), never a SIN
-    written = _files_text(tmp_path / "runs") + _files_text(tmp_path / "exports")
+    written = (
+        _files_text(tmp_path / "runs")
+        + _files_text(tmp_path / "exports")
+        + _files_text(tmp_path / "statements")
+    )
     assert NAME.encode() in written
     assert SIN.replace(" ", "").encode() not in written and SIN.encode() not in written
+    # the slips carry the SIN (the forms ask for it), and the command says so
+    assert SIN.replace(" ", "").encode() in _files_text(tmp_path / "slips")
     # asked for, the SIN is in the export, and the command says so without printing it
     result = runner.invoke(main, ["register", "export", "r.db", "--out", "sin", "--with-sin"])
     assert result.exit_code == 0, result.output

@@ -154,6 +154,7 @@ def backup_command(db: Path, to: Path, lang: str | None) -> None:
 # the commands of the other modules of this package (they share bondkit.cli_register.common)
 from bondkit.cli_register import importing, moves, payments, show  # noqa: E402
 from bondkit.cli_register.exports import export_command  # noqa: E402
+from bondkit.cli_register.taxes import slips_command, statements_command  # noqa: E402
 
 for _command in (
     importing.import_command,
@@ -168,5 +169,7 @@ for _command in (
     moves.renew_command,
     show.show_command,
     export_command,
+    statements_command,
+    slips_command,
 ):
     register.add_command(_command)

@@ -48,6 +48,7 @@ from bondkit.register.redemptions import RedemptionsMixin
 from bondkit.register.renewals import RenewalsMixin
 from bondkit.register.schema import SCHEMA_VERSION  # noqa: F401 (the examples use it)
 from bondkit.register.store import RegisterError
+from bondkit.register.taxes import TaxesMixin
 from bondkit.register.terms import issue_row, series_rows, series_terms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,7 +71,13 @@ _DATES = (
 
 
 class Register(
-    MovesMixin, RedemptionsMixin, OverviewMixin, PaymentsMixin, ImportMixin, RenewalsMixin
+    MovesMixin,
+    RedemptionsMixin,
+    OverviewMixin,
+    PaymentsMixin,
+    ImportMixin,
+    RenewalsMixin,
+    TaxesMixin,
 ):
     """The register of one issue, kept in the SQLite file ``path``.
 
