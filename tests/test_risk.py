@@ -316,3 +316,29 @@ def test_segments_are_grouped_by_their_exact_names():
     )
     sim = simulate_risk(terms, [s], holders, seed=3, paths=50)
     assert (sim.early.sum(axis=1) == 3_000_000).all()
+
+
+def test_a_register_date_starts_the_requests_there():
+    """With the date of a register of holders, the bond years already over draw no request
+    (they are in the register): a 5-year bullet, 5 % a year in bond years 2 to 4, seen from
+    bond year 3 leaves years 3 and 4: 100,000 $ x (1 - 0.95^2) = 9,750 $ expected; seen
+    from its last year, nothing."""
+    import datetime as dt
+
+    from bondkit.core.terms import RiskTerms, SeriesTerms
+    from bondkit.models.risk import equal_holders, simulate_risk
+
+    s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
+    terms = RiskTerms(annual_probability=0.05, lock_in_years=1, renewal_rate=0.6)
+    holders = equal_holders([s], 1_000)
+    whole = simulate_risk(terms, [s], holders, seed=4, paths=4000)
+    later = simulate_risk(terms, [s], holders, seed=4, paths=4000, as_of=dt.date(2029, 3, 1))
+    late = simulate_risk(terms, [s], holders, seed=4, paths=4000, as_of=dt.date(2031, 2, 1))
+    mean = float(later.early.sum(axis=1).mean()) / 100
+    # one path's sd is 1,000 x sqrt(100 x 0.0975 x 0.9025) = 2,966 $: 47 $ over 4,000 paths
+    assert abs(mean - 9_750) < 200, mean
+    assert abs(float(whole.early.sum(axis=1).mean()) / 100 - 14_262.5) < 250
+    assert int(late.early.sum()) == 0
+    # the day before the issue date's anniversary is still the bond year before it
+    edge = simulate_risk(terms, [s], holders, seed=4, paths=4000, as_of=dt.date(2029, 1, 14))
+    assert abs(float(edge.early.sum(axis=1).mean()) / 100 - 14_262.5) < 250

@@ -27,6 +27,7 @@ the simulation against it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -390,8 +391,13 @@ def simulate_risk(
     seed: int = 0,
     fiscal_year_end: str = "12-31",
     paths: int | None = None,
+    as_of: dt.date | None = None,
 ) -> RiskSimulation:
     """Simulate early redemptions and renewals for ``paths`` paths (default ``terms.paths``).
+
+    ``as_of`` (the date of a register of holders) starts the requests there: no request is
+    drawn in the bond years that ended before it (what happened then is in the register);
+    the bond year under way on ``as_of`` is drawn whole (the cautious side).
 
     Same seed, same numbers: the stress years come from numpy's SFC64 generator seeded with
     ``SeedSequence([seed, RISK_STREAM])``, and each block of holders and paths from its own
@@ -441,6 +447,10 @@ def simulate_risk(
         term = (s.maturity.year - s.issue_date.year) * 12 + s.maturity.month - s.issue_date.month
         bond_years = -(-term // 12)
         y0, y1 = terms.lock_in_years + 1, bond_years - 1  # request window, bond years
+        if as_of is not None:  # bond years already over are the register's, not drawn
+            months = (as_of.year - s.issue_date.year) * 12 + as_of.month - s.issue_date.month
+            months -= as_of.day < s.issue_date.day
+            y0 = max(y0, months // 12 + 1)
         plan = _plan(s, term, first_fy, Y, fiscal_year_end)
         final_fy.append(plan.final_fy)
         # a series that repays all at maturity needs no month-by-month balance
@@ -710,6 +720,7 @@ def assess_risk(
     cash_end: pd.Series | None = None,
     minimum_cash: int = 0,
     exact: bool = False,
+    as_of: dt.date | None = None,
 ) -> RiskResult:
     """Simulate the holders' behaviour and measure the liquidity need and shortfall.
 
@@ -718,7 +729,7 @@ def assess_risk(
     ``register`` (columns ``series``, ``amount`` in cents, ``segment``) is the simulated
     campaign's register, repeated to make up each series; with ``exact``, the real
     register of holders, whose holdings are the holders as they are (an empty one: no
-    holder at all).
+    holder at all), and ``as_of`` its date: requests are drawn from then on.
     """
     if exact:
         if register is None:
@@ -732,7 +743,7 @@ def assess_risk(
             if from_register
             else equal_holders(series, terms.holding)
         )
-    sim = simulate_risk(terms, series, holders, seed, fiscal_year_end)
+    sim = simulate_risk(terms, series, holders, seed, fiscal_year_end, as_of=as_of)
     planned = (
         fiscal.set_index("fiscal_year")["principal"]
         .reindex(sim.years, fill_value=0)

@@ -161,6 +161,7 @@ def run(
             if campaign is not None
             else None,
             exact=snapshot is not None,
+            as_of=snapshot.as_of if snapshot is not None else None,
             # the cash the enterprise can draw on: its cash and its sinking fund
             cash_end=capacity.table.set_index("fiscal_year").eval("cash_end + sinking_balance")
             if capacity is not None
