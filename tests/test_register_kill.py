@@ -173,8 +173,10 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
         assert reg.check().ok
     assert after != before
 
-    # one kill in each of 25 equal slices of [0, 1.25 x duration], at a random moment of
-    # its slice: the first 20 slices fall while the batch runs, the last 5 after it
+    # one kill in each of 20 equal slices of [0, duration], at a random moment of its
+    # slice (while the batch runs), then 5 kills once the child says the batch is done
+    # (after the commit, whatever the machine's speed: a busy disk can make a commit slower
+    # than the timing runs' were)
     rng = random.Random(SEED)
     span = 1.25 * duration
     outcomes = {"before": 0, "after": 0}
@@ -183,7 +185,10 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
         delay = span * (k + rng.random()) / KILLS
         path = _copy(template, tmp_path / f"kill-{k}.db")
         child, started = _start(script, path, mode)
-        time.sleep(max(0.0, delay - (time.perf_counter() - started)))
+        if k < KILLS - 5:
+            time.sleep(max(0.0, delay - (time.perf_counter() - started)))
+        else:
+            assert child.stdout.readline() == "done\n", k
         child.send_signal(signal.SIGKILL)
         child.wait()
         assert child.returncode == -signal.SIGKILL, (k, child.stderr.read())
@@ -204,8 +209,8 @@ def test_a_batch_killed_at_random_moments_leaves_the_register_as_before_or_after
             assert seen == before, k
     # the kills landed on both sides and inside the writes (how many depends on the
     # machine's load: the property above is what must hold for every one of them)
-    assert outcomes["before"] >= 5 and outcomes["after"] >= 1, outcomes
-    assert torn_on_disk >= 2, (torn_on_disk, duration)
+    assert outcomes["before"] >= 5 and outcomes["after"] >= 5, outcomes
+    assert torn_on_disk >= 1, (torn_on_disk, duration)
 
     # the command line agrees on the last one
     result = CliRunner().invoke(main, ["register", "check", str(path)])
