@@ -701,7 +701,7 @@ def _record(conn: Any, on: dt.date, paid: dt.date, at: str, who: str, why: str) 
     interest = run["interest_cents"].to_numpy(dtype=np.int64)
     principal = run["principal_cents"].to_numpy(dtype=np.int64)
     bonds = np.where(run["final"].to_numpy(), run["bonds"].to_numpy(dtype=np.int64), 0)
-    _check_balances(conn, holding, principal, bonds)
+    _check_balances(conn, holding, principal, bonds, list(dict.fromkeys(run["series_id"])))
     run_of = {
         sid: pay_store.insert_run(
             conn,
@@ -750,14 +750,15 @@ def _record(conn: Any, on: dt.date, paid: dt.date, at: str, who: str, why: str) 
 
 
 def _check_balances(
-    conn: Any, holding: np.ndarray, principal: np.ndarray, bonds: np.ndarray
+    conn: Any, holding: np.ndarray, principal: np.ndarray, bonds: np.ndarray, series: list[str]
 ) -> None:
-    """Refuse a run that would leave a holding with less than no principal or bonds."""
+    """Refuse a run that would leave a holding (of ``series``) with less than no principal
+    or bonds."""
     import numpy as np
 
     if not (principal.any() or bonds.any()):
         return
-    have = np.array(pay_store.balances(conn), dtype=np.int64).reshape(-1, 4)
+    have = np.array(pay_store.balances(conn, series), dtype=np.int64).reshape(-1, 4)
     at = np.searchsorted(have[:, 0], holding)
     problems = []
     for name, col, minus in (("bonds", 1, bonds), ("principal_cents", 2, principal)):

@@ -106,10 +106,17 @@ def run_sums(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     )
 
 
-def balances(conn: sqlite3.Connection) -> list[tuple[int, int, int, int]]:
-    """(holding, bonds, principal, interest) of every holding, from the view, by number."""
+def balances(
+    conn: sqlite3.Connection, series: Sequence[str] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """(holding, bonds, principal, interest) of every holding (of the ``series`` given
+    only, when given), from the postings, by number."""
+    where = "" if series is None else f"WHERE h.series_id IN ({', '.join('?' * len(series))})"
     return _tuples(
         conn,
-        "SELECT holding_id, bonds, principal_cents, interest_cents FROM holding_balances "
-        "ORDER BY holding_id",
+        "SELECT h.holding_id, COALESCE(SUM(p.bonds), 0), COALESCE(SUM(p.principal_cents), 0), "
+        "COALESCE(SUM(p.interest_cents), 0) FROM holdings h "
+        f"LEFT JOIN postings p ON p.holding_id = h.holding_id {where} "
+        "GROUP BY h.holding_id ORDER BY h.holding_id",
+        tuple(series or ()),
     )
