@@ -48,6 +48,7 @@ RELEASED = {
     1: "8bb7599175e4369865c81f5e69fb288b81926fe8d9a87106dc8bd0f6a8e1a000",
     2: "6a302c4ada0df211b22679f5fab9e41887d57745e3c10ca747fd86b817d12da2",
     3: "3637d97e36b2f6c5f0c671c22f44e4ff0a51b81c4e3721ce474222727d608fef",
+    4: "b58208ecfb07a88c5e4afdc068cf6f632dcd23e8821395214f13cc21e61dbcdb",
 }
 
 
@@ -256,8 +257,51 @@ def _fill_v1(conn: sqlite3.Connection) -> None:
             )
 
 
+def _fill_v3(conn: sqlite3.Connection) -> None:
+    """A register of schema 3 with data: version 1's, a holder's new details, and a row in
+    each table version 3 added, written with schema 3's own SQL (frozen here)."""
+    _fill_v1(conn)
+    conn.execute(
+        "UPDATE holders SET language = 'en', kind = 'estate', co_holder = 'Paul', "
+        "country = 'CA', payment_method = 'cheque', estate_of = 1 WHERE holder_id = 2"
+    )
+    conn.execute(
+        "INSERT INTO import_rows VALUES ('k1', 1, 'forms.csv', 'abc', 2, '2026-02-01T00:00:00Z')"
+    )
+    conn.execute(
+        "INSERT INTO payment_runs (series_id, due_on, paid_on, recorded_at, recorded_by) "
+        "VALUES ('A', '2027-03-02', '2027-03-02', '2027-03-02T00:00:00Z', 'Lucie')"
+    )
+    cur = conn.execute(
+        "INSERT INTO events (kind, occurred_on, recorded_at, recorded_by, reason, run_id) "
+        "VALUES ('interest_accrued', '2027-03-02', '2027-03-02T00:00:00Z', 'Lucie', 'run', 1)"
+    )
+    conn.execute(
+        "INSERT INTO postings (event_id, holding_id, interest_cents) VALUES (?, 2, 4000)",
+        (cur.lastrowid,),
+    )
+    cur = conn.execute(
+        "INSERT INTO events (kind, occurred_on, recorded_at, recorded_by, reason, run_id) "
+        "VALUES ('interest_paid', '2027-03-02', '2027-03-02T00:00:00Z', 'Lucie', 'run', 1)"
+    )
+    conn.execute(
+        "INSERT INTO postings (event_id, holding_id, interest_cents, cash_cents) "
+        "VALUES (?, 2, -4000, -4000)",
+        (cur.lastrowid,),
+    )
+    conn.execute(
+        "INSERT INTO redemption_requests (holding_id, bonds, asked_on, reason, recorded_at, "
+        "recorded_by) VALUES (1, 1, '2027-04-01', 'letter', '2027-04-01T00:00:00Z', 'Lucie')"
+    )
+    conn.execute(
+        "INSERT INTO request_outcomes (request_id, outcome, decided_on, reason, recorded_at, "
+        "recorded_by) VALUES (1, 'withdrawn', '2027-04-15', 'call', '2027-04-15T00:00:00Z', "
+        "'Lucie')"
+    )
+
+
 #: for every earlier schema version, how to fill a register of it (a new version needs one)
-FILL = {1: _fill_v1, 2: _fill_v1}  # version 2 added no table to fill
+FILL = {1: _fill_v1, 2: _fill_v1, 3: _fill_v3}  # version 2 added no table to fill
 
 
 def _at_version(path: Path, version: int) -> None:
@@ -320,7 +364,8 @@ def test_a_register_of_every_earlier_version_upgrades_with_its_data(tmp_path, ve
         200_000,
     ]
     assert series.loc["A", "bonds_held"] == 6 and series.loc["B", "interest_owed_cents"] == 1_200
-    assert series.loc["A", "cash_cents"] == 200_000
+    paid = 4_000 if version >= 3 else 0  # version 3's payment run
+    assert series.loc["A", "cash_cents"] == 200_000 - paid
 
 
 def test_an_upgrade_that_fails_leaves_the_register_as_it_was(tmp_path):
@@ -394,6 +439,12 @@ def _some_of_everything(reg: Register) -> tuple[int, int]:
         "INSERT INTO request_outcomes (request_id, outcome, decided_on, reason, recorded_at, "
         "recorded_by) VALUES (1, 'withdrawn', '2027-04-15', 'call', '2027-04-15T00:00:00Z', "
         "'Lucie')"
+    )
+    # and of version 4
+    conn.execute(
+        "INSERT INTO filed_slips (country, year, slip, holder_id, change, amount_cents, "
+        "filed_on, reason, recorded_at, recorded_by) VALUES ('CA', 2027, 't5', 1, 'original', "
+        "6000, '2028-02-20', 'filed', '2028-02-20T00:00:00Z', 'Lucie')"
     )
     return h1, h2
 

@@ -408,7 +408,9 @@ def test_commands_write_what_the_engine_computed_and_print_no_name(register_db, 
     assert "statements 2027: holders: 5; holdings: 5;" in st.output
     assert "in French: 2, in English: 3" in st.output  # the corporation: the issue's, English
     assert "SOCIAL INSURANCE NUMBERS" in sl.output
-    assert "original slips only (report code T5 O, RL-3 R)" in sl.output
+    assert "T5 slip: original 3, amended 0, cancelled 0 (report codes O/A/C)" in sl.output
+    assert "RL-3 slip: original 3, amended 0, cancelled 0 (report codes R/A/D)" in sl.output
+    assert "not recorded as filed" in sl.output
     assert "tax rules of CA as read in 2025" in sl.output
     by = ty.by_holder.set_index("holder_id")
     t5 = {int(r["Holder number"]): r for r in _csv(out / "solar-t5-2027.csv")}

@@ -15,7 +15,14 @@ from typing import Any
 
 import click
 
-from bondkit.cli_register.common import guarded, lang_option, message_lang, open_register, say
+from bondkit.cli_register.common import (
+    by_option,
+    guarded,
+    lang_option,
+    message_lang,
+    open_register,
+    say,
+)
 
 __all__ = ["statements_command", "slips_command"]
 
@@ -49,14 +56,17 @@ def _country_option(default: str | None) -> Any:
     )
 
 
-def _read(db: Path, year: int, country: str, include_sin: bool) -> tuple[Any, Any, dict]:
-    """The tax year, the holders and the issue, from one state of the register."""
+def _read(
+    db: Path, year: int, country: str, include_sin: bool, slips: bool = False
+) -> tuple[Any, Any, dict]:
+    """The tax year (the slip run with ``slips``), the holders and the issue, from one
+    state of the register."""
     from bondkit.errors import BondkitError, Message
 
     with open_register(db) as reg:
         for _ in range(_TRIES):
             before = reg.digest()
-            tax_year = reg.tax_year(year, country)
+            tax_year = reg.slip_run(year, country) if slips else reg.tax_year(year, country)
             holders = reg.holders(include_sin=include_sin)
             issue = reg.issue
             if reg.digest() == before:
@@ -130,44 +140,120 @@ def statements_command(db: Path, year: int, out: Path, country: str, lang: str |
 @_year_option
 @_country_option(None)
 @_out_option
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Record in the register that the slips written are filed (on --filed-on): a "
+    "later correction of the year then gives amended and cancelled slips.",
+)
+@click.option(
+    "--filed-on",
+    "filed_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --record: the day the slips were filed (default: today).",
+)
+@click.option(
+    "--reason", "reason", default=None, help="With --record: why (default: 'slips of YEAR filed')."
+)
+@by_option
 @lang_option
 @guarded
-def slips_command(db: Path, year: int, country: str, out: Path, lang: str | None) -> None:
+def slips_command(
+    db: Path,
+    year: int,
+    country: str,
+    out: Path,
+    record: bool,
+    filed_on: Any,
+    reason: str | None,
+    by: str | None,
+    lang: str | None,
+) -> None:
     """Write the data of the tax slips of YEAR, per recipient and box (CA: T5 box 13 and
     RL-3 box D, one CSV and one XLSX each; UK: the return of interest paid; US: 1099-INT
     box 1), with their summary: number of slips, total, deadline, electronic filing.
-    The slips carry the SIN: these files hold it (readable by you only). Original slips
-    only: amended and cancelled slips are not produced yet.
+    The slips carry the SIN: these files hold it (readable by you only).
 
-    Example: bondkit register slips my-issue.db --year 2027 --country CA --out slips/
+    The first time, every slip is an original. With --record, the register keeps the
+    slips as filed; once it has, the same command writes only what a correction of YEAR
+    changed: amended slips (new amount), cancelled slips (as filed) and new originals, in
+    files of their own.
+
+    Example: bondkit register slips my-issue.db --year 2027 --country CA --out slips/ --record
     """
-    from bondkit.report.register_slips import ORIGINAL_CODES, write_slips
-    from bondkit.report.register_statements import slip_label
+    from bondkit.report.register_slips import write_slips
 
     sin = country != "UK"  # the UK's return needs no identifier
-    tax_year, holders, issue = _read(db, year, country, include_sin=sin)
     lang = message_lang()
-    files = write_slips(tax_year, holders, issue, out, stem=db.stem, lang=lang)
+    if record:
+        why = reason or say("taxdoc.reason.filed", year=year, country=country)
+        day = None if filed_on is None else filed_on.date()
+        with open_register(db) as reg:
+
+            def write(run: Any) -> Any:
+                holders = reg.holders(include_sin=sin)
+                return write_slips(
+                    run.tax_year, holders, reg.issue, out, stem=db.stem, lang=lang, run=run
+                )
+
+            run, files = reg.file_slips(year, country, filed_on=day, reason=why, by=by, write=write)
+            issue = reg.issue
+    else:
+        run, holders, issue = _read(db, year, country, include_sin=sin, slips=True)
+        files = write_slips(run.tax_year, holders, issue, out, stem=db.stem, lang=lang, run=run)
+    _say_slips(run, files, issue, year, lang, record, filed_on)
+    if sin:
+        click.echo(say("taxdoc.cli.sin_loud"), err=True)
+    _warn([*run.tax_year.warnings, *files.warnings])
+    _accountant(run.tax_year)
+
+
+def _say_slips(
+    run: Any, files: Any, issue: dict, year: int, lang: str, record: bool, filed_on: Any
+) -> None:
+    """The slips' lines: per slip type its count, total, deadline and changes; the files;
+    whether they are recorded as filed."""
+    from bondkit.report.register_slips import report_codes
+    from bondkit.report.register_statements import slip_label
+
+    if run.filed_on:
+        dates = ", ".join(d.isoformat() for d in run.filed_on)
+        click.echo(say("taxdoc.cli.filed_before", year=year, dates=dates))
     for s in files.summaries:
+        label = slip_label(s.slip, lang)
         click.echo(
             say(
                 "taxdoc.cli.slip_line",
-                slip=slip_label(s.slip, lang),
+                slip=label,
                 n=s.count,
                 total=_money(s.total_cents, issue),
                 deadline=s.deadline.isoformat(),
                 electronic=say("taxdoc.cli.efile_yes" if s.electronic else "taxdoc.cli.efile_no"),
             )
         )
-    click.echo(say("taxdoc.cli.slip_files", files=", ".join(str(p) for p in files.paths)))
-    if sin:
-        click.echo(say("taxdoc.cli.sin_loud"), err=True)
-    if country == "CA":
-        forms = {s.key: s.form for s in tax_year.rules.slips}
-        codes = ", ".join(
-            f"{forms.get(s.slip, s.slip)} {ORIGINAL_CODES.get(s.slip, 'O')}"
-            for s in files.summaries
+        codes = "/".join(c or "-" for c in report_codes(run.tax_year, s.slip))
+        click.echo(
+            say(
+                "taxdoc.cli.codes",
+                slip=label,
+                codes=codes,
+                unchanged=s.unchanged,
+                **{c: s.changes.get(c, 0) for c in ("original", "amended", "cancelled")},
+            )
         )
-        click.echo(say("taxdoc.cli.originals", codes=codes))
-    _warn([*tax_year.warnings, *files.warnings])
-    _accountant(tax_year)
+    if run.filed_on and not any(s.count for s in files.summaries):
+        click.echo(say("taxdoc.cli.nothing"))
+    click.echo(say("taxdoc.cli.slip_files", files=", ".join(str(p) for p in files.paths)))
+    if record:
+        n = sum(s.count for s in files.summaries)
+        day = (filed_on.date() if filed_on is not None else None) or _today()
+        click.echo(say("taxdoc.cli.recorded", date=day.isoformat(), n=n, year=year))
+    else:
+        click.echo(say("taxdoc.cli.not_recorded"))
+
+
+def _today() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).date()

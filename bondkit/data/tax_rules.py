@@ -93,7 +93,10 @@ class SlipType:
     ``issued_{key}``); ``threshold_cents``: a slip is issued when the recipient's amount
     for the period is at least this; ``modes``: the holdings whose amounts count
     (``paid``: interest paid at least yearly; ``accumulating``: paid at maturity);
-    ``electronic_above``: filing must be electronic above this many slips of the type.
+    ``electronic_above``: filing must be electronic above this many slips of the type;
+    ``codes``: the form's report codes of an original, an amended and a cancelled slip;
+    ``cancelled_amount``: what a cancelled slip states, the amounts as ``"filed"`` or
+    ``"zero"`` (a corrected form with nothing on it).
     """
 
     key: str
@@ -104,6 +107,8 @@ class SlipType:
     modes: tuple[str, ...] = ("paid", "accumulating")
     electronic_above: int | None = None
     names: NameRule | None = None
+    codes: tuple[str, str, str] = ("O", "A", "C")
+    cancelled_amount: str = "filed"
     source: str = ""
 
     def issued(self, cents: int) -> bool:
@@ -251,6 +256,7 @@ RL3 = SlipType(
     threshold_cents=5_000,
     electronic_above=5,
     names=RL3_NAMES,
+    codes=("R", "A", "D"),  # "R" original, "A" modified, "D" cancelled (annulé)
     # required when interest of 50 $ or more is paid or credited, accrued interest on an
     # investment contract included; online filing above 5 slips; the XML needs Revenu
     # Québec's software certification
@@ -267,13 +273,13 @@ CANADA = TaxRules(
     next_business_day=True,
     accrual="12(4)",
     accrual_corporations=False,
-    report_codes=(("O", "original"), ("A", "amended"), ("C", "cancelled")),
+    report_codes=(("O", "original"), ("A", "amended"), ("C", "cancelled")),  # T5's; RL-3: R, A, D
     holidays=(
         "weekends only: no Canadian federal statutory holiday falls between the last day "
         "of February and the next Monday (Family Day, a provincial holiday, is the third "
         "Monday of February)"
     ),
-    to_confirm=("RL-3 name lengths",),
+    to_confirm=("RL-3 name lengths", "RL-3 report codes R, A, D"),
     sources=(
         "CRA, What is an investment contract (s. 12(4), anniversary day s. 12(11))",
         "CRA technical interpretation 2005-0122641E5 (issued October 29, disposed of April 7)",
@@ -296,6 +302,7 @@ UK_RETURN = SlipType(
     box="gross interest",
     authority="HMRC",
     threshold_cents=25_000,
+    codes=("", "amended", "cancelled"),  # a return has no codes: the words are bondkit's
     source="ITA 2007 s. 887; HMRC CTM40525; Community Shares Handbook 8.2",
 )
 
@@ -332,6 +339,10 @@ F1099_INT = SlipType(
     authority="IRS",
     threshold_cents=1_000,
     modes=("paid",),  # accrual-style bonds belong on 1099-OID: flagged, not computed
+    # a correction is a new form with the CORRECTED box checked; one filed in error is
+    # corrected to zero amounts
+    codes=("", "CORRECTED", "CORRECTED"),
+    cancelled_amount="zero",
     source="IRS, Instructions for Forms 1099-INT and 1099-OID (secondary sources)",
 )
 

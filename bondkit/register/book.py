@@ -32,6 +32,7 @@ from bondkit.errors import Message, Problem
 from bondkit.register import intake, store
 from bondkit.register.calendar import PaymentsMixin
 from bondkit.register.check import CheckReport, check_register
+from bondkit.register.filings import TaxesMixin
 from bondkit.register.importing import ImportMixin
 from bondkit.register.ledger import (
     AMOUNTS,
@@ -48,7 +49,6 @@ from bondkit.register.redemptions import RedemptionsMixin
 from bondkit.register.renewals import RenewalsMixin
 from bondkit.register.schema import SCHEMA_VERSION  # noqa: F401 (the examples use it)
 from bondkit.register.store import RegisterError
-from bondkit.register.taxes import TaxesMixin
 from bondkit.register.terms import issue_row, series_rows, series_terms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -156,6 +156,8 @@ class Register(
 
     # -- reading ----------------------------------------------------------------------
     def _read(self, fn: Any, *args: Any) -> Any:
+        if self._conn.in_transaction:  # read inside a write of this register: its state
+            return fn(self._conn, *args)
         with store.sqlite_errors(self.path), store.transaction(self._conn, write=False):
             return fn(self._conn, *args)
 

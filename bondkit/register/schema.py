@@ -64,12 +64,14 @@ class Migration:
 _V1_FIXED = ("issue", "series", "holdings", "events", "postings")
 #: the tables version 3 adds whose rows never change either
 _V3_FIXED = ("import_rows", "payment_runs", "redemption_requests", "request_outcomes")
+#: and version 4's
+_V4_FIXED = ("filed_slips",)
 
 #: the guards (triggers) that keep the ledger append-only and the terms fixed, in the
 #: latest schema: (trigger, table, verb); ``check`` reports a missing one
 GUARDS: tuple[tuple[str, str, str], ...] = tuple(
     (f"{table}_no_{verb.lower()}", table, verb)
-    for table in (*_V1_FIXED, *_V3_FIXED)
+    for table in (*_V1_FIXED, *_V3_FIXED, *_V4_FIXED)
     for verb in ("UPDATE", "DELETE")
 )
 
@@ -277,6 +279,25 @@ _V3 = (
     *(_guard(f"{t}_no_{v.lower()}", t, v) for t in _V3_FIXED for v in ("UPDATE", "DELETE")),
 )
 
+_V4 = (
+    # the tax slips filed, one row per slip (recipient, slip type, year), as the issuer
+    # says they were sent: what a later correction of that year amends or cancels
+    f"""CREATE TABLE filed_slips (
+        filing_id INTEGER PRIMARY KEY,
+        country TEXT NOT NULL CHECK (length(country) = 2 AND country GLOB '[A-Z][A-Z]'),
+        {_int("year")} CHECK (year > 1900 AND year < 3000),
+        slip TEXT NOT NULL CHECK (length(slip) > 0),
+        holder_id INTEGER NOT NULL REFERENCES holders(holder_id),
+        change TEXT NOT NULL CHECK (change IN ('original', 'amended', 'cancelled')),
+        {_int("amount_cents")} CHECK (amount_cents >= 0),
+        filed_on TEXT NOT NULL CHECK (filed_on = date(filed_on)),
+        reason TEXT NOT NULL CHECK (length(reason) > 0),
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL CHECK (length(recorded_by) > 0))""",
+    "CREATE INDEX filed_slips_year ON filed_slips(country, year, slip, holder_id)",
+    *(_guard(f"{t}_no_{v.lower()}", t, v) for t in _V4_FIXED for v in ("UPDATE", "DELETE")),
+)
+
 #: every step of the schema, in order; the schema version is the number applied
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "issue, series, holders, holdings, an append-only ledger of events", _V1),
@@ -287,5 +308,6 @@ MIGRATIONS: tuple[Migration, ...] = (
         "series; imported rows; payment runs; redemption requests and their outcomes",
         _V3,
     ),
+    Migration(4, "the tax slips filed, which a correction of their year amends or cancels", _V4),
 )
 SCHEMA_VERSION: int = len(MIGRATIONS)

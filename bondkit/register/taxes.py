@@ -31,7 +31,7 @@ bonds, and flagged; rules without an annual accrual (UK, US) report accumulating
 interest when it is paid or credited. A correction cancels the event it reverses: both
 are left out, as if neither had happened.
 
-**The year** (:func:`compute_tax_year`, :meth:`TaxesMixin.tax_year`): the lines dated in
+**The year** (:func:`compute_tax_year`, :meth:`~bondkit.register.filings.TaxesMixin.tax_year`): the lines dated in
 the rule set's period, one row per holder (:data:`HOLDER_COLUMNS` and a pair of columns
 per slip type: ``{key}_cents``, ``issued_{key}``; a slip is issued from its threshold,
 each slip type on its own), one statement row per holding held at any time in the period
@@ -73,10 +73,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from bondkit.data.tax_rules import TaxRules, anniversary_day, rules_for
+from bondkit.data.tax_rules import TaxRules, anniversary_day
 from bondkit.errors import Message
 from bondkit.register.ledger import AMOUNTS
-from bondkit.register.store import RegisterError, read_series
+from bondkit.register.store import read_series
 from bondkit.register.store import taxes as tax_store
 from bondkit.register.terms import series_terms
 
@@ -87,7 +87,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from bondkit.core.terms import SeriesTerms
 
 __all__ = [
-    "TaxesMixin",
     "TaxYear",
     "TaxData",
     "read_tax_data",
@@ -758,41 +757,3 @@ def compute_tax_year(data: TaxData, rules: TaxRules, year: int) -> TaxYear:
         statements=statements,
         warnings=_warnings(by, rules),
     )
-
-
-class TaxesMixin:
-    """Annual statements and tax slips' figures, for :class:`~bondkit.register.Register`."""
-
-    _read: Any
-
-    def tax_year(self, year: int, country: str = "CA") -> TaxYear:
-        """Tax year ``year`` of the register under ``country``'s rules (``CA``, ``GB`` or
-        ``UK``, ``US``): lines, amounts per holder and slip type, statements per holding,
-        deadline, electronic filing and warnings (see :mod:`bondkit.register.taxes`). The
-        register is read once, up to the period's last day; later events are left out.
-
-        >>> import tempfile, pathlib
-        >>> from bondkit.register import Register
-        >>> from bondkit.scenario import load_example
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     with Register.create(pathlib.Path(tmp) / "a.db",
-        ...                          load_example("grand-costumier-2016")) as reg:
-        ...         try:
-        ...             reg.tax_year(2020, "FR")
-        ...         except RegisterError as err:
-        ...             print(err)
-        no tax rules for country FR (known: CA, GB, US)
-        """
-        try:
-            rules = rules_for(country)
-        except KeyError:
-            from bondkit.data.tax_rules import RULES
-
-            raise RegisterError(
-                Message("tax.err.country", country=str(country), known=", ".join(RULES))
-            ) from None
-        if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 3000:
-            raise RegisterError(Message("tax.err.year", year=str(year)))
-        end = rules.period(year)[1]
-        data = self._read(read_tax_data, end, rules.period(year)[0])
-        return compute_tax_year(data, rules, year)

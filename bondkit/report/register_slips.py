@@ -18,9 +18,12 @@ for the person (or the accountant) who files them.
 
 Each XLSX has a second sheet, and the summary CSV a row per slip type, with the totals:
 the number of slips, the total of the box, the deadline and whether electronic filing is
-required. **Report code O (R on an RL-3) only**: amended (A) and cancelled (C, D on an
-RL-3) slips need a record of what was filed, which the register does not keep yet; they
-are a follow-up. No XML for the tax authorities' filing services either.
+required. **Report codes**: the first time, every slip is an original (O; R on an RL-3);
+once slips are recorded as filed (:meth:`~bondkit.register.Register.file_slips`), a later
+run writes only the slips a correction of the year changed: amended (A) with the new
+amount, cancelled (C; D on an RL-3) as filed, and new originals (see
+:mod:`bondkit.register.filings`); the codes are the rules' data. No XML for the tax
+authorities' filing services.
 
 The slips need the SIN, so these files hold it (with names and addresses): readable by
 their owner only (mode 0600), written together
@@ -61,6 +64,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "SlipSummary",
+    "DEFAULT_CODES",
+    "report_codes",
     "SlipFiles",
     "NameLimits",
     "name_limits",
@@ -75,8 +80,10 @@ __all__ = [
 NO_SIN = "000000000"
 #: recipient types of the T5 and RL-3: individual, joint, corporation, trust (an estate)
 RECIPIENT_TYPES = {"person": 1, "joint": 2, "corporation": 3, "estate": 4}
-#: the report code of an original slip, by slip (an RL-3 says R, a T5 O)
-ORIGINAL_CODES = {"t5": "O", "rl3": "R"}
+#: the report codes of a slip type whose rules are not at hand: original, amended, cancelled
+DEFAULT_CODES = ("O", "A", "C")
+#: the changes a slip can be (:data:`bondkit.register.filings.CHANGES`), in the codes' order
+_CHANGES = ("original", "amended", "cancelled")
 #: words of a family name that belong to it: "de la Fontaine", "van der Berg"
 _PARTICLES = {"de", "du", "des", "la", "le", "d'", "van", "von", "der", "den", "di", "da", "del"}
 #: two-letter country codes to the three-letter ones of the slips
@@ -104,13 +111,16 @@ class NameLimits:
 @dataclass(frozen=True)
 class SlipSummary:
     """The summary of one slip type: slips, total of the box [cents], deadline, whether
-    electronic filing is required."""
+    electronic filing is required; how many slips are originals, amended and cancelled
+    (``changes``), and how many filed before stand unchanged (not in the files)."""
 
     slip: str
     count: int
     total_cents: int
     deadline: dt.date
     electronic: bool
+    changes: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
 
 
 @dataclass
@@ -322,12 +332,54 @@ _CA_HEAD = (
 )
 
 
+def report_codes(tax_year: Any, slip: str) -> tuple[str, str, str]:
+    """The report codes of ``slip`` (original, amended, cancelled) in ``tax_year``'s rules.
+
+    >>> from bondkit.data.tax_rules import CANADA
+    >>> report_codes(type("TaxYear", (), {"rules": CANADA}), "rl3")
+    ('R', 'A', 'D')
+    """
+    rules = getattr(tax_year, "rules", None)
+    if rules is None:
+        return DEFAULT_CODES
+    return rules.slip(slip).codes
+
+
+def _to_file(tax_year: Any, slip: str, changes: pd.DataFrame | None) -> list[tuple[int, str, int]]:
+    """(holder, code, amount) of each slip to file, by holder: every slip issued as an
+    original, or the ``changes`` of a year filed before."""
+    codes = report_codes(tax_year, slip)
+    if changes is None:
+        by_holder = tax_year.by_holder
+        issued = by_holder[by_holder[f"issued_{slip}"].fillna(False).astype(bool)]
+        return [
+            (_int(r["holder_id"]), codes[0], _int(r.get(f"{slip}_cents")))
+            for r in issued.sort_values("holder_id").to_dict("records")
+        ]
+    rules = getattr(tax_year, "rules", None)
+    zero = rules is not None and rules.slip(slip).cancelled_amount == "zero"
+    out = []
+    for r in changes.sort_values("holder_id").to_dict("records"):
+        change = str(r["change"])
+        amount = _int(r["amount_cents"])
+        if change == "cancelled":
+            amount = 0 if zero else _int(r["filed_cents"])
+        out.append((_int(r["holder_id"]), codes[_CHANGES.index(change)], amount))
+    return out
+
+
 def slip_rows(
-    tax_year: Any, holders: pd.DataFrame, slip: str, lang: str
+    tax_year: Any,
+    holders: pd.DataFrame,
+    slip: str,
+    lang: str,
+    changes: pd.DataFrame | None = None,
 ) -> tuple[list[list[Any]], list[Message]]:
-    """The rows of one slip type: a header in ``lang``, then one row per recipient whose
-    slip is issued (by holder number); and the warnings found (by holder number: a name
-    or address cut to the form, an address that did not split).
+    """The rows of one slip type: a header in ``lang``, then one row per slip to file (by
+    holder number): every recipient whose slip is issued, as originals, or the
+    ``changes`` of a year filed before (:func:`bondkit.register.filings.slip_changes`:
+    amended, cancelled, new originals, with their report codes); and the warnings found
+    (by holder number: a name or address cut to the form, an address that did not split).
 
     ``holders`` is ``reg.holders(include_sin=True)``: a slip needs the SIN.
 
@@ -343,26 +395,21 @@ def slip_rows(
     """
     country = str(getattr(tax_year, "country", "CA")).upper()
     people = {_int(r["holder_id"]): r for r in holders.to_dict("records")}
-    by_holder = tax_year.by_holder
-    issued = by_holder[by_holder[f"issued_{slip}"].fillna(False).astype(bool)]
-    issued = issued.sort_values("holder_id")
     warnings: list[Message] = []
     if country == "CA":
         head = [t(f"taxdoc.col.{k}", lang) for k in _CA_HEAD]
         head.append(slip_label(slip, lang, "box"))
         limits = name_limits(getattr(tax_year, "rules", None), slip)
-        code = _original_code(slip)
     else:
-        head = [t(f"taxdoc.col.{k}", lang) for k in ("holder", "name", "address")]
+        head = [t(f"taxdoc.col.{k}", lang) for k in ("holder", "report_code", "name", "address")]
         head += [t("taxdoc.col.tin", lang)] if country == "US" else []
         head.append(slip_label(slip, lang, "box"))
         head += [t("taxdoc.col.oid", lang)] if country == "US" else []
         accrual = _accrual_holders(tax_year)
     out: list[list[Any]] = [head]
-    for row in issued.to_dict("records"):
-        hid = _int(row["holder_id"])
+    for hid, code, cents in _to_file(tax_year, slip, changes):
         holder = people.get(hid, {})
-        amount = Money(_int(row.get(f"{slip}_cents")))
+        amount = Money(cents)
         if country == "CA":
             cells, cut, clean = _ca_row(holder, limits)
             if cut:
@@ -375,7 +422,7 @@ def slip_rows(
         shown = (
             t("taxdoc.st.joint", lang).format(name=name, co_holder=co_holder) if co_holder else name
         )
-        cells = [hid, shown, _text(holder.get("address"))]
+        cells = [hid, code, shown, _text(holder.get("address"))]
         if country == "US":
             tin = "".join(ch for ch in _text(holder.get("sin")) if ch.isdigit())
             flag = t("taxdoc.yes" if hid in accrual else "taxdoc.no", lang)
@@ -383,10 +430,6 @@ def slip_rows(
         else:
             out.append([*cells, amount])
     return out, warnings
-
-
-def _original_code(slip: str) -> str:
-    return ORIGINAL_CODES.get(slip, "O")
 
 
 def _accrual_holders(tax_year: Any) -> set[int]:
@@ -423,9 +466,10 @@ def summary_rows(
     >>> s = SlipSummary("t5", 7, 123456, dt.date(2028, 2, 29), True)
     >>> summary_rows([s], issuer="Coop", period=(dt.date(2027, 1, 1), dt.date(2027, 12, 31)),
     ...              lang="en")[1]
-    ['T5 slip', '2027', '2027-01-01 to 2027-12-31', 7, 123456, datetime.date(2028, 2, 29), 'yes', 'Coop']
+    ['T5 slip', '2027', '2027-01-01 to 2027-12-31', 7, 123456, datetime.date(2028, 2, 29), 'yes', 'Coop', 0, 0, 0, 0]
     """
     keys = ("slip", "year", "period", "count", "total", "deadline", "electronic", "issuer")
+    keys += ("n_original", "n_amended", "n_cancelled", "n_unchanged")
     out: list[list[Any]] = [[t(f"taxdoc.col.{k}", lang) for k in keys]]
     start, end = (_day(d) for d in period)
     span = t("taxdoc.period", lang).format(start=start.isoformat(), end=end.isoformat())
@@ -440,6 +484,8 @@ def summary_rows(
                 s.deadline,
                 t("taxdoc.yes" if s.electronic else "taxdoc.no", lang),
                 issuer,
+                *(s.changes.get(c, 0) for c in _CHANGES),
+                s.unchanged,
             ]
         )
     return out
@@ -496,6 +542,13 @@ def _xlsx(path: Path, sheets: list[tuple[str, list[list[Any]]]]) -> None:
     os.chmod(path, FILE_MODE)
 
 
+def _counts(changes: Any, made: list[str], codes: tuple[str, str, str]) -> dict[str, int]:
+    """How many slips of each change were written (all originals without ``changes``)."""
+    if changes is None:
+        return {"original": len(made)}
+    return {c: int((changes["change"] == c).sum()) for c in _CHANGES}
+
+
 def _file_tag(slip: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in slip.lower()).strip("-")
 
@@ -508,11 +561,16 @@ def write_slips(
     *,
     stem: str,
     lang: str,
+    run: Any | None = None,
 ) -> SlipFiles:
     """Write the slip data of ``tax_year`` into ``out_dir``: per slip type
     ``<stem>-<slip>-<year>.csv`` and ``.xlsx`` (the slips, and a summary sheet), and
     ``<stem>-slips-<year>-<country>-summary.csv``; together (the previous slips of the same
     year and country replaced whole), mode 0600. Headers in ``lang``.
+
+    ``run`` (:class:`bondkit.register.filings.SlipRun`) says which slips to file: every
+    slip issued the first time; once slips of the year were filed, the changes only, in
+    files named ``...-<year>-after-<day last filed>`` (the originals' files are kept).
 
     ``holders`` is ``reg.holders(include_sin=True)``: **the files hold the SINs**.
 
@@ -530,18 +588,30 @@ def write_slips(
     (['a-slips-2027-ca-summary.csv', 'a-t5-2027.csv', 'a-t5-2027.xlsx'], 1, 5000)
     """
     tag = period_tag(tax_year.period)
+    filed = list(getattr(run, "filed_on", None) or [])
+    if filed:  # the changes after a filing: beside the files filed, never over them
+        tag = f"{tag}-after-{max(filed).isoformat()}"
     country = str(getattr(tax_year, "country", "CA")).lower()
     issuer = str(issue.get("issuer") or issue.get("name") or "")
     tables: list[tuple[str, list[list[Any]]]] = []
     summaries: list[SlipSummary] = []
     warnings: list[Message] = []
     for slip in slip_types(tax_year.by_holder):
-        rows, found = slip_rows(tax_year, holders, slip, lang)
+        changes = None if run is None else run.changes.get(slip)
+        rows, found = slip_rows(tax_year, holders, slip, lang, changes)
         warnings += [w for w in found if w not in warnings]  # once, whatever the slips
         total = sum(int(r[-2] if country == "us" else r[-1]) for r in rows[1:])
+        codes = report_codes(tax_year, slip)
+        made = [r[1] for r in rows[1:]]
         summaries.append(
             SlipSummary(
-                slip, len(rows) - 1, total, _deadline(tax_year, slip), _electronic(tax_year, slip)
+                slip,
+                len(rows) - 1,
+                total,
+                _deadline(tax_year, slip),
+                _electronic(tax_year, slip),
+                _counts(changes, made, codes),
+                0 if run is None else int(run.unchanged.get(slip, 0)),
             )
         )
         tables.append((slip, rows))

@@ -86,3 +86,40 @@ def tax_holders(conn: sqlite3.Connection) -> list[tuple]:
         "SELECT holder_id, kind, co_holder IS NOT NULL, country, estate_of, sin IS NOT NULL "
         "FROM holders ORDER BY holder_id",
     )
+
+
+def filed_slips(conn: sqlite3.Connection, country: str, year: int) -> list[tuple]:
+    """(slip, holder, change, amount) of the last slip filed for each recipient and slip
+    type of ``country``'s ``year``, by slip and holder (a cancelled one included: it says
+    that nothing stands filed)."""
+    return _tuples(
+        conn,
+        "SELECT f.slip, f.holder_id, f.change, f.amount_cents FROM filed_slips f "
+        "WHERE f.country = ? AND f.year = ? AND f.filing_id = (SELECT MAX(g.filing_id) "
+        "FROM filed_slips g WHERE g.country = f.country AND g.year = f.year "
+        "AND g.slip = f.slip AND g.holder_id = f.holder_id) ORDER BY f.slip, f.holder_id",
+        (country, year),
+    )
+
+
+def filing_dates(conn: sqlite3.Connection, country: str, year: int) -> list[str]:
+    """The days slips of ``country``'s ``year`` were filed on, in order."""
+    return [
+        d
+        for (d,) in _tuples(
+            conn,
+            "SELECT DISTINCT filed_on FROM filed_slips WHERE country = ? AND year = ? "
+            "ORDER BY filed_on",
+            (country, year),
+        )
+    ]
+
+
+def insert_filed_slips(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Record slips filed: (country, year, slip, holder, change, amount, filed on, reason,
+    recorded at, by) each."""
+    conn.executemany(
+        "INSERT INTO filed_slips (country, year, slip, holder_id, change, amount_cents, "
+        "filed_on, reason, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
