@@ -1732,8 +1732,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "runreg.renewals": ("Holdings of renewal series, not in this plan: {n}", "Placements de séries de renouvellement, hors de ce plan : {n}"),
     "runreg.requests_sec": ("Early redemption requests waiting on {date} (real data)",
                             "Demandes de rachat anticipé en attente au {date} (données réelles)"),
-    "runreg.risk_note": ("The risk figures below use the register's {n} holdings ({principal} outstanding) as the holders, as they are: no simulated holder is added, and a series without holders in the register has none.",
-                         "Les chiffres de risque ci-dessous prennent pour détenteurs les {n} placements du registre ({principal} dus), tels quels : aucun détenteur simulé n'est ajouté, et une série sans détenteur au registre n'en a aucun."),
+    "runreg.risk_note": ("The risk figures below use the register's {n} holdings ({principal} outstanding) as the holders, as they are: no simulated holder is added, and a series without holders in the register has none. The requests waiting ({k}) are redeemed on every path when due, under the annual cap; their bonds are not drawn again.",
+                         "Les chiffres de risque ci-dessous prennent pour détenteurs les {n} placements du registre ({principal} dus), tels quels : aucun détenteur simulé n'est ajouté, et une série sans détenteur au registre n'en a aucun. Les demandes en attente ({k}) sont rachetées dans chaque trajectoire à leur échéance, sous le plafond annuel; leurs obligations ne sont pas tirées de nouveau."),
     "runreg.risk_holdings": ("The register's {n} holdings on {date} (real data)", "Les {n} placements du registre au {date} (données réelles)"),
     # tax year: lines, notes and warnings (issue #14; bondkit/register/taxes.py)
     "tax.kind.interest_paid": ("interest paid", "intérêts versés"),

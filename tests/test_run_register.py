@@ -102,8 +102,10 @@ def test_the_risk_model_s_holders_are_the_register_s_holdings(register_path):
     sc = load_scenario(EXAMPLE).with_changes({"risk.paths": 400})
     res = run(sc, register=register_path)
     h = res.risk.holders
-    assert h.amount.tolist() == HOLDINGS_CENTS  # series order, then subscription order
-    assert int(h.amount.sum()) == TOTAL_CENTS and len(h.amount) == 3
+    # series order, then subscription order; the 5 bonds the request waits for are not
+    # drawn again (see the test below)
+    assert h.amount.tolist() == [500_000, 200_000, 2_000_000]
+    assert len(h.amount) == 3
     assert h.series.tolist() == [0, 0, 1]  # C-7y: nobody
     assert res.risk.exact and res.risk.holders_from_register
     sim = res.risk.simulation
@@ -113,6 +115,35 @@ def test_the_risk_model_s_holders_are_the_register_s_holdings(register_path):
     assert (paid.sum(axis=1) == TOTAL_CENTS).all()
     # series C-7y repays quarterly in the plan, but has no holder: nothing scheduled
     assert not sim.scheduled.any()
+
+
+def test_the_request_waiting_is_paid_on_every_path_under_the_cap(register_path):
+    """No other request and every holder renews: the only early redemption is the one
+    waiting, 5 bonds of 1 000 $ due on 2028-12-01 (6 months' notice), in fiscal year 2029
+    (the year to March 31). The cap is 5 % of the 32 000 $ held, 1 600 $ a year: paid
+    1 600 $ in 2029, 2030 and 2031, and the 200 $ left at B-5y's maturity (2031)."""
+    sc = load_scenario(EXAMPLE).with_changes(
+        {
+            "risk.paths": 300,
+            "risk.annual_probability": 0,
+            "risk.stress_probability": 0,
+            "risk.stress_annual_probability": None,
+            "risk.renewal_rate": 1,
+        }
+    )
+    sim = run(sc, register=register_path).risk.simulation
+    years = sim.years.tolist()
+    assert sim.issued == TOTAL_CENTS
+    expected = np.zeros(len(years), dtype=np.int64)
+    expected[years.index(2029)] = 500_000
+    assert (sim.requested == expected).all()
+    early = np.zeros(len(years), dtype=np.int64)
+    early[[years.index(y) for y in (2029, 2030, 2031)]] = 160_000
+    assert (sim.early == early).all()
+    assert (sim.maturity[:, years.index(2031)] == 20_000).all()
+    # the rest renews: A-3y's 7 000 $ in 2029, B-5y's 20 000 $ left in 2031
+    assert (sim.renewed[:, years.index(2029)] == 700_000).all()
+    assert (sim.renewed[:, years.index(2031)] == 2_000_000).all()
 
 
 def test_an_open_register_works_as_its_path(register_path):

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from bondkit.core.conventions import add_months, fiscal_year, money, to_cents
+from bondkit.core.conventions import add_months, fiscal_year, money
 from bondkit.core.terms import RiskTerms, SeriesTerms
+from bondkit.models.holders import Holders, equal_holders, holders_from_register
 
 __all__ = [
     "RISK_STREAM",
@@ -50,112 +51,6 @@ __all__ = [
 
 #: the random stream of the risk simulation, derived from the scenario seed
 RISK_STREAM = 4
-
-
-@dataclass(frozen=True)
-class Holders:
-    """The holdings of an issue: one entry per holder [cents]."""
-
-    series: np.ndarray  # index into the series list
-    segment: np.ndarray  # object: segment name or None
-    amount: np.ndarray  # int64 cents
-
-
-def equal_holders(series: Sequence[SeriesTerms], holding: float) -> Holders:
-    """Each series split into equal holdings of ``holding`` rounded up to whole bonds.
-
-    ``holding`` is in currency units; the holdings are in cents. 1,200 $ is rounded up to
-    three bonds of 500 $, so 100,000 $ makes 66 holdings of 1,500 $ and one of 1,000 $:
-
-    >>> import datetime as dt
-    >>> from bondkit.core.terms import SeriesTerms
-    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
-    >>> h = equal_holders([s], 1_200)
-    >>> len(h.amount), int(h.amount[0]), int(h.amount[-1]), int(h.amount.sum())
-    (67, 150000, 100000, 10000000)
-    """
-    idx, amounts = [], []
-    for j, s in enumerate(series):
-        face = s.face_value_cents
-        size = max(1, -(-to_cents(holding) // face)) * face
-        n, rest = divmod(s.amount_cents, size)
-        amounts += [size] * n + ([rest] if rest else [])
-        idx += [j] * (n + (1 if rest else 0))
-    return Holders(
-        np.array(idx, dtype=np.int64),
-        np.array([None] * len(idx), dtype=object),
-        np.array(amounts, dtype=np.int64),
-    )
-
-
-def holders_from_register(
-    register: pd.DataFrame, series: Sequence[SeriesTerms], holding: float, exact: bool = False
-) -> Holders:
-    """Holdings shaped like the campaign register, adding up to each series' amount; with
-    ``exact``, the register's holdings themselves (the real register of holders).
-
-    For each series the register's holdings (in subscription order) are repeated until
-    they make up the series amount, the last one cut to what remains (whole bonds). A
-    series without holders in the register is split into equal holdings. The register's
-    ``amount`` column and the holdings are in cents; ``holding`` in currency units.
-
-    A register of a 5,000 $ member and a 2,500 $ neighbour, repeated to make up 100,000 $
-    (13 pairs, then 2,500 $ left for one more member):
-
-    >>> import datetime as dt
-    >>> from bondkit.core.terms import SeriesTerms
-    >>> s = SeriesTerms("A", 100_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
-    >>> register = pd.DataFrame({"series": ["A", "A"], "segment": ["Members", "Neighbours"],
-    ...                          "amount": [500_000, 250_000]})
-    >>> h = holders_from_register(register, [s], 1_000)
-    >>> len(h.amount), h.amount[:2].tolist(), int(h.amount[-1]), h.segment[-1]
-    (27, [500000, 250000], 250000, 'Members')
-
-    With ``exact=True`` each row with an amount is one holder, as it is: nothing is
-    repeated, a series without a row has no holder, rows of other series are left out,
-    and the ``segment`` column is optional (none: every holder has the probability of
-    ``annual_probability``). The register of holders' two holdings of series A:
-
-    >>> real = pd.DataFrame({"series": ["A", "A", "Z"], "amount": [500_000, 250_000, 100]})
-    >>> h = holders_from_register(real, [s], 1_000, exact=True)
-    >>> h.amount.tolist(), h.series.tolist(), h.segment.tolist()
-    ([500000, 250000], [0, 0], [None, None])
-    """
-    idx, segs, amounts = [], [], []
-    reg = register[register["amount"] > 0]
-    if exact:
-        for j, s in enumerate(series):
-            own = reg[reg["series"] == s.id]
-            idx += [j] * len(own)
-            segs += own["segment"].tolist() if "segment" in own else [None] * len(own)
-            amounts += [int(a) for a in own["amount"]]
-        return Holders(
-            np.array(idx, dtype=np.int64),
-            np.array(segs, dtype=object),
-            np.array(amounts, dtype=np.int64),
-        )
-    for j, s in enumerate(series):
-        own = reg[reg["series"] == s.id]
-        if own.empty:
-            eq = equal_holders([s], holding)
-            idx += [j] * len(eq.amount)
-            segs += [None] * len(eq.amount)
-            amounts += eq.amount.tolist()
-            continue
-        left, k = s.amount_cents, 0
-        sizes, names = own["amount"].to_numpy(), own["segment"].to_numpy()
-        while left > 0:
-            a = min(int(sizes[k % len(sizes)]), left)
-            idx.append(j)
-            segs.append(names[k % len(sizes)])
-            amounts.append(a)
-            left -= a
-            k += 1
-    return Holders(
-        np.array(idx, dtype=np.int64),
-        np.array(segs, dtype=object),
-        np.array(amounts, dtype=np.int64),
-    )
 
 
 @dataclass(frozen=True)
@@ -392,12 +287,16 @@ def simulate_risk(
     fiscal_year_end: str = "12-31",
     paths: int | None = None,
     as_of: dt.date | None = None,
+    waiting: pd.DataFrame | None = None,
 ) -> RiskSimulation:
     """Simulate early redemptions and renewals for ``paths`` paths (default ``terms.paths``).
 
     ``as_of`` (the date of a register of holders) starts the requests there: no request is
     drawn in the bond years that ended before it (what happened then is in the register);
-    the bond year under way on ``as_of`` is drawn whole (the cautious side).
+    the bond year under way on ``as_of`` is drawn whole (the cautious side). ``waiting``
+    (``series`` id, ``amount`` [cents], ``month``: months after the series' issue it is
+    payable) are the register's requests already made: on every path, not drawn again
+    (their bonds are not in ``holders``), under the annual cap like the others.
 
     Same seed, same numbers: the stress years come from numpy's SFC64 generator seeded with
     ``SeedSequence([seed, RISK_STREAM])``, and each block of holders and paths from its own
@@ -441,7 +340,10 @@ def simulate_risk(
     # accumulating series: interest paid early with redemptions (+), then not at maturity (-)
     interest_shift = np.zeros((P, Y), dtype=np.int64)
     final_fy: list[int] = []  # fiscal year of each series' last payment
-    issued = int(holders.amount.sum())
+    issued = int(holders.amount.sum())  # with the requests waiting, which are still held
+    if waiting is not None:
+        ids = {s.id for s in series}
+        issued += int(waiting.loc[waiting["series"].isin(ids), "amount"].sum())
 
     for j, s in enumerate(series):
         term = (s.maturity.year - s.issue_date.year) * 12 + s.maturity.month - s.issue_date.month
@@ -495,6 +397,19 @@ def simulate_risk(
                         stream,
                     )
                 )
+
+        known, known_late = _known(waiting, s.id, term, month_fy, Y)
+        if known is not None:  # the requests made: the same on every path
+            held += int(known.sum()) + known_late
+            late[j] += known_late
+            leaving += known_late
+            if month_fy is not None:
+                requested_by_series[j] += np.rint(known).astype(np.int64)
+            else:
+                requested_by_series[j] += np.rint(known @ plan.early).astype(np.int64)
+                gone += known @ plan.gone
+                paid_interest += known @ plan.interest
+                saved_interest += known.sum() * plan.interest_final
 
         def block(b, term=term, y0=y0, y1=y1, start_fy=start_fy, month_fy=month_fy):
             rows, a, p, tables, a_tiled, stream = b
@@ -581,6 +496,23 @@ def simulate_risk(
         scheduled=scheduled,
         interest_shift=interest_shift,
     )
+
+
+def _known(
+    waiting: pd.DataFrame | None, sid: str, term: int, month_fy: np.ndarray | None, Y: int
+) -> tuple[np.ndarray | None, int]:
+    """Series ``sid``'s requests already made, as :func:`_group`'s requests of one path
+    (by month after issue, or by fiscal year when ``month_fy`` is given), and what is only
+    payable at maturity [cents]."""
+    if waiting is None or not (mine := waiting[waiting["series"] == sid]).size:
+        return None, 0
+    month = np.maximum(mine["month"].to_numpy(dtype=np.int64), 0)
+    amount = mine["amount"].to_numpy(dtype=np.float64)
+    early = month < term
+    late = int(amount[~early].sum())
+    if month_fy is not None:
+        return np.bincount(month_fy[month[early]], weights=amount[early], minlength=Y), late
+    return np.bincount(month[early], weights=amount[early], minlength=term + 1), late
 
 
 def liquidity_table(sim: RiskSimulation, planned_principal: np.ndarray) -> pd.DataFrame:
@@ -721,6 +653,7 @@ def assess_risk(
     minimum_cash: int = 0,
     exact: bool = False,
     as_of: dt.date | None = None,
+    waiting: pd.DataFrame | None = None,
 ) -> RiskResult:
     """Simulate the holders' behaviour and measure the liquidity need and shortfall.
 
@@ -729,7 +662,8 @@ def assess_risk(
     ``register`` (columns ``series``, ``amount`` in cents, ``segment``) is the simulated
     campaign's register, repeated to make up each series; with ``exact``, the real
     register of holders, whose holdings are the holders as they are (an empty one: no
-    holder at all), and ``as_of`` its date: requests are drawn from then on.
+    holder at all), and ``as_of`` its date: requests are drawn from then on, and those
+    ``waiting`` already made are paid on every path (see :func:`simulate_risk`).
     """
     if exact:
         if register is None:
@@ -743,7 +677,7 @@ def assess_risk(
             if from_register
             else equal_holders(series, terms.holding)
         )
-    sim = simulate_risk(terms, series, holders, seed, fiscal_year_end, as_of=as_of)
+    sim = simulate_risk(terms, series, holders, seed, fiscal_year_end, as_of=as_of, waiting=waiting)
     planned = (
         fiscal.set_index("fiscal_year")["principal"]
         .reindex(sim.years, fill_value=0)

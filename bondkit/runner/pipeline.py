@@ -162,6 +162,9 @@ def run(
             else None,
             exact=snapshot is not None,
             as_of=snapshot.as_of if snapshot is not None else None,
+            waiting=snapshot.risk_waiting({s.id: s.issue_date for s in series})
+            if snapshot is not None
+            else None,
             # the cash the enterprise can draw on: its cash and its sinking fund
             cash_end=capacity.table.set_index("fiscal_year").eval("cash_end + sinking_balance")
             if capacity is not None

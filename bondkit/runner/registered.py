@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from bondkit.scenario import Scenario
 
 __all__ = [
+    "WaitingRequest",
     "RegisteredHolding",
     "SeriesHeld",
     "RegisterSnapshot",
@@ -74,6 +75,19 @@ class RegisteredHolding:
     principal_cents: int
     subscribed_on: dt.date
     interest_start: dt.date
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    """A redemption request waiting on the register's date: its holding and series, the
+    bonds and principal it would be paid [cents] (for a request only partly under the
+    annual cap, the part that fits), and the day it is due."""
+
+    holding_id: int
+    series_id: str
+    bonds: int
+    principal_cents: int
+    due_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,8 @@ class RegisterSnapshot:
     #: holdings of series a renewal added to the register (not in the scenario's plan)
     renewal_holdings: int = 0
     warnings: tuple[Message, ...] = ()
+    #: the redemption requests waiting on the register's date, oldest first
+    waiting: tuple[WaitingRequest, ...] = ()
 
     @property
     def principal_cents(self) -> int:
@@ -127,21 +143,59 @@ class RegisterSnapshot:
     def risk_register(self) -> pd.DataFrame:
         """The holdings as the risk model takes a register: ``series``, ``segment`` (None:
         a real holder has no campaign segment), ``amount`` (the principal outstanding
-        [cents]), one row per holding.
+        [cents], less what a request waiting will take: those bonds are not drawn again),
+        one row per holding that holds something more.
 
-        >>> snap = RegisterSnapshot("a.db", "Issue", dt.date(2026, 4, 1), (
-        ...     RegisteredHolding(1, "A", 2, 100_000, dt.date(2026, 2, 1), dt.date(2026, 3, 2)),),
-        ...     (), 1, None)
+        >>> h = RegisteredHolding(1, "A", 2, 100_000, dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+        >>> snap = RegisterSnapshot("a.db", "Issue", dt.date(2026, 4, 1), (h,), (), 1, None)
         >>> snap.risk_register().to_dict("list")
         {'series': ['A'], 'segment': [None], 'amount': [100000]}
+        >>> asked = WaitingRequest(1, "A", 1, 50_000, dt.date(2026, 10, 1))
+        >>> RegisterSnapshot("a.db", "Issue", dt.date(2026, 4, 1), (h,), (), 1, None,
+        ...                  waiting=(asked,)).risk_register()["amount"].tolist()
+        [50000]
         """
         import pandas as pd
 
+        taken: dict[int, int] = {}
+        for w in self.waiting:
+            taken[w.holding_id] = taken.get(w.holding_id, 0) + w.principal_cents
+        left = [
+            (h.series_id, h.principal_cents - taken.get(h.holding_id, 0)) for h in self.holdings
+        ]
+        left = [(sid, amount) for sid, amount in left if amount > 0]
         return pd.DataFrame(
             {
-                "series": [h.series_id for h in self.holdings],
-                "segment": pd.Series([None] * len(self.holdings), dtype=object),
-                "amount": pd.Series([h.principal_cents for h in self.holdings], dtype="int64"),
+                "series": [sid for sid, _ in left],
+                "segment": pd.Series([None] * len(left), dtype=object),
+                "amount": pd.Series([amount for _, amount in left], dtype="int64"),
+            }
+        )
+
+    def risk_waiting(self, issue_dates: dict[str, dt.date]) -> pd.DataFrame:
+        """The requests waiting as the risk model takes them: ``series``, ``amount``
+        [cents] and ``month``, the whole months from the series' issue (``issue_dates``
+        by series id) to the day each is due; series not in ``issue_dates`` left out.
+
+        >>> asked = WaitingRequest(1, "A", 1, 50_000, dt.date(2027, 4, 1))
+        >>> snap = RegisterSnapshot("a.db", "Issue", dt.date(2026, 4, 1), (), (), 1, None,
+        ...                         waiting=(asked,))
+        >>> snap.risk_waiting({"A": dt.date(2026, 3, 2)}).to_dict("list")
+        {'series': ['A'], 'amount': [50000], 'month': [12]}
+        """
+        import pandas as pd
+
+        def months(start: dt.date, end: dt.date) -> int:
+            return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+        mine = [w for w in self.waiting if w.series_id in issue_dates]
+        return pd.DataFrame(
+            {
+                "series": [w.series_id for w in mine],
+                "amount": pd.Series([w.principal_cents for w in mine], dtype="int64"),
+                "month": pd.Series(
+                    [months(issue_dates[w.series_id], w.due_on) for w in mine], dtype="int64"
+                ),
             }
         )
 
@@ -327,4 +381,15 @@ def _snapshot(reg: Register, scenario: Scenario, as_of: dt.date | str | None) ->
         same_scenario=same,
         renewal_holdings=len(held) - len(mine),
         warnings=tuple(warnings),
+        waiting=tuple(
+            WaitingRequest(
+                int(r.holding_id),
+                str(r.series_id),
+                int(r.bonds),
+                int(r.principal_cents),
+                _day(r.due_on),
+            )
+            for r in queue.itertuples(index=False)
+            if str(r.series_id) in ids
+        ),
     )

@@ -141,9 +141,9 @@ def write_register_requests(sheet: Sheet, row: int, snap: RegisterSnapshot) -> i
     cells(row, (sums[0], sums[1], sums[2], sums[3]), total=True)
     row += 1
     if res.risk is not None and res.risk.exact:
-        principal = money_text(int(res.risk.holders.amount.sum()), lang, sheet.book.currency)
+        principal = money_text(int(res.risk.simulation.issued), lang, sheet.book.currency)
         note = t("runreg.risk_note", lang).format(
-            n=len(res.risk.holders.amount), principal=principal
+            n=len(snap.holdings), principal=principal, k=len(snap.waiting)
         )
         row = sheet.note(row, note, chars=sheet.wide())
     return row
@@ -214,7 +214,7 @@ def _risk(sheet: Sheet, row: int, chart: Path | None) -> None:
 
     if risk.exact and res.register is not None:
         holdings = t("runreg.risk_holdings", lang).format(
-            n=number_text(len(risk.holders.amount), lang), date=res.register.as_of.isoformat()
+            n=number_text(len(res.register.holdings), lang), date=res.register.as_of.isoformat()
         )
     elif risk.holders_from_register:
         holdings = t("risk.from_register", lang)
