@@ -73,20 +73,15 @@ def _correct_2011(db: Path) -> None:
                     [Posting(holding, interest_cents=-cents, cash_cents=-cents)],
                 ),
             )
-        reg.record(
-            "interest_accrued",
-            "2011-12-15",
-            [Posting(3, interest_cents=2_000)],
-            reason="late interest",
-            by="Lucie",
-        )
-        reg.record(
-            "interest_paid",
-            "2011-12-15",
-            [Posting(3, interest_cents=-2_000, cash_cents=-2_000)],
-            reason="late interest",
-            by="Lucie",
-        )
+        _late_interest(reg, 3, 2_000, "2011-12-15")
+
+
+def _late_interest(reg: Register, holding: int, cents: int, day: str) -> None:
+    """Interest accrued and paid on ``day``, outside a payment run."""
+    reg.record("interest_accrued", day, [Posting(holding, interest_cents=cents)],
+               reason="late interest", by="Lucie")  # fmt: skip
+    reg.record("interest_paid", day, [Posting(holding, interest_cents=-cents, cash_cents=-cents)],
+               reason="late interest", by="Lucie")  # fmt: skip
 
 
 def test_originals_then_the_changes_of_a_corrected_year(db, tmp_path):
@@ -162,20 +157,7 @@ def test_a_cancelled_slip_of_a_holder_who_gets_one_again_is_a_new_original(db):
                 [Posting(2, interest_cents=-4_000, cash_cents=-4_000)],
             ),
         )
-        reg.record(
-            "interest_accrued",
-            "2011-12-20",
-            [Posting(2, interest_cents=4_000)],
-            reason="the rest",
-            by="Lucie",
-        )
-        reg.record(
-            "interest_paid",
-            "2011-12-20",
-            [Posting(2, interest_cents=-4_000, cash_cents=-4_000)],
-            reason="the rest",
-            by="Lucie",
-        )
+        _late_interest(reg, 2, 4_000, "2011-12-20")
         changes = reg.slip_run(2011).changes["t5"]
     assert changes.to_dict("records") == [
         {"holder_id": 2, "change": "original", "amount_cents": 8_000, "filed_cents": 0}
