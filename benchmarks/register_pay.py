@@ -5,56 +5,15 @@ floating point (a baseline measured in the same process)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import sqlite3
 import tempfile
-import time
 from pathlib import Path
+
+from register_common import scenario_text, seconds, subscriptions
 
 TARGET = 2.0  # seconds: every holding's calendar and a year's payment run
 
-SCENARIO = """
-[scenario]
-name = "Benchmark"
-language = "en"
-[issuer]
-name = "Coop"
-[[series]]
-id = "A"
-amount = 3_000_000
-face_value = 100
-annual_rate = 0.04
-issue_date = 2026-03-02
-term_years = 10
-repayment = "bullet"
-frequency = "semi-annual"
-[[series]]
-id = "B"
-amount = 3_000_000
-face_value = 100
-annual_rate = 0.0475
-issue_date = 2026-03-02
-term_years = 10
-repayment = "level-payment"
-frequency = "quarterly"
-day_count = "ACT/365F"
-[[series]]
-id = "C"
-amount = 3_000_000
-face_value = 100
-annual_rate = 0.05
-issue_date = 2026-03-02
-term_years = 10
-repayment = "accumulating"
-interest = "compound"
-"""
-
-
-def _seconds(fn) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
+SCENARIO = scenario_text(3_000_000)
 
 
 def _pandas_alone(path: Path) -> float:
@@ -76,36 +35,27 @@ def _pandas_alone(path: Path) -> float:
         frame["interest"] = (frame["bonds"] * 10_000 * 0.0475 * frame["yf"]).round()
         return frame.groupby("series_id")["interest"].sum()
 
-    return min(_seconds(work)[0] for _ in range(3))
+    return min(seconds(work)[0] for _ in range(3))
 
 
 def bench_pay(n: int = 10_000) -> list[str]:
     from bondkit.register import Register
     from bondkit.scenario import parse_scenario
 
-    rng = random.Random(13)
-    rows = [
-        {
-            "name": f"Holder {i}",
-            "series": "ABC"[i % 3],
-            "bonds": rng.randint(1, 3),
-            "subscribed_on": dt.date(2026, 1, 5) + dt.timedelta(days=rng.randrange(50)),
-        }
-        for i in range(n)
-    ]
+    rows = subscriptions(n, 13, (1, 3))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         with Register.create(path, parse_scenario(SCENARIO), by="bench") as reg:
-            t_import, _ = _seconds(lambda: reg.add_subscriptions(rows, reason="bench", by="bench"))
-            t_cold, cal = _seconds(reg.calendars)  # the first call imports the core's modules
-            t_cal = min(_seconds(reg.calendars)[0] for _ in range(3))
+            t_import, _ = seconds(lambda: reg.add_subscriptions(rows, reason="bench", by="bench"))
+            t_cold, cal = seconds(reg.calendars)  # the first call imports the core's modules
+            t_cal = min(seconds(reg.calendars)[0] for _ in range(3))
             year = sorted({d.date() for d in cal["due_on"] if d.year == 2027})
-            t_prep = min(_seconds(lambda: [reg.payment_run(d) for d in year])[0] for _ in range(3))
+            t_prep = min(seconds(lambda: [reg.payment_run(d) for d in year])[0] for _ in range(3))
             runs = [reg.payment_run(d) for d in year]
-            t_pay, _ = _seconds(lambda: [reg.pay(d, reason="bench", by="bench") for d in year])
-            t_diff, _ = _seconds(reg.plan_difference)
+            t_pay, _ = seconds(lambda: [reg.pay(d, reason="bench", by="bench") for d in year])
+            t_diff, _ = seconds(reg.plan_difference)
             paid = sum(len(r) for r in runs)
-            t_check, report = _seconds(reg.check)
+            t_check, report = seconds(reg.check)
             ok = report.ok
         t_pandas = _pandas_alone(path)
     total = t_cal + t_prep + t_pay

@@ -8,56 +8,17 @@ measured in the same process)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
+from register_common import scenario_text, seconds, subscriptions
+
 TARGET = 5.0  # seconds: all of a year's computation
 
-SCENARIO = """
-[scenario]
-name = "Benchmark"
-language = "en"
-[issuer]
-name = "Coop"
-[[series]]
-id = "A"
-amount = 10_000_000
-face_value = 100
-annual_rate = 0.04
-issue_date = 2026-03-02
-term_years = 10
-repayment = "bullet"
-frequency = "semi-annual"
-[[series]]
-id = "B"
-amount = 10_000_000
-face_value = 100
-annual_rate = 0.0475
-issue_date = 2026-03-02
-term_years = 10
-repayment = "level-payment"
-frequency = "quarterly"
-day_count = "ACT/365F"
-[[series]]
-id = "C"
-amount = 10_000_000
-face_value = 100
-annual_rate = 0.05
-issue_date = 2026-03-02
-term_years = 10
-repayment = "accumulating"
-interest = "compound"
-"""
-
-
-def _seconds(fn) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
+SCENARIO = scenario_text(10_000_000)
 
 
 def _pandas_alone(path: Path, year: int) -> float:
@@ -80,24 +41,15 @@ def _pandas_alone(path: Path, year: int) -> float:
         owed = post.groupby("holding_id")["principal_cents"].sum() / 100.0
         return pd.concat([by, owed])
 
-    return min(_seconds(work)[0] for _ in range(3))
+    return min(seconds(work)[0] for _ in range(3))
 
 
 def bench_tax(n: int = 10_000) -> list[str]:
     from bondkit.register import Posting, Register, RegisterError
     from bondkit.scenario import parse_scenario
 
-    rng = random.Random(14)
-    rows = [
-        {
-            "name": f"Holder {i}",
-            "series": "ABC"[i % 3],
-            "bonds": rng.randint(5, 30),
-            "subscribed_on": dt.date(2026, 1, 5) + dt.timedelta(days=rng.randrange(50)),
-            **({"kind": "corporation"} if i % 17 == 0 else {}),
-        }
-        for i in range(n)
-    ]
+    rng = random.Random(14 + 1)
+    rows = subscriptions(n, 14, (5, 30), extra={17: {"kind": "corporation"}})
     year = 2031
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -125,8 +77,8 @@ def bench_tax(n: int = 10_000) -> list[str]:
                         )  # fmt: skip
                 reg.pay(d, reason="bench", by="bench")
             t_setup = time.perf_counter() - t0
-            t_cold, ty = _seconds(lambda: reg.tax_year(year))
-            t_year = min(_seconds(lambda: reg.tax_year(year))[0] for _ in range(3))
+            t_cold, ty = seconds(lambda: reg.tax_year(year))
+            t_year = min(seconds(lambda: reg.tax_year(year))[0] for _ in range(3))
             postings = len(reg.events())
         t_pandas = _pandas_alone(path, year)
     slips = int(ty.by_holder["issued_t5"].sum())
