@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, PrivateAttr
 
+from bondkit.core.offer import OfferTerms
 from bondkit.core.terms import (
     CampaignTerms,
     CapacityTerms,
@@ -25,6 +26,7 @@ from bondkit.scenario.costs import CostsTable
 from bondkit.scenario.fields import currency_code, month_day, one_of, text, whole
 from bondkit.scenario.limits import LANGUAGES, LEGAL_FORMS, MAX_SEED
 from bondkit.scenario.messages import validate
+from bondkit.scenario.offer import OfferTable, offer_against_the_issue, offer_terms
 from bondkit.scenario.planning import PlanningTable
 from bondkit.scenario.risk import RiskTable, risk_against_the_issue
 from bondkit.scenario.series import (
@@ -87,6 +89,7 @@ class Scenario(Table):
     campaign: CampaignTable | None = None
     capacity: CapacityTable | None = None
     risk: RiskTable | None = None
+    offer: OfferTable | None = None
     planning: PlanningTable | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
@@ -210,6 +213,20 @@ class Scenario(Table):
         """
         return self.risk.terms() if self.risk else None
 
+    def offer_terms(self) -> OfferTerms:
+        """The offer's clauses (rank, security, transfers, legal frame, redemption terms,
+        renewal offers: :class:`~bondkit.core.offer.OfferTerms`), ``[offer]``'s, with the
+        redemption terms of ``[risk]`` where the offer leaves them out and the usual legal
+        frame of the issuer's legal form and jurisdiction when none is written.
+
+        >>> from bondkit.scenario import load_example
+        >>> terms = load_example("solar-coop-multi-series").offer_terms()
+        >>> terms.rank, terms.lock_in_years, terms.notice_months, str(terms.annual_cap)
+        ('subordinated', 2, 6, '0.05')
+        """
+        risk = self.risk.model_dump() if self.risk else {}
+        return offer_terms(self.offer, risk, self.issuer.legal_form, self.issuer.jurisdiction)
+
     def planning_terms(self) -> PlanningTerms | None:
         """The plan of the issue, or None when the file has no ``[planning]``.
 
@@ -286,6 +303,10 @@ class Scenario(Table):
         if isinstance(risk, dict):  # its rule against the campaign needs no series
             for issue in risk_against_the_issue(risk, series, values.get("campaign")):
                 yield issue._replace(loc=("risk", *issue.loc))
+        offer = values.get("offer")
+        if isinstance(offer, dict):  # the redemption terms it writes are [risk]'s
+            for issue in offer_against_the_issue(offer, series, risk):
+                yield issue._replace(loc=("offer", *issue.loc))
         if not isinstance(series, list):
             return
         if not series:
