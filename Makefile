@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/cinema-du-parc-2016.toml
 OUT    ?= out
 
-.PHONY: run test fuzz bench lint install install-test clean notebooks lab
+.PHONY: run test fuzz bench lint install install-test clean notebooks lab reference
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ notebooks: $(VENV)/.stamp-test
 # JupyterLab on notebooks/ (installs the `notebooks` extra into .venv the first time)
 lab: $(VENV)/.stamp-notebooks
 	$(BIN)/jupyter lab notebooks/
+
+# the key tables of docs/scenario-reference.md and .fr.md, and the key comments of bondkit
+# init's templates, written from bondkit/data/scenario_keys.toml (after editing it)
+reference: $(VENV)/.stamp-install
+	$(BIN)/python tools/scenario_reference.py
 
 bench: $(VENV)/.stamp-test
 	$(BIN)/python benchmarks/run.py

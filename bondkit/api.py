@@ -59,7 +59,8 @@ def compare(
     chances as fractions, NaN where a figure does not apply).
 
     ``options`` are scenarios (each run with its own seed) or results; ``names`` default to
-    the scenarios' file names, else their names, made unique with ``#2``, ``#3``...
+    the scenarios' names, with the file name where two are the same (as ``bondkit
+    compare``), made unique with ``#2``, ``#3``...
 
     >>> from bondkit.scenario import load_example
     >>> base = load_example("grand-costumier-2016").with_changes(
@@ -69,14 +70,12 @@ def compare(
     [2000.0, 3000.0]
     """
     from bondkit.studies.comparison import compare as compare_results
-    from bondkit.studies.comparison import option_name
+    from bondkit.studies.comparison import option_names
 
     results = _run_each(options)
     if names is None:
         names, seen = [], {}
-        for r in results:
-            sc = r.scenario
-            name = option_name(sc.source_path) if sc.source_path is not None else sc.name
+        for name in option_names([r.scenario for r in results]):
             seen[name] = seen.get(name, 0) + 1
             names.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
     return _numeric(compare_results(results, list(names)))

@@ -24,7 +24,9 @@ from typing import Any
 import click
 
 from bondkit import __version__
+from bondkit.cli_kit import kit_command
 from bondkit.cli_register import register
+from bondkit.cli_register.click_words import click_words
 from bondkit.columns import METRICS
 
 EXIT_BAD_INPUT = 2
@@ -170,13 +172,23 @@ def lang_option(help_text: str):
     return click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help=help_text)
 
 
+def _limit_error(ctx: click.Context, key: str, value: str) -> click.BadParameter:
+    """A bad ``--max-memory`` or ``--max-time`` value, said in the command's language (its
+    ``--lang`` when already read, else the one the command line asks for)."""
+    from bondkit.cli_register.click_words import args_language
+    from bondkit.labels import t
+
+    lang = ctx.params.get("lang") or args_language(sys.argv[1:]) or "en"
+    return click.BadParameter(t(key, lang).format(value=repr(value)[:40]))
+
+
 def _check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     from bondkit.runner.budget import parse_size
 
     try:
         return parse_size(value) if value is not None else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    except ValueError:
+        raise _limit_error(ctx, "cli.err.size", str(value)) from None
 
 
 def _check_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -184,8 +196,8 @@ def _check_duration(ctx: click.Context, param: click.Parameter, value: str | Non
 
     try:
         return parse_duration(value) if value is not None else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    except ValueError:
+        raise _limit_error(ctx, "cli.err.duration", str(value)) from None
 
 
 def budget_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -284,7 +296,16 @@ def output_stem(file: Path) -> str:
     return name.lstrip(".") or "scenario"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Bondkit(click.Group):
+    """The ``bondkit`` group: click's own words (its usage errors) in the language of the
+    command line (:func:`~bondkit.cli_register.click_words.click_words`)."""
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
+        with click_words(sys.argv[1:] if args is None else args):
+            return super().main(args, *rest, **extra)
+
+
+@click.group(cls=_Bondkit, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bondkit")
 def main() -> None:
     """Model a community bond issue: exact schedules, key figures and a workbook.
@@ -335,9 +356,10 @@ def validate(file: Path, lang: str | None) -> None:
     type=click.Choice(["csv", "json", "table"]),
     default="table",
     show_default=True,
-    help="csv and json follow the documented contract; table is for reading.",
+    help="csv and json follow the documented contract; table is for reading "
+    "(in the language of the messages).",
 )
-@lang_option("Language of the messages (default: the scenario's).")
+@lang_option("Language of the messages and of the table (default: the scenario's).")
 @_last_resort
 def schedule(file: Path, fmt: str, lang: str | None) -> None:
     """Print the payment schedule of every series (one row per series and payment date).
@@ -349,8 +371,10 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
 
     sc = _load(file)
     df = issue_schedule(sc.series_terms())
-    render = {"csv": schedule_csv, "json": schedule_json, "table": schedule_table}[fmt]
-    _echo(render(df), nl=False)
+    if fmt == "table":
+        _echo(schedule_table(df, message_lang()), nl=False)
+    else:  # the contract: the same in every language
+        _echo((schedule_csv if fmt == "csv" else schedule_json)(df), nl=False)
 
 
 @main.command("run")
@@ -443,6 +467,9 @@ def compare_command(
 ) -> None:
     """Compare options: run each scenario, write a comparison workbook and charts.
 
+    Each option is named by its scenario's [scenario] name, followed by its file's name
+    when two options have the same name.
+
     Every file is checked first, and the estimated memory and time of its run against
     --max-memory and --max-time; if any has problems, all of them are listed (each line
     starting with its file name), exit 2 and nothing is written.
@@ -454,7 +481,7 @@ def compare_command(
     from bondkit.runner import run
     from bondkit.runner.budget import BudgetError, check_budget
     from bondkit.scenario import load_scenario, scenario_language
-    from bondkit.studies.comparison import comparison_table, option_name, write_comparison
+    from bondkit.studies.comparison import comparison_table, option_names, write_comparison
 
     if len(files) < 2:
         set_message_lang(lang or scenario_language(files[0]))
@@ -481,9 +508,11 @@ def compare_command(
                 check_budget(x, max_memory, max_time)
             except BudgetError as exc:
                 problems.append(_say("cli.in_file", file=file, line=exc.render(msg_lang)))
-    names = [option_name(f) for f in files]
+    # each option by its scenario's name; the file's name tells apart two of the same name
+    named = [(f, x) for f, x in zip(files, loaded, strict=True) if not isinstance(x, ScenarioError)]
+    names = option_names([x for _f, x in named], [f for f, _x in named], msg_lang)
     seen: set[str] = set()
-    for file, name in zip(files, names, strict=True):
+    for (file, _x), name in zip(named, names, strict=True):
         if name in seen:
             problems.append(t("cmp.err.same_name", msg_lang).format(file=file, name=name))
         seen.add(name)
@@ -494,7 +523,7 @@ def compare_command(
     for file, result in zip(files, results, strict=True):
         _warn_findings(result, file=file)
     currencies = [r.scenario.currency for r in results]
-    _echo(comparison_table(paths["table"], currencies, msg_lang), nl=False)
+    _echo(comparison_table(paths["table"], currencies, msg_lang, results=results), nl=False)
     _echo("")
     _echo(t("cmp.out.workbook", msg_lang).format(path=paths["workbook"]))
     charts = paths["chart_files"]
@@ -652,6 +681,7 @@ def init(file: Path, lang: str) -> None:
 
 
 main.add_command(register)
+main.add_command(kit_command)
 
 
 def entry() -> None:

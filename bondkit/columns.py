@@ -95,6 +95,11 @@ METRICS: tuple[str, ...] = (
     "maturity_coverage",
     "p_minimum_reached",
     "p_shortfall",
+    # added for issue #15 (after the first nine, so that the CSV's columns only grow)
+    "expected_raised",
+    "years_below_count",
+    "max_debt_level_payment",
+    "recommended_reserve",
 )
 
 

@@ -169,4 +169,6 @@ def test_the_sommaire_shows_the_answers_rates_with_two_decimals_as_the_sentences
         row = next(r for r in range(1, 40) if ws.cell(r, 1).value == t("ask.cost", lang))
         assert ws.cell(row, 2).value.startswith("=")  # a live formula
         assert ws.cell(row, 2).number_format == number_formats(lang)["percent"]
-        assert number_formats(lang)["percent"].endswith("0.00%")
+        assert number_formats(lang)["percent"].endswith(
+            "0.00%" if lang == "en" else '0.00"\u00a0"%'
+        )

@@ -122,10 +122,12 @@ def test_notebook_display_escapes_text_and_shows_statuses():
 def test_compare_and_sweep_as_the_commands():
     base = bk.load_example("grand-costumier-2016")
     table = bk.compare([base, base.with_changes(annual_rate=0.03)])
-    assert list(table.index) == ["grand-costumier-2016", "Le Grand Costumier 2016"]
+    # by the scenario's name; the file's name tells apart two of the same name (issue #15)
+    named = "Le Grand Costumier 2016 (grand-costumier-2016.toml)"
+    assert list(table.index) == [named, "Le Grand Costumier 2016"]
     assert table["total_interest"].tolist() == [2000.0, 3000.0]
     twice = bk.compare([base, base])
-    assert list(twice.index) == ["grand-costumier-2016", "grand-costumier-2016 #2"]
+    assert list(twice.index) == [named, f"{named} #2"]
     listed = bk.sweep(base, {"annual_rate": [0.02, 0.025], "term_years": [5]})
     spelled = bk.sweep(base, {"annual_rate": "0.02:0.025:0.005", "term_years": "5"})
     assert listed.equals(spelled)

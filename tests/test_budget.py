@@ -207,6 +207,10 @@ def test_a_limit_that_is_not_a_size_is_a_usage_error(tmp_path):
     assert "not a memory size such as 8G or 512M" in result.output
     result = CliRunner().invoke(main, ["run", str(COSTUMIER), "--max-time", "-5m"])
     assert result.exit_code == 2 and "not a duration" in result.output
+    french = ["run", str(COSTUMIER), "--lang", "fr", "--max-time", "beaucoup"]
+    result = CliRunner().invoke(main, french)
+    assert result.exit_code == 2
+    assert "pas une durée comme 90s, 30m ou 2h (plus de 0) : 'beaucoup'" in result.output
 
 
 def test_sizes_and_durations_are_read_and_written_plainly():

@@ -140,12 +140,15 @@ def test_schedule_csv_multi_series_order_and_totals(runner):
 
 
 def test_schedule_table_is_readable(runner):
-    result = runner.invoke(main, ["schedule", str(CINEMA)])
+    result = runner.invoke(main, ["schedule", str(CINEMA), "--lang", "en"])
     assert result.exit_code == 0
     assert "110,408.08" in result.stdout
     assert result.stdout.splitlines()[0].split() == [
         "series", "period", "date", "opening_balance", "interest", "principal", "payment", "closing_balance"
     ]  # fmt: skip
+    # the Cinéma's scenario is French: its table too (tests/test_french_first.py)
+    result = runner.invoke(main, ["schedule", str(CINEMA)])
+    assert "110\u00a0408,08" in result.stdout and result.stdout.startswith("Série  Période")
 
 
 @pytest.mark.parametrize(
@@ -623,10 +626,12 @@ def test_run_charts_option_writes_exactly_those_files(runner, tmp_path, charts, 
 
 def test_run_charts_option_refuses_another_format(runner, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(
-        main, ["run", str(write(tmp_path, CONTRACT_TOML)), "--out", str(out), "--charts", "pdf"]
-    )
+    args = ["run", str(write(tmp_path, CONTRACT_TOML)), "--out", str(out), "--charts", "pdf"]
+    result = runner.invoke(main, [*args, "--lang", "en"])
     assert result.exit_code == 2 and "'pdf' is not one of" in result.stderr
+    # without --lang, click's words are in the scenario's language (French)
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2 and "'pdf' n'est pas une des valeurs possibles" in result.stderr
     assert not out.exists()
 
 

@@ -25,6 +25,9 @@ EXPORTERS = sorted(
         PACKAGE / "report" / "charts.py",
         PACKAGE / "runner" / "display.py",
         PACKAGE / "runner" / "readiness.py",
+        # the investor kit's words (its Word layer, report/docx_kit.py, holds Word's own
+        # style and element names, and no words)
+        PACKAGE / "report" / "investor_kit.py",
     ]
 )
 

@@ -305,11 +305,15 @@ def test_a_toml_syntax_error_in_french(tmp_path):
         f"{path} : erreur de syntaxe TOML : ']' attendu à la fin d'un en-tête de table "
         "(à la ligne 4, colonne 8)\n"
     )
-    # the file cannot tell its language: English without --lang
+    # its text names its language, though it is not TOML: French without --lang too
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.stderr.startswith(f"{path} : erreur de syntaxe TOML : ")
+    # a file that names none: English
+    path.write_text('[scenario]\nname = "x"\n[issuer\nname = "y"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.stderr == (
         f"{path}: TOML syntax error: Expected ']' at the end of a table declaration "
-        "(at line 4, column 8)\n"
+        "(at line 3, column 8)\n"
     )
 
 

@@ -24,8 +24,39 @@ def test_the_data_file_loads_with_a_source_for_every_issue():
     assert len(refs) == 7
     assert all(isinstance(r, ReferenceIssue) for r in refs)
     for r in refs:
-        assert r.source.strip(), r.key
+        assert r.sources, r.key
+        assert all(s.site and (s.title or s.part_fr) for s in r.sources), r.key
         assert r.issuer and r.year and r.first_year
+
+
+def test_every_issue_has_lessons_in_both_languages_and_french_titles():
+    """One to three lessons each (FR and EN); a French title is kept as published, its
+    English rendering beside it; the French part of a source is in French."""
+    for r in reference_issues():
+        assert 1 <= len(r.lessons) <= 3, r.key
+        for lesson in r.lessons:
+            assert lesson.fr.strip() and lesson.en.strip() and lesson.fr != lesson.en, r.key
+        for s in r.sources:
+            if s.part_en:
+                assert s.part_fr and s.part_fr != s.part_en, r.key
+    guide = _by_key()["cinema_du_parc_2016"].sources[0]
+    assert guide.title.startswith("Guide d'émission d'obligations communautaires")
+    assert guide.part("fr").startswith("livret 4") and guide.part("en").startswith("booklet 4")
+    # English words the French sheet showed before (#15) are gone from the French parts
+    for r in reference_issues():
+        for s in r.sources:
+            for english in ("pilot issue", "examples of", "monitoring", "issues in"):
+                assert english not in (s.part_fr or ""), (r.key, english)
+
+
+def test_lessons_stay_with_the_facts_of_the_brief():
+    """Figures a lesson quotes are the issue's own published figures (a lesson never
+    brings a figure of its own)."""
+    r = _by_key()
+    assert "41" in r["csi_toronto_2020"].lessons[0].en
+    assert "227" in r["csi_toronto_2014"].lessons[0].fr
+    assert "4 M$" in r["batiment_7_2017"].lessons[0].fr
+    assert "3" in r["grand_costumier_2016"].lessons[0].en  # transferable after 3 years
 
 
 def test_the_facts_are_domain_md_s():
@@ -132,11 +163,25 @@ def test_the_sheet_puts_this_scenario_first_then_every_reference_issue(tmp_path_
     assert ws.cell(csi14, col["ref.col.rate"]).value == 0.045
     assert ws.cell(csi14, col["ref.col.term"]).value is None
     assert ws.cell(csi14, col["ref.col.notes"]).value.endswith(refs[4].note(lang))
-    # sources listed under the table, then the Québec market line
+    # lessons and sources listed under the table, then the Québec market line
     texts = [ws.cell(r, 1).value or "" for r in range(me + len(refs) + 1, ws.max_row + 1)]
     joined = " ".join(texts)
     for ref in refs:
-        assert ref.issuer in joined and ref.source in joined
+        assert ref.issuer in joined
+        for source in ref.sources:
+            assert source.site in joined
+            assert source.part(lang) is None or source.part(lang) in joined
+    assert joined.index(t("ref.sec.lessons", lang)) < joined.index(t("ref.sec.sources", lang))
+    cine = refs[0]
+    lesson = t("ref.lesson_line", lang).format(
+        issue=cine.issuer, year=cine.year, lesson=cine.lessons[0].text(lang)
+    )
+    assert lesson[:60] in joined
+    # the guide's title as published, in French, on both sheets; its rendering in English only
+    assert "Guide d'émission d'obligations communautaires" in joined
+    assert ("Guide to issuing community bonds" in joined) == (lang == "en")
+    if lang == "fr":
+        assert "pilot issue" not in joined and "examples of issues" not in joined
     assert t("ref.market", lang).split()[0] in joined
     assert "57" in joined
     # printable: one page wide

@@ -871,7 +871,7 @@ def test_init_check_backup_from_the_command_line(tmp_path):
 def test_init_from_a_bad_scenario_lists_its_problems_and_creates_nothing(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(
-        SOLAR.read_text(encoding="utf-8").replace("annual_rate = 0.03", "annual_rate = 3"),
+        SOLAR.read_text(encoding="utf-8").replace("annual_rate = 0.03\n", "annual_rate = 3\n"),
         encoding="utf-8",
     )
     result = CliRunner().invoke(

@@ -284,7 +284,7 @@ CASES = {
     "rate in quotes": (
         scenario(series(annual_rate='"4%"')),
         [
-            'series[1].annual_rate: must be a number such as 0.04, written without quotes (you wrote "4%")'
+            'series[1].annual_rate: a rate or a share is a fraction, written without %: write 0.04 (you wrote "4%")'
         ],
     ),
     "step rate above 1": (

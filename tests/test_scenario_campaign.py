@@ -329,7 +329,7 @@ CASES = {
     "share in quotes": (
         campaign(segment(reached='"80%"')),
         [
-            'campaign.segments[1].reached: must be a number such as 0.25, written without quotes (you wrote "80%")'
+            'campaign.segments[1].reached: a rate or a share is a fraction, written without %: write 0.8 (you wrote "80%")'
         ],
     ),
     "negative count of people": (
@@ -690,7 +690,7 @@ CASES = {
     "rate keys in quotes": (
         campaign(segment(rate_sensitivity='"0.3"'), reference_rate='"2 %"'),
         [
-            'campaign.reference_rate: must be a number such as 0.04, written without quotes (you wrote "2 %")',
+            'campaign.reference_rate: a rate or a share is a fraction, written without %: write 0.02 (you wrote "2 %")',
             'campaign.segments[1].rate_sensitivity: must be a number such as 0.3, written without quotes (you wrote "0.3")',
         ],
     ),

@@ -387,7 +387,7 @@ CASES = {
     "amounts of the cash flow in quotes and as booleans": (
         capacity(cash_flow='[45_000, "47 000 $", 48_500, true, 52_000, 53_000]'),
         [
-            'capacity.cash_flow[2]: must be a number such as 45000, written without quotes (you wrote "47 000 $")',
+            'capacity.cash_flow[2]: an amount is written without a currency symbol (the currency is [scenario] currency): write 47_000 or 47000 (you wrote "47 000 $")',
             "capacity.cash_flow[4]: must be a number such as 45000, not true or false (you wrote true)",
         ],
     ),
@@ -418,7 +418,7 @@ CASES = {
     "other debt service as text": (
         capacity(other_debt_service='"12 000"'),
         [
-            'capacity.other_debt_service: must be a number such as 500, written without quotes (you wrote "12 000")'
+            'capacity.other_debt_service: a number has no spaces inside: write 12_000 or 12000 (you wrote "12 000")'
         ],
     ),
     "a negative year of other debt service": (

@@ -52,6 +52,11 @@ METRICS = (
     "maturity_coverage",
     "p_minimum_reached",
     "p_shortfall",
+    # issue #15: the other headline figures of the Summary's four questions
+    "expected_raised",
+    "years_below_count",
+    "max_debt_level_payment",
+    "recommended_reserve",
 )
 
 
@@ -62,6 +67,15 @@ def from_summary(summary: dict, metric: str):
         return summary["campaign"]["p_minimum_reached"] if summary["campaign"] else None
     if metric == "p_shortfall":
         return summary["risk"]["p_shortfall"] if summary["risk"] else None
+    if metric == "expected_raised":
+        return summary["campaign"]["expected_raised"] if summary["campaign"] else None
+    if metric == "years_below_count":
+        cap = summary["capacity"]
+        return len(cap["years_below_threshold"]) if cap else None
+    if metric == "max_debt_level_payment":
+        return summary["capacity"]["max_debt_level_payment"] if summary["capacity"] else None
+    if metric == "recommended_reserve":
+        return summary["risk"]["recommended_reserve"] if summary["risk"] else None
     return summary[metric]
 
 
@@ -214,8 +228,18 @@ def test_files_and_terminal(swept):
 
     ws = openpyxl.load_workbook(out / "sweep.xlsx").worksheets[0]
     assert ws.title == "Variants"
-    assert [c.value for c in ws[3][:3]] == ["annual_rate", "term_years", "Total principal"]
-    assert [c.value for c in ws[4][:3]] == [0.02, 3, 20000]
+    # issue #15: the variant in words, then each key in words with its unit, then the figures
+    assert [c.value for c in ws[3][:4]] == [
+        "Variant of the scenario", "Annual rate (%)", "Term of the bonds (years)", "Total principal"
+    ]  # fmt: skip
+    assert [c.value for c in ws[4][:4]] == ["2% · 3 years", 0.02, 3, 20000]
+    assert [c.value for c in ws[7][:3]] == ["2.5% · 7 years", 0.025, 7]
+    assert "%" in ws["B4"].number_format and "%" not in ws["C4"].number_format
+    notes = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert (
+        "Keys varied, as sweep.csv names them: Annual rate (%) = annual_rate; Term of the "
+        "bonds (years) = term_years." in notes
+    )
 
 
 def test_jobs_two_equals_serial(simulated):
@@ -272,8 +296,12 @@ def test_the_heat_map_shows_the_table(plain):
           for r in (0.02, 0.025, 0.03)] for y in (3, 5)]
     )  # fmt: skip
     assert np.array_equal(shown, expected)
-    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["0.02", "0.025", "0.03"]
-    assert "face_value = 500" in ax.get_title()
+    # issue #15: the keys in words with their units, the values as a reader writes them
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2.0%", "2.5%", "3.0%"]
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["3", "5"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Annual rate (%)", "Term of the bonds (years)")
+    assert "Face value = \\$500" in ax.get_title()  # a $ kept from mathtext
+    assert ax.images[0].colorbar.ax.get_ylabel() == "Amount (CAD)"
     xs, ys, z = heat_map_data(table, "total_interest")
     assert np.array_equal(z, expected)
     # one key: a line
@@ -281,15 +309,22 @@ def test_the_heat_map_shows_the_table(plain):
     ax = sweep_chart(line, "total_interest", "fr")
     assert list(ax.lines[0].get_ydata()) == list(line["total_interest"])
     assert list(ax.lines[0].get_xdata()) == [3, 5, 7]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Durée des obligations (années)", "Montant (CAD)")
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["3", "5", "7"]
 
 
-def test_sweep_holds_no_hard_coded_words():
+@pytest.mark.parametrize("module", ["sweeps.py", "sweep_charts.py", "varied.py"])
+def test_sweep_holds_no_hard_coded_words(module):
     import ast
 
-    source = (Path(bondkit.__file__).resolve().parent / "studies" / "sweeps.py").read_text(
+    from bondkit.studies.varied import VARIED
+
+    source = (Path(bondkit.__file__).resolve().parent / "studies" / module).read_text(
         encoding="utf-8"
     )
-    assert word_problems(source) == []
+    # the keys of the scenario a sweep varies are data ("repayment"), not words
+    assert [p for p in word_problems(source) if not p.endswith(tuple(
+        f"'{k}' is a label, not a key" for k in VARIED))] == []  # fmt: skip
     for name, arg in _label_calls(ast.parse(source)):
         if name == "t" and isinstance(arg, ast.Constant):
             assert arg.value in LABELS
@@ -373,11 +408,14 @@ def test_the_extrapolated_years_are_shown_only_when_there_are_some(costumier, tm
     table = sweep(sc, [parse_vary("term_years=5,7,10")])
     # not a varied key: the chart is a line over term_years alone
     ax = sweep_chart(table, "min_dscr", "en")
-    assert ax.get_xlabel() == "term_years" and list(ax.lines[0].get_xdata()) == [5, 7, 10]
+    assert ax.get_xlabel() == "Term of the bonds (years)"
+    assert list(ax.lines[0].get_xdata()) == [5, 7, 10]
+    assert ax.get_ylabel() == "Coverage ratio (times)"
     english = sweep_table(table, "en").splitlines()
     assert english[0].endswith("Maturity test  Chance of reaching the minimum  "
-                               "Chance of a liquidity shortfall  Cash flow extrapolated (years)  "
-                               "Problem")  # fmt: skip
+                               "Chance of a liquidity shortfall  Expected raise  Years below the "
+                               "threshold  Largest affordable issue  Recommended reserve  "
+                               "Cash flow extrapolated (years)  Problem")  # fmt: skip
     assert [line.split()[-1] for line in english[1:]] == ["0", "2", "5"]
     assert "Flux extrapolés (années)  Problème" in sweep_table(table, "fr")
     fits = sweep(sc, [parse_vary("term_years=4,5")])
@@ -405,7 +443,7 @@ def test_the_workbook_shows_the_extrapolated_years_and_the_rule(costumier, tmp_p
         write_sweep(table, out, lang=lang, seed=sc.seed)
         ws = openpyxl.load_workbook(out / "sweep.xlsx").worksheets[0]
         header = [c.value for c in ws[3]]
-        column = 1 + len(METRICS) + 1  # term_years, the figures, then this
+        column = 1 + 1 + len(METRICS) + 1  # the variant, term_years, the figures, then this
         assert header[column - 1] == LABELS["sweep.extrapolated"][lang == "fr"]
         assert header[column] == LABELS["sweep.problem"][lang == "fr"]
         assert [ws.cell(4 + i, column).value for i in range(len(years))] == years
@@ -695,3 +733,88 @@ def test_sweep_csv_text_cells_are_never_formulas(plain, tmp_path):
     )
     rows = list(csv.reader(io.StringIO((out / "sweep.csv").read_text(encoding="utf-8"))))
     assert [r[0] for r in rows[1:]] == ["-0.01", "0.02"]
+
+
+# ---------------------------------------------------------------- issue #15: keys in words
+
+
+def _scalar_keys() -> list[tuple[str, object]]:
+    """Every key of the scenario schema that ``--vary`` accepts, with its field: the
+    series' keys and the dotted keys of the tables, found by walking the schema."""
+    from typing import get_args
+
+    from bondkit.scenario import Scenario, SeriesTable, Table
+
+    def table_of(annotation):
+        for c in (annotation, *get_args(annotation)):
+            if isinstance(c, type) and issubclass(c, Table):
+                return c
+        return None
+
+    found = []
+
+    def walk(cls, prefix):
+        for name, field in cls.model_fields.items():
+            sub = table_of(field.annotation)
+            if sub is None:
+                found.append((prefix + name, field))
+            elif not str(field.annotation).startswith("tuple"):  # a table, not a list of them
+                walk(sub, prefix + name + ".")
+
+    walk(SeriesTable, "")
+    for name, field in Scenario.model_fields.items():
+        sub = table_of(field.annotation)
+        if sub is not None and name not in ("series", "scenario"):
+            walk(sub, name + ".")
+    return found
+
+
+def test_every_key_a_sweep_can_vary_has_words_and_a_kind():
+    """Each key --vary accepts is named in both languages with the kind of its values; a
+    whole table, a list or free text (a name, a contact) is not a value to sweep."""
+    from bondkit.columns import KINDS
+    from bondkit.studies.varied import VARIED
+
+    skipped = {"id", "step_rates", "issuer.name", "campaign.segments", "capacity.cash_flow",
+               "capacity.other_debt_service", "risk.segment_probability", "offer.purpose",
+               "offer.security", "offer.exemption", "offer.contact"}  # fmt: skip
+    # the planning lists and the self-assessed readiness answers change no figure
+    keys = [k for k, _f in _scalar_keys()
+            if k not in skipped and not k.startswith(("planning.", "readiness."))]  # fmt: skip
+    missing = [k for k in keys if k not in VARIED and not k.startswith("offer.renewals")]
+    assert missing == []
+    assert set(VARIED) <= set(k for k, _f in _scalar_keys())  # no key the schema lacks
+    for key, kind in VARIED.items():
+        assert kind in KINDS, key
+        assert f"vary.{key}" in LABELS, key
+    # by hand: what each kind means for the keys a sweep varies most
+    assert [VARIED[k] for k in ("annual_rate", "term_years", "campaign.target", "issue_date",
+            "repayment", "risk.renewal_rate", "capacity.coverage_threshold", "risk.paths")] == [
+        "rate", "years", "money", "date", "text", "rate", "ratio", "count"]  # fmt: skip
+
+
+def test_the_prompt_s_sweep_reads_in_french(plain):
+    """Issue #15: the heat map's axes read `annual_rate` and 0.03; now Taux annuel (%)
+    with 3,0 % ticks, and Durée des obligations (années)."""
+    sc = load_scenario(plain)
+    table = sweep(sc, [parse_vary("annual_rate=0.03,0.04,0.05"), parse_vary("term_years=5,6")])
+    ax = sweep_chart(table, "issuer_all_in_cost", "fr")
+    assert ax.get_xlabel() == "Taux annuel (%)"
+    assert ax.get_ylabel() == "Durée des obligations (années)"
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["3,0\xa0%", "4,0\xa0%", "5,0\xa0%"]
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["5", "6"]
+    bar = ax.images[0].colorbar.ax
+    assert bar.get_ylabel() == "Pourcentage (%)"
+    ax.figure.canvas.draw()
+    assert all(x.get_text().endswith("\xa0%") for x in bar.get_yticklabels() if x.get_text())
+    # a series' key and a table's key, in words
+    from bondkit.studies.varied import varied_axis, varied_texts
+
+    assert varied_axis("series[2].annual_rate", "fr") == "Taux annuel, série 2 (%)"
+    assert varied_axis("campaign.target", "en", "CAD") == "Campaign target (CAD)"
+    assert varied_texts("repayment", ["bullet", "level-payment"], "fr") == [
+        "In fine", "Versements constants"
+    ]  # fmt: skip
+    assert varied_texts("campaign.target", [15_000.0, 17_500.5], "fr") == [
+        "15\xa0000,00", "17\xa0500,50"
+    ]  # fmt: skip

@@ -231,6 +231,6 @@ def test_csv_plain_text_is_unchanged():
 
 
 def test_json_series_is_the_id_as_written():
-    sc = load_example("solar-coop-multi-series").with_changes({"series[1].id": "-A"})
+    sc = load_example("solar-coop-multi-series").with_changes({"series[1].id": "-A", "offer": None})
     records = json.loads(schedule_json(issue_schedule(sc.series_terms())))
     assert records[0]["series"] == "-A"

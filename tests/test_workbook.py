@@ -123,11 +123,28 @@ def test_every_sheet_has_its_title_and_the_scenario_name(book):
 
 
 def test_later_booklets_say_what_will_come(book):
-    for key in ("sheet.b2", "sheet.b3_1", "sheet.b3_3", "sheet.b3_5"):
+    for key in ("sheet.b3_3",):
         ws = book.sheet(key)
         r = book.find(ws, t("sec.coming", book.lang))
         coming = t("coming." + key.split(".", 1)[1], book.lang)
         assert coming.startswith(ws.cell(r + 1, 1).value)
+    # B3.1 and B3.5 have no placeholder left: the steps of the issue and the cash at
+    # maturity, then what [planning] and [risk] would add
+    for key, section, hint in (
+        ("sheet.b3_1", "sec.plan_steps", "hint.b3_1"),
+        ("sheet.b3_5", "sec.renewal_cash", "renew.hint_risk"),
+    ):
+        ws = book.sheet(key)
+        with pytest.raises(AssertionError):
+            book.find(ws, t("sec.coming", book.lang))
+        assert book.find(ws, t(section, book.lang))
+        firsts = [c.value for c in ws["A"] if isinstance(c.value, str) and len(c.value) > 30]
+        assert any(t(hint, book.lang).startswith(v) for v in firsts), key
+    # B2's grid is complete: its self-assessed criteria replace what was still to come
+    ws = book.sheet("sheet.b2")
+    with pytest.raises(AssertionError):
+        book.find(ws, t("sec.coming", book.lang))
+    assert book.find(ws, t("sec.self_assessed", book.lang))
     # B4 says how to set the scenario beside other options
     ws = book.sheet("sheet.b4")
     r = book.find(ws, t("sec.compare_hint", book.lang))

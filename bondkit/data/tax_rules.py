@@ -51,6 +51,7 @@ __all__ = [
     "UNITED_STATES",
     "RULES",
     "rules_for",
+    "rules_for_jurisdiction",
     "next_business_day",
     "anniversary_day",
 ]
@@ -386,3 +387,26 @@ def rules_for(country: str) -> TaxRules:
     if code not in RULES:
         raise KeyError(f"no tax rules for {country} (known: {', '.join(RULES)})")
     return RULES[code]
+
+
+#: Canada's provinces and territories (ISO 3166-2:CA codes): their issuers report on the
+#: Canadian slips
+_CANADA = frozenset("AB BC MB NB NL NS NT NU ON PE QC SK YT".split())
+
+
+def rules_for_jurisdiction(jurisdiction: str) -> TaxRules | None:
+    """The rule set of an issuer's ``jurisdiction`` (a Canadian province or territory
+    gives Canada's, a country code its own), or None when bondkit has none.
+
+    >>> rules_for_jurisdiction("qc").country, rules_for_jurisdiction("UK").country
+    ('CA', 'GB')
+    >>> rules_for_jurisdiction("FR") is None
+    True
+    """
+    code = str(jurisdiction).strip().upper()
+    if code in _CANADA:
+        return CANADA
+    try:
+        return rules_for(code)
+    except KeyError:
+        return None

@@ -38,6 +38,10 @@ __all__ = [
     "save_figures",
     "pyplot_axes",
     "mathtext_safe",
+    "fewest_decimals",
+    "axis_label",
+    "kind_text",
+    "kind_formatter",
 ]
 
 #: colour-blind-friendly qualitative palette (Okabe-Ito), one colour per series in file order
@@ -339,3 +343,87 @@ def mathtext_safe(s: str) -> str:
     Coop \\$ 2
     """
     return s.replace("$", r"\$")
+
+
+# ---------------------------------------------------------------- axes with units
+
+
+def fewest_decimals(values: Iterable[float], least: int = 0, most: int = 4) -> int:
+    """The fewest decimals (from ``least`` to ``most``) that write every value exactly.
+
+    >>> fewest_decimals([3.0, 4.0, 5.0]), fewest_decimals([2.0, 2.5], least=1), fewest_decimals([3.25])
+    (0, 1, 2)
+    """
+    numbers = [float(v) for v in values if v is not None and np.isfinite(float(v))]
+    for decimals in range(least, most):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in numbers):
+            return decimals
+    return most
+
+
+def axis_label(text: str, kind: str, lang: str, currency: str = "CAD") -> str:
+    """An axis label with the unit of its values, by kind (:data:`bondkit.columns.KINDS`):
+    ``money`` in ``currency``, ``rate`` in percent, ``years`` and ``ratio`` (times); the
+    other kinds (``count``, ``date``, ``text``) say their unit in ``text`` itself.
+
+    >>> axis_label("Taux annuel", "rate", "fr"), axis_label("Objectif", "money", "fr")
+    ('Taux annuel (%)', 'Objectif (CAD)')
+    >>> axis_label("Term of the bonds", "years", "en"), axis_label("Simulated paths", "count", "en")
+    ('Term of the bonds (years)', 'Simulated paths')
+    """
+    key = {"money": "cmp.axis.money", "rate": "cmp.axis.rate", "years": "cmp.axis.years",
+           "ratio": "cmp.axis.ratio"}.get(kind)  # fmt: skip
+    return text if key is None else t(key, lang).format(label=text, currency=currency)
+
+
+def kind_text(value: Any, kind: str, lang: str, decimals: int | None = None) -> str:
+    """A value of an axis of ``kind`` as a tick reads it, in ``lang``, the unit being in the
+    axis label: rates as percentages (a fraction: 0.03 is ``3,0 %``), money in currency
+    units without symbol, numbers with ``decimals`` (default: as few as the value needs;
+    a rate at least one), dates ISO, anything else as it is.
+
+    >>> kind_text(0.03, "rate", "fr"), kind_text(0.0325, "rate", "en"), kind_text(15000, "money", "fr")
+    ('3,0\xa0%', '3.25%', '15\xa0000')
+    >>> kind_text(1.25, "ratio", "fr"), kind_text(7, "years", "en"), kind_text("bullet", "text", "en")
+    ('1,25', '7', 'bullet')
+    """
+    from bondkit.labels import number_text, percent_text
+
+    if isinstance(value, str) or value is None or kind in ("date", "text"):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    x = float(value)
+    if kind == "rate":
+        return percent_text(
+            x, lang, fewest_decimals([x * 100], 1) if decimals is None else decimals
+        )
+    return number_text(x, lang, fewest_decimals([x]) if decimals is None else decimals)
+
+
+def kind_formatter(kind: str, lang: str) -> Any:
+    """A matplotlib tick formatter for an axis of ``kind`` (see :func:`kind_text`): every
+    tick of the axis with the same decimals, as few as the ticks need (3,0 %, 3,5 %, but
+    0 %, 20 %).
+
+    >>> f = kind_formatter("rate", "en")
+    >>> f.format_ticks([0.03, 0.035, 0.04]), f.format_ticks([0.0, 0.2, 0.4])
+    (['3.0%', '3.5%', '4.0%'], ['0%', '20%', '40%'])
+    >>> kind_formatter("money", "fr").format_ticks([0, 5000.0, 10000.0])
+    ['0', '5\xa0000', '10\xa0000']
+    """
+    from matplotlib.ticker import Formatter
+
+    class _KindFormatter(Formatter):
+        decimals: int | None = None
+
+        def __call__(self, x: float, pos: Any = None) -> str:
+            return kind_text(x, kind, lang, self.decimals)
+
+        def format_ticks(self, values: Any) -> list[str]:
+            scale = 100 if kind == "rate" else 1
+            self.decimals = fewest_decimals([v * scale for v in values], 0, 3)
+            try:
+                return [self(v, i) for i, v in enumerate(values)]
+            finally:
+                self.decimals = None
+
+    return _KindFormatter()

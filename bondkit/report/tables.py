@@ -9,8 +9,9 @@ import json
 
 import pandas as pd
 
-from bondkit.columns import COLUMNS, CONTRACT_COLUMNS
+from bondkit.columns import COLUMNS, CONTRACT_COLUMNS, label
 from bondkit.core.conventions import cents_to_str
+from bondkit.labels import check_language, number_text
 
 __all__ = [
     "schedule_records",
@@ -118,8 +119,13 @@ def schedule_json(df: pd.DataFrame) -> str:
     return json.dumps(schedule_records(df), ensure_ascii=False, indent=2) + "\n"
 
 
-def schedule_table(df: pd.DataFrame) -> str:
+def schedule_table(df: pd.DataFrame, lang: str = "en") -> str:
     """An aligned table for the terminal, amounts with thousands separators.
+
+    In English the columns are headed by their keys (those of the CSV) and amounts are
+    written ``100,000.00``; in French (``lang="fr"``) by their French labels, and amounts
+    are written ``100 000,00`` (a no-break space between thousands, as
+    :func:`~bondkit.labels.number_text` writes them). Dates are ISO in both.
 
     A co-op's 100,000 $ 5-year bullet at 4 %, paid yearly; the schedule holds cents, the
     text shows currency units with two decimals:
@@ -137,8 +143,14 @@ def schedule_table(df: pd.DataFrame) -> str:
     A            3  2030-01-15       100,000.00  4,000.00        0.00    4,000.00       100,000.00
     A            4  2031-01-15       100,000.00  4,000.00        0.00    4,000.00       100,000.00
     A            5  2032-01-15       100,000.00  4,000.00  100,000.00  104,000.00             0.00
+    >>> french = schedule_table(df, "fr").splitlines()
+    >>> print(french[0])
+    Série  Période  Date de paiement  Solde d'ouverture  Intérêts     Capital   Versement  Solde de clôture
+    >>> [cell for cell in french[-1].split(" ") if cell][-3:]  # no-break spaces in amounts
+    ['100\\xa0000,00', '104\\xa0000,00', '0,00']
     """
-    header = list(CONTRACT_COLUMNS)
+    check_language(lang)
+    header = list(CONTRACT_COLUMNS) if lang == "en" else [label(k, lang) for k in CONTRACT_COLUMNS]
     rows = []
     for row in _cells(df):
         cells = []
@@ -146,13 +158,14 @@ def schedule_table(df: pd.DataFrame) -> str:
             if COLUMNS[key].unit == "money":
                 whole, _, frac = text.partition(".")
                 sign = "-" if whole.startswith("-") else ""
-                text = f"{sign}{int(whole.lstrip('-')):,}.{frac}"
+                grouped = number_text(int(whole.lstrip("-")), lang)  # exact: a whole number
+                text = f"{sign}{grouped}{'.' if lang == 'en' else ','}{frac}"
             cells.append(text)
         rows.append(cells)
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
     ]
-    right = [COLUMNS[k].unit in ("money", "count") for k in header]
+    right = [COLUMNS[k].unit in ("money", "count") for k in CONTRACT_COLUMNS]
 
     def fmt(cells: list[str]) -> str:
         return "  ".join(

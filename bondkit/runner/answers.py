@@ -31,10 +31,26 @@ from bondkit.runner.readiness import READINESS_THRESHOLDS, STATUSES, readiness_s
 if TYPE_CHECKING:
     from bondkit.runner.result import Result
 
-__all__ = ["Answer", "QUESTIONS", "COST_SPREAD", "answers", "worst"]
+__all__ = ["Answer", "QUESTIONS", "HEADLINES", "COST_SPREAD", "answers", "worst"]
 
 #: the four questions, in order (label keys ``ask.<key>``)
 QUESTIONS: tuple[str, ...] = ("raise", "afford", "cost", "wrong")
+
+#: the key figures (keys of :data:`bondkit.runner.figures.FIGURES`) behind each question's
+#: answer, in the order the answer gives them; "afford" also holds the largest yearly debt
+#: service, what the cash flow must carry. A comparison of options shows them by question.
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "raise": ("p_minimum_reached", "expected_raised"),
+    "afford": (
+        "min_dscr",
+        "years_below_count",
+        "maturity_coverage",
+        "max_debt_level_payment",
+        "max_annual_debt_service",
+    ),
+    "cost": ("issuer_all_in_cost", "total_interest", "total_cost"),
+    "wrong": ("p_shortfall", "recommended_reserve"),
+}
 
 #: what the costs of raising may add to the average coupon rate (all-in cost − coupon):
 #: OK up to the first, Watch up to the second, Risk above (fractions a year)

@@ -33,7 +33,7 @@ def value_text(value: Any, kind: str, lang: str, currency: str, missing: str | N
     if kind == "money":
         return money_text(round(float(value) * 100), lang, currency)
     if kind == "rate":
-        return percent_text(float(value), lang, 2)
+        return percent_text(float(value), lang)  # the one rule: 2 decimals
     if kind == "ratio":
         return number_text(float(value), lang, 2)
     return str(value)

@@ -3,13 +3,16 @@
 :func:`readiness_grid` gives every criterion of a run as a DataFrame (group, criterion, kind,
 value, threshold, status), in French or English; the workbook (B2 and the Summary) and a
 notebook's display of a result show the same rows. Statuses are ``"ok"``, ``"watch"``,
-``"risk"`` (best first, :data:`STATUSES`) and ``"na"`` where a criterion does not apply;
-their words are the labels ``status.<status>``.
+``"risk"`` (best first, :data:`STATUSES`), ``"na"`` where a criterion does not apply and
+``"unanswered"`` for a self-assessed criterion the scenario leaves without a level; their
+words are the labels ``status.<status>``.
 
 Community capacity (with a campaign): the expected raise against the target and the
 minimum, the chances of reaching the minimum, the investor rule set. Financial capacity
 (with ``[capacity]`` or ``[risk]``): the lowest coverage ratio, the coverage of each
-maturity year, the chance of a liquidity shortfall, the reserve covered.
+maturity year, the chance of a liquidity shortfall, the reserve covered. Self-assessed
+(always, from ``[readiness]``): the qualitative criteria of the guide's grid, each a level
+from 1 to 4 that the enterprise gives itself (:mod:`bondkit.core.readiness`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from bondkit.core.conventions import exact, round_half_up, to_cents
+from bondkit.core.readiness import READINESS_CRITERIA, UNANSWERED, ReadinessTerms, level_status
 from bondkit.data.rules import rule_set
 from bondkit.labels import LABELS, money_text, number_text, percent_short, percent_text, t
 
@@ -35,6 +39,8 @@ __all__ = [
     "readiness_grid",
     "community_rows",
     "financial_rows",
+    "self_assessed_rows",
+    "readiness_counts",
     "finding_parts",
 ]
 
@@ -75,6 +81,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "watch": ("#ffeb9c", "#7a4a00"),
     "risk": ("#ffc7ce", "#9c0006"),
     "na": ("#ededed", "#404040"),  # a criterion that does not apply (word ``status.na``)
+    UNANSWERED: ("#ddebf7", "#1f4e79"),  # a self-assessed criterion left without a level
 }
 
 
@@ -353,13 +360,75 @@ def financial_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, 
     return rows
 
 
+def self_assessed_rows(result: Result, lang: str) -> list[tuple[str, str, Any, str, str]]:
+    """The self-assessed rows of the readiness grid (rows as :func:`community_rows`): one
+    per criterion of :data:`~bondkit.core.readiness.READINESS_CRITERIA`, its value the
+    level the scenario's ``[readiness]`` gives (as words), its status OK at 3 or 4, Watch
+    at 2, Risk at 1, ``"unanswered"`` without a level (or without the table).
+
+    The Cinéma du Parc example answers every criterion, its staff and volunteers under way:
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("cinema-du-parc-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> rows = self_assessed_rows(run(sc), "en")
+    >>> [(value, status) for _criterion, _kind, value, _threshold, status in rows[2:4]]
+    [('3 – In place', 'ok'), ('2 – Under way', 'watch')]
+    >>> rows[0][0]
+    'Governance: a board that decides on the issue, with roles and rules'
+    >>> no_table = run(sc.with_changes(readiness=None))
+    >>> {status for *_rest, status in self_assessed_rows(no_table, "fr")}
+    {'unanswered'}
+    """
+    answers = result.scenario.readiness_terms() or ReadinessTerms()
+    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, UNANSWERED)}
+    threshold = t("thr.level", lang).format(**words)
+    rows: list[tuple[str, str, Any, str, str]] = []
+    for criterion, level in answers.answers():
+        if level is None:
+            value = t("readiness.not_answered", lang)
+        else:
+            value = t("readiness.answer", lang).format(
+                level=level, word=t(f"readiness.level.{level}", lang)
+            )
+        rows.append(
+            (t(f"readiness.{criterion}", lang), "text", value, threshold, level_status(level))
+        )
+    assert len(rows) == len(READINESS_CRITERIA)
+    return rows
+
+
+def readiness_counts(result: Result) -> dict[str, int]:
+    """How many criteria of the readiness grid have each status, and how many apply.
+
+    ``criteria`` counts the criteria that apply (all but ``na``); ``ok`` those that are
+    met. The Cinéma du Parc example: fifteen criteria, none inapplicable:
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example
+    >>> sc = load_example("cinema-du-parc-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> counts = readiness_counts(run(sc))
+    >>> counts["criteria"], counts["unanswered"], counts["na"]
+    (15, 0, 0)
+    >>> counts["ok"] + counts["watch"] + counts["risk"]
+    15
+    """
+    statuses = list(readiness_grid(result, "en")["status"])
+    counts = {s: statuses.count(s) for s in (*STATUSES, "na", UNANSWERED)}
+    return {"criteria": len(statuses) - counts["na"], **counts}
+
+
 def readiness_grid(result: Result, lang: str | None = None) -> pd.DataFrame:
     """Every criterion of the readiness grid for ``result``, one row each.
 
-    Columns: ``group`` (``"financial"`` or ``"community"``), ``criterion`` (words),
-    ``kind`` of the value (``money`` in cents, ``rate`` a fraction, ``ratio``, ``text``),
-    ``value``, ``threshold`` (words) and ``status`` (``ok``, ``watch``, ``risk`` or ``na``).
-    Empty when the scenario has no ``[campaign]``, ``[capacity]`` or ``[risk]`` table.
+    Columns: ``group`` (``"financial"``, ``"community"`` or ``"self_assessed"``),
+    ``criterion`` (words), ``kind`` of the value (``money`` in cents, ``rate`` a fraction,
+    ``ratio``, ``text``), ``value``, ``threshold`` (words) and ``status`` (``ok``,
+    ``watch``, ``risk``, ``na`` or ``unanswered``). The financial rows need a
+    ``[capacity]`` or ``[risk]`` table, the community rows a ``[campaign]``; the seven
+    self-assessed rows are always there (``unanswered`` without ``[readiness]``).
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import load_example
@@ -370,6 +439,8 @@ def readiness_grid(result: Result, lang: str | None = None) -> pd.DataFrame:
     ['financial', 'ok']
     >>> sorted(set(grid["status"]))
     ['ok', 'risk', 'watch']
+    >>> grid["group"].value_counts().to_dict()
+    {'self_assessed': 7, 'financial': 4, 'community': 4}
     """
     import pandas as pd
 
@@ -379,5 +450,6 @@ def readiness_grid(result: Result, lang: str | None = None) -> pd.DataFrame:
         rows += [("financial", *r) for r in financial_rows(result, lang)]
     if result.campaign is not None:
         rows += [("community", *r) for r in community_rows(result, lang)]
+    rows += [("self_assessed", *r) for r in self_assessed_rows(result, lang)]
     columns = ["group", "criterion", "kind", "value", "threshold", "status"]
     return pd.DataFrame(rows, columns=columns, dtype=object)

@@ -121,7 +121,11 @@ class Result:
         (1.1477, 2.1474, 5653.9)
         >>> d["campaign"]["simulations"], d["risk"]["paths"], d["seed"]
         (200, 200, 2016)
+        >>> d["readiness"]["criteria"], d["readiness"]["unanswered"]  # no [readiness] table
+        (15, 7)
         """
+        from bondkit.runner.readiness import readiness_counts
+
         sc = self.scenario
         fig = {key: FIGURES[key].json(self) for key in JSON_FIGURES}
         out = {
@@ -156,6 +160,8 @@ class Result:
             "campaign": self.campaign.summary() if self.campaign is not None else None,
             "capacity": self.capacity.summary() if self.capacity is not None else None,
             "risk": self.risk.summary() if self.risk is not None else None,
+            # the readiness grid (B2): how many criteria apply and how many have each status
+            "readiness": readiness_counts(self),
         }
         if self.register is not None:  # keys added only with a register of holders
             reg = self.register

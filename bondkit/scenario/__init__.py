@@ -18,8 +18,12 @@ Validation has two layers, both run by :func:`validate_data` (the only way in):
 
 To add a table (campaign, capacity...): write ``class CampaignTable(Table)`` with its keys
 (and a ``cross_check`` if some rule involves several keys) in a module of its own, add one
-field to :class:`Scenario`, and document every key in ``docs/scenario-reference.md`` (a
-test checks that each key of the schema appears there). A table may hold tables of its own
+field to :class:`Scenario`, describe every key in English and French in
+``bondkit/data/scenario_keys.toml`` (:mod:`~bondkit.data.scenario_keys`) and run
+``python tools/scenario_reference.py``, which writes the key tables of
+``docs/scenario-reference.md`` and ``.fr.md`` and the key comments of ``bondkit init``'s
+templates from it (a test checks that each key of the schema has an entry there, and that
+the docs and templates agree with it). A table may hold tables of its own
 (``[campaign.arrivals]``, ``[[campaign.segments]]``); rules that involve keys of different
 top-level tables (the campaign against the series) live in :meth:`Scenario.cross_check`.
 Keys that hold one amount per fiscal year are arrays checked entry by entry, each entry
@@ -29,11 +33,15 @@ The modules, each importing only those above it:
 
 - :mod:`~bondkit.scenario.limits`: bounds and patterns (constants);
 - :mod:`~bondkit.scenario.toml_text`: values, keys and locations written as in the file;
+- :mod:`~bondkit.scenario.hints`: numbers and dates written as people write them for
+  reading (``0,04``, ``150 000``, ``4 %``, ``15/01/2027``), found in the text, and how to
+  write them;
 - :mod:`~bondkit.scenario.table`: the :class:`Table` base, an :class:`~bondkit.scenario.table.Issue`;
 - :mod:`~bondkit.scenario.fields`: the checks of single keys;
 - the tables: :mod:`~bondkit.scenario.series`, :mod:`~bondkit.scenario.costs`,
   :mod:`~bondkit.scenario.campaign`, :mod:`~bondkit.scenario.capacity`,
-  :mod:`~bondkit.scenario.risk`, :mod:`~bondkit.scenario.planning`, each with its rules;
+  :mod:`~bondkit.scenario.risk`, :mod:`~bondkit.scenario.planning`,
+  :mod:`~bondkit.scenario.readiness`, each with its rules;
 - :mod:`~bondkit.scenario.guards`: the checks of the file as a whole, before its values
   (how deep it nests, in its text and in its data; where a number too long to read is);
 - :mod:`~bondkit.scenario.messages`: validation, and problems located and worded;
@@ -41,6 +49,8 @@ The modules, each importing only those above it:
 - :mod:`~bondkit.scenario.model`: ``[scenario]``, ``[issuer]`` and :class:`Scenario`;
 - :mod:`~bondkit.scenario.load`: loading from a file or text (its size and nesting
   bounded before it is read as TOML), examples, the starter.
+- :mod:`~bondkit.data.scenario_keys` (apart, imported by no module): every key described
+  in English and French, for the reference pages and the starter's comments.
 
 This package imports only the standard library, pydantic and bondkit's standard-library-only
 modules (conventions, errors, rules, terms), so the CLI can load it cheaply.
@@ -78,6 +88,7 @@ from bondkit.scenario.planning import (
     PlanningTable,
     SourceTable,
 )
+from bondkit.scenario.readiness import ReadinessTable
 from bondkit.scenario.risk import RiskTable
 from bondkit.scenario.series import SeriesTable, StepRateTable
 from bondkit.scenario.table import Table
@@ -106,6 +117,7 @@ __all__ = [
     "SourceTable",
     "MilestoneTable",
     "PlanningTable",
+    "ReadinessTable",
     "Scenario",
     "load_scenario",
     "load_example",

@@ -20,6 +20,7 @@ from bondkit.core.conventions import parse_month_day
 from bondkit.core.terms import REPAYMENTS
 from bondkit.data.rules import rule_sets
 from bondkit.errors import Message
+from bondkit.scenario.hints import Hint, date_hint, number_hint
 from bondkit.scenario.limits import (
     CURRENCY_PATTERN,
     FIRST_DATE,
@@ -103,6 +104,13 @@ def fail(key: str, **fields: Any) -> PydanticCustomError:
     return PydanticCustomError("bondkit", "bondkit message", {"message": message})
 
 
+def _hinted(hint: Hint) -> PydanticCustomError:
+    """The error of a value written as text the way people write numbers or dates
+    (``"0,04"``, ``"15/01/2027"``): the hint of :mod:`~bondkit.scenario.hints`, the same as
+    for the value unquoted."""
+    return PydanticCustomError("bondkit", "bondkit message", {"message": hint.message})
+
+
 def showing(error: PydanticCustomError, shown: Any) -> PydanticCustomError:
     """The error made by :func:`fail`, quoting ``shown`` after "you wrote" instead of the
     value checked (the number of entries of a list too long to quote, say).
@@ -130,6 +138,9 @@ def _number(value: Any, example: str) -> Decimal:
             raise fail("msg.finite")
         return value
     if isinstance(value, str):
+        hint = number_hint(value)
+        if hint is not None:  # "0,04", "150 000", "4 %": how to write it
+            raise _hinted(hint)
         raise fail("msg.number_unquoted", example=example)
     raise fail("msg.number", example=example)
 
@@ -195,6 +206,9 @@ def whole(*, minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
 
     def validate(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
+            hint = number_hint(value) if isinstance(value, str) else None
+            if hint is not None:  # "10 000"
+                raise _hinted(hint)
             if isinstance(value, str):
                 raise fail("msg.whole_unquoted")
             raise fail("msg.whole")
@@ -284,6 +298,9 @@ def _date(value: Any) -> dt.date:
             except ValueError:
                 raise fail("msg.date_real_unquoted") from None
             raise fail("msg.date_unquoted", date=value.strip())
+        hint = date_hint(value)
+        if hint is not None:  # "15/01/2027", "2027/01/15"
+            raise _hinted(hint)
         raise fail("msg.date_text")
     raise fail("msg.date")
 

@@ -5,6 +5,7 @@ scenario file asks for."""
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Any
 
 from bondkit.errors import Message, Problem, ScenarioError
 from bondkit.scenario.guards import long_number_at, text_nesting
-from bondkit.scenario.limits import MAX_FILE_BYTES, MAX_NESTING
+from bondkit.scenario.hints import repaired, text_language, text_slips
+from bondkit.scenario.limits import MAX_FILE_BYTES, MAX_NESTING, MAX_PROBLEMS
 from bondkit.scenario.messages import data_language, toml_syntax_message, validate
 from bondkit.scenario.model import Scenario
 
@@ -98,7 +100,7 @@ def _read_text(path: Path) -> tuple[str, bytes]:
 
 
 def read_toml(text: str, source: str = "<string>") -> dict[str, Any]:
-    """The data of a scenario's TOML text, or :class:`ScenarioError` with one problem:
+    """The data of a scenario's TOML text, or :class:`ScenarioError` with its problems:
     text longer than MAX_FILE_BYTES bytes, arrays and inline tables nested more than
     MAX_NESTING levels deep (found in the text, before the TOML reader recurses into
     them), a TOML syntax error, or a whole number too long for Python to read; each with
@@ -108,7 +110,74 @@ def read_toml(text: str, source: str = "<string>") -> dict[str, Any]:
     Traceback (most recent call last):
     ...
     bondkit.errors.ScenarioError: deep.toml: nests arrays and tables more than 20 levels deep (at line 1, column 28): a scenario needs at most 4
+
+    A text that is not TOML because of the way people write numbers and dates (``0,04``,
+    ``150 000``, ``100 000 $``, ``4 %``, ``15/01/2027``) gets a hint for every such value
+    at once, each with its line and column, then tomllib's first error elsewhere; the
+    error's ``language`` is that of ``[scenario]`` when the text names one:
+
+    >>> read_toml('[scenario]\\nlanguage = "fr"\\n[costs]\\nupfront = 3 000 $\\nannual_admin = 500,5')
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: costs.upfront: an amount is written without a currency symbol (the currency is [scenario] currency): write 3_000 or 3000 (you wrote 3 000 $ at line 4, column 11)
+    costs.annual_admin: a number takes a decimal point, not a comma: write 500.5 (you wrote 500,5 at line 5, column 16)
     """
+    data, problems, _ = _read_toml(text, source)
+    if problems:
+        raise ScenarioError(problems, source, language=text_language(text))
+    return data
+
+
+#: where tomllib's message places its error
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)$")
+
+
+def _read_toml(text: str, source: str) -> tuple[Any, list[Problem], list[str]]:
+    """The data of a scenario's text, the problems of its TOML, and the keys of the values
+    hinted (``series[1].amount``).
+
+    When the text is not TOML: a problem for each value a hint explains
+    (:func:`~bondkit.scenario.hints.text_slips`), and tomllib's first error when it is on
+    another line; then the data of the text once the hints are followed (None when that is
+    not TOML either, with its first error when on another line), so that the rest of the
+    file can be checked in the same go.
+    """
+    try:
+        return _loads(text, source), [], []
+    except tomllib.TOMLDecodeError as exc:
+        first: tomllib.TOMLDecodeError = exc
+    slips = text_slips(text)
+    hinted = {slip.line for slip in slips}
+    found = [(slip.line, slip.problem()) for slip in slips]
+    data = None
+    for error in (first, None):
+        if error is None and slips:
+            try:
+                data = _loads(repaired(text, slips), source)
+            except tomllib.TOMLDecodeError as again:
+                error = again if str(again) != str(first) else None
+            except ScenarioError:  # a number too long: the first reading says so
+                pass
+        at = _TOML_LINE.search(str(error)) if error is not None else None
+        line = int(at[1]) if at else 0
+        if error is not None and line not in hinted:
+            found.append((line or len(text), Problem(source, toml_syntax_message(error))))
+    found.sort(key=lambda f: f[0])
+    problems = [p for _, p in found[:MAX_PROBLEMS]]
+    if len(found) > MAX_PROBLEMS:
+        problems.append(Problem("", Message("msg.more_problems", n=len(found) - MAX_PROBLEMS)))
+    return data, problems, [str(p.location) for _, p in found if p.location != source]
+
+
+def _within(location: str, keys: list[str]) -> bool:
+    """Whether ``location`` is one of ``keys`` or inside one (``series[1].step_rates[2]``
+    is inside ``series[1].step_rates``)."""
+    return any(location == k or location.startswith((f"{k}.", f"{k}[")) for k in keys)
+
+
+def _loads(text: str, source: str) -> dict[str, Any]:
+    """``tomllib.loads`` within the bounds of a scenario: its size and nesting checked
+    first; a syntax error is raised as tomllib's, any other as a :class:`ScenarioError`."""
     if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise ScenarioError(
             [Problem(source, Message("msg.file_too_large", most=MAX_FILE_BYTES))], source
@@ -120,8 +189,8 @@ def read_toml(text: str, source: str = "<string>") -> dict[str, Any]:
         raise ScenarioError([problem], source)
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
-        raise ScenarioError([Problem(source, toml_syntax_message(exc))], source) from None
+    except tomllib.TOMLDecodeError:  # its message ends with "(at line L, column C)"
+        raise
     except ValueError as exc:  # a whole number of more digits than Python reads
         most = sys.get_int_max_str_digits()
         at = long_number_at(text, most) if most else None
@@ -225,8 +294,28 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
     Traceback (most recent call last):
     ...
     bondkit.errors.ScenarioError: epicerie.toml: TOML syntax error: Invalid value (at line 7, column 6)
+
+    Values written as people write numbers and dates get a hint each, and the rest of the
+    file is checked as if the hints were followed, so every problem is listed at once:
+
+    >>> bad = text.replace("50_000", "50 000 $").replace("0.035", "3,5 %")
+    >>> parse_scenario(bad.replace("id = ", "ident = "))
+    Traceback (most recent call last):
+    ...
+    bondkit.errors.ScenarioError: series[1].amount: an amount is written without a currency symbol (the currency is [scenario] currency): write 50_000 or 50000 (you wrote 50 000 $ at line 8, column 10)
+    series[1].annual_rate: a rate or a share is a fraction, written without %: write 0.035 (you wrote 3,5 % at line 10, column 15)
+    series[1].id: required (missing)
+    series[1].ident: unknown key
     """
-    data = read_toml(text, source)
+    data, problems, hinted = _read_toml(text, source)
+    if problems:
+        if data is not None:  # the rest of the file, as if the hints were followed
+            try:
+                validate_data(data, source=source)
+            except ScenarioError as exc:
+                # not those of the values hinted: they quote a value the user did not write
+                problems += [p for p in exc.problems if not _within(p.location, hinted)]
+        raise ScenarioError(problems, source, language=text_language(text))
     scenario = validate_data(data, source=source)
     scenario._source_text = text
     scenario._input_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -275,6 +364,6 @@ def scenario_language(path: str | Path) -> str | None:
     """
     try:
         data = read_toml(_read_text(Path(path))[0])
-    except ScenarioError:
-        return None
+    except ScenarioError as exc:  # not TOML: as the text names it
+        return exc.language
     return data_language(data)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import PlainValidator, PrivateAttr
 
 from bondkit.core.offer import OfferTerms
+from bondkit.core.readiness import ReadinessTerms
 from bondkit.core.terms import (
     CampaignTerms,
     CapacityTerms,
@@ -28,6 +29,7 @@ from bondkit.scenario.limits import LANGUAGES, LEGAL_FORMS, MAX_SEED
 from bondkit.scenario.messages import validate
 from bondkit.scenario.offer import OfferTable, offer_against_the_issue, offer_terms
 from bondkit.scenario.planning import PlanningTable
+from bondkit.scenario.readiness import ReadinessTable
 from bondkit.scenario.risk import RiskTable, risk_against_the_issue
 from bondkit.scenario.series import (
     SeriesTable,
@@ -91,6 +93,7 @@ class Scenario(Table):
     risk: RiskTable | None = None
     offer: OfferTable | None = None
     planning: PlanningTable | None = None
+    readiness: ReadinessTable | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
@@ -242,6 +245,21 @@ class Scenario(Table):
         0
         """
         return self.planning.terms() if self.planning else None
+
+    def readiness_terms(self) -> ReadinessTerms | None:
+        """The enterprise's own answers to the qualitative criteria of the readiness grid
+        (levels 1 to 4, None where a criterion is not answered), or None when the file has
+        no ``[readiness]``.
+
+        >>> from bondkit.scenario import load_example
+        >>> sc = load_example("cinema-du-parc-2016")
+        >>> answers = sc.readiness_terms()
+        >>> answers.governance, answers.approval, answers.answered
+        (3, 3, 7)
+        >>> sc.with_changes(readiness=None).readiness_terms() is None
+        True
+        """
+        return self.readiness.terms() if self.readiness else None
 
     def to_data(self) -> dict[str, Any]:
         """The scenario as a plain dict that :func:`validate_data` accepts again

@@ -23,7 +23,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import math
 import os
 import textwrap
 from collections.abc import Callable, Sequence
@@ -46,10 +45,19 @@ from bondkit.studies.comparison import (
     as_number,
     metric_text,
 )
+from bondkit.studies.sweep_charts import heat_map_data, save_sweep_chart, sweep_chart
+from bondkit.studies.varied import (
+    EXTRAPOLATED,
+    PROBLEM,
+    keys_of,
+    plain,
+    varied_axis,
+    varied_kind,
+    varied_texts,
+    varied_value_text,
+)
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from bondkit.scenario import Scenario
 
 __all__ = [
@@ -61,17 +69,16 @@ __all__ = [
     "sweep",
     "sweep_table",
     "sweep_chart",
+    "heat_map_data",
     "write_sweep",
 ]
 
-PROBLEM = "first_problem"  # the column of a variant's first problem (None when it ran)
-EXTRAPOLATED = "extrapolated_years"  # years added to a variant's cash-flow table (0: none)
 #: ``bondkit sweep`` shows a progress bar on stderr when there are more variants than this
 PROGRESS_THRESHOLD = 8
 _CSV = "sweep.csv"
 _WORKBOOK = "sweep.xlsx"
 _CHARTS = "charts/"
-_STEM = "sweep-"
+_NOTE_SPAN = 100.0  # the widest a note of the sweep's sheet is (characters)
 _FORMULA_START = ("=", "+", "-", "@")
 _SERIES = "series"
 
@@ -148,8 +155,8 @@ def parse_vary(text: str, lang: str = "en") -> Vary:
             raise _err("syntax", lang, spec=text) from None
         if not all(x.is_finite() for x in (start, stop, step)):
             raise _err("syntax", lang, spec=text)
-        if step <= 0:
-            raise _err("step", lang, key=key)
+        if step <= 0:  # the label's full key: "step" alone reads as a word
+            raise SweepSpecError(t("sweep.err.step", lang).format(key=key))
         if stop < start:
             raise _err("empty", lang, key=key)
         count = int((stop - start) // step) + 1
@@ -447,7 +454,7 @@ def _check_budgets(
         try:
             check_budget(variant, max_memory, max_time)
         except BudgetError as exc:
-            changes = ", ".join(f"{k}={_plain(v)}" for k, v in combo.items())
+            changes = ", ".join(f"{k}={plain(v)}" for k, v in combo.items())
             message = Message("msg.budget_variant", n=n, changes=changes, message=exc.args[0])
             raise BudgetError(message) from None
 
@@ -458,30 +465,15 @@ def _said(problem: Any, lang: str) -> str | None:
     return render(lang) if render is not None else problem
 
 
-def _keys_of(table: pd.DataFrame) -> list[str]:
-    return [c for c in table.columns if c not in METRICS and c not in (EXTRAPOLATED, PROBLEM)]
-
-
 # ---------------------------------------------------------------- text
 
 
-def _plain(value: Any) -> str:
-    """A cell as plain text: numbers unformatted, None empty."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _csv_cell(value: Any) -> str:
-    """A cell of sweep.csv: numbers and dates as :func:`_plain`, text safe for a
-    spreadsheet (:func:`bondkit.report.tables.spreadsheet_text`)."""
+    """A cell of sweep.csv: numbers and dates as :func:`~bondkit.studies.varied.plain`,
+    text safe for a spreadsheet (:func:`bondkit.report.tables.spreadsheet_text`)."""
     if isinstance(value, str):
         return spreadsheet_text(value)
-    return _plain(value)
+    return plain(value)
 
 
 def sweep_csv(table: pd.DataFrame) -> str:
@@ -517,16 +509,16 @@ def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
     <BLANKLINE>
     """
     check_language(lang)
-    keys = _keys_of(table)
+    keys = keys_of(table)
     metrics = _shown_metrics(table)
     extra = [EXTRAPOLATED] if any(table[EXTRAPOLATED]) else []
     head = [*keys, *(t(FIGURES[m].short, lang) for m in metrics)]
     head += [*(t("sweep.extrapolated", lang) for _ in extra), t("sweep.problem", lang)]
     lines = [head]
     for _, row in table.iterrows():
-        cells = [_plain(row[k]) for k in keys]
+        cells = [plain(row[k]) for k in keys]
         cells += [metric_text(as_number(row[m]), m, lang, currency) for m in metrics]
-        cells += [_plain(row[k]) for k in extra]
+        cells += [plain(row[k]) for k in extra]
         cells.append(row[PROBLEM] or "")
         lines.append(cells)
     widths = [max(len(line[j]) for line in lines) for j in range(len(head))]
@@ -537,133 +529,8 @@ def sweep_table(table: pd.DataFrame, lang: str, currency: str = "CAD") -> str:
     return "\n".join(out) + "\n"
 
 
-# ---------------------------------------------------------------- chart
-
-
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def heat_map_data(table: pd.DataFrame, metric: str) -> tuple[list, list, Any]:
-    """(x values, y values, matrix) of the heat map: x the first varied key, y the
-    second, the others at their first value; cells with no value are NaN."""
-    import numpy as np
-
-    keys = _keys_of(table)
-    rows = table
-    for k in keys[2:]:
-        rows = rows[rows[k] == table[k].iloc[0]]
-    xs = list(dict.fromkeys(table[keys[0]]))
-    ys = list(dict.fromkeys(table[keys[1]]))
-    z = np.full((len(ys), len(xs)), np.nan)
-    for _, row in rows.iterrows():
-        value = as_number(row[metric])
-        if value is not None:
-            z[ys.index(row[keys[1]]), xs.index(row[keys[0]])] = value
-    return xs, ys, z
-
-
-def sweep_chart(
-    table: pd.DataFrame, metric: str, lang: str, currency: str = "CAD", ax: Axes | None = None
-) -> Axes:
-    """A heat map of ``metric`` over the first two varied keys (x: the first, y: the second;
-    further keys at their first value, said in the subtitle), or a line over the one key.
-
-    >>> from matplotlib.figure import Figure
-    >>> from bondkit.scenario import load_example
-    >>> sc = load_example("grand-costumier-2016").with_changes(
-    ...     campaign=None, capacity=None, risk=None)
-    >>> table = sweep(sc, [parse_vary("annual_rate=0.02,0.03")])
-    >>> ax = sweep_chart(table, "total_interest", "en", ax=Figure().add_subplot())
-    >>> ax.get_title(), ax.get_xlabel(), [float(y) for y in ax.lines[0].get_ydata()]  # CAD
-    ('Total interest', 'annual_rate', [2000.0, 3000.0])
-    >>> grid = sweep(sc, [parse_vary("annual_rate=0.02,0.03"), parse_vary("term_years=4,5")])
-    >>> ax = sweep_chart(grid, "issuer_all_in_cost", "en", ax=Figure().add_subplot())
-    >>> len(ax.images), ax.get_ylabel()
-    (1, 'term_years')
-    """
-    import numpy as np
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
-
-    from bondkit.labels import number_text, percent_text
-    from bondkit.report.chartkit import FIGSIZE, mathtext_safe, series_colour
-
-    check_language(lang)
-    if ax is None:
-        ax = Figure(figsize=FIGSIZE, layout="constrained").add_subplot()
-    kind = METRIC_KINDS[metric]
-
-    def text(v: float | None) -> str:
-        return mathtext_safe(metric_text(v, metric, lang, currency))
-
-    def fmt(v: float, _pos: Any = None) -> str:
-        if kind == "rate":
-            return percent_text(v, lang, 2)
-        return number_text(v, lang, 0 if kind == "money" else 2)
-
-    keys = _keys_of(table)
-    title = t(FIGURES[metric].short, lang)
-    if len(keys) == 1:
-        key = keys[0]
-        xs = list(table[key])
-        ys = [as_number(v) for v in table[metric]]
-        y = np.array([np.nan if v is None else v for v in ys], dtype=float)
-        numeric = all(_is_number(v) for v in xs)
-        x = np.array(xs, dtype=float) if numeric else np.arange(len(xs), dtype=float)
-        ax.plot(x, y, marker="o", color=series_colour(0))
-        if not numeric:
-            ax.set_xticks(x, [mathtext_safe(_plain(v)) for v in xs])
-        for xi, yi in zip(x, ys, strict=True):
-            if yi is not None:
-                ax.text(xi, yi, text(yi) + "\n", ha="center", va="center", fontsize=8)
-        ax.yaxis.set_major_formatter(FuncFormatter(fmt))
-        ax.set_xlabel(mathtext_safe(key))
-        ax.set_ylabel(title)
-        ax.grid(color="#dddddd", linewidth=0.6)
-        ax.set_title(title)
-    else:
-        xs, ys, z = heat_map_data(table, metric)
-        image = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
-        ax.set_xticks(range(len(xs)), [mathtext_safe(_plain(v)) for v in xs])
-        ax.set_yticks(range(len(ys)), [mathtext_safe(_plain(v)) for v in ys])
-        ax.set_xlabel(mathtext_safe(keys[0]))
-        ax.set_ylabel(mathtext_safe(keys[1]))
-        finite = z[np.isfinite(z)]
-        middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
-        if len(xs) * len(ys) <= 150:
-            for i in range(len(ys)):
-                for j in range(len(xs)):
-                    v = z[i, j]
-                    label = text(None if math.isnan(v) else float(v))
-                    colour = "#000000" if not math.isnan(v) and v > middle else "#ffffff"
-                    if math.isnan(v):
-                        colour = "#404040"
-                    ax.text(j, i, label, ha="center", va="center", fontsize=7, color=colour)
-        ax.figure.colorbar(image, ax=ax, format=FuncFormatter(fmt), label=title)
-        if len(keys) > 2:
-            first = ", ".join(f"{k} = {_plain(table[k].iloc[0])}" for k in keys[2:])
-            others = t("sweep.chart.others", lang).format(values=first)
-            ax.set_title(f"{title}\n{mathtext_safe(others)}")
-        else:
-            ax.set_title(title)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return ax
-
-
-def _chart_stem(metric: str) -> str:
-    return _STEM + metric.replace("_", "-")
-
-
-def _save_chart(table: pd.DataFrame, metric: str, folder: Path, lang: str, currency: str) -> Path:
-    """PNG and SVG of the sweep chart; byte-identical on every run."""
-    from bondkit.report.chartkit import save_figure
-
-    return save_figure(
-        folder / f"{_chart_stem(metric)}.png",
-        lambda ax: sweep_chart(table, metric, lang, currency, ax=ax),
-    )
 
 
 # ---------------------------------------------------------------- workbook
@@ -673,7 +540,7 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
     import xlsxwriter
 
     from bondkit.report.workbook import number_formats
-    from bondkit.report.workbook.printing import set_up_printing
+    from bondkit.report.workbook.printing import column_points, print_plan, set_up_printing
 
     wb = xlsxwriter.Workbook(
         str(path),
@@ -682,6 +549,7 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
     codes, top = number_formats(lang, currency), {"valign": "top"}
     wrap = {"text_wrap": True, **top}
     formats = {k: wb.add_format({"num_format": codes[k], **top}) for k in ("money", "rate", "ratio", "date")}  # fmt: skip
+    formats |= {k: wb.add_format({"num_format": codes[c], **top}) for k, c in (("count", "int"), ("years", "int"))}  # fmt: skip
     formats |= {
         "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1f4e79"}),
         "header": wb.add_format({"bold": True, "bottom": 1, "bg_color": "#dde7f1", **wrap}),
@@ -702,39 +570,56 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
 
     ws = wb.add_worksheet(t("sweep.sheet", lang))
     ws.write_string(0, 0, t("sweep.title", lang), formats["title"])
-    keys, header_row = _keys_of(table), 2
-    headers = [*keys, *(t(FIGURES[m].short, lang) for m in METRICS), t("sweep.extrapolated", lang)]
+    keys, header_row = keys_of(table), 2
+    # the variant in words first (narrow: printed again at the left of every page), then
+    # each varied key in words with its unit (its name is in sweep.csv and in the notes)
+    heads = [varied_axis(k, lang, currency) for k in keys]
+    figures = [t(FIGURES[m].short, lang) for m in METRICS]
+    headers = [t("cmp.col.variant", lang), *heads, *figures, t("sweep.extrapolated", lang)]
     for col, text in enumerate([*headers, t("sweep.problem", lang)]):
         write_text(header_row, col, text, "header", most=12.0)
     for i, (_, row) in enumerate(table.iterrows()):
         r = header_row + 1 + i
-        for col, k in enumerate(keys):
+        words = " · ".join(varied_value_text(k, row[k], lang, currency) for k in keys)
+        write_text(r, 0, words, most=22.0)
+        widths[0] = max(widths[0], len(words) * 1.05 + 3)  # on one line
+        for col, k in enumerate(keys, start=1):
             v = row[k]
             if isinstance(v, dt.date):
                 ws.write_datetime(r, col, dt.datetime.combine(v, dt.time()), formats["date"])
                 widths[col] = max(widths.get(col, 6.0), 12)
             elif _is_number(v):
-                ws.write_number(r, col, v, formats["number"])
-                widths[col] = max(widths.get(col, 6.0), len(_plain(v)) + 3)
+                kind = varied_kind(k)
+                ws.write_number(r, col, v, formats.get(kind, formats["number"]))
+                shown = varied_texts(k, [v], lang)[0]
+                widths[col] = max(widths.get(col, 6.0), len(shown) + (5 if kind == "money" else 3))
             else:
-                write_text(r, col, str(v))
-        for j, m in enumerate(METRICS):
-            col, value = len(keys) + j, as_number(row[m])
+                write_text(r, col, varied_texts(k, [v], lang)[0])
+        for j, m in enumerate(METRICS, start=1 + len(keys)):
+            value = as_number(row[m])
             if value is None:
-                ws.write_string(r, col, MISSING, formats["missing"])
+                ws.write_string(r, j, MISSING, formats["missing"])
                 continue
-            ws.write_number(r, col, value, formats[METRIC_KINDS[m]])
-            widths[col] = max(widths.get(col, 6.0), len(metric_text(value, m, lang, currency)) + 3)
+            ws.write_number(r, j, value, formats[METRIC_KINDS[m]])
+            widths[j] = max(widths.get(j, 6.0), len(metric_text(value, m, lang, currency)) + 3)
         ws.write_number(r, len(headers) - 1, row[EXTRAPOLATED], formats["number"])
         if row[PROBLEM]:
             write_text(r, len(headers), str(row[PROBLEM]))
     last_col, note = len(headers), header_row + len(table) + 2
-    notes = [t("cmp.note.missing", lang), t("sweep.note.seed", lang).format(seed=seed)]
+    named = "; ".join(f"{h} = {k}" for h, k in zip(heads, keys, strict=True))
+    notes = [t("cmp.note.keys", lang).format(keys=named), t("cmp.note.missing", lang)]
+    notes += [t("sweep.note.seed", lang).format(seed=seed)]
     notes += [t("sweep.note.extrapolated", lang)] if any(table[EXTRAPOLATED]) else []
-    span = int(sum(widths.get(c, 8.43) for c in range(last_col + 1)))
+    # each note in one cell across the columns of the first printed page (at most about
+    # 100 characters: a wider font than Calibri prints fewer columns a page), wrapped
+    plan = print_plan([column_points(widths.get(c, 8.43)) for c in range(last_col + 1)])
+    end = plan.breaks[0] - 1 if plan.breaks else last_col
+    while end > 0 and sum(widths.get(c, 8.43) for c in range(end + 1)) > _NOTE_SPAN:
+        end -= 1
+    span = int(sum(widths.get(c, 8.43) for c in range(end + 1)))
     lines = {note + k: len(textwrap.wrap(text, span)) for k, text in enumerate(notes)}
-    for k, text in enumerate(notes):  # each note in one cell across the table, wrapped
-        ws.merge_range(note + k, 0, note + k, last_col, text, formats["note"])
+    for k, text in enumerate(notes):
+        ws.merge_range(note + k, 0, note + k, end, text, formats["note"])
     for r, col, text, bold in texts:  # rows tall enough for their wrapped text
         per_line = max(int((widths[col] - 1) * 1.05 / (1.25 if bold else 1.0)), 4)
         lines[r] = max(lines.get(r, 1), len(textwrap.wrap(text, per_line)))
@@ -742,7 +627,7 @@ def _write_workbook(table: pd.DataFrame, path: Path, lang: str, currency: str, s
         ws.set_column(col, col, round(width, 1))
     for r, n in lines.items():
         ws.set_row(r, 15.0 * max(n, 1) + 2)
-    ws.freeze_panes(header_row + 1, len(keys))
+    ws.freeze_panes(header_row + 1, 1 + len(keys))
     ws.autofilter(header_row, 0, header_row + len(table), last_col)
     set_up_printing(ws, widths, note + len(notes) - 1, last_col, header_row)  # its only table
     wb.close()
@@ -789,7 +674,7 @@ def write_sweep(
         (new / _CHARTS).mkdir()
         (new / _CSV).write_text(sweep_csv(table), encoding="utf-8")
         _write_workbook(table, new / _WORKBOOK, lang, currency, seed)
-        _save_chart(table, metric, new / _CHARTS, lang, currency)
+        save_sweep_chart(table, metric, new / _CHARTS, lang, currency)
 
     out = Path(out_dir)
     written = write_file_set(out, "sweep", fill)

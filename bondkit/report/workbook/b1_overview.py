@@ -139,7 +139,7 @@ def write_overview(sheet: Sheet) -> None:
             count=len(received),
             total=money_text(int(received.sum()), lang, sheet.book.currency),
             last=f["date"].iloc[-1].date().isoformat(),
-            yield_=percent_text(r.investor_yield, lang, 4),
+            yield_=percent_text(r.investor_yield, lang),
         )
         row = sheet.note(row, sentence)
     row += 1

@@ -1,14 +1,19 @@
-"""The B2 Readiness sheet: the readiness grid (financial capacity with a capacity or risk
-analysis, community capacity with a campaign), each row with its value, its threshold
-(:data:`~bondkit.runner.readiness.READINESS_THRESHOLDS`) and a status shown as a word and a
-colour; then what is still to come and the scenario inputs. The Summary shows the same
-rows through :func:`readiness_grid`.
+"""The B2 Readiness sheet: the readiness grid of booklet 2 in one, its tally first (how
+many criteria are met), then its three parts with the same columns: financial capacity
+(with a capacity or risk analysis), community capacity (with a campaign) and the criteria
+the enterprise assesses itself (``[readiness]``: governance, approval, community base,
+staff and volunteers, financial history, project maturity, accompaniment). Each row has
+its value, its threshold (:data:`~bondkit.runner.readiness.READINESS_THRESHOLDS`, the
+levels of :mod:`bondkit.core.readiness`) and a status shown as a word and a colour. Then
+what each level of the self-assessed criteria means, what the scenario can add, and the
+scenario inputs. The Summary shows the same rows through :func:`readiness_grid`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from bondkit.core.readiness import READINESS_CRITERIA, READINESS_LEVELS, UNANSWERED
 from bondkit.labels import number_text, t
 from bondkit.report.workbook.kit import (
     FIRST_ROW,
@@ -18,15 +23,24 @@ from bondkit.report.workbook.kit import (
     column_map,
     heading,
 )
-from bondkit.report.workbook.pieces import coming
-from bondkit.runner.readiness import STATUSES, community_rows, financial_rows
+from bondkit.runner.readiness import (
+    STATUSES,
+    community_rows,
+    financial_rows,
+    readiness_counts,
+    self_assessed_rows,
+)
 
-__all__ = ["write_readiness", "readiness_grid"]
+__all__ = ["write_readiness", "readiness_grid", "readiness_tally", "readiness_levels"]
+
+#: the width (characters) at which the words of a level wrap in the table of levels
+_LEVEL_WIDTH = 26.0
 
 
 def write_readiness(sheet: Sheet) -> None:
-    """The readiness grid: financial capacity (with [capacity] or [risk]), community capacity
-    (with a campaign), then what is still to come and the scenario inputs.
+    """The readiness grid: its tally, financial capacity (with [capacity] or [risk]),
+    community capacity (with a campaign), the self-assessed criteria ([readiness]) and
+    what their levels mean, then what the scenario can add and the scenario inputs.
 
     >>> from bondkit.report.workbook.kit import Book
     >>> from bondkit.runner import run
@@ -35,13 +49,13 @@ def write_readiness(sheet: Sheet) -> None:
     >>> sheet = book.sheet("sheet.b2", "title.b2")
     >>> write_readiness(sheet)
     >>> sheet.ws.name, sheet.last_row
-    ('B2 Readiness', 17)
+    ('B2 Readiness', 46)
     """
     res, lang = sheet.book.result, sheet.lang
     issuer = res.scenario.issuer
     financial = res.capacity is not None or res.risk is not None
-    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, "na")}
-    row = FIRST_ROW
+    words = {k: t(f"status.{k}", lang) for k in (*STATUSES, "na", UNANSWERED)}
+    row = readiness_tally(sheet, FIRST_ROW) + 1
     if financial:
         row = sheet.section(row, "sec.financial")
         row = readiness_grid(sheet, row, rows=financial_rows(sheet.book.result, sheet.lang))
@@ -73,6 +87,12 @@ def write_readiness(sheet: Sheet) -> None:
             ),
         )
         row += 1
+    row = sheet.section(row, "sec.self_assessed")
+    row = readiness_grid(sheet, row, rows=self_assessed_rows(res, lang))
+    row = sheet.note(row + 1, t("ready.assessed_note", lang).format(**words))
+    if res.scenario.readiness is None:
+        row = sheet.note(row, t("ready.assessed_hint", lang))
+    row = readiness_levels(sheet, row + 1) + 1
     hints = tuple(
         key
         for key, missing in (
@@ -82,9 +102,11 @@ def write_readiness(sheet: Sheet) -> None:
         )
         if missing
     )
-    # with rows in the grid, only the organisational answers are still to come
-    has_rows = financial or res.campaign is not None
-    row = coming(sheet, row, "coming.b2_campaign" if has_rows else "coming.b2", hints)
+    if hints:  # the criteria the scenario's other tables would add to the grid
+        row = sheet.section(row, "sec.more_criteria")
+        for hint in hints:
+            row = sheet.note(row, t(hint, lang))
+        row += 1
     row = sheet.section(row, "sec.inputs")
     for key, write in (
         (
@@ -102,6 +124,67 @@ def write_readiness(sheet: Sheet) -> None:
     ):
         write(sheet.kv(row, key))
         row += 1
+
+
+def readiness_tally(sheet: Sheet, row: int, here: bool = True) -> int:
+    """How many criteria of the grid apply and how many have each status; the next row.
+
+    ``here``: the grid follows on this sheet (B2); else its note points to B2 for the
+    thresholds (the Summary).
+
+    >>> from bondkit.report.workbook.kit import FIRST_ROW, Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b2", "title.b2")
+    >>> FIRST_ROW, readiness_tally(sheet, FIRST_ROW)  # the section, the tally, its note
+    (3, 6)
+    """
+    lang = sheet.lang
+    counts = readiness_counts(sheet.book.result)
+    words = {f"{k}_word": t(f"status.{k}", lang) for k in (*STATUSES, UNANSWERED)}
+    row = sheet.section(row, "sec.readiness_tally")
+    tally = t("ready.tally", lang).format(n=counts["criteria"], **counts, **words)
+    sheet.text(row, 0, tally, kind="bold", track=False)
+    if here:
+        note = t("ready.tally_note", lang).format(ok=words["ok_word"])
+    else:
+        note = t("ready.tally_note_sheet", lang).format(
+            ok=words["ok_word"], sheet=t("sheet.b2", lang)
+        )
+    return sheet.note(row + 1, note)
+
+
+def readiness_levels(sheet: Sheet, row: int) -> int:
+    """What each level of the self-assessed criteria means, criterion by criterion (the
+    level the scenario answers in bold); the next row.
+
+    >>> from bondkit.report.workbook.kit import FIRST_ROW, Book
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> sheet = book.sheet("sheet.b2", "title.b2")
+    >>> readiness_levels(sheet, FIRST_ROW)  # the section, the header, seven criteria
+    12
+    """
+    lang = sheet.lang
+    answers = sheet.book.result.scenario.readiness_terms()
+    given = dict(answers.answers()) if answers is not None else {}
+    row = sheet.section(row, "sec.readiness_levels")
+    heads = [
+        t("readiness.answer", lang).format(level=n, word=t(f"readiness.level.{n}", lang))
+        for n in READINESS_LEVELS
+    ]
+    row = sheet.header(row, 0, [t("col.criterion", lang), *heads])
+    for criterion in READINESS_CRITERIA:
+        label = t(f"readiness.{criterion}", lang)
+        sheet.text(row, 0, label, kind="bold", max_width=LABEL_WIDTH - 10)
+        for col, n in enumerate(READINESS_LEVELS, start=1):
+            kind = "bold" if given.get(criterion) == n else "text"
+            words = t(f"readiness.{criterion}.{n}", lang)
+            sheet.text(row, col, words, kind=kind, max_width=_LEVEL_WIDTH)
+        row += 1
+    return row
 
 
 def readiness_grid(

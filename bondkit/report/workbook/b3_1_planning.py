@@ -1,7 +1,13 @@
 """The B3.1 Planning sheet: with ``[planning]``, the need as uses and sources of funds with
-the gap, the timeline (milestones with the campaign window and the issue dates) and the
-pre-issue budget beside the upfront costs of ``[costs]``; without it, what the table would
-add. Then the scenario inputs and the series' issue dates and amounts.
+the gap, the timeline (milestones with the campaign window and the issue dates), the steps
+of the issue and the pre-issue budget beside the upfront costs of ``[costs]``; without it,
+the steps and what the table would add. Then the scenario inputs and the series' issue
+dates and amounts.
+
+The steps (:mod:`bondkit.data.steps`): the legal and practical steps of the issue for the
+issuer's legal form and jurisdiction and the offer's legal frame, each with the role that
+carries it, its latest date counted back from the campaign's dates and its status on a day
+(the run's, or ``today``).
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from bondkit.data.steps import STEP_STATUSES, moments, plan_steps, roles, route
 from bondkit.labels import money_text, t
 from bondkit.report.workbook.kit import (
     CHARS_PER_WIDTH,
@@ -19,32 +26,37 @@ from bondkit.report.workbook.kit import (
     column_map,
     heading,
 )
-from bondkit.report.workbook.pieces import coming, series_table, totals
+from bondkit.report.workbook.pieces import series_table, totals
 
 __all__ = ["write_planning"]
 
 
-def write_planning(sheet: Sheet) -> None:
+def write_planning(sheet: Sheet, today: dt.date | None = None) -> None:
     """With ``[planning]``: the need as sources and uses of funds with the gap, the timeline,
-    the pre-issue budget beside ``[costs]``; without it, what the table would add. Then the
-    scenario inputs.
+    the steps of the issue, the pre-issue budget beside ``[costs]``; without it, the steps
+    and what the table would add. Then the scenario inputs. The steps' statuses are those
+    of ``today`` (default: the day of the run).
 
+    >>> import datetime as dt
     >>> from bondkit.report.workbook.kit import Book
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> sheet = book.sheet("sheet.b3_1", "title.b3_1")
-    >>> write_planning(sheet)
+    >>> write_planning(sheet, today=dt.date(2026, 1, 15))
     >>> sheet.ws.name, sheet.last_row
-    ('B3.1 Planning', 18)
+    ('B3.1 Planning', 42)
     """
     res = sheet.book.result
     plan = res.scenario.planning_terms()
+    today = dt.date.today() if today is None else today
     if plan is None:
-        row = coming(sheet, FIRST_ROW, "coming.b3_1", ("hint.b3_1",))
+        row = _plan_steps(sheet, FIRST_ROW, today)
+        row = sheet.note(row - 1, t("hint.b3_1", sheet.lang)) + 1
     else:
         row = _plan_stack(sheet, FIRST_ROW)
         row = _plan_timeline(sheet, row)
+        row = _plan_steps(sheet, row, today)
         row = _plan_budget(sheet, row)
     row = sheet.section(row, "sec.inputs")
     for key, write in (
@@ -152,6 +164,103 @@ def _plan_timeline(sheet: Sheet, row: int) -> int:
     note = "plan.timeline_note" if campaign is not None else "plan.timeline_note_issue"
     row = sheet.note(row + 1, t(note, lang))
     return row + 1
+
+
+def _plan_steps(sheet: Sheet, row: int, today: dt.date) -> int:
+    """The steps of the issue (:func:`bondkit.data.steps.plan_steps`) for the issuer and the
+    offer's legal frame: each with its latest date, its status on ``today``, its source, the
+    role that carries it, its kind and moment; the notes that say where the dates and the
+    frame come from; next row."""
+    res, lang = sheet.book.result, sheet.lang
+    sc = res.scenario
+    issuer, offer = sc.issuer, sc.offer_terms()
+    campaign = sc.campaign_terms()
+    first_issue = min(x.issue_date for x in res.series)
+    opens, closes = (
+        (campaign.opens, campaign.closes) if campaign is not None else (first_issue, first_issue)
+    )
+    soon = _SOON_DAYS
+    planned = plan_steps(
+        issuer.legal_form, issuer.jurisdiction, offer.exemption, opens, closes, today, soon
+    )
+    row = sheet.section(row, "sec.plan_steps")
+    frame = route(offer.exemption).title(lang)
+    if sc.offer is not None and sc.offer.exemption is not None:
+        row = sheet.note(
+            row, t("steps.frame_written", lang).format(frame=frame), chars=sheet.wide()
+        )
+    else:
+        row = sheet.note(
+            row,
+            t("steps.frame_usual", lang).format(
+                frame=frame,
+                form=t(f"legal_form.{issuer.legal_form}", lang),
+                jurisdiction=issuer.jurisdiction,
+            ),
+            chars=sheet.wide(),
+        )
+    if campaign is not None:
+        when = t("steps.anchor_campaign", lang).format(
+            opens=opens.isoformat(), closes=closes.isoformat()
+        )
+    else:
+        when = t("steps.anchor_issue", lang).format(date=first_issue.isoformat())
+    row = sheet.note(row, when, chars=sheet.wide())
+    row = sheet.note(
+        row, t("steps.today", lang).format(today=today.isoformat()), chars=sheet.wide()
+    )
+    keys = (
+        "steps.col.step",
+        "steps.col.latest",
+        "steps.col.status",
+        "steps.col.source",
+        "steps.col.role",
+        "steps.col.kind",
+        "steps.col.moment",
+    )
+    col = column_map(keys)
+    row = sheet.header(row, 0, [heading(k, lang) for k in keys])
+    who = roles()
+    for p in planned:
+        step = p.step
+        # the step's words wrap at _STEP_LINE, its source at _PLAN_LINE: the sheet fits
+        # each row's height to them when it finishes
+        sheet.text(row, col["steps.col.step"], step.title(lang), max_width=_STEP_WIDTH)
+        sheet.date(row, col["steps.col.latest"], p.latest)
+        word = t(f"steps.status.{p.status}", lang).format(days=soon)
+        sheet.status(row, col["steps.col.status"], _STEP_COLOURS[p.status], word)
+        source = step.source(lang)
+        if step.confirm:
+            source = (
+                t("steps.source_confirm", lang).format(source=source)
+                if source
+                else t("steps.confirm", lang)
+            )
+        elif not source:
+            source = t("steps.practice", lang)
+        sheet.text(row, col["steps.col.source"], source, max_width=_PLAN_LINE / CHARS_PER_WIDTH)
+        role = who[step.role].title(lang)
+        sheet.text(row, col["steps.col.role"], role)
+        kind = t("steps.kind.legal" if step.legal else "steps.kind.practical", lang)
+        sheet.text(row, col["steps.col.kind"], kind)
+        sheet.text(row, col["steps.col.moment"], step.moment)
+        sheet.fit(row, col["steps.col.moment"], _MOMENT_WIDTH)  # its bold heading whole
+        row += 1
+    words = moments()
+    legend = " · ".join(pair[1] if lang == "fr" else pair[0] for pair in words.values())
+    row = sheet.note(row + 1, t("steps.moments", lang).format(moments=legend), chars=sheet.wide())
+    row = sheet.note(row, t("steps.roles", lang), chars=sheet.wide())
+    row = sheet.note(row, t("steps.note", lang), chars=sheet.wide())
+    return row + 1
+
+
+#: a step due within this many days is "soon"
+_SOON_DAYS = 30
+#: the width (characters) at which a step's words wrap, and the moment column's width
+_STEP_WIDTH = 40 / CHARS_PER_WIDTH
+_MOMENT_WIDTH = 10.0
+#: the colour of each step status (see :data:`bondkit.data.steps.STEP_STATUSES`)
+_STEP_COLOURS = dict(zip(STEP_STATUSES, ("ok", "watch", "risk", "na"), strict=True))
 
 
 def _plan_budget(sheet: Sheet, row: int) -> int:

@@ -1,5 +1,6 @@
 """The B3.2 Design sheet: the issue terms, whose amount and rate cells are the model's
-named inputs (``Amount_1``, ``Rate_1``...), the costs, the issuer's all-in cost and the
+named inputs (``Amount_1``, ``Rate_1``...), the offer's clauses beyond the money in words
+(:mod:`bondkit.report.workbook.b3_2_clauses`), the costs, the issuer's all-in cost and the
 issuer's dated flows, whose proceeds and debt service are formulas on those inputs and on
 the schedule of B3.4 (written first, see :mod:`bondkit.report.workbook.book`).
 
@@ -17,6 +18,7 @@ from xlsxwriter.utility import quote_sheetname
 from bondkit.columns import SCHEDULE_COLUMNS
 from bondkit.core.conventions import fiscal_year, to_cents
 from bondkit.labels import t
+from bondkit.report.workbook.b3_2_clauses import write_clauses
 from bondkit.report.workbook.b3_4_capacity import admin_dates
 from bondkit.report.workbook.formulas import cell, round_cents
 from bondkit.report.workbook.kit import (
@@ -161,7 +163,8 @@ def write_design(sheet: Sheet) -> None:
         },
     )
 
-    row = _costs(sheet, row, total_amount)
+    row = write_clauses(sheet, row + 1)
+    row = _costs(sheet, row - 1, total_amount)
     _flows(sheet, row)
 
 

@@ -50,7 +50,7 @@ def write_issue(sheet: Sheet, charts: dict[str, Path]) -> None:
     >>> sheet = book.sheet("sheet.b3_3", "title.b3_3")
     >>> write_issue(sheet, {})
     >>> sheet.ws.name, sheet.last_row
-    ('B3.3 Issue', 10)
+    ('B3.3 Issue', 11)
     """
     res = sheet.book.result
     if res.campaign is not None:

@@ -17,7 +17,9 @@ is cached beside it. The definitions are those of :mod:`bondkit.models.capacity`
 - the maturity test and the sizing, as in :func:`bondkit.models.capacity.assess`.
 
 The block publishes the cells the Summary shows in :attr:`Book.refs`: ``min_dscr``,
-``maturity_coverage``, ``years_below_count``, ``max_debt_level_payment``.
+``maturity_coverage``, ``years_below_count``, ``max_debt_level_payment``; and for B3.5's
+cash at maturity, ``renewal_rate`` (the input's name) and ``maturity_cash.<fiscal year>``
+(the sum of the maturity test's cash at the start, sinking fund and net cash flow).
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ def write_capacity(
         inputs.append((t("cap.renewal_rate", lang), named("renewal_rate", "rate", renew)))
     row = sheet.kv_lines(row + 1, inputs)
     thr = names["threshold"]
+    if "renewal_rate" in names:  # B3.5's cash at maturity counts renewals with it
+        book.refs["renewal_rate"] = names["renewal_rate"]
 
     # what falls due at maturity, by fiscal year: schedule cells of the last payments
     sched = res.schedule
@@ -321,6 +325,11 @@ def write_capacity(
             else:
                 sheet.money(row, mcol["col.renewals"], int(rec.renewals))
             have = "+".join(m[key] for key in ("col.cash_start", "col.sinking_fund", "col.cash_flow_net", "col.renewals"))  # fmt: skip
+            # the cash of the maturity year before renewals, for B3.5's cash at maturity
+            book.refs[f"maturity_cash.{int(rec.fiscal_year)}"] = "+".join(
+                sheet.ref(row, mcol[key])
+                for key in ("col.cash_start", "col.sinking_fund", "col.cash_flow_net")
+            )
             sheet.formula(
                 row, mcol["col.maturity_coverage"], f"=MAX({have},0)/{m['col.due']}",
                 float(rec.coverage), "ratio",

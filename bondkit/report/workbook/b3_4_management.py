@@ -253,7 +253,7 @@ def write_management(sheet: Sheet, charts: dict[str, Path]) -> None:
     }
     row = write_native_charts(sheet, row + 2, years, {"fiscal_year": year_col, **every})
     if res.capacity is None:
-        row = coming(sheet, row, "coming.b3_4", ("hint.b3_4",))
+        row = coming(sheet, row, "coming.b3_4")
     else:
         breaks.append(row)
         sheet.ws.set_h_pagebreaks(breaks)

@@ -1,8 +1,10 @@
 """The B3.5 Renewal-repayment sheet: the maturities of each series (last payment, final
-principal and payment). With a risk analysis (``result.risk``): the maturity wall by fiscal
-year and series, every renewal and redemption assumption (with the number of simulated
-paths and the seed), the chance of a shortfall and the recommended reserve, the principal
-paid out by fiscal year (simulated) and the fan chart. With a register of holders
+principal and payment), the renewal offered to each series and the cash at each maturity
+net of the expected renewals, with the options when it falls short
+(:mod:`bondkit.report.workbook.b3_5_cash`). With a risk analysis (``result.risk``): the
+maturity wall by fiscal year and series, every renewal and redemption assumption (with
+the number of simulated paths and the seed), the chance of a shortfall and the recommended
+reserve, the principal paid out by fiscal year (simulated) and the fan chart. With a register of holders
 (``result.register``), between the two: the register's figures by series and the
 redemption requests waiting, marked as real data, and that the risk figures take the
 register's holdings as the holders.
@@ -17,8 +19,9 @@ from bondkit.columns import label
 from bondkit.core.conventions import exact, round_half_up, to_cents
 from bondkit.labels import money_text, number_text, percent_short, t
 from bondkit.report.workbook.b3_4_management import real_cell, real_formats, write_register_block
+from bondkit.report.workbook.b3_5_cash import write_cash_at_maturity, write_renewal_offers
 from bondkit.report.workbook.kit import FIRST_ROW, Sheet, column_map, heading
-from bondkit.report.workbook.pieces import coming, series_table, totals
+from bondkit.report.workbook.pieces import series_table, totals
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,19 +41,21 @@ def write_renewal(sheet: Sheet, charts: dict[str, Path]) -> None:
     the simulated principal paid out by fiscal year, the shortfall and the reserve, with
     ``charts`` (chart name -> PNG path: ``"redemptions"`` is shown).
 
+    B3.4 comes first (the cash at maturity refers to its schedule):
+
+    >>> from bondkit.report.workbook.b3_4_management import write_management
     >>> from bondkit.report.workbook.kit import Book
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
+    >>> write_management(book.sheet("sheet.b3_4", "title.b3_4"), {})
     >>> sheet = book.sheet("sheet.b3_5", "title.b3_5")
     >>> write_renewal(sheet, {})
     >>> sheet.ws.name, sheet.last_row
-    ('B3.5 Renewal-repayment', 10)
+    ('B3.5 Renewal-repayment', 37)
     """
     res = sheet.book.result
     row = FIRST_ROW
-    if res.risk is None:
-        row = coming(sheet, row, "coming.b3_5", ("hint.b3_5",))
     row = sheet.section(row, "sec.maturities")
     last_rows = {sid: g.iloc[-1] for sid, g in res.schedule.groupby("series", sort=False)}
 
@@ -87,6 +92,10 @@ def write_renewal(sheet: Sheet, charts: dict[str, Path]) -> None:
             "col.amount": ("money", res.total_principal),
         },
     )
+    row = write_renewal_offers(sheet, row + 1)
+    row = write_cash_at_maturity(sheet, row)
+    if res.risk is None:
+        row = sheet.note(row, t("renew.hint_risk", sheet.lang), chars=sheet.wide()) + 1
     if res.register is not None:
         row = write_register_requests(sheet, row + 1, res.register)
     if res.risk is not None:

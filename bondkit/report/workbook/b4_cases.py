@@ -1,5 +1,6 @@
 """The B4 Case studies sheet: this scenario beside the public reference issues (Québec and
-Canadian community bonds), their sources and the Québec market figures, then how to set
+Canadian community bonds), their lessons, their sources (French titles as published, with
+an English rendering on English sheets) and the Québec market figures, then how to set
 the scenario beside other options. The comparison workbook shows its options in the same
 table (:func:`cases_table`).
 
@@ -17,7 +18,7 @@ from bondkit.report.workbook.kit import FIRST_ROW, MAX_WIDTH, VALUE_COL, Sheet, 
 from bondkit.report.workbook.pieces import cents_from_units, step_rates_text, term_text
 
 if TYPE_CHECKING:
-    from bondkit.data.references import ReferenceIssue
+    from bondkit.data.references import ReferenceIssue, Source
     from bondkit.runner import Result
 
 __all__ = ["write_cases", "cases_table"]
@@ -70,7 +71,7 @@ def write_cases(sheet: Sheet) -> None:
 
 def cases_table(sheet: Sheet, row: int, scenarios: list[tuple[Result, str | None]]) -> int:
     """The case-study table: the scenarios (result, name), then the public reference
-    issues, their note, sources and the Québec market figures; the next row.
+    issues, their note, lessons, sources and the Québec market figures; the next row.
 
     >>> from bondkit.report.workbook.kit import FIRST_ROW, Book
     >>> from bondkit.runner import run
@@ -92,12 +93,38 @@ def cases_table(sheet: Sheet, row: int, scenarios: list[tuple[Result, str | None
         row += 1
         _case_reference_row(sheet, row, col, ref)
     row = sheet.note(row + 2, t("ref.note", lang), chars=sheet.wide())
+    row = sheet.section(row + 1, "ref.sec.lessons")
+    row = sheet.note(row, t("ref.lessons_note", lang), chars=sheet.wide())
+    for ref in reference_issues():
+        for lesson in ref.lessons:
+            line = t("ref.lesson_line", lang).format(
+                issue=ref.issuer, year=ref.year, lesson=lesson.text(lang)
+            )
+            row = sheet.note(row, line, chars=sheet.wide())
     row = sheet.section(row + 1, "ref.sec.sources")
     for ref in reference_issues():
-        line = t("ref.source_line", lang).format(issue=ref.issuer, year=ref.year, source=ref.source)
+        source = "; ".join(_source_text(s, lang) for s in ref.sources)
+        line = t("ref.source_line", lang).format(issue=ref.issuer, year=ref.year, source=source)
         row = sheet.note(row, line, chars=sheet.wide())
     row = sheet.section(row + 1, "ref.sec.market")
     return sheet.note(row, t("ref.market", lang), chars=sheet.wide())
+
+
+def _source_text(source: Source, lang: str) -> str:
+    """A source in words: author, title as published (with its English rendering on an
+    English sheet), year, the part of the source in ``lang``, site."""
+    title = None
+    if source.title:
+        if lang == "en" and source.title_en and source.title_en != source.title:
+            title = t("ref.source.translated", lang).format(
+                title=source.title, translation=source.title_en
+            )
+        else:
+            title = t("ref.source.title", lang).format(title=source.title)
+        if source.year:
+            title = f"{title} ({source.year})"
+    parts = (source.author, title, source.part(lang), source.site)
+    return ", ".join(p for p in parts if p)
 
 
 def _dollars_text(dollars: float, lang: str, currency: str) -> str:

@@ -20,6 +20,9 @@ from bondkit.report.workbook.pieces import series_table
 
 __all__ = ["write_glossary"]
 
+#: the width (characters) at which a definition wraps
+_DEFINITION_WIDTH = 72.0
+
 
 def write_glossary(sheet: Sheet) -> None:
     """B5: the glossary (this language, the other, the definition), the conventions with
@@ -45,7 +48,9 @@ def write_glossary(sheet: Sheet) -> None:
     for entry in GLOSSARY:
         sheet.text(row, col[here], t(f"gloss.{entry}", lang), kind="bold")
         sheet.text(row, col[there], t(f"gloss.{entry}", other))
-        sheet.text(row, col["col.definition"], t(f"glossdef.{entry}", lang))
+        # a definition of one or two sentences: a wide column keeps it to a few lines
+        definition = t(f"glossdef.{entry}", lang)
+        sheet.text(row, col["col.definition"], definition, max_width=_DEFINITION_WIDTH)
         row += 1
 
     row = sheet.section(row + 1, "sec.conventions")

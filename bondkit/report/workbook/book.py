@@ -7,6 +7,7 @@ that each formula's cells are known when it is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ def write_workbook(
     path: str | Path,
     lang: str | None = None,
     charts: dict[str, Path] | None = None,
+    today: dt.date | None = None,
 ) -> None:
     """Write the scenario workbook of ``result`` to ``path`` (``.xlsx``), in one go.
 
@@ -58,6 +60,8 @@ def write_workbook(
         inserted on the summary sheet in that order, two by row; the campaign charts
         (``"campaign"``, ``"raised"``) also on B3.3, the coverage chart (``"coverage"``)
         on B3.4 and the redemption fan (``"redemptions"``) on B3.5; none when omitted
+    today : the day the statuses of the steps of the issue (B3.1) are given for; default:
+        the day of the run
 
     Money is written in currency units, rates as fractions with a percent format. The
     starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), in English; the amount
@@ -83,7 +87,7 @@ def write_workbook(
         "sheet.summary": lambda s: write_summary(s, charts or {}),
         "sheet.b1": write_overview,
         "sheet.b2": write_readiness,
-        "sheet.b3_1": write_planning,
+        "sheet.b3_1": lambda s: write_planning(s, today),
         "sheet.b3_2": write_design,
         "sheet.b3_3": lambda s: write_issue(s, charts or {}),
         "sheet.b3_4": lambda s: write_management(s, charts or {}),

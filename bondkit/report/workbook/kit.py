@@ -38,7 +38,7 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from bondkit.columns import COLUMNS, label
-from bondkit.labels import currency_symbol, money_text, percent_text, t
+from bondkit.labels import currency_symbol, money_text, percent_format, percent_text, t
 from bondkit.report.workbook.printing import set_up_printing
 from bondkit.runner.readiness import STATUS_COLOURS
 
@@ -132,30 +132,31 @@ def heading(key: str, lang: str) -> str:
 def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
     """Excel number format codes for ``lang``, by kind.
 
-    Kinds: money, rate (percent, 2 to 4 decimals), date (``yyyy-mm-dd``), int (thousands
+    Kinds: money, rate and percent (a fraction shown as a percentage with the decimals and
+    the space before % of :func:`~bondkit.labels.percent_text`), date (``yyyy-mm-dd``), int (thousands
     separated), plain (a year, a seed), years (2 decimals), fraction (6 decimals), decimal
     (an expected count of people: thousands separated, 1 decimal), ratio (a coverage
     ratio: 2 decimals).
 
     French codes start with the fr-CA locale tag (``[$-C0C]``) so LibreOffice shows
-    ``1 234,56 $`` and ``2,25%`` whatever its own locale (a tag inside the currency
+    ``1 234,56 $`` and ``2,25 %`` whatever its own locale (a tag inside the currency
     bracket, ``#,##0.00 [$$-C0C]``, is ignored by LibreOffice for the separators); Excel
     shows the symbol where the code puts it and the separators of the reader's system.
     English codes use the en-CA currency tag ``[$$-1009]``. Money cells hold currency
-    units (not cents) and rate cells fractions (0.04 shows as 4.00%).
+    units (not cents) and rate cells fractions (0.04 shows as 4.00%, 4,00 % in French).
 
     >>> en = number_formats("en")
     >>> en["money"], en["rate"], en["date"]
-    ('[$$-1009]#,##0.00', '0.00##%', 'yyyy-mm-dd')
-    >>> number_formats("fr")["money"]
-    '[$-C0C]#,##0.00 "$"'
+    ('[$$-1009]#,##0.00', '0.00%', 'yyyy-mm-dd')
+    >>> number_formats("fr")["money"], number_formats("fr")["rate"]
+    ('[$-C0C]#,##0.00 "$"', '[$-C0C]0.00"\\xa0"%')
     """
     sym = currency_symbol(currency)
     if lang == "fr":
         return {
             "money": f'[$-C0C]#,##0.00 "{sym}"',
-            "rate": "[$-C0C]0.00##%",
-            "percent": "[$-C0C]0.00%",
+            "rate": f"[$-C0C]{percent_format(lang)}",
+            "percent": f"[$-C0C]{percent_format(lang)}",
             "date": "yyyy-mm-dd",
             "int": "[$-C0C]#,##0",
             "plain": "0",
@@ -166,8 +167,8 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
         }
     return {
         "money": f"[${sym}-1009]#,##0.00",
-        "rate": "0.00##%",
-        "percent": "0.00%",
+        "rate": percent_format(lang),
+        "percent": percent_format(lang),
         "date": "yyyy-mm-dd",
         "int": "#,##0",
         "plain": "0",

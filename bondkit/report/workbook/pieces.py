@@ -70,7 +70,8 @@ def term_text(sheet: Sheet, terms: SeriesTerms) -> str:
 
 
 def coming(sheet: Sheet, row: int, key: str, hints: tuple[str, ...] = ()) -> int:
-    """What later versions will add, then ``hints`` (label keys): what the scenario can add.
+    """What a table of the scenario would add to this sheet (``key``), then ``hints``
+    (label keys): how to add it.
 
     Returns the next row (a blank row is left below the notes):
 
@@ -80,7 +81,7 @@ def coming(sheet: Sheet, row: int, key: str, hints: tuple[str, ...] = ()) -> int
     >>> book = Book(run(starter_scenario()), None, "en")  # held in memory
     >>> sheet = book.sheet("sheet.b3_3", "title.b3_3")
     >>> coming(sheet, FIRST_ROW, "coming.b3_3")
-    7
+    8
     """
     row = sheet.section(row, "sec.coming")
     row = sheet.note(row, t(key, sheet.lang))

@@ -12,8 +12,9 @@
 4. The key figures (:data:`bondkit.runner.figures.SHEET_FIGURES`), each a formula on the
    cell of B3.2 or B3.4 that computes it (:attr:`Book.refs`) or a run output.
 5. The series side by side (the essentials: repayment, amount, rate, maturity, interest;
-   their detail is on B3.2), the readiness rows of the run, the charts, and the check of
-   the inputs: each input's value now beside its value at the run.
+   their detail is on B3.2), the tally of the readiness grid (how many criteria are met)
+   and its rows (the self-assessed ones when the scenario answers them), the charts, and
+   the check of the inputs: each input's value now beside its value at the run.
 
 Printed, the Summary is one landscape page wide at full size or nearly: its tables are a
 few columns wide and its charts, two by row, share the width of those columns.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bondkit.labels import t
-from bondkit.report.workbook.b2_readiness import readiness_grid
+from bondkit.report.workbook.b2_readiness import readiness_grid, readiness_tally
 from bondkit.report.workbook.formulas import cell
 from bondkit.report.workbook.kit import (
     FIRST_ROW,
@@ -38,7 +39,7 @@ from bondkit.report.workbook.kit import (
 from bondkit.report.workbook.pieces import series_table, totals
 from bondkit.runner.answers import COST_SPREAD, answers
 from bondkit.runner.figures import FIGURES, SHEET_FIGURES
-from bondkit.runner.readiness import READINESS_THRESHOLDS, financial_rows
+from bondkit.runner.readiness import READINESS_THRESHOLDS, financial_rows, self_assessed_rows
 
 __all__ = ["write_summary", "BANNER_ROW"]
 
@@ -132,6 +133,7 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
             "col.total_interest": ("money", res.total_interest),
         },
     )
+    row = readiness_tally(sheet, row + 1, here=False)  # how many criteria of B2's grid are met
     if res.capacity is not None or res.risk is not None:
         row = sheet.section(row + 1, "sec.financial")
         row = readiness_grid(
@@ -140,6 +142,10 @@ def write_summary(sheet: Sheet, charts: dict[str, Path]) -> None:
     if res.campaign is not None:
         row = sheet.section(row + 1, "sec.community")
         row = readiness_grid(sheet, row, thresholds=False)
+    if res.scenario.readiness is not None:  # the enterprise's own answers, when it gave some
+        row = sheet.section(row + 1, "sec.self_assessed")
+        rows = self_assessed_rows(res, lang)
+        row = readiness_grid(sheet, row, thresholds=False, rows=rows)
     if charts:
         if len(charts) > 2:  # two rows of pictures: together on a page of their own
             sheet.ws.set_h_pagebreaks([row + 1])
