@@ -285,17 +285,6 @@ def _answer_first(result, lang: str | None) -> None:
             )
 
 
-def output_stem(file: Path) -> str:
-    """The name of a run's outputs: the file name without ``.toml``, never hidden (leading
-    dots dropped) and never empty (``scenario``).
-
-    >>> output_stem(Path("coop.v2.toml")), output_stem(Path(".toml")), output_stem(Path(".x.toml"))
-    ('coop.v2', 'scenario', 'x')
-    """
-    name = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
-    return name.lstrip(".") or "scenario"
-
-
 class _Bondkit(click.Group):
     """The ``bondkit`` group: click's own words (its usage errors) in the language of the
     command line (:func:`~bondkit.cli_register.click_words.click_words`)."""
@@ -423,6 +412,8 @@ def run_command(
     from bondkit.runner import run
 
     sc = _load(file)
+    from bondkit.report.writer import output_stem
+
     stem = output_stem(file)
     result = run(sc, max_memory=max_memory, max_time=max_time, register=register_db)
     paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts)

@@ -34,13 +34,6 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _stem(file: Path) -> str:
-    """The name of the outputs, as ``bondkit run`` names them (:func:`bondkit.cli.output_stem`):
-    the file name without ``.toml``, never hidden, never empty."""
-    name = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
-    return name.lstrip(".") or "scenario"
-
-
 @click.command("kit")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -93,9 +86,10 @@ def kit_command(file: Path, out_dir: Path, kit_lang: str | None, pdf: bool) -> N
         langs = [kit_lang or scenario.language]
     try:
         from bondkit.report.kit_files import write_investor_kit
+        from bondkit.report.writer import output_stem
         from bondkit.runner import run
 
-        files = write_investor_kit(run(scenario), out_dir, _stem(file), langs, pdf=pdf)
+        files = write_investor_kit(run(scenario), out_dir, output_stem(file), langs, pdf=pdf)
     except BondkitError as exc:
         code = getattr(exc, "exit_code", EXIT_FAILED)
         _fail(_say("cli.error", lang, message=exc.render(lang)), code)

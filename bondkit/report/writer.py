@@ -20,7 +20,19 @@ from bondkit.report.fileset import write_file_set
 if TYPE_CHECKING:
     from bondkit.runner import Result
 
-__all__ = ["summary_json", "write_outputs", "to_excel"]
+__all__ = ["output_stem", "summary_json", "write_outputs", "to_excel"]
+
+
+def output_stem(file: str | os.PathLike) -> str:
+    """The name of a scenario's outputs (run, kit): the file name without ``.toml``, never
+    hidden (leading dots dropped) and never empty (``scenario``).
+
+    >>> output_stem(Path("coop.v2.toml")), output_stem(Path(".toml")), output_stem(Path(".x.toml"))
+    ('coop.v2', 'scenario', 'x')
+    """
+    file = Path(file)
+    name = file.name[: -len(".toml")] if file.name.endswith(".toml") else file.stem
+    return name.lstrip(".") or "scenario"
 
 
 def summary_json(result: Result) -> str:
