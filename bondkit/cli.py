@@ -27,6 +27,7 @@ from bondkit import __version__
 from bondkit.cli_kit import kit_command
 from bondkit.cli_register import register
 from bondkit.cli_register.click_words import click_words
+from bondkit.cli_register.help_words import help_lang_option, help_words, wants_help
 from bondkit.columns import METRICS
 
 EXIT_BAD_INPUT = 2
@@ -287,13 +288,19 @@ def _answer_first(result, lang: str | None) -> None:
 
 class _Bondkit(click.Group):
     """The ``bondkit`` group: click's own words (its usage errors) in the language of the
-    command line (:func:`~bondkit.cli_register.click_words.click_words`)."""
+    command line (:func:`~bondkit.cli_register.click_words.click_words`), and the help
+    pages too (:func:`~bondkit.cli_register.help_words.help_words`)."""
 
     def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
-        with click_words(sys.argv[1:] if args is None else args):
+        words = sys.argv[1:] if args is None else list(args)
+        with click_words(words) as lang:
+            if wants_help(self, words):
+                with help_words(self, lang()):
+                    return super().main(args, *rest, **extra)
             return super().main(args, *rest, **extra)
 
 
+@help_lang_option
 @click.group(cls=_Bondkit, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bondkit")
 def main() -> None:

@@ -1651,6 +1651,7 @@ LABELS: dict[str, tuple[str, str]] = {
                         "les obligations de la demande {n} qui attendaient sous le plafond annuel"),
     "reg.redeem.plan": ("on {date}: requests to pay: {n}, {total} (principal {principal}, interest {interest}); add --confirm to record them",
                         "le {date} : demandes à payer : {n}, {total} (capital {principal}, intérêts {interest}); ajoutez --confirm pour les enregistrer"),
+    "reg.reason.redeemed": ("early redemptions of {date}", "rachats anticipés du {date}"),
     "reg.redeem.paid": ("recorded on {date}: requests paid: {n}, {total}",
                         "enregistré le {date} : demandes payées : {n}, {total}"),
     # statements and tax slips (report/register_statements.py, report/register_slips.py, cli_register/taxes.py)
@@ -2060,6 +2061,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "cli.click.not_readable": ("{name} {filename!r} is not readable.", "{name} {filename!r} : lecture refusée."),
     "cli.click.not_writable": ("{name} {filename!r} is not writable.", "{name} {filename!r} : écriture refusée."),
     "cli.click.aborted": ("Aborted!", "Interrompu!"),
+    # the words of click's help pages (the French of bondkit's own help texts is in
+    # bondkit/data/cli_help.toml: bondkit/cli_register/help_words.py)
+    "cli.click.options": ("Options", "Options"),
+    "cli.click.commands": ("Commands", "Commandes"),
+    "cli.click.default": ("default: {default}", "par défaut : {default}"),
+    "cli.click.required": ("required", "obligatoire"),
     # the kinds of path click names in its messages ("file", "directory", "path")
     "cli.click.kind_file": ("file (a kind of path)", "fichier"),
     "cli.click.kind_directory": ("directory (a kind of path)", "dossier"),

@@ -27,10 +27,12 @@ from bondkit.cli_register.common import (
     use_lang,
     warn_if_readable,
 )
+from bondkit.cli_register.help_words import help_lang_option
 
 __all__ = ["register"]
 
 
+@help_lang_option
 @click.group("register")
 def register() -> None:
     """Keep the register of holders of an issue in a database file (one per issue).

@@ -9,7 +9,8 @@ click writes them through gettext, with its English text as the message id
 exactly; a test holds them to click's source) and answer in the command line's language:
 ``--lang fr|en`` among its arguments, else the ``[scenario] language`` of the first
 scenario file (``*.toml``) it names, else English. An id without a label, and every id in
-English, is click's own text. The help texts of the commands stay in English.
+English, is click's own text. The block is given a function that tells that language
+(bondkit's own help texts are put in it by :mod:`bondkit.cli_register.help_words`).
 
 Only click and the standard library at module level, like :mod:`bondkit.cli`.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import gettext
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -136,7 +137,7 @@ class _Words:
 
 
 @contextmanager
-def click_words(args: Sequence[str]) -> Iterator[None]:
+def click_words(args: Sequence[str]) -> Iterator[Callable[[], str]]:
     """click's words in the language of the command line ``args`` while the block runs.
 
     >>> import click
@@ -153,7 +154,7 @@ def click_words(args: Sequence[str]) -> Iterator[None]:
     Il manque l'argument 'FILE'.
     """
     words = _Words(args)
-    swapped = []
+    swapped: list[tuple[Any, str, Any]] = []
     for name in _MODULES:
         module = sys.modules.get(name)
         for attr, mine, theirs in (
@@ -164,7 +165,7 @@ def click_words(args: Sequence[str]) -> Iterator[None]:
                 setattr(module, attr, mine)
                 swapped.append((module, attr, theirs))
     try:
-        yield
+        yield lambda: words.lang
     finally:
         for module, attr, theirs in swapped:
             setattr(module, attr, theirs)

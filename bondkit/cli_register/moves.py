@@ -248,15 +248,17 @@ def redeem_command(
 
     Example: bondkit register redeem my-issue.db --date 2028-12-15 --confirm
     """
-    from bondkit.labels import money_text
+    from bondkit.labels import money_text, t
 
     with open_register(db) as reg:
         queue = reg.redemption_queue(date)
         due = queue[queue["status"].isin(["to pay", "part"])]
         currency = reg.issue["currency"]
+        lang_ = message_lang()
         if confirm:
-            reg.redeem(date, reason=reason or f"early redemptions of {date}", by=by)
-    total, lang_ = int(due["total_cents"].sum()), message_lang()
+            why = reason or t("reg.reason.redeemed", lang_).format(date=date)
+            reg.redeem(date, reason=why, by=by)
+    total = int(due["total_cents"].sum())
     if confirm:
         click.echo(
             say("reg.redeem.paid", date=date, n=len(due), total=money_text(total, lang_, currency))

@@ -67,7 +67,9 @@ def _entry(section: str, key: str, raw: dict[str, Any]) -> KeyEntry:
     unknown = sorted(set(raw) - allowed)
     missing = [f for f in fields if f not in raw]
     if unknown or missing:
-        raise ValueError(f"scenario_keys.toml [{section}.{key}]: unknown {unknown}, missing {missing}")
+        raise ValueError(
+            f"scenario_keys.toml [{section}.{key}]: unknown {unknown}, missing {missing}"
+        )
     cells = {}
     for name in fields:
         texts = raw[name]
