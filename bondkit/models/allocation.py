@@ -14,10 +14,18 @@ from decimal import Decimal
 import numpy as np
 
 from bondkit.core.conventions import exact, to_cents
-from bondkit.core.terms import CampaignTerms, SeriesTerms
+from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
 from bondkit.data.rules import rule_set
 
-__all__ = ["ticket_bounds", "allocate", "segment_starts", "choose_series", "backstops"]
+__all__ = [
+    "ticket_bounds",
+    "series_shares",
+    "draw_tickets",
+    "allocate",
+    "segment_starts",
+    "choose_series",
+    "backstops",
+]
 
 
 def _max_per_investor(terms: CampaignTerms) -> Decimal | None:
@@ -74,6 +82,59 @@ def ticket_bounds(
             f"{face[j] / 100:.2f} is more than the per-investor maximum of {top / 100:.2f}"
         )
     return k_lo, k_hi
+
+
+def draw_tickets(
+    rng: np.random.Generator,
+    terms: CampaignTerms,
+    series: Sequence[SeriesTerms],
+    seg: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The series each subscriber picks and its ticket [cents], for subscribers of the
+    segments ``seg``: the segment's series shares, then its lognormal ticket law
+    (``ticket_median``, ``ticket_spread``) rounded half up to whole bonds within
+    :func:`ticket_bounds`.
+
+    >>> import datetime as dt
+    >>> from bondkit.core.terms import CampaignTerms, Segment, SeriesTerms
+    >>> series = [SeriesTerms("A", 100_000, 500, 0.03, dt.date(2027, 1, 15), term_years=5)]
+    >>> members = Segment("Members", people=2_000, reached=0.8, conversion=0.1,
+    ...                   ticket_median=1_000, ticket_spread=0)
+    >>> terms = CampaignTerms(dt.date(2026, 11, 1), dt.date(2027, 1, 14), minimum=50_000,
+    ...                       target=100_000, segments=(members,))
+    >>> choice, ticket = draw_tickets(np.random.default_rng(1), terms, series, np.zeros(3, int))
+    >>> choice.tolist(), ticket.tolist()  # two bonds of 500 $ each, in cents
+    ([0, 0, 0], [100000, 100000, 100000])
+    """
+    n, J = len(seg), len(series)
+    face = np.array([s.face_value_cents for s in series], dtype=np.int64)
+    k_lo, k_hi = ticket_bounds(terms, series)
+    cum_shares = np.cumsum([series_shares(g, series) for g in terms.segments], axis=1)
+    choice = choose_series(rng.random(n), seg, cum_shares) if J > 1 else np.zeros(n, np.int64)
+    medians = np.array([float(exact(g.ticket_median) * 100) for g in terms.segments])
+    spreads = np.array([g.ticket_spread for g in terms.segments])
+    x = medians[seg] * np.exp(spreads[seg] * rng.standard_normal(n))
+    bonds = np.clip(np.floor(x / face[choice] + 0.5), k_lo[choice], k_hi[choice]).astype(np.int64)
+    return choice, bonds * face[choice]
+
+
+def series_shares(segment: Segment, series: Sequence[SeriesTerms]) -> np.ndarray:
+    """The segment's choice of series, aligned with ``series`` (default: by series amount).
+
+    >>> import datetime as dt
+    >>> from bondkit.core.terms import Segment, SeriesTerms
+    >>> a = SeriesTerms("A", 30_000, 500, 0.03, dt.date(2027, 1, 15), term_years=3)
+    >>> b = SeriesTerms("B", 10_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
+    >>> seg = Segment("Members", people=100, reached=0.5, conversion=0.1, ticket_median=1_000)
+    >>> series_shares(seg, [a, b]).tolist()  # by amount
+    [0.75, 0.25]
+    """
+    if segment.series_shares:
+        given = dict(segment.series_shares)
+        shares = np.array([float(given.get(s.id, 0.0)) for s in series])
+    else:
+        shares = np.array([s.amount_cents for s in series], dtype=float)
+    return shares / shares.sum()
 
 
 def segment_starts(group: np.ndarray, n_groups: int) -> np.ndarray:

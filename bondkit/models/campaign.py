@@ -40,8 +40,9 @@ from bondkit.models.allocation import (
     allocate,
     backstops,
     cap_cents,
-    choose_series,
+    draw_tickets,
     segment_starts,
+    series_shares,
     ticket_bounds,
 )
 
@@ -67,25 +68,6 @@ QUANTILES = (0.05, 0.25, 0.50, 0.75, 0.95)
 
 
 # ---------------------------------------------------------------- inputs made concrete
-
-
-def series_shares(segment: Segment, series: Sequence[SeriesTerms]) -> np.ndarray:
-    """The segment's choice of series, aligned with ``series`` (default: by series amount).
-
-    >>> import datetime as dt
-    >>> from bondkit.core.terms import Segment, SeriesTerms
-    >>> a = SeriesTerms("A", 30_000, 500, 0.03, dt.date(2027, 1, 15), term_years=3)
-    >>> b = SeriesTerms("B", 10_000, 500, 0.04, dt.date(2027, 1, 15), term_years=5)
-    >>> seg = Segment("Members", people=100, reached=0.5, conversion=0.1, ticket_median=1_000)
-    >>> series_shares(seg, [a, b]).tolist()  # by amount
-    [0.75, 0.25]
-    """
-    if segment.series_shares:
-        given = dict(segment.series_shares)
-        shares = np.array([float(given.get(s.id, 0.0)) for s in series])
-    else:
-        shares = np.array([s.amount_cents for s in series], dtype=float)
-    return shares / shares.sum()
 
 
 def _offered(terms: CampaignTerms, series: Sequence[SeriesTerms]) -> list[Fraction]:
@@ -456,13 +438,7 @@ def simulate(
     path = np.repeat(np.repeat(np.arange(n), S), per)
     seg = np.repeat(np.tile(np.arange(S), n), per)
     T = len(path)
-    cum_shares = np.cumsum([series_shares(s, series) for s in terms.segments], axis=1)
-    choice = choose_series(rng.random(T), seg, cum_shares) if J > 1 else np.zeros(T, np.int64)
-    medians = np.array([float(exact(s.ticket_median) * 100) for s in terms.segments])
-    spreads = np.array([s.ticket_spread for s in terms.segments])
-    x = medians[seg] * np.exp(spreads[seg] * rng.standard_normal(T))
-    bonds = np.clip(np.floor(x / face[choice] + 0.5), k_lo[choice], k_hi[choice]).astype(np.int64)
-    ticket = bonds * face[choice]
+    choice, ticket = draw_tickets(rng, terms, series, seg)
     pledged = rng.random(T) < np.array([s.pledged for s in terms.segments])[seg]
     t = _draw_times(rng, terms, pledged)
     # ``path`` is sorted, so one argsort of path + a key in [0, 1) orders each campaign
