@@ -293,6 +293,7 @@ def bench_sweep(jobs: int = 2) -> list[str]:
 def main() -> None:
     from bench_irr import bench_irr
     from bench_lo import bench_libreoffice
+    from bench_tracking import bench_tracking
     from bench_validate import bench_validate
     from register_import import bench_import
     from register_pay import bench_pay
@@ -315,6 +316,7 @@ def main() -> None:
         bench_import,
         bench_pay,
         bench_tax,
+        bench_tracking,
     ):
         for line in bench():
             print(line, flush=True)

@@ -13,7 +13,8 @@ fast: pandas, numpy and matplotlib load only when a function that needs them is 
 Notebooks: ``bk.load_scenario(path)`` or ``bk.load_example(name)`` (:func:`list_examples`
 lists them), ``scenario.with_changes(...)`` (validated again), ``bk.run(scenario)``, then
 the result's ``summary``, ``schedule``, ``readiness``, ``plot_*`` and ``to_excel``;
-``bk.compare([...])`` and ``bk.sweep(scenario, {...})`` as the commands of the same names.
+``bk.compare([...])`` and ``bk.sweep(scenario, {...})`` as the commands of the same names;
+``bk.track(scenario, as_of=..., subscriptions=...)`` follows a campaign under way.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _API = {
     "annual_debt_service": "bondkit.core.schedule",
     "run": "bondkit.runner",
     "Result": "bondkit.runner",
+    "track": "bondkit.runner.tracking",
     "compare": "bondkit.api",
     "sweep": "bondkit.api",
     "plot_comparison": "bondkit.api",

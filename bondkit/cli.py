@@ -450,6 +450,63 @@ def run_command(
         _echo(_say("cli.run.no_charts"))
 
 
+@main.command("track")
+@scenario_file
+@click.option("--subscriptions", "rows", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="The subscriptions so far: a CSV or XLSX list (date, amount "
+              "or bonds, series, and when known status and segment).")  # fmt: skip
+@click.option("--register", "register_db", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="DB", help="Or the issue's register: its holdings so far, all paid.")  # fmt: skip
+@click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              metavar="DATE", help="The day the subscriptions were read (YYYY-MM-DD).")  # fmt: skip
+@out_option("Folder for the workbook, summary and charts (created if missing).")
+@lang_option("Language of the outputs and messages (default: the scenario's).")
+@click.option("--status-rate", "rates", multiple=True, metavar="STATUS=RATE",
+              help="The share of a status's rows that become money (repeatable; default "
+              "paid=1, signed=0.95, pledged=0.8, cancelled=0).")  # fmt: skip
+@click.option("--map", "maps", multiple=True, metavar="HEADER=FIELD",
+              help="A column whose header is not recognised (as bondkit register import).")  # fmt: skip
+@click.option("--dates", type=click.Choice(["dmy", "mdy"]), default=None,
+              help="Order of text dates such as 04/05/2016, when a column cannot tell it.")  # fmt: skip
+@click.option("--sheet", default=None, metavar="NAME", help="The XLSX sheet (default: the first).")
+@budget_options
+@_last_resort
+def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of: Any,
+                  out_dir: Path, lang: str | None, rates: tuple[str, ...], maps: tuple[str, ...],
+                  dates: str | None, sheet: str | None, max_memory: float | None,
+                  max_time: float | None) -> None:  # fmt: skip
+    """Follow the campaign under way: where it will end and what it takes now.
+
+    Reads the subscriptions so far (--subscriptions FILE, or --register DB), conditions the
+    scenario's campaign on them and simulates it to the close: the chance of the minimum
+    and the target, the final raise, the money and subscriptions a week still needed, the
+    effect of extending 1-4 weeks, beside the straight line and the plan. A list with a
+    problem: exit 2, every problem by row, nothing computed or written.
+
+    Example: bondkit track my-issue.toml --subscriptions subs.csv --as-of 2016-11-30
+    """
+    from bondkit.cli_register.importing import mapping_pairs
+    from bondkit.report.writer import output_stem, write_outputs
+    from bondkit.runner.tracking import track, tracking_lines
+
+    sc = _load(file)
+    given = {}
+    for pair in rates:
+        status, _, rate = pair.partition("=")
+        try:
+            given[status.strip()] = float(rate)
+        except ValueError:
+            _fail(_say("cli.error", message=_say("track.err.rate", status=status, rate=rate)), 2)
+    result = track(sc, as_of=as_of.date(), subscriptions=rows, register=register_db,
+                   rates=given, mapping=mapping_pairs(maps), dates=dates, sheet=sheet,
+                   max_memory=max_memory, max_time=max_time)  # fmt: skip
+    paths = write_outputs(result, out_dir, output_stem(file), lang=lang)
+    for text in tracking_lines(result.tracking, lang or sc.language, sc.currency):
+        _echo(text)
+    _echo(_say("cli.run.workbook", path=paths["workbook"]))
+    _echo(_say("cli.run.summary", path=paths["summary"]))
+
+
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @out_option("Folder for the comparison workbook and charts (created if missing).")

@@ -69,7 +69,8 @@ def write_rejects(path: Path, report: Any, lang: str) -> None:
         raise
 
 
-def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+def mapping_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """The `--map HEADER=FIELD` pairs as a dict (exit 2 for one without its `=`)."""
     mapping = {}
     for pair in pairs:
         header, sep, target = pair.rpartition("=")
@@ -176,7 +177,7 @@ def import_command(
         fail(say("cli.error", message=say("reg.import.what")), EXIT_BAD_INPUT)
     if keep_good != (rejects is not None):
         fail(say("cli.error", message=say("reg.import.keep_good")), EXIT_BAD_INPUT)
-    mapping = _mapping(maps)
+    mapping = mapping_pairs(maps)
     with open_register(db) as reg:
         if rejects is not None and (rejects.exists() or rejects.is_symlink()):
             fail(

@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pandas as pd
 
-__all__ = ["Rejected", "ImportReport", "ImportMixin"]
+__all__ = ["ParsedRow", "parse_row", "Rejected", "ImportReport", "ImportMixin"]
 
 #: the register's key of each field checked by :func:`bondkit.register.intake.subscriptions`
 _INTAKE = {"subscription_date": "subscribed_on", "payment_date": "paid_on", "amount": "bonds"}
@@ -86,7 +86,7 @@ _COUNTRIES = {"canada": "CA", "france": "FR", "etatsunis": "US", "unitedstates":
 
 
 @dataclass
-class _Row:
+class ParsedRow:
     """One row of the file, parsed: the values for the register, the problems found."""
 
     number: int
@@ -155,16 +155,27 @@ class _Holders:
         return None
 
 
-def _parse_row(
+def parse_row(
     number: int,
     cells: tuple[Any, ...],
     headers: tuple[str, ...],
     columns: Mapping[str, int],
     orders: Mapping[str, str | None],
     series: Mapping[str, Mapping[str, Any]],
-) -> _Row:
-    """The values of one row, each checked for its form (the register's checks follow)."""
-    row = _Row(number, tuple(Table.text(c) for c in cells))
+) -> ParsedRow:
+    """The values of one row, each checked for its form (the register's checks follow):
+    its series among ``series`` (id -> a row with ``face_value_cents``), its bonds (from
+    the bonds or the amount, in whole bonds), its dates (``orders``: each date column's
+    day/month order), its holder's details.
+
+    >>> row = parse_row(2, ("Lucie", "A", "1 000,00 $", "20/11/2016"),
+    ...                 ("Nom", "Série", "Montant", "Date"),
+    ...                 {"name": 0, "series": 1, "amount": 2, "subscription_date": 3},
+    ...                 {"subscription_date": "dmy"}, {"A": {"face_value_cents": 50_000}})
+    >>> row.values["series"], row.values["bonds"], row.values["subscribed_on"], row.problems
+    ('A', 2, datetime.date(2016, 11, 20), [])
+    """
+    row = ParsedRow(number, tuple(Table.text(c) for c in cells))
     v = row.values
 
     def cell(f: str) -> Any:
@@ -375,7 +386,7 @@ class ImportMixin:
         columns: Mapping[str, int],
         orders: Mapping[str, str | None],
         report: ImportReport,
-    ) -> tuple[list[tuple[_Row, intake.Subscription, int]], list[Problem]]:
+    ) -> tuple[list[tuple[ParsedRow, intake.Subscription, int]], list[Problem]]:
         """Every row checked against the register and the rows before it (first come,
         first served for the bonds left and the limits); the good rows with their
         subscription and holder (negative: new), and every problem."""
@@ -388,11 +399,11 @@ class ImportMixin:
         opens, closes = issue["campaign_opens"], issue["campaign_closes"]
         least, most = issue["min_subscription_cents"], issue["max_per_investor_cents"]
         seen: dict[str, int] = {}
-        good: list[tuple[_Row, intake.Subscription, int]] = []
+        good: list[tuple[ParsedRow, intake.Subscription, int]] = []
         problems: list[Problem] = []
         new = 0
         for number, cells in table.rows:
-            row = _parse_row(number, cells, table.headers, columns, orders, series)
+            row = parse_row(number, cells, table.headers, columns, orders, series)
             v = row.values
             if row.key is not None:
                 seen[row.key] = seen.get(row.key, 0) + 1
@@ -450,7 +461,7 @@ class ImportMixin:
 
     @staticmethod
     def _limits(
-        row: _Row,
+        row: ParsedRow,
         sub: intake.Subscription,
         terms: Mapping[str, Any],
         holder: int | None,
@@ -486,7 +497,7 @@ class ImportMixin:
         self,
         conn: Any,
         table: Table,
-        good: list[tuple[_Row, intake.Subscription, int]],
+        good: list[tuple[ParsedRow, intake.Subscription, int]],
         report: ImportReport,
         at: str,
         who: str,

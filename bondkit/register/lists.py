@@ -57,6 +57,7 @@ __all__ = [
     "header_key",
     "fold",
     "read_table",
+    "REQUIRED",
     "match_columns",
     "parse_number",
     "parse_date",
@@ -259,16 +260,27 @@ def read_table(path: str | os.PathLike, sheet: str | None = None) -> Table:
     return Table(path.name, hashlib.sha256(data).hexdigest(), headers, rows, delimiter)
 
 
-def _field(target: str) -> str | None:
-    return target if target in FIELDS else ALIAS_INDEX.get(header_key(target))
+def _field(target: str, index: Mapping[str, str]) -> str | None:
+    return target if target in index.values() else index.get(header_key(target))
+
+
+#: the fields a subscription list must give, for the register
+REQUIRED = ("name", "series", "bonds", "subscription_date")
 
 
 def match_columns(
-    headers: Sequence[str], mapping: Mapping[str, str] | None = None, where: str = ""
+    headers: Sequence[str],
+    mapping: Mapping[str, str] | None = None,
+    where: str = "",
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    required: Sequence[str] = REQUIRED,
 ) -> tuple[dict[str, int], list[str], list[Problem]]:
     """The column of each field found (its index), the headers ignored, and the problems:
     a mapping to an unknown field or header, two columns for one field, a required field
-    missing (one problem naming the headers found).
+    missing (one problem naming the headers found). ``aliases`` adds fields of its own
+    (a campaign's ``status``, ``segment``); ``required`` names the fields that must be
+    there, among :data:`REQUIRED` (``bonds``: bonds or an amount; ``name``: a name or a
+    first and last name).
 
     >>> columns, ignored, problems = match_columns(["Nom", "Série", "Montant", "Date",
     ...                                            "Remarque", "Courriel du membre"],
@@ -280,9 +292,12 @@ def match_columns(
     """
     problems: list[Problem] = []
     keys = [header_key(h) for h in headers]
+    index = {**ALIAS_INDEX}
+    for f, names in (aliases or {}).items():
+        index.update({header_key(n): f for n in (f, *names)})
     chosen: dict[str, str | None] = {}
     for header, target in (mapping or {}).items():
-        to = None if header_key(target) in IGNORE else _field(target)
+        to = None if header_key(target) in IGNORE else _field(target, index)
         if to is None and header_key(target) not in IGNORE:
             problems.append(
                 Problem(where, Message("reg.import.map_field", header=header, field=target))
@@ -298,7 +313,7 @@ def match_columns(
     columns: dict[str, int] = {}
     ignored: list[str] = []
     for i, (header, key) in enumerate(zip(headers, keys, strict=True)):
-        f = chosen[key] if key in chosen else ALIAS_INDEX.get(key)
+        f = chosen[key] if key in chosen else index.get(key)
         if f is None:
             if header:
                 ignored.append(header)
@@ -324,7 +339,7 @@ def match_columns(
             ("bonds", "bonds" in columns or "amount" in columns),
             ("subscription_date", "subscription_date" in columns),
         )
-        if not ok
+        if not ok and f in required
     ]
     if missing:
         names = [

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bondkit.models.capacity import CapacityResult
     from bondkit.models.risk import RiskResult
     from bondkit.runner.registered import RegisterSnapshot
+    from bondkit.runner.tracking import Tracking
     from bondkit.scenario import Scenario
 
 __all__ = ["SeriesResult", "Result"]
@@ -95,6 +96,9 @@ class Result:
     #: the register of holders the run read (``run(..., register=...)``): the real
     #: holders of the risk model and the real figures of B3.4 and B3.5; None without one
     register: RegisterSnapshot | None = None
+    #: the campaign under way (``bondkit track``, :func:`bondkit.runner.tracking.track`):
+    #: where it will end and what it takes; None for a plan
+    tracking: Tracking | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The summary JSON of scenario-format.md (plus a few more keys), as a dict:
@@ -163,6 +167,8 @@ class Result:
             # the readiness grid (B2): how many criteria apply and how many have each status
             "readiness": readiness_counts(self),
         }
+        if self.tracking is not None:  # added only by bondkit track
+            out["tracking"] = self.tracking.to_json()
         if self.register is not None:  # keys added only with a register of holders
             reg = self.register
             out["register"] = reg.summary()
