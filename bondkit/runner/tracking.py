@@ -47,17 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bondkit.runner.result import Result
     from bondkit.scenario import Scenario
 
-__all__ = [
-    "Tracking",
-    "TrackingError",
-    "track",
-    "status_rates",
-    "observed_from_register",
-    "tracking_of",
-    "with_tracking",
-    "straight_line",
-    "tracking_lines",
-]
+__all__ = ["Tracking", "TrackingError", "track", "status_rates", "straight_line"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
