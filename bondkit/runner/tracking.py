@@ -93,7 +93,6 @@ class Tracking:
     p_target: float
     p_community: float  # the community alone reaches the minimum
     p_with_match: float | None  # with the match counted (None: no match)
-    p_with_underwriter: float | None  # with the backstops as written (None: no underwriter)
     minimum_reached_on: dt.date | None  # the day the rows seen reached it (None: not yet)
     minimum_expected_on: dt.date | None  # the median day of the paths that reach it
     weeks_left: float
@@ -275,7 +274,6 @@ def tracking_of(
         p_target=float((f.community >= f.target).mean()),
         p_community=float((f.community >= f.minimum).mean()),
         p_with_match=None if terms.match is None else float((f.community >= f.needed).mean()),
-        p_with_underwriter=None if terms.underwriter is None else float(f.ahead.mean()),
         minimum_reached_on=reached_on,
         minimum_expected_on=reached_on or expected_on,
         weeks_left=weeks,
