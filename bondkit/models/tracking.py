@@ -59,6 +59,7 @@ __all__ = [
     "elapsed_days",
     "arrived_share",
     "posterior_draws",
+    "arrival_days",
     "community_needed",
     "forecast",
 ]
@@ -157,6 +158,42 @@ def arrived_share(terms: CampaignTerms, elapsed: int) -> np.ndarray:
         return np.zeros(len(terms.segments))
     seen = float(arrival_density(terms)[:elapsed].sum())
     return pledged + (1 - pledged) * seen
+
+
+def arrival_days(
+    rng: np.random.Generator,
+    terms: CampaignTerms,
+    seg: np.ndarray,
+    density: np.ndarray,
+    start: int = 0,
+    pledges: bool = True,
+) -> np.ndarray:
+    """The day each subscriber of segment ``seg`` arrives, from day ``start`` on: drawn
+    from the shape's daily shares ``density[start:]`` (the last day when none is left);
+    with ``pledges``, each segment's share of pledged subscribers on the first day. The
+    campaign's forecast and the backtest's campaigns draw their days alike.
+
+    >>> from bondkit.core.terms import CampaignTerms, Segment
+    >>> seg = Segment("Members", people=2_000, reached=0.8, conversion=0.05,
+    ...               ticket_median=1_000, pledged=0.1)
+    >>> terms = CampaignTerms(dt.date(2027, 3, 1), dt.date(2027, 4, 29), minimum=50_000,
+    ...                       target=80_000, segments=(seg,))
+    >>> rng = np.random.default_rng(0)
+    >>> days = arrival_days(rng, terms, np.zeros(10_000, int), arrival_density(terms), 16, False)
+    >>> int(days.min()), int(days.max())  # days 16 to 59 of the 60
+    (16, 59)
+    """
+    tail = density[start:]
+    if len(tail):
+        cdf = np.cumsum(tail) / tail.sum()
+        found = np.searchsorted(cdf, rng.random(len(seg)), side="right")
+        day = start + np.minimum(found, len(tail) - 1)
+    else:
+        day = np.full(len(seg), max(len(density) - 1, 0))
+    if pledges:
+        pledged = rng.random(len(seg)) < np.array([g.pledged for g in terms.segments])[seg]
+        day = np.where(pledged, 0, day)
+    return day
 
 
 def _beta_prior(mean: float, cv: float) -> tuple[float, float]:
@@ -369,19 +406,8 @@ def forecast(
     path = np.repeat(np.repeat(np.arange(n), S), per)
     seg = np.repeat(np.tile(np.arange(S), n), per)
     _choice, ticket = draw_tickets(rng, terms, series, seg)
-    tail = density[elapsed:] if elapsed < days else np.zeros(0)
-    if elapsed == 0:  # before the opening: the pledges come on the first day
-        pledged = rng.random(len(seg)) < np.array([g.pledged for g in terms.segments])[seg]
-    else:
-        pledged = np.zeros(len(seg), dtype=bool)
-    if len(tail):
-        cdf = np.cumsum(tail) / tail.sum()
-        day = elapsed + np.minimum(
-            np.searchsorted(cdf, rng.random(len(seg)), side="right"), len(tail) - 1
-        )
-    else:
-        day = np.full(len(seg), max(days - 1, 0))
-    day = np.where(pledged, 0, day)
+    # before the opening the pledges come on the first day; after it they were seen
+    day = arrival_days(rng, terms, seg, density, start=elapsed, pledges=elapsed == 0)
 
     base = _converted(rng, seen, rates, n)
     daily = np.bincount(path * days + day, weights=ticket, minlength=n * days).reshape(n, days)

@@ -32,7 +32,14 @@ from bondkit.core.conventions import to_cents
 from bondkit.core.terms import CampaignTerms, SeriesTerms
 from bondkit.models.allocation import cap_cents, draw_tickets
 from bondkit.models.campaign import arrival_density, subscribe_probabilities
-from bondkit.models.tracking import PRIOR_CV, Observed, community_needed, forecast, posterior_draws
+from bondkit.models.tracking import (
+    PRIOR_CV,
+    Observed,
+    arrival_days,
+    community_needed,
+    forecast,
+    posterior_draws,
+)
 
 __all__ = ["CHECKPOINTS", "backtest"]
 
@@ -46,11 +53,7 @@ def _campaign(rng: np.random.Generator, terms: CampaignTerms, series, p: np.ndar
     counts = rng.binomial(people, p)
     seg = np.repeat(np.arange(len(people)), counts)
     choice, ticket = draw_tickets(rng, terms, series, seg)
-    density = arrival_density(terms)
-    cdf = np.cumsum(density) / density.sum()
-    day = np.minimum(np.searchsorted(cdf, rng.random(len(seg)), side="right"), terms.days - 1)
-    pledged = rng.random(len(seg)) < np.array([g.pledged for g in terms.segments])[seg]
-    day = np.where(pledged, 0, day)
+    day = arrival_days(rng, terms, seg, arrival_density(terms))
     return day, ticket, choice, seg
 
 
