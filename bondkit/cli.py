@@ -373,11 +373,8 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
         _echo((schedule_csv if fmt == "csv" else schedule_json)(df), nl=False)
 
 
-@main.command("run")
-@scenario_file
-@out_option("Folder for the workbook, summary and charts (created if missing).")
-@lang_option("Language of the outputs and messages (default: the scenario's).")
-@click.option(
+#: --charts of run and track
+charts_option = click.option(
     "--charts",
     type=click.Choice(["both", "png", "svg", "none"]),
     default="both",
@@ -385,6 +382,13 @@ def schedule(file: Path, fmt: str, lang: str | None) -> None:
     help="Chart files to write: PNG and SVG, one of them, or none (no charts folder). "
     "The workbook shows the PNGs: without them it has no pictures.",
 )
+
+
+@main.command("run")
+@scenario_file
+@out_option("Folder for the workbook, summary and charts (created if missing).")
+@lang_option("Language of the outputs and messages (default: the scenario's).")
+@charts_option
 @click.option(
     "--register",
     "register_db",
@@ -442,6 +446,11 @@ def run_command(
             )
         )
     _answer_first(result, lang)
+    _echo_paths(paths)
+
+
+def _echo_paths(paths: dict[str, Any]) -> None:
+    """The files a run wrote: the workbook, the summary and the charts' folder."""
     _echo(_say("cli.run.workbook", path=paths["workbook"]))
     _echo(_say("cli.run.summary", path=paths["summary"]))
     if paths["charts"]:
@@ -469,11 +478,12 @@ def run_command(
 @click.option("--dates", type=click.Choice(["dmy", "mdy"]), default=None,
               help="Order of text dates such as 04/05/2016, when a column cannot tell it.")  # fmt: skip
 @click.option("--sheet", default=None, metavar="NAME", help="The XLSX sheet (default: the first).")
+@charts_option
 @budget_options
 @_last_resort
 def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of: Any,
                   out_dir: Path, lang: str | None, rates: tuple[str, ...], maps: tuple[str, ...],
-                  dates: str | None, sheet: str | None, max_memory: float | None,
+                  dates: str | None, sheet: str | None, charts: str, max_memory: float | None,
                   max_time: float | None) -> None:  # fmt: skip
     """Follow the campaign under way: where it will end and what it takes now.
 
@@ -500,11 +510,10 @@ def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of
     result = track(sc, as_of=as_of.date(), subscriptions=rows, register=register_db,
                    rates=given, mapping=mapping_pairs(maps), dates=dates, sheet=sheet,
                    max_memory=max_memory, max_time=max_time)  # fmt: skip
-    paths = write_outputs(result, out_dir, output_stem(file), lang=lang)
+    paths = write_outputs(result, out_dir, output_stem(file), lang=lang, charts=charts)
     for text in tracking_lines(result.tracking, lang or sc.language, sc.currency):
         _echo(text)
-    _echo(_say("cli.run.workbook", path=paths["workbook"]))
-    _echo(_say("cli.run.summary", path=paths["summary"]))
+    _echo_paths(paths)
 
 
 @main.command("compare")

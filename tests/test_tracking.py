@@ -244,3 +244,88 @@ def test_track_refuses_what_it_cannot_answer(tmp_path, extra):
                                     "--out", str(out), *source, *extra])  # fmt: skip
     assert res.exit_code == 2, res.output
     assert res.stderr.startswith("bondkit") and not out.exists()
+
+
+# ---------------------------------------------------------------- the workbook and the chart
+
+
+@pytest.fixture(scope="module")
+def tracked(tmp_path_factory):
+    """bondkit track on Cinéma du Parc, in English: 30 paid rows of 1,000 $ from 15 to 30
+    November (day i % 16), one pledge of 500 $ on the 29th; read on the 30th (day 16)."""
+    tmp = tmp_path_factory.mktemp("tracked")
+    out = tmp / "out"
+    args = ["track", str(CINEMA), "--subscriptions", str(_cinema_list(tmp)),
+            "--as-of", "2016-11-30", "--out", str(out), "--lang", "en"]  # fmt: skip
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "cinema-du-parc-2016-summary.json").read_text("utf-8"))
+    return out, summary["tracking"]
+
+
+def _values_by_label(ws) -> dict[str, list]:
+    """Column A's text -> the values on its right, for every row of a sheet."""
+    out = {}
+    for row in ws.iter_rows(values_only=True):
+        if isinstance(row[0], str):
+            out.setdefault(row[0].strip(), [v for v in row[1:] if v is not None])
+    return out
+
+
+def test_the_issue_sheet_opens_with_the_campaign_under_way(tracked):
+    out, tr = tracked
+    wb = openpyxl.load_workbook(out / "cinema-du-parc-2016.xlsx")
+    ws = wb["B3.3 Issue"]
+    first = [r[0] for r in ws.iter_rows(min_row=1, max_row=6, max_col=1, values_only=True)]
+    assert "The campaign under way, read on 2016-11-30 (day 16 of 78)" in first
+    rows = _values_by_label(ws)
+    # what was seen, counted here from the list: 30 x 1,000 $ paid and a 500 $ pledge
+    assert rows["Subscribed so far (not cancelled)"][0] == 30_500
+    assert rows["of which paid"][0] == 30_000 and rows["of which pledged"][0] == 500
+    assert rows["Subscriptions (not cancelled)"][0] == 31
+    chance = rows["Chance of reaching the minimum by the close (with the match and the underwriter)"]
+    assert chance[0] == pytest.approx(tr["p_minimum_by_close"], abs=1e-4)
+    assert chance[1] == ("OK" if chance[0] >= 0.9 else "Watch" if chance[0] >= 0.7 else "Risk")
+    # the decisions: carrying on, then 1-4 weeks more, each closing a week later
+    carry = rows["Carry on as planned"]
+    assert carry[0].date() == dt.date(2017, 1, 31)
+    extended = [rows["Extend by 1 week"]] + [rows[f"Extend by {w} weeks"] for w in (2, 3, 4)]
+    assert [e[0].date() for e in extended] == [dt.date(2017, 1, 31) + dt.timedelta(days=7 * w)
+                                               for w in (1, 2, 3, 4)]  # fmt: skip
+    chances = [carry[1]] + [e[1] for e in extended]
+    assert chances == sorted(chances)
+    assert [e["p_minimum"] for e in tr["extensions"]] == pytest.approx(chances[1:], abs=1e-4)
+    assert "return $30,500.00 to 31 subscribers" in rows["Cancel the issue"][0]
+    # week by week: week 1 (15-21 November) holds the rows of days 0-6 (i = 0-6, 16-22)
+    assert rows["Week 1"][1:3] == [14_000, 14_000]
+    assert rows["Week 2"][1:3] == [28_000, 28_000]
+    week3 = rows["Week 3"]  # under way: what was seen, and the band from here
+    assert week3[1:3] == [30_500, 30_000] and len(week3) == 6
+    assert len(rows["Week 12"]) == 4  # to come: the date and the band only
+    assert week3[3] <= week3[4] <= week3[5]
+    assert len(ws._images) == 3  # the tracking chart, the campaign band, the raised histogram
+    # the Sommaire's first answer is the campaign under way's chance
+    summary = _values_by_label(wb["Summary"])
+    assert summary["Can we raise it?"][0] == pytest.approx(tr["p_minimum_by_close"], abs=1e-4)
+
+
+def test_the_tracking_chart_draws_what_was_seen_over_the_band(tracked, tmp_path):
+    from matplotlib.figure import Figure
+
+    from bondkit.report.charts import plot
+    from bondkit.runner import run
+    from bondkit.runner.tracking import track
+    from bondkit.scenario import load_scenario
+
+    out, _tr = tracked
+    assert (out / "charts" / "cinema-du-parc-2016-tracking.png").stat().st_size > 10_000
+    assert (out / "charts" / "cinema-du-parc-2016-tracking.svg").exists()
+    sc = load_scenario(CINEMA).with_changes({"campaign.simulations": 300, "risk.paths": 200})
+    res = track(sc, as_of="2016-11-30", subscriptions=_cinema_list(tmp_path), paths=1_000)
+    ax = plot(res, "tracking", ax=Figure().add_subplot(), lang="fr")
+    assert ax.get_title().startswith("La campagne en cours")
+    seen = next(line for line in ax.lines if line.get_label() == "Souscrit à ce jour")
+    assert seen.get_ydata()[-1] == 30_500  # currency units
+    assert len(seen.get_ydata()) == 16  # the days from the opening to the day read
+    with pytest.raises(ValueError, match="no campaign under way"):
+        plot(run(sc), "tracking", ax=Figure().add_subplot(), lang="en")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bondkit.labels import t
+from bondkit.labels import money_text, number_text, t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,6 +42,11 @@ __all__ = [
     "axis_label",
     "kind_text",
     "kind_formatter",
+    "money_axis",
+    "legend_below",
+    "BAND_COLOUR",
+    "level_lines",
+    "note_box",
 ]
 
 #: colour-blind-friendly qualitative palette (Okabe-Ito), one colour per series in file order
@@ -427,3 +432,81 @@ def kind_formatter(kind: str, lang: str) -> Any:
                 self.decimals = None
 
     return _KindFormatter()
+
+
+def money_axis(ax: Axes, lang: str, currency: str = "CAD") -> None:
+    """Y axis in currency units with the language's thousands separators, a light grid.
+
+    >>> ax = new_axes()
+    >>> money_axis(ax, "fr", "CAD")
+    >>> ax.get_ylabel(), ax.yaxis.get_major_formatter()(1234567, 0).split()
+    ('Montant (CAD)', ['1', '234', '567'])
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
+    ax.set_ylabel(t("chart.amount_axis", lang).format(currency=currency))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def legend_below(ax: Axes, columns: int) -> None:
+    """The legend under the x axis label, in ``columns`` columns (the plot keeps its width).
+
+    >>> ax = new_axes()
+    >>> _ = ax.plot([0, 1], [0, 1], label="a")
+    >>> legend_below(ax, 2)
+    >>> [x.get_text() for x in ax.get_legend().get_texts()]
+    ['a']
+    """
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncols=columns, frameon=False)
+
+
+#: colours of the campaign charts: the band, and the minimum, target and cap lines with
+#: their styles (colour-blind-friendly, told apart by style too)
+BAND_COLOUR = "#0072b2"
+_LEVELS = {
+    "chart.minimum": ("#d55e00", "--"),
+    "chart.target": ("#009e73", "-."),
+    "chart.cap": ("#555555", ":"),
+}
+
+
+def level_lines(
+    ax: Axes, levels: Mapping[str, int], lang: str, currency: str = "CAD", vertical: bool = False
+) -> None:
+    """A line at each campaign level (its label ``"chart.minimum"``, ``"chart.target"`` or
+    ``"chart.cap"`` -> cents), named in the legend with its amount.
+
+    >>> ax = new_axes()
+    >>> level_lines(ax, {"chart.minimum": 5_000_000, "chart.target": 8_000_000}, "en")
+    >>> [line.get_label() for line in ax.lines]
+    ['Minimum raise $50,000.00', 'Target $80,000.00']
+    """
+    for key, cents in levels.items():
+        colour, style = _LEVELS[key]
+        text = t(key, lang).format(amount=money_text(cents, lang, currency))
+        line = ax.axvline if vertical else ax.axhline
+        line(cents / 100.0, color=colour, linestyle=style, linewidth=1.4, label=text)
+
+
+def note_box(ax: Axes, lines: Iterable[str]) -> None:
+    """A small boxed note at the top left of the plot, one line each.
+
+    >>> ax = new_axes()
+    >>> note_box(ax, ["Chance: 93 %", "Alone: 80 %"])
+    >>> ax.texts[0].get_text()
+    'Chance: 93 %\\nAlone: 80 %'
+    """
+    ax.text(
+        0.02,
+        0.97,
+        "\n".join(lines),
+        transform=ax.transAxes,
+        va="top",
+        ha="left",
+        fontsize=9,
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.9},
+    )

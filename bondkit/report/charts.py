@@ -6,7 +6,8 @@ returns the Axes, so a notebook user can place charts in their own figures.
 :func:`save_charts` writes the charts as PNG and SVG (the debt service and the balance;
 with a subscription campaign also the campaign band and the distribution of the amount
 raised; with a capacity analysis the coverage chart; with a risk analysis the fan of
-principal paid out); the files are byte-identical from one run to the next (fixed SVG
+principal paid out; tracking a campaign under way, the chart of
+:mod:`bondkit.report.tracking_chart`); the files are byte-identical from one run to the next (fixed SVG
 hash salt, no dates in the metadata).
 
 Every word comes from :mod:`bondkit.labels` or :mod:`bondkit.columns`.
@@ -27,16 +28,22 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bondkit.columns import label
 from bondkit.core.conventions import fiscal_year
-from bondkit.labels import check_language, money_text, number_text, percent_text, t
+from bondkit.labels import check_language, number_text, percent_text, t
 from bondkit.report.chartkit import (
+    BAND_COLOUR,
     FORMATS,
     chart_formats,
+    legend_below,
+    level_lines,
     lighter,
+    money_axis,
     new_axes,
+    note_box,
     pyplot_axes,
     save_figures,
     series_colour,
 )
+from bondkit.report.tracking_chart import TRACKING_CHARTS, tracking_chart
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -62,16 +69,6 @@ __all__ = [
 ]
 
 
-def _money_axis(ax: Axes, result: Result, lang: str) -> None:
-    """Y axis in currency units with the language's thousands separators."""
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
-    ax.set_ylabel(t("chart.amount_axis", lang).format(currency=result.scenario.currency))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
 #: the most entries a legend at the right of a chart lists; the rest are counted
 MAX_LEGEND_ENTRIES = 11
 
@@ -87,11 +84,6 @@ def _legend(ax: Axes, lang: str) -> None:
         handles = [*handles[:keep], blank]
         names = [*names[:keep], t("chart.more_entries", lang).format(n=more)]
     ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-
-
-def _legend_below(ax: Axes, columns: int) -> None:
-    """The legend under the x axis label, in ``columns`` columns (the plot keeps its width)."""
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncols=columns, frameon=False)
 
 
 def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
@@ -155,7 +147,7 @@ def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None 
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: str(int(round(v)))))
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     ax.set_title(t("chart.debt_service.title", lang))
-    _money_axis(ax, result, lang)
+    money_axis(ax, lang, result.scenario.currency)
     _legend(ax, lang)
     return ax
 
@@ -239,15 +231,12 @@ def balance_chart(result: Result, lang: str | None = None, ax: Axes | None = Non
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlabel(t("chart.date_axis", lang))
     ax.set_title(t("chart.balance.title", lang))
-    _money_axis(ax, result, lang)
+    money_axis(ax, lang, result.scenario.currency)
     _legend(ax, lang)
     return ax
 
 
 # ---------------------------------------------------------------- the subscription campaign
-
-#: colours of the campaign charts: the band, the minimum, the target and the cap lines
-_BAND, _MINIMUM, _TARGET, _CAP = "#0072b2", "#d55e00", "#009e73", "#555555"
 
 
 def _campaign_of(result: Result, lang: str) -> CampaignResult:
@@ -264,19 +253,10 @@ def _subtitle(campaign: CampaignResult, lang: str) -> str:
 def _level_lines(ax: Axes, result: Result, lang: str, vertical: bool) -> None:
     """The minimum, the target and (when above the target) the cap, each named on its line."""
     sim = _campaign_of(result, lang).simulation
-    levels = [
-        ("chart.minimum", sim.minimum, _MINIMUM, "--"),
-        ("chart.target", sim.target, _TARGET, "-."),
-    ]
+    levels = {"chart.minimum": sim.minimum, "chart.target": sim.target}
     if sim.cap > sim.target:
-        levels.append(("chart.cap", sim.cap, _CAP, ":"))
-    for key, cents, colour, style in levels:
-        text = t(key, lang).format(amount=money_text(cents, lang, result.scenario.currency))
-        value = cents / 100.0
-        if vertical:
-            ax.axvline(value, color=colour, linestyle=style, linewidth=1.4, label=text)
-        else:
-            ax.axhline(value, color=colour, linestyle=style, linewidth=1.4, label=text)
+        levels["chart.cap"] = sim.cap
+    level_lines(ax, levels, lang, result.scenario.currency, vertical)
 
 
 def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
@@ -321,7 +301,7 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
         x,
         q("p05"),
         q("p95"),
-        color=lighter(_BAND, 0.78),
+        color=lighter(BAND_COLOUR, 0.78),
         linewidth=0,
         label=t("chart.band_90", lang),
     )
@@ -329,11 +309,11 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
         x,
         q("p25"),
         q("p75"),
-        color=lighter(_BAND, 0.45),
+        color=lighter(BAND_COLOUR, 0.45),
         linewidth=0,
         label=t("chart.band_50", lang),
     )
-    ax.plot(x, q("p50"), color=_BAND, linewidth=2.0, label=t("chart.median", lang))
+    ax.plot(x, q("p50"), color=BAND_COLOUR, linewidth=2.0, label=t("chart.median", lang))
     _level_lines(ax, result, lang, vertical=False)
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(bottom=0)
@@ -341,8 +321,8 @@ def campaign_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     ax.set_xlabel(t("chart.date_axis", lang))
     ax.set_title(f"{t('chart.campaign.title', lang)}\n{_subtitle(campaign, lang)}")
-    _money_axis(ax, result, lang)
-    _legend_below(ax, 2)
+    money_axis(ax, lang, result.scenario.currency)
+    legend_below(ax, 2)
     return ax
 
 
@@ -386,13 +366,14 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
         raised,
         bins=edges,
         weights=np.full(len(raised), 1.0 / len(raised)),
-        color=lighter(_BAND, 0.3),
+        color=lighter(BAND_COLOUR, 0.3),
         edgecolor="white",
         linewidth=0.5,
     )
     _level_lines(ax, result, lang, vertical=True)
     summary = campaign.summary()
-    box = "\n".join(
+    note_box(
+        ax,
         (
             t("chart.p_minimum", lang).format(
                 p=percent_text(summary["p_minimum_reached"], lang, 1)
@@ -400,17 +381,7 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
             t("chart.p_minimum_community", lang).format(
                 p=percent_text(summary["p_minimum_reached_by_community"], lang, 1)
             ),
-        )
-    )
-    ax.text(
-        0.02,
-        0.97,
-        box,
-        transform=ax.transAxes,
-        va="top",
-        ha="left",
-        fontsize=9,
-        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.9},
+        ),
     )
     ax.set_xlim(0, top * 1.02 if top > 0 else 1.0)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(v, lang, 0)))
@@ -427,7 +398,7 @@ def raised_chart(result: Result, lang: str | None = None, ax: Axes | None = None
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"{t('chart.raised.title', lang)}\n{_subtitle(campaign, lang)}")
-    _legend_below(ax, 3)
+    legend_below(ax, 3)
     return ax
 
 
@@ -525,7 +496,7 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
                linewidth=1.2, hatch="..", label=t("chart.due_at_maturity", lang))  # fmt: skip
     _year_axis(ax, years)
     ax.set_xlabel(label("fiscal_year", lang))
-    _money_axis(ax, result, lang)
+    money_axis(ax, lang, result.scenario.currency)
     if (amounts("cash_flow") < 0).any():
         ax.axhline(0, color="#888888", linewidth=0.8)
 
@@ -625,7 +596,7 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
         amounts("need_p05"),
         amounts("need_p95"),
         linewidth=0,
-        color=lighter(_BAND, 0.78),
+        color=lighter(BAND_COLOUR, 0.78),
         label=t("chart.fan_90", lang),
     )
     ax.fill_between(
@@ -633,10 +604,12 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
         amounts("need_p25"),
         amounts("need_p75"),
         linewidth=0,
-        color=lighter(_BAND, 0.45),
+        color=lighter(BAND_COLOUR, 0.45),
         label=t("chart.fan_50", lang),
     )
-    ax.plot(years, amounts("need_p50"), color=_BAND, linewidth=2.0, label=t("chart.median", lang))
+    ax.plot(
+        years, amounts("need_p50"), color=BAND_COLOUR, linewidth=2.0, label=t("chart.median", lang)
+    )
     ax.plot(
         years,
         amounts("expected_outflow"),
@@ -672,13 +645,13 @@ def redemption_fan_chart(result: Result, lang: str | None = None, ax: Axes | Non
             ax.axhline(0, color="#888888", linewidth=0.8)
     _year_axis(ax, years)
     ax.set_xlabel(label("fiscal_year", lang))
-    _money_axis(ax, result, lang)
+    money_axis(ax, lang, result.scenario.currency)
     if ax.get_ylim()[0] > 0:
         ax.set_ylim(bottom=0)
     sim = risk.simulation
     subtitle = t("chart.paths", lang).format(n=number_text(sim.paths, lang), seed=sim.seed)
     ax.set_title(f"{t('chart.redemptions.title', lang)}\n{subtitle}")
-    _legend_below(ax, 2)
+    legend_below(ax, 2)
     return ax
 
 
@@ -704,7 +677,8 @@ def save_charts(
 
     Returns the PNG paths by chart name (``"debt-service"``, ``"balance"``, with a
     campaign ``"campaign"`` and ``"raised"``, with a capacity analysis ``"coverage"``, with
-    a risk analysis ``"redemptions"``). PNGs are at 150 dpi. The same result gives
+    a risk analysis ``"redemptions"``, tracking a campaign under way ``"tracking"``). PNGs
+    are at 150 dpi. The same result gives
     byte-identical files on every run. ``folder`` is created if needed.
 
     ``formats`` (``"both"``, ``"png"``, ``"svg"``, ``"none"``: no file, ``{}``) limits the
@@ -740,6 +714,8 @@ def save_charts(
         charts.update(CAPACITY_CHARTS)
     if result.risk is not None:
         charts.update(RISK_CHARTS)
+    if result.tracking is not None:
+        charts.update(TRACKING_CHARTS)
     todo = {
         name: (folder / f"{stem}-{name}.png", lambda ax, draw=draw: draw(result, lang, ax=ax))
         for name, draw in charts.items()
@@ -750,12 +726,13 @@ def save_charts(
 
 #: the chart functions by the name an analyst plots them with
 _PLOTS = {
-    "debt_service": "debt_service_chart",
-    "balance": "balance_chart",
-    "campaign": "campaign_chart",
-    "raised": "raised_chart",
-    "coverage": "coverage_chart",
-    "redemptions": "redemption_fan_chart",
+    "debt_service": debt_service_chart,
+    "balance": balance_chart,
+    "campaign": campaign_chart,
+    "raised": raised_chart,
+    "coverage": coverage_chart,
+    "redemptions": redemption_fan_chart,
+    "tracking": tracking_chart,
 }
 #: the table of the result each chart needs (the others need none)
 _PARTS = {
@@ -768,7 +745,8 @@ _PARTS = {
 
 def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = None) -> Axes:
     """Draw chart ``name`` of ``result`` (``debt_service``, ``balance``, ``campaign``,
-    ``raised``, ``coverage``, ``redemptions``) on ``ax``, or on a new pyplot figure; the Axes.
+    ``raised``, ``coverage``, ``redemptions``, ``tracking``) on ``ax``, or on a new pyplot
+    figure; the Axes.
 
     A chart of a table the scenario lacks raises ``ValueError`` naming the table. Amounts
     on the charts are in currency units; ``lang`` defaults to the scenario's language.
@@ -786,8 +764,8 @@ def plot(result: Result, name: str, ax: Axes | None = None, lang: str | None = N
     ...
     ValueError: the campaign chart needs a [campaign] table in the scenario
     """
-    part = _PARTS.get(name)
+    part = _PARTS.get(name)  # (a result without tracking: the tracking chart says so)
     if part is not None and getattr(result, part) is None:
         raise ValueError(t("api.err.no_table", "en").format(chart=name, table=part))
-    draw = globals()[_PLOTS[name]]
+    draw = _PLOTS[name]
     return draw(result, lang, ax=ax if ax is not None else pyplot_axes())

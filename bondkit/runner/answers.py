@@ -3,7 +3,8 @@ plain sentence, in the run's language. The Sommaire sheet opens with them, ``bon
 prints them before the paths, and a result's notebook display leads with them.
 
 1. **Can we raise it?** the chance that the campaign reaches its minimum (with the match
-   and the underwriter), graded by the readiness grid's thresholds.
+   and the underwriter), graded by the readiness grid's thresholds; when the run tracks a
+   campaign under way (``bondkit track``), its chance by the close, beside the plan's.
 2. **Can we afford it?** the lowest coverage of periodic debt service against the
    scenario's threshold, the fiscal years below it, the maturity test, and the largest
    issue the cash flow carries (level payments at the threshold) against the one planned.
@@ -93,6 +94,20 @@ def _raise(res: Result, lang: str) -> tuple[str, str, str]:
     ok, watch = READINESS_THRESHOLDS["p_minimum"]
     cur = res.scenario.currency
     sim = camp.simulation
+    tr = res.tracking
+    if tr is not None:  # the campaign under way answers, beside the plan's chance
+        sentence = t("ans.raise.tracking", lang).format(
+            date=tr.as_of,
+            seen=money_text(tr.seen_cents, lang, cur),
+            p=percent_text(tr.p_minimum, lang, 0),
+            minimum=money_text(tr.minimum, lang, cur),
+            plan=percent_text(p, lang, 0),
+        )
+        return (
+            percent_text(tr.p_minimum, lang, 0),
+            readiness_status(tr.p_minimum, ok, watch),
+            sentence,
+        )
     sentence = t("ans.raise", lang).format(
         p=percent_text(p, lang, 0),
         minimum=money_text(int(sim.minimum), lang, cur),

@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bondkit.runner.result import Result
     from bondkit.scenario import Scenario
 
-__all__ = ["Tracking", "TrackingError", "track", "status_rates", "straight_line"]
+__all__ = ["Tracking", "Extension", "TrackingError", "track", "status_rates", "straight_line"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -66,11 +66,22 @@ def _q(values: np.ndarray) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """The campaign extended by ``weeks``: its new close, the chance of the minimum by
+    then and the median community raise [cents]."""
+
+    weeks: int
+    closes: dt.date
+    p_minimum: float
+    median: int
+
+
+@dataclass(frozen=True)
 class Tracking:
     """The campaign under way (money in cents; chances as fractions; dates).
 
     ``observed`` is one row per day from the opening to ``as_of``: ``day``, ``date``,
-    ``cumulative`` (the rows not cancelled, at their amount) and ``paid`` (paid rows);
+    ``cumulative`` (the rows not cancelled, at their amount) and ``paid_cumulative``;
     ``band`` one row per day of the campaign: ``day``, ``date`` and the percentiles
     ``p05``..``p95`` of the cumulative community money of the forecast's paths.
     """
@@ -99,7 +110,7 @@ class Tracking:
     need_per_week: dict[str, int]  # "p50", "p80": community money a week still needed
     subscriptions_per_week: dict[str, int]
     pace_per_week: int  # the forecast's median money a week to come
-    extensions: tuple[dict[str, Any], ...]  # weeks, closes, p_minimum, median
+    extensions: tuple[Extension, ...]  # 1-4 weeks more
     straight_line: int
     straight_line_reaches: bool
     plan_p_minimum: float | None
@@ -145,9 +156,14 @@ class Tracking:
             "subscriptions_per_week": dict(self.subscriptions_per_week),
             "forecast_pace_per_week": money(self.pace_per_week),
             "extensions": [
-                {**e, "closes": e["closes"].isoformat(), "median": money(e["median"])}
+                {
+                    "weeks": e.weeks,
+                    "closes": e.closes.isoformat(),
+                    "p_minimum": e.p_minimum,
+                    "median": money(e.median),
+                }
                 for e in self.extensions
-            ],
+            ],  # fmt: skip
             "straight_line": money(self.straight_line),
             "straight_line_reaches_minimum": self.straight_line_reaches,
             "plan_p_minimum": self.plan_p_minimum,
@@ -188,7 +204,7 @@ def _observed_days(seen: Observed, opens: dt.date, elapsed: int) -> pd.DataFrame
             "day": np.arange(n),
             "date": [opens + dt.timedelta(days=int(d)) for d in range(n)],
             "cumulative": cum,
-            "paid": cum_paid,
+            "paid_cumulative": cum_paid,
         }
     )
 
@@ -246,12 +262,12 @@ def tracking_of(
         g = forecast(terms, series, seen, seed=sc.seed, n=paths, extra_days=7 * w, rates=rates,
                      prior_cv=prior_cv)  # fmt: skip
         extensions.append(
-            {
-                "weeks": w,
-                "closes": terms.closes + dt.timedelta(days=7 * w),
-                "p_minimum": round(float(g.ahead.mean()), 4),
-                "median": int(round(float(np.median(g.community)))),
-            }
+            Extension(
+                weeks=w,
+                closes=terms.closes + dt.timedelta(days=7 * w),
+                p_minimum=round(float(g.ahead.mean()), 4),
+                median=int(round(float(np.median(g.community)))),
+            )
         )
     sim = camp.simulation
     line = min(straight_line(seen_cents, elapsed, days), int(sim.cap))
@@ -432,7 +448,7 @@ def tracking_lines(tr: Tracking, lang: str, currency: str = "CAD") -> list[str]:
             )
         )  # fmt: skip
     options = ", ".join(
-        t("track.line.extend_one", lang).format(weeks=e["weeks"], chance=pct(e["p_minimum"]))
+        t("track.line.extend_one", lang).format(weeks=e.weeks, chance=pct(e.p_minimum))
         for e in tr.extensions
     )
     lines.append(t("track.line.extend", lang).format(options=options))

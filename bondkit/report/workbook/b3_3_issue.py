@@ -1,7 +1,8 @@
 """The B3.3 Issue sheet: without a subscription campaign, what a later version will add and
 the series' face values, bonds, amounts and issue dates.
 
-With a campaign (``result.campaign``), the campaign itself: its terms (with the number of
+With a campaign (``result.campaign``), the campaign under way first when the run tracks it
+(``bondkit track``: :mod:`bondkit.report.workbook.b3_3_tracking`), then the campaign itself: its terms (with the number of
 simulated campaigns and the seed), the funnel, the expected path by week, the simulated
 distribution of outcomes with the two campaign charts, the allocation of the median
 campaign, the costs, the median campaign beside the planned issue, and the rule findings.
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bondkit.core.conventions import to_cents
 from bondkit.data.rules import rule_set
 from bondkit.labels import LABELS, number_text, t
+from bondkit.report.workbook.b3_3_tracking import write_tracking
 from bondkit.report.workbook.kit import (
     FIRST_ROW,
     LABEL_COL,
@@ -54,7 +56,11 @@ def write_issue(sheet: Sheet, charts: dict[str, Path]) -> None:
     """
     res = sheet.book.result
     if res.campaign is not None:
-        _campaign(sheet, [charts[k] for k in ("campaign", "raised") if k in charts])
+        _campaign(
+            sheet,
+            [charts[k] for k in ("campaign", "raised") if k in charts],
+            charts.get("tracking"),
+        )
         return
     row = coming(sheet, FIRST_ROW, "coming.b3_3")
     row = sheet.section(row, "sec.inputs")
@@ -78,16 +84,21 @@ def _finding_sentence(sheet: Sheet, finding: Finding, rules: RuleSet) -> str:
     return t(key, sheet.lang).format(rule=finding.rule, limit=limit, value=value)
 
 
-def _campaign(sheet: Sheet, charts: list[Path]) -> None:
-    """B3.3 with a campaign: terms, funnel, expected path, outcomes, allocation, costs, rules."""
+def _campaign(sheet: Sheet, charts: list[Path], tracking_chart: Path | None) -> None:
+    """B3.3 with a campaign: the campaign under way when tracked, then the plan's: terms,
+    funnel, expected path, outcomes, allocation, costs, rules."""
     res, lang = sheet.book.result, sheet.lang
     camp = res.campaign
     terms, sim, summary = camp.terms, camp.simulation, camp.summary()
     rules = rule_set(terms.rule_set)
     simulated = {"n": number_text(sim.n, lang), "seed": sim.seed}
 
+    # the campaign under way (bondkit track), on its own pages
+    row, breaks = FIRST_ROW, []
+    if res.tracking is not None:
+        row, breaks = write_tracking(sheet, tracking_chart)
     # the campaign terms, with the size and seed of the simulation
-    row = sheet.section(FIRST_ROW, "sec.campaign_terms")
+    row = sheet.section(row, "sec.campaign_terms")
 
     def words(r: int, text: str, col: int = VALUE_COL) -> None:
         # text beside a figure column: it overflows into the empty cells on its right
@@ -190,7 +201,7 @@ def _campaign(sheet: Sheet, charts: list[Path]) -> None:
     row += 1
 
     # the expected path by week, all segments and series together, on a new printed page
-    breaks = [row + 1]
+    breaks.append(row + 1)
     row = sheet.section(row + 1, "sec.path")
     path = (
         camp.expected_path.groupby(["week", "week_start"], sort=True)[["subscribers", "amount"]]

@@ -238,7 +238,9 @@ def _answer_cells(sheet: Sheet, key: str, lit: dict[str, str]):
         if res.campaign is None:
             return None, None
         ok, watch = READINESS_THRESHOLDS["p_minimum"]
-        return ("run", res.campaign.p_minimum_reached), (
+        tr = res.tracking  # a campaign under way: its chance by the close
+        p = res.campaign.p_minimum_reached if tr is None else tr.p_minimum
+        return ("run", p), (
             f"=IF({{x}}>={ok},{lit['ok']},IF({{x}}>={watch},{lit['watch']},{lit['risk']}))"
         )
     if key == "afford":
