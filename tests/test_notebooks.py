@@ -17,7 +17,12 @@ from pathlib import Path
 import pytest
 
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
-EXPECTED = ["01-quick-start.ipynb", "02-comparing-options.ipynb", "03-redemption-risk.ipynb"]
+EXPECTED = [
+    "01-quick-start.ipynb",
+    "02-comparing-options.ipynb",
+    "03-redemption-risk.ipynb",
+    "04-tracking-a-campaign.ipynb",
+]
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 KERNEL = "bondkit-notebook-tests"
 #: each notebook must run well within this on the 2-core development machine
@@ -33,7 +38,7 @@ def _source(cell: dict) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
-def test_the_three_notebooks_are_there():
+def test_the_four_notebooks_are_there():
     assert [p.name for p in NOTEBOOKS] == EXPECTED
 
 

@@ -427,6 +427,23 @@ class Result:
         """
         return self._plot("redemptions", ax, lang)
 
+    def plot_tracking(self, ax: Any = None, lang: str | None = None) -> Any:
+        """The campaign under way: what was subscribed so far over the forecast band to the
+        close, with the minimum, the target and the baselines; the Axes. Needs a result of
+        :func:`~bondkit.runner.tracking.track` (else ``ValueError``).
+
+        >>> from matplotlib.figure import Figure
+        >>> from bondkit.scenario import load_example
+        >>> from bondkit.runner import run
+        >>> res = run(load_example("grand-costumier-2016").with_changes(
+        ...     {"campaign.simulations": 200, "risk.paths": 200}))
+        >>> res.plot_tracking(ax=Figure().add_subplot(), lang="en")
+        Traceback (most recent call last):
+        ...
+        ValueError: This result tracks no campaign under way (bondkit track, bk.track).
+        """
+        return self._plot("tracking", ax, lang)
+
     def _repr_html_(self) -> str:
         from bondkit.runner.display import result_html
 

@@ -123,6 +123,10 @@ class Tracking:
     observed: pd.DataFrame
     band: pd.DataFrame
 
+    def text(self, lang: str = "en", currency: str = "CAD") -> str:
+        """The short answer of ``bondkit track`` in ``lang``, one line each."""
+        return "\n".join(tracking_lines(self, lang, currency))
+
     def to_json(self) -> dict[str, Any]:
         """The ``tracking`` object of the summary JSON: money in currency units, chances as
         fractions, dates ISO."""
@@ -343,7 +347,7 @@ def status_rates(given: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def track(
-    scenario: Scenario,
+    scenario: Scenario | Result,
     *,
     as_of: dt.date | str,
     subscriptions: str | os.PathLike | None = None,
@@ -366,6 +370,8 @@ def track(
     ``dates`` and ``sheet``) or from the issue's ``register`` (its holdings subscribed by
     ``as_of``, all paid); they are read and checked before anything is computed. ``rates``
     sets the share of each status's rows that become money (:func:`status_rates`).
+    ``scenario`` may be the plan's result already run (``bk.run(scenario)``): a campaign
+    followed week by week then runs the plan once (``seed`` and the budget do not apply).
 
     Cinéma du Parc's campaign of 78 days (from 2016-11-15), 16 days in, 30 subscriptions
     of 1,000 $ paid (30,000 $ of the 50,000 $ minimum):
@@ -387,7 +393,11 @@ def track(
     """
     from bondkit.register.campaign_rows import read_campaign_rows
     from bondkit.runner.pipeline import run
+    from bondkit.runner.result import Result
 
+    planned = None
+    if isinstance(scenario, Result):  # the plan already run: each week reuses it
+        planned, scenario = scenario, scenario.scenario
     if (subscriptions is None) == (register is None):
         raise TrackingError(Message("track.err.one_source"))
     day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
@@ -405,7 +415,7 @@ def track(
         snapshot = read_register(register, scenario, day)
         seen = observed_from_register(snapshot, series, terms.opens, day)
         source = "register"
-    result = run(scenario, seed=seed, max_memory=max_memory, max_time=max_time)
+    result = planned or run(scenario, seed=seed, max_memory=max_memory, max_time=max_time)
     tracking = tracking_of(result, seen, source=source, paths=paths, rates=rates, prior_cv=prior_cv)
     return with_tracking(result, tracking)
 
