@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/cinema-du-parc-2016.toml
 OUT    ?= out
 
-.PHONY: run test fuzz bench lint install install-test clean notebooks lab reference
+.PHONY: run test fuzz bench lint install install-test clean notebooks lab reference app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,17 @@ $(VENV)/.stamp-notebooks: pyproject.toml $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	touch $@
 
+$(VENV)/.stamp-app: pyproject.toml $(VENV)/.stamp-install
+	$(BIN)/python -m pip install --quiet -e '.[app]'
+	touch $@
+
 install: $(VENV)/.stamp-install
 
-install-test: $(VENV)/.stamp-test
+install-# the web face on http://127.0.0.1:8000/ (bondkit app --help for the options)
+app: $(VENV)/.stamp-app
+	$(BIN)/bondkit app
+
+test: $(VENV)/.stamp-test
 
 run: $(VENV)/.stamp-install
 	$(BIN)/bondkit run $(SCENARIO) --out $(OUT)

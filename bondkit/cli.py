@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from bondkit import __version__
+from bondkit.cli_app import app_command
 from bondkit.cli_kit import kit_command
 from bondkit.cli_register import register
 from bondkit.cli_register.click_words import click_words
@@ -746,6 +747,7 @@ def init(file: Path, lang: str) -> None:
 
 main.add_command(register)
 main.add_command(kit_command)
+main.add_command(app_command)
 
 
 def entry() -> None:
