@@ -48,16 +48,20 @@ def scenario_toml(data: dict[str, Any]) -> str:
 
     >>> import datetime
     >>> print(scenario_toml({"scenario": {"name": "Coop"}, "series": [
-    ...     {"id": "A", "amount": Decimal("50000"), "annual_rate": Decimal("0.04"),
-    ...      "issue_date": datetime.date(2027, 1, 15)}]}))
+    ...     {"id": "A", "amount": Decimal("50000"), "face_value": Decimal("500"),
+    ...      "annual_rate": Decimal("0.04"), "issue_date": datetime.date(2027, 1, 15),
+    ...      "term_years": 5, "repayment": "bullet"}]}))
     [scenario]
     name = "Coop"
     <BLANKLINE>
     [[series]]
     id = "A"
     amount = 50000
+    face_value = 500
     annual_rate = 0.04
     issue_date = 2027-01-15
+    term_years = 5
+    repayment = "bullet"
     <BLANKLINE>
     """
     import tomli_w

@@ -113,7 +113,7 @@ def create_app(config: AppConfig) -> Starlette:
     >>> import tempfile
     >>> app = create_app(AppConfig(data=Path(tempfile.mkdtemp())))
     >>> sorted(r.path for r in app.routes if hasattr(r, "methods"))[:3]
-    ['/', '/lang/{lang}', '/login']
+    ['/', '/lang/{lang:str}', '/login']
     """
     from bondkit.scenario import list_examples
 
@@ -356,7 +356,7 @@ def group_title(name: str, lang: str) -> str:
     repeats, and what it is.
 
     >>> group_title("campaign.segments.1", "en")
-    '[[campaign.segments]] 2 – The community segments the campaign reaches, in funnel terms.'
+    '[[campaign.segments]] 2 – The groups of people who may subscribe.'
     >>> group_title("series.0", "fr").split(" – ")[0]
     '[[series]] 1'
     """
