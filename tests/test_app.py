@@ -290,3 +290,109 @@ def test_pages_come_with_the_security_headers_and_only_this_host(tmp_path):
     assert c.get("/", headers={"host": "evil.example"}).status_code == 400
     back = c.get("/lang/en?next=//evil.example/x", follow_redirects=False)
     assert back.headers["location"] == "/"
+
+
+# ---------------------------------------------------------------- comparisons, sweeps, jobs
+
+
+def finished(c: TestClient, where: str, headers=EN) -> str:
+    """The page of a job once it is done (it refreshes itself until then)."""
+    import time
+
+    for _ in range(600):
+        page = c.get(where, headers=headers)
+        if 'http-equiv="refresh"' not in page.text:
+            return page.text
+        time.sleep(0.1)
+    raise AssertionError("the job did not finish")
+
+
+def test_two_options_compared_side_by_side(tmp_path):
+    from bondkit.studies.comparison import metric_text
+
+    c = client(tmp_path)
+    ids = [
+        open_example(c, n, EN).split("/")[-1]
+        for n in ("grand-costumier-2016", "cinema-du-parc-2016")
+    ]
+    token = csrf(c.get("/compare", headers=EN).text)
+    one = c.post("/compare", data={"csrf": token, "option": ids[:1]}, headers=EN)
+    assert one.status_code == 422 and "from 2 to 4" in one.text
+    r = c.post("/compare", data={"csrf": token, "option": ids}, headers=EN, follow_redirects=False)
+    assert r.status_code == 303
+    page = finished(c, r.headers["location"])
+    head = re.findall(r'<th scope="col">(.*?)</th>', page)
+    assert head == ["Figure", "Le Grand Costumier 2016", "Cinéma du Parc 2016"]
+    interest = re.search(r'<th scope="row">Total interest</th><td>(.*?)</td><td>(.*?)</td>', page)
+    runs = [run(load_example(n)) for n in ("grand-costumier-2016", "cinema-du-parc-2016")]
+    assert list(interest.groups()) == [
+        _escape(metric_text(r.total_interest / 100, "total_interest", "en", "CAD")) for r in runs
+    ]
+    book = re.search(r'href="(/jobs/[^"]+/file/comparison.xlsx)"', page).group(1)
+    assert openpyxl.load_workbook(io.BytesIO(c.get(book).content)).sheetnames
+    svg = re.search(r'<img src="([^"]+\.svg)"', page).group(1)
+    assert c.get(svg).headers["content-type"].startswith("image/svg+xml")
+    other = client(tmp_path)
+    other.get("/")
+    assert other.get(r.headers["location"]).status_code == 404
+    assert other.get(book).status_code == 404
+
+
+def test_a_rate_by_term_sweep_with_its_heat_map(tmp_path):
+    from bondkit.studies.comparison import metric_text
+
+    c = client(tmp_path)
+    where = open_example(c, "grand-costumier-2016", EN)
+    token = csrf(c.get(f"{where}/sweep", headers=EN).text)
+    bad = c.post(f"{where}/sweep", headers=EN,
+                 data={"csrf": token, "rates": "0,02:0,04", "terms": "3,5", "metric": "min_dscr"})  # fmt: skip
+    assert bad.status_code == 422 and 'id="rates-problem"' in bad.text
+    many = c.post(f"{where}/sweep", headers=EN,
+                  data={"csrf": token, "rates": "0.01:0.08:0.001", "terms": "3,5", "metric": "min_dscr"})  # fmt: skip
+    assert many.status_code == 422 and 'id="terms-problem"' in many.text
+    r = c.post(f"{where}/sweep", headers=EN, follow_redirects=False,
+               data={"csrf": token, "rates": "0.02,0.03", "terms": "3,5", "metric": "total_interest"})  # fmt: skip
+    page = finished(c, r.headers["location"])
+    cells = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', page)
+    assert [(a, b) for a, b, _ in cells] == [
+        ("2%", "3 years"),
+        ("2%", "5 years"),
+        ("3%", "3 years"),
+        ("3%", "5 years"),
+    ]
+    sc = load_example("grand-costumier-2016")
+    for (_, _, shown), (rate, term) in zip(
+        cells, [(0.02, 3), (0.02, 5), (0.03, 3), (0.03, 5)], strict=True
+    ):
+        res = run(sc.with_changes(annual_rate=rate, term_years=term))
+        assert _unescape(shown) == metric_text(
+            res.total_interest / 100, "total_interest", "en", "CAD"
+        )
+    assert re.search(r'<img src="[^"]+sweep-total-interest\.svg"', page)
+
+
+def test_a_job_stops_at_its_next_step_when_cancelled_or_too_long():
+    import threading
+
+    from bondkit.app.jobs import Jobs
+
+    jobs, started, go = Jobs(workers=1), threading.Event(), threading.Event()
+
+    def work(job):
+        for _ in range(5):
+            started.set()
+            go.wait(5)
+            job.tick()
+        return "all"
+
+    user = "a" * 32
+    job = jobs.start(user, "sweep", 5, 60, work)
+    started.wait(5)
+    assert not jobs.cancel("b" * 32, job.id)  # another user's
+    assert jobs.cancel(user, job.id)
+    go.set()
+    jobs.wait(job.id, 10)
+    assert job.state == "cancelled" and job.done == 0 and job.output is None
+    slow = jobs.start(user, "sweep", 5, 0.0, work)  # no time at all
+    jobs.wait(slow.id, 10)
+    assert slow.state == "too_long"

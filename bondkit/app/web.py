@@ -12,12 +12,8 @@ docs/app.md for why.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
-import threading
 import zipfile
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -30,12 +26,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
+
+from bondkit.app.context import AppConfig, Site
 
 from bondkit.app.form import by_field, check_form, field_names, form_groups
-from bondkit.app.guard import BodyLimit, Headers, TokenGate, csrf_ok, csrf_token, is_loopback
-from bondkit.app.store import ID, Store, new_id, scenario_toml
-from bondkit.errors import BondkitError, ScenarioError
+from bondkit.app.guard import BodyLimit, Headers, TokenGate, is_loopback
+from bondkit.app.store import scenario_toml
+from bondkit.app.studies import study_routes
+from bondkit.errors import ScenarioError
 from bondkit.labels import LANGUAGES, t
 
 __all__ = ["AppConfig", "create_app", "plain_text", "group_title"]
@@ -46,107 +44,20 @@ CHART_NAMES = ("debt-service", "balance", "campaign", "raised", "coverage", "red
 SCHEDULE_ROWS = 60
 
 
-@dataclass
-class AppConfig:
-    """How the app is served: ``host`` (``127.0.0.1`` unless told), ``data`` (the folder of
-    the users' work), ``token`` (required beyond this machine), the largest request
-    ``max_upload`` [bytes], the longest run ``max_seconds``, how many runs at once
-    ``runs`` (the others wait), and the session cookie's ``secret``."""
-
-    data: Path
-    host: str = "127.0.0.1"
-    token: str | None = None
-    max_upload: int = 2_000_000
-    max_seconds: float = 60.0
-    runs: int = 2
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-
-    def __post_init__(self) -> None:
-        if not is_loopback(self.host) and not self.token:
-            raise ValueError("an app served beyond this machine needs a token")
-
-
-class _Results:
-    """The last results computed, by user, scenario and text (a bounded cache)."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: tuple[str, ...]) -> Any:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key: tuple[str, ...], value: Any) -> None:
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-def _lang(request: Request) -> str:
-    """The page's language: the one chosen, else the browser's first of French and
-    English, else French (French first)."""
-    chosen = request.session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return "fr"
-
-
-def _user(request: Request) -> str:
-    user = request.session.get("user")
-    if not isinstance(user, str) or not ID.fullmatch(user):
-        user = new_id()
-        request.session["user"] = user
-    return user
-
-
 def create_app(config: AppConfig) -> Starlette:
     """The web face as an ASGI application (serve it with uvicorn: ``bondkit app``).
 
     >>> import tempfile
     >>> app = create_app(AppConfig(data=Path(tempfile.mkdtemp())))
-    >>> sorted(r.path for r in app.routes if hasattr(r, "methods"))[:3]
-    ['/', '/lang/{lang:str}', '/login']
+    >>> [r.path for r in app.routes if hasattr(r, "methods")][:4]
+    ['/', '/new', '/s/{sid:str}', '/s/{sid:str}/result']
     """
-    from bondkit.scenario import list_examples
-
-    store = Store(config.data)
-    results = _Results()
-    slots = asyncio.Semaphore(config.runs)
-    templates = Jinja2Templates(directory=str(files("bondkit.app").joinpath("templates")))
-    templates.env.filters["plain"] = plain_text
-    templates.env.filters["title_of"] = group_title
-    examples = list_examples()
-
-    def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        lang = _lang(request)
-        context |= {
-            "lang": lang,
-            "t": lambda key, **kw: t(key, lang).format(**kw) if kw else t(key, lang),
-            "csrf": csrf_token(request.session),
-            "other": "en" if lang == "fr" else "fr",
-            "path": request.url.path,
-        }
-        return templates.TemplateResponse(request, template, context, status_code=status)
-
-    async def posted(request: Request) -> Any:
-        form = await request.form(max_files=1, max_fields=10_000, max_part_size=config.max_upload)
-        if not csrf_ok(request.session, form.get("csrf")):
-            return None
-        return form
-
-    def refused(request: Request) -> Response:
-        return page(request, "error.html", 403, message=t("app.err.csrf", _lang(request)))
-
-    def not_found(request: Request) -> Response:
-        return page(request, "error.html", 404, message=t("app.err.not_found", _lang(request)))
+    site = Site(config)
+    site.templates.env.filters["plain"] = plain_text
+    site.templates.env.filters["title_of"] = group_title
+    store, page, posted = site.store, site.page, site.posted
+    refused, not_found, examples = site.refused, site.not_found, site.examples
+    _lang, _user = site.lang, site.user
 
     # -- pages ------------------------------------------------------------------
     async def home(request: Request) -> Response:
@@ -218,28 +129,9 @@ def create_app(config: AppConfig) -> Starlette:
                     top=check.problems.get("", []), saved=not check.problems)  # fmt: skip
 
     async def result_of(request: Request) -> tuple[Any, str] | Response:
-        sid, user = request.path_params["sid"], _user(request)
-        try:
-            text = store.text(user, sid)
-        except KeyError:
-            return not_found(request)
-        key = (user, sid, hashlib.sha256(text.encode()).hexdigest())
-        res = results.get(key)
-        if res is None:
-            from bondkit.runner import run
-            from bondkit.scenario import parse_scenario
-
-            try:
-                scenario = parse_scenario(text, source="scenario")
-            except ScenarioError:
-                return RedirectResponse(f"/s/{sid}", status_code=303)
-            async with slots:
-                try:
-                    res = await asyncio.to_thread(run, scenario, max_time=config.max_seconds)
-                except BondkitError as err:
-                    return page(request, "error.html", 422, message=err.render(_lang(request)))
-            results.put(key, res)
-        return res, sid
+        sid = request.path_params["sid"]
+        got = await site.result(request, sid)
+        return got if isinstance(got, Response) else (got, sid)
 
     async def result(request: Request) -> Response:
         got = await result_of(request)
@@ -284,7 +176,7 @@ def create_app(config: AppConfig) -> Starlette:
         res, sid = got
         lang = _lang(request)
         folder = store.outputs(user, sid)
-        async with slots:
+        async with site.slots:
             path = await asyncio.to_thread(DOWNLOADS[kind], res, folder, lang)
         return FileResponse(path, filename=path.name, media_type=MEDIA[path.suffix])
 
@@ -318,6 +210,7 @@ def create_app(config: AppConfig) -> Starlette:
         Route("/s/{sid:str}/download/{kind:str}", download),
         Route("/lang/{lang:str}", language),
         Route("/login", login, methods=["GET", "POST"]),
+        *study_routes(site),
         Mount("/static", StaticFiles(directory=str(files("bondkit.app").joinpath("static")))),
     ]
     middleware = [
