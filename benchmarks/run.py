@@ -291,6 +291,7 @@ def bench_sweep(jobs: int = 2) -> list[str]:
 
 
 def main() -> None:
+    from bench_app import bench_app
     from bench_irr import bench_irr
     from bench_lo import bench_libreoffice
     from bench_tracking import bench_tracking
@@ -317,6 +318,7 @@ def main() -> None:
         bench_pay,
         bench_tax,
         bench_tracking,
+        bench_app,
     ):
         for line in bench():
             print(line, flush=True)

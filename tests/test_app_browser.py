@@ -173,7 +173,10 @@ def test_a_person_fills_runs_downloads_and_compares_in_french(server, shots, tmp
                 break
             time.sleep(0.1)
         head = [th.text for th in d.find_elements(By.CSS_SELECTOR, "table.figures thead th")]
-        assert head[0] == "Chiffre" and set(head[1:]) == {"Cinéma du Parc 2016", "Le Grand Costumier 2016"}
+        assert head[0] == "Chiffre" and set(head[1:]) == {
+            "Cinéma du Parc 2016",
+            "Le Grand Costumier 2016",
+        }
         _shot(d, shots, "6-comparaison-fr")
     finally:
         d.quit()
