@@ -396,3 +396,47 @@ def test_a_job_stops_at_its_next_step_when_cancelled_or_too_long():
     slow = jobs.start(user, "sweep", 5, 0.0, work)  # no time at all
     jobs.wait(slow.id, 10)
     assert slow.state == "too_long"
+
+
+# ---------------------------------------------------------------- the register
+
+
+SECRET_SIN = "046 454 286"  # valid (check digit)
+LIST = (
+    "Nom complet;Courriel;NAS;Série;Montant;Date de souscription;Date de paiement\r\n"
+    f"Zébulon Quartz;z@example.org;{SECRET_SIN};A;1 000,00 $;20/11/2016;25/11/2016\r\n"
+    "Marc Roy;marc@example.org;;A;500;01/12/2016;\r\n"
+)
+
+
+def test_the_register_of_an_issue_imported_and_shown(tmp_path):
+    c = client(tmp_path)
+    where = open_example(c, "cinema-du-parc-2016", EN)
+    page = c.get(f"{where}/register", headers=EN)
+    assert "no register here yet" in page.text
+    token = csrf(page.text)
+    c.post(f"{where}/register/create", data={"csrf": token})
+    bad = LIST + "Anne;;;B;700;35/12/2016;\r\n"
+    r = c.post(f"{where}/register/import", data={"csrf": token}, headers=EN,
+               files={"file": ("list.csv", bad.encode("utf-8-sig"), "text/csv")})  # fmt: skip
+    assert r.status_code == 422 and "row 4" in r.text and "Anne" not in r.text
+    good = c.post(f"{where}/register/import", data={"csrf": token}, headers=EN,
+                  files={"file": ("list.csv", LIST.encode("utf-8-sig"), "text/csv")})  # fmt: skip
+    assert good.status_code == 200 and "2 holdings added" in good.text
+    again = c.post(f"{where}/register/import", data={"csrf": token}, headers=EN,
+                   files={"file": ("list.csv", LIST.encode("utf-8-sig"), "text/csv")})  # fmt: skip
+    assert "0 holdings added, 2 already in the register" in again.text
+    view = c.get(f"{where}/register?as_of=2017-03-01&year=2017", headers=EN).text
+    row = re.search(r'<tr><th scope="row">A</th>(.*?)</tr>', view).group(1)
+    assert re.findall(r"<td>(.*?)</td>", row)[:3] == [
+        "3",
+        "200",
+        "$1,500.00",
+    ]  # bonds held of 500 $
+    assert "Zébulon Quartz" in view and "Marc Roy" in view  # the keeper sees the names
+    assert SECRET_SIN not in view and "046454286" not in view  # never the SIN
+    assert "2022-02-01" in view  # the next payment run: the maturity of the accumulating bond
+    assert not list((tmp_path / "data").rglob("*.csv"))  # the uploaded list is not kept
+    other = client(tmp_path)
+    other.get("/")
+    assert other.get(f"{where}/register").status_code == 404

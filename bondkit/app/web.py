@@ -28,9 +28,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bondkit.app.context import AppConfig, Site
-
 from bondkit.app.form import by_field, check_form, field_names, form_groups
 from bondkit.app.guard import BodyLimit, Headers, TokenGate, is_loopback
+from bondkit.app.registry import register_routes
 from bondkit.app.store import scenario_toml
 from bondkit.app.studies import study_routes
 from bondkit.errors import ScenarioError
@@ -211,6 +211,7 @@ def create_app(config: AppConfig) -> Starlette:
         Route("/lang/{lang:str}", language),
         Route("/login", login, methods=["GET", "POST"]),
         *study_routes(site),
+        *register_routes(site),
         Mount("/static", StaticFiles(directory=str(files("bondkit.app").joinpath("static")))),
     ]
     middleware = [
