@@ -420,6 +420,7 @@ def test_the_register_of_an_issue_imported_and_shown(tmp_path):
     r = c.post(f"{where}/register/import", data={"csrf": token}, headers=EN,
                files={"file": ("list.csv", bad.encode("utf-8-sig"), "text/csv")})  # fmt: skip
     assert r.status_code == 422 and "row 4" in r.text and "Anne" not in r.text
+    assert "tmp" not in r.text and "--keep-good" not in r.text  # no file of bondkit's, no CLI
     good = c.post(f"{where}/register/import", data={"csrf": token}, headers=EN,
                   files={"file": ("list.csv", LIST.encode("utf-8-sig"), "text/csv")})  # fmt: skip
     assert good.status_code == 200 and "2 holdings added" in good.text

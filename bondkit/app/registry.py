@@ -186,7 +186,10 @@ def register_routes(site: Site) -> list[Route]:
             finally:
                 reg.close()
         except BondkitError as err:
-            context["problems"] = err.render(lang).splitlines()
+            # the problems by row; the line that names the file bondkit wrote, and the
+            # command line's advice, are for the terminal
+            name = Path(tmp).name
+            context["problems"] = [x for x in err.render(lang).splitlines() if name not in x]
         finally:
             Path(tmp).unlink(missing_ok=True)
         status = 422 if "problems" in context else 200
