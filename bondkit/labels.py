@@ -2665,7 +2665,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "app.compare_few": ("Save at least two scenarios first (an example, changed and saved, is one).",
                         "Enregistrez d'abord au moins deux scénarios (un exemple modifié et enregistré en est un)."),
     "app.compare_choose": ("Your scenarios: choose two to four", "Vos scénarios : choisissez-en de deux à quatre"),
-    "app.compare_go": ("Compare", "Comparer"),
+    "app.compare_go": ("Compare them", "Les comparer"),
     "app.err.options": ("Choose from 2 to {most} of your scenarios.", "Choisissez de 2 à {most} de vos scénarios."),
     "app.sweep": ("Rate and term grid", "Grille taux et durée"),
     "app.sweep_lead": ("Every combination of the rates and the terms below, run as a variant of this scenario (at most {most}), with a heat map of the figure you choose.",
