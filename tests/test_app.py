@@ -441,3 +441,28 @@ def test_the_register_of_an_issue_imported_and_shown(tmp_path):
     other = client(tmp_path)
     other.get("/")
     assert other.get(f"{where}/register").status_code == 404
+
+
+def test_from_a_blank_scenario_to_a_workbook_of_one_s_own_issue(tmp_path):
+    """Someone who has never seen bondkit: blank scenario, their name and amount, run,
+    the workbook."""
+    c = client(tmp_path)
+    home = c.get("/", headers=FR)
+    form = c.post("/new", data={"csrf": csrf(home.text), "source": "blank"}, headers=FR)
+    fields = form_fields(form.text)
+    fields |= {"scenario.name": "Épicerie du quartier 2027", "issuer.name": "Épicerie du quartier",
+               "series.0.amount": "60000", "action": "run"}  # fmt: skip
+    r = c.post(str(form.url.path), data=fields, headers=FR, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("/result")
+    page = c.get(r.headers["location"], headers=FR)
+    assert "Épicerie du quartier 2027" in page.text
+    book = c.get(r.headers["location"].replace("/result", "/download/workbook"), headers=FR)
+    wb = openpyxl.load_workbook(io.BytesIO(book.content))
+    assert wb["Sommaire"]["A2"].value == "Épicerie du quartier 2027"
+
+
+def test_a_run_over_the_server_s_time_limit_is_refused(tmp_path):
+    c = client(tmp_path, max_seconds=0.001)
+    where = open_example(c, "cinema-du-parc-2016", EN)
+    r = c.get(f"{where}/result", headers=EN)
+    assert r.status_code == 422 and "max-time" in r.text
