@@ -30,11 +30,11 @@ $(VENV)/.stamp-app: pyproject.toml $(VENV)/.stamp-install
 
 install: $(VENV)/.stamp-install
 
-install-# the web face on http://127.0.0.1:8000/ (bondkit app --help for the options)
+install-test: $(VENV)/.stamp-test
+
+# the web face on http://127.0.0.1:8000/ (bondkit app --help for the options)
 app: $(VENV)/.stamp-app
 	$(BIN)/bondkit app
-
-test: $(VENV)/.stamp-test
 
 run: $(VENV)/.stamp-install
 	$(BIN)/bondkit run $(SCENARIO) --out $(OUT)
