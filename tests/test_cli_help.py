@@ -70,9 +70,10 @@ def test_the_french_keeps_what_is_not_words(key):
     assert en.count("\b") == fr.count("\b")
     options = lambda text: sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", text)))  # noqa: E731
     assert options(en) == options(fr)
-    examples = lambda text: [
-        ln.strip() for ln in text.splitlines() if ln.strip().startswith("bondkit ")
-    ]  # noqa: E731
+
+    def examples(text: str) -> list[str]:
+        return [ln.strip() for ln in text.splitlines() if ln.strip().startswith("bondkit ")]
+
     assert examples(en) == examples(fr)
 
 

@@ -205,7 +205,9 @@ def test_track_answers_in_french_and_writes_the_summary(tmp_path):
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
-    assert lines[0].startswith("Campagne au 2016-11-30 (jour 16 sur 78) : 30\u00a0500,00\u00a0$ de 31")
+    assert lines[0].startswith(
+        "Campagne au 2016-11-30 (jour 16 sur 78) : 30\u00a0500,00\u00a0$ de 31"
+    )
     assert lines[1].startswith("Minimum de 50\u00a0000,00\u00a0$ d'ici la clôture (2017-01-31)")
     summary = json.loads((out / "cinema-du-parc-2016-summary.json").read_text("utf-8"))
     tr = summary["tracking"]
@@ -283,7 +285,9 @@ def test_the_issue_sheet_opens_with_the_campaign_under_way(tracked):
     assert rows["Subscribed so far (not cancelled)"][0] == 30_500
     assert rows["of which paid"][0] == 30_000 and rows["of which pledged"][0] == 500
     assert rows["Subscriptions (not cancelled)"][0] == 31
-    chance = rows["Chance of reaching the minimum by the close (with the match and the underwriter)"]
+    chance = rows[
+        "Chance of reaching the minimum by the close (with the match and the underwriter)"
+    ]
     assert chance[0] == pytest.approx(tr["p_minimum_by_close"], abs=1e-4)
     assert chance[1] == ("OK" if chance[0] >= 0.9 else "Watch" if chance[0] >= 0.7 else "Risk")
     # the decisions: carrying on, then 1-4 weeks more, each closing a week later
