@@ -2751,6 +2751,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "app.reg.by": ("bondkit app", "bondkit app"),
     "app.reg.reason": ("subscription list imported in bondkit app", "liste de souscriptions importée dans bondkit app"),
     "app.nav.register": ("Register of holders", "Registre des détenteurs"),
+    "app.err.jobs": ("You already have {n} comparisons or grids under way: wait for one to end, or cancel one.",
+                     "Vous avez déjà {n} comparaisons ou grilles en cours : attendez qu'une se termine, ou annulez-en une."),
+    "app.err.sweep_values": ("Write numbers with a point, separated by commas (0.03,0.04) or as start:stop:step (0.03:0.06:0.005).",
+                             "Écrivez des nombres avec un point, séparés par des virgules (0.03,0.04) ou en début:fin:pas (0.03:0.06:0.005)."),
     "app.err.toml": ("is not a value this key takes: write it as in the file, such as {example}",
                      "n'est pas une valeur que cette clé accepte : écrivez-la comme dans le fichier, par exemple {example}"),
     # renewals (bondkit/register/renewals.py, cli_register/moves.py)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -33,8 +32,10 @@ class AppConfig:
     """How the app is served: ``host`` (``127.0.0.1`` unless told), ``data`` (the folder of
     the users' work), ``token`` (required beyond this machine), the largest request
     ``max_upload`` [bytes], the longest run or job ``max_seconds``, how many runs at once
-    ``runs`` (the others wait), the most variants of a sweep ``max_variants``, and the
-    session cookie's ``secret``.
+    ``runs`` (the others wait), the most variants of a sweep ``max_variants``, the most
+    jobs a user may have waiting or running ``jobs_per_user``, and the session cookie's
+    ``secret`` (None: the data folder's own, kept there, so that a restart keeps
+    everyone's sessions).
 
     >>> AppConfig(data=Path("x"), host="0.0.0.0")
     Traceback (most recent call last):
@@ -49,7 +50,8 @@ class AppConfig:
     max_seconds: float = 60.0
     runs: int = 2
     max_variants: int = 60
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    jobs_per_user: int = 3
+    secret: str | None = None
 
     def __post_init__(self) -> None:
         if not is_loopback(self.host) and not self.token:

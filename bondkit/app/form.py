@@ -47,6 +47,9 @@ TOP_TABLES: tuple[str, ...] = tuple(key_entries()[ROOT])
 REQUIRED_TABLES = ("scenario", "issuer", "series")
 #: how many empty repeated tables the form offers to fill (a new series, a new segment)
 SPARE = 1
+#: the highest row number a field's name may carry (0-based): a name beyond it is not a
+#: field of the form (so a forged ``series.99999999.id`` costs nothing)
+MAX_ROW = 999
 _CHOICE = re.compile(r"`([A-Za-z0-9/._-]+)`")
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -152,7 +155,7 @@ def field_name(*parts: str | int) -> str:
 
 def _group(section: str, name: str, data: Mapping[str, Any] | None, index: int | None,
            optional: bool, repeated: bool) -> Group:  # fmt: skip
-    data = data or {}
+    data = data if isinstance(data, Mapping) else {}  # a file of another shape: shown empty
     subs = _subtables(section)
     fields, groups = [], []
     for key, entry in key_entries()[section].items():
@@ -160,18 +163,24 @@ def _group(section: str, name: str, data: Mapping[str, Any] | None, index: int |
         if key in subs:
             child = section_of(f"{section}.{key}")
             if subs[key]:
-                rows = list(data.get(key) or ())
+                rows = _rows(data.get(key))
                 for i, row in enumerate([*rows, *([None] * SPARE)]):
                     groups.append(_group(child, field_name(path, i), row, i, True, True))
-                    groups[-1].present = row is not None
+                    groups[-1].present = isinstance(row, Mapping)
             else:
                 sub = data.get(key)
                 groups.append(_group(child, path, sub, None, True, False))
-                groups[-1].present = sub is not None
+                groups[-1].present = isinstance(sub, Mapping)
             continue
         kind, choices = _kind(entry)
         fields.append(Field(path, key, entry, kind, choices, _text(data.get(key), kind)))
     return Group(name, section, fields, groups, index, True, optional, repeated)
+
+
+def _rows(value: Any) -> list[Any]:
+    """The rows of a table that repeats, as a file gives them (a list; else none), at
+    most :data:`MAX_ROW` + 1."""
+    return list(value)[: MAX_ROW + 1] if isinstance(value, list | tuple) else []
 
 
 def form_groups(data: Mapping[str, Any]) -> list[Group]:
@@ -193,15 +202,15 @@ def form_groups(data: Mapping[str, Any]) -> list[Group]:
     for table in TOP_TABLES:
         optional = table not in REQUIRED_TABLES
         if table == "series":
-            rows = list(data.get("series") or ())
+            rows = _rows(data.get("series"))
             for i, row in enumerate([*rows, *([None] * SPARE)]):
                 g = _group("series", field_name("series", i), row, i, i > 0, True)
-                g.present = row is not None
+                g.present = isinstance(row, Mapping)
                 out.append(g)
             continue
         value = data.get(table)
         g = _group(section_of(table), table, value, None, optional, False)
-        g.present = value is not None or not optional
+        g.present = isinstance(value, Mapping) or not optional
         out.append(g)
     return out
 
@@ -210,7 +219,40 @@ def form_groups(data: Mapping[str, Any]) -> list[Group]:
 
 
 def _parts(name: str) -> list[str | int]:
-    return [int(p) if p.isdigit() else p for p in name.split(".")]
+    return [int(p) if p.isascii() and p.isdigit() else p for p in name.split(".")]
+
+
+def _shape_ok(parts: list[str | int]) -> bool:
+    """Whether a field's path has the file format's shape: a row number right after each
+    table that repeats, and only there; names elsewhere.
+
+    >>> _shape_ok(["series", 0, "id"]), _shape_ok(["series", "id"]), _shape_ok(["scenario", 0, "name"])
+    (True, False, False)
+    >>> _shape_ok(["campaign", "segments", 1, "people"]), _shape_ok(["campaign", "arrivals", 0, "x"])
+    (True, False)
+    """
+    if not parts or not isinstance(parts[0], str) or parts[0] not in TOP_TABLES:
+        return False
+    repeats = parts[0] == "series"
+    section = section_of(parts[0])
+    i = 1
+    while i < len(parts) - 1:
+        if repeats:
+            if not isinstance(parts[i], int) or parts[i] > MAX_ROW:
+                return False
+            i += 1
+            repeats = False
+            continue
+        key = parts[i]
+        if not isinstance(key, str):
+            return False
+        subs = _subtables(section)
+        if key not in subs:
+            return False
+        repeats = subs[key]
+        section = section_of(f"{section}.{key}" if section != "planning.lists" else key)
+        i += 1
+    return not repeats and isinstance(parts[-1], str)
 
 
 def _entry_of(parts: list[str | int]) -> KeyEntry | None:
@@ -239,12 +281,14 @@ def _value(text: str, entry: KeyEntry, where: str) -> tuple[Any, Problem | None]
             number = Decimal(text.replace("_", ""))
         except InvalidOperation:
             return text, None
+        if not number.is_finite() or abs(number.adjusted()) > 15:
+            return text, None  # not a number a scenario takes: the checks say why
         if kind == "integer" and number == number.to_integral():
             return int(number), None
         return number, None
     try:
         return tomllib.loads(f"v = {text}")["v"], None
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, ValueError):
         return None, Problem(where, Message("app.err.toml", example=entry.example or "[]"), text)
 
 
@@ -302,6 +346,8 @@ def read_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[Problem]]:
         if not text or name.startswith(("include.", "remove.", "csrf", "_")):
             continue
         parts = _parts(name)
+        if not _shape_ok(parts):
+            continue  # not a field of the form (a forged series.99999999.id costs nothing)
         entry = _entry_of(parts)
         if entry is None or parts[0] not in TOP_TABLES:
             continue

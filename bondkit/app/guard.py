@@ -22,6 +22,7 @@ __all__ = [
     "BodyLimit",
     "TokenGate",
     "Headers",
+    "Shield",
     "csrf_token",
     "csrf_ok",
     "is_loopback",
@@ -173,3 +174,32 @@ class Headers:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class Shield:
+    """ASGI middleware, the outermost: an error no page handled gets a plain 500, and the
+    terminal gets one line with the error's kind and the path (ids only), never its
+    message or a traceback, which may quote what a user typed."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as err:
+            import sys
+
+            print(f"bondkit app: {type(err).__name__} on {scope.get('path', '')}", file=sys.stderr)
+            if not started:
+                await _refuse(send, 500, "something went wrong / une erreur est survenue")

@@ -102,6 +102,10 @@ class Jobs:
         job.future = self.pool.submit(go)  # type: ignore[attr-defined]
         return job
 
+    def busy(self, user: str) -> int:
+        """How many of ``user``'s jobs are waiting or running."""
+        return sum(1 for j in list(self.items.values()) if j.user == user and not j.finished)
+
     def get(self, user: str, job_id: str) -> Job | None:
         """The job ``job_id`` of ``user`` (None for another user's or an unknown one)."""
         job = self.items.get(job_id)

@@ -11,6 +11,7 @@ import's problems quote no personal value (the register's own rule).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import tempfile
@@ -33,11 +34,34 @@ SHOWN_ROWS = 100
 LIST_SUFFIXES = (".csv", ".xlsx", ".txt")
 
 
+#: the dates the register's views take: from 1900 to a century ahead
+_EARLIEST, _LATEST = dt.date(1900, 1, 1), dt.date.today().replace(year=dt.date.today().year + 100)
+
+
 def _as_of(text: str | None) -> dt.date:
+    """The date a view is read on: the one asked, within the range it takes, else today.
+
+    >>> _as_of("2017-06-01"), _as_of("9999-12-31") == _LATEST, _as_of("x") == dt.date.today()
+    (datetime.date(2017, 6, 1), True, True)
+    """
     try:
-        return dt.date.fromisoformat(str(text)) if text else dt.date.today()
+        day = dt.date.fromisoformat(str(text)) if text else dt.date.today()
     except ValueError:
         return dt.date.today()
+    return min(max(day, _EARLIEST), _LATEST)
+
+
+def _year(text: str | None, as_of: dt.date) -> int:
+    """The tax year asked (ASCII digits, within the dates taken), else the one before
+    ``as_of``'s.
+
+    >>> _year("2017", dt.date(2020, 1, 1)), _year("٣", dt.date(2020, 1, 1)), _year("99999", dt.date(2020, 1, 1))
+    (2017, 2019, 2019)
+    """
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and _EARLIEST.year <= int(text) <= _LATEST.year - 1:
+        return int(text)
+    return as_of.year - 1
 
 
 def _view(reg: Any, as_of: dt.date, year: int, lang: str) -> dict[str, Any]:
@@ -100,6 +124,17 @@ def _view(reg: Any, as_of: dt.date, year: int, lang: str) -> dict[str, Any]:
     }
 
 
+def _read(path: Path, as_of: dt.date, year: int, lang: str) -> dict[str, Any]:
+    """The register at ``path`` viewed (:func:`_view`), opened and closed here."""
+    from bondkit.register import Register
+
+    reg = Register(path)
+    try:
+        return _view(reg, as_of, year, lang)
+    finally:
+        reg.close()
+
+
 def register_routes(site: Site) -> list[Route]:
     """The routes of the register pages.
 
@@ -113,25 +148,19 @@ def register_routes(site: Site) -> list[Route]:
         return site.store.folder(site.user(request)) / "registers" / f"{sid}.db"
 
     async def show(request: Request) -> Response:
-        from bondkit.register import Register
-
         sid = request.path_params["sid"]
         text = site.text(request, sid)
         if text is None:
             return site.not_found(request)
         path, lang = path_of(request, sid), site.lang(request)
         as_of = _as_of(request.query_params.get("as_of"))
-        try:
-            year = int(request.query_params.get("year") or as_of.year - 1)
-        except ValueError:
-            year = as_of.year - 1
+        year = _year(request.query_params.get("year"), as_of)
         context = {"sid": sid, "as_of": as_of.isoformat(), "exists": path.exists()}
         if path.exists():
-            reg = Register(path)
-            try:
-                context |= _view(reg, as_of, year, lang)
-            finally:
-                reg.close()
+            try:  # opened, read and closed in one thread (SQLite's rule)
+                context |= await asyncio.to_thread(_read, path, as_of, year, lang)
+            except BondkitError as err:  # a date the register cannot read the year of
+                return site.page(request, "error.html", 422, message=err.render(lang))
         return site.page(request, "register.html", **context)
 
     async def create(request: Request) -> Response:
@@ -188,8 +217,9 @@ def register_routes(site: Site) -> list[Route]:
         except BondkitError as err:
             # the problems by row; the line that names the file bondkit wrote, and the
             # command line's advice, are for the terminal
-            name = Path(tmp).name
-            context["problems"] = [x for x in err.render(lang).splitlines() if name not in x]
+            name, shown = Path(tmp).name, Path(str(upload.filename or "list")).name
+            lines = [x.replace(name, shown) for x in err.render(lang).splitlines()]
+            context["problems"] = [x for x in lines if "--keep-good" not in x] or lines
         finally:
             Path(tmp).unlink(missing_ok=True)
         status = 422 if "problems" in context else 200

@@ -38,7 +38,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, Decimal) and value == value.to_integral():
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral():
         return int(value)
     return value
 
@@ -84,6 +84,22 @@ class Store:
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def secret(self) -> str:
+        """The key that signs the session cookies: made on first use, kept in the data
+        folder (readable by its owner only), so that a restart keeps the sessions.
+
+        >>> import tempfile
+        >>> store = Store(tempfile.mkdtemp())
+        >>> store.secret() == Store(store.root).secret() and len(store.secret()) > 30
+        True
+        """
+        path = self.root / "session.key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(secrets.token_urlsafe(32))
+        return path.read_text(encoding="ascii").strip()
 
     def folder(self, user: str) -> Path:
         """The folder of ``user`` (an id from :func:`new_id`; anything else is refused)."""

@@ -9,6 +9,7 @@ and :func:`~bondkit.studies.sweeps.write_sweep`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ SWEEP_METRICS = ("issuer_all_in_cost", "min_dscr", "total_interest", "p_minimum_
                  "total_cost", "max_annual_debt_service")  # fmt: skip
 #: the most options a comparison takes
 MAX_OPTIONS = 4
+#: what the grid's fields may hold: numbers of at most 12 characters, commas, colons
+_PLAIN_VALUES = re.compile(r"\s*[0-9.]{1,12}\s*([,:]\s*[0-9.]{1,12}\s*)*")
 _MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           ".csv": "text/csv", ".svg": "image/svg+xml", ".png": "image/png"}  # fmt: skip
 
@@ -90,10 +93,14 @@ def study_routes(site: Site) -> list[Route]:
         folder.mkdir(parents=True, mode=0o700)
         return folder
 
+    def too_many(request: Request) -> Response:
+        message = t("app.err.jobs", site.lang(request)).format(n=config.jobs_per_user)
+        return site.page(request, "error.html", 429, message=message)
+
     async def compare_page(request: Request) -> Response:
         user = site.user(request)
         saved = site.store.list(user)
-        if request.method == "GET":
+        if request.method != "POST":  # GET, and HEAD as GET
             return site.page(request, "compare.html", saved=saved, chosen=[])
         form = await site.posted(request)
         if form is None:
@@ -105,6 +112,8 @@ def study_routes(site: Site) -> list[Route]:
             problem = t("app.err.options", lang).format(most=MAX_OPTIONS)
             return site.page(request, "compare.html", 422, saved=saved, chosen=chosen,
                              problem=problem)  # fmt: skip
+        if site.jobs.busy(user) >= config.jobs_per_user:
+            return too_many(request)
         folder = job_folder(request, "compare")
         work = _compare_work(texts, folder, lang, config.max_seconds)
         job = site.jobs.start(user, "compare", len(texts) + 1, config.max_seconds, work)
@@ -126,14 +135,19 @@ def study_routes(site: Site) -> list[Route]:
         values = {"rates": "0.03:0.06:0.005", "terms": "3,5,7", "metric": SWEEP_METRICS[0]}
         context = {"sid": sid, "name": scenario.name, "metrics": SWEEP_METRICS,
                    "problems": {}, "most": config.max_variants}  # fmt: skip
-        if request.method == "GET":
+        if request.method != "POST":  # GET, and HEAD as GET
             return site.page(request, "sweep.html", values=values, **context)
         form = await site.posted(request)
         if form is None:
             return site.refused(request)
-        values = {k: str(form.get(k, values[k])).strip() for k in values}
+        values = {k: str(form.get(k, values[k])).strip()[:200] for k in values}
         problems, specs = {}, []
+        for field in ("rates", "terms"):  # plain numbers only: no 1e999999 for the parser
+            if not _PLAIN_VALUES.fullmatch(values[field]):
+                problems[field] = t("app.err.sweep_values", lang)
         for field, key in (("rates", "annual_rate"), ("terms", "term_years")):
+            if field in problems:
+                continue
             try:
                 specs.append(parse_vary(f"{key}={values[field]}", lang))
             except BondkitError as err:
@@ -151,6 +165,8 @@ def study_routes(site: Site) -> list[Route]:
         if problems:
             context["problems"] = problems
             return site.page(request, "sweep.html", 422, values=values, **context)
+        if site.jobs.busy(site.user(request)) >= config.jobs_per_user:
+            return too_many(request)
         folder = job_folder(request, "sweep")
         work = _sweep_work(scenario, specs, values["metric"], folder, lang, config.max_seconds)
         job = site.jobs.start(site.user(request), "sweep", len(grid(specs)), config.max_seconds,

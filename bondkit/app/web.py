@@ -12,7 +12,9 @@ docs/app.md for why.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import secrets
+import shutil
 import zipfile
 from importlib.resources import files
 from pathlib import Path
@@ -29,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from bondkit.app.context import AppConfig, Site
 from bondkit.app.form import by_field, check_form, field_names, form_groups
-from bondkit.app.guard import BodyLimit, Headers, TokenGate, is_loopback
+from bondkit.app.guard import BodyLimit, Headers, Shield, TokenGate, is_loopback
 from bondkit.app.registry import register_routes
 from bondkit.app.store import scenario_toml
 from bondkit.app.studies import study_routes
@@ -106,7 +108,7 @@ def create_app(config: AppConfig) -> Starlette:
         except KeyError:
             return not_found(request)
         lang = _lang(request)
-        if request.method == "GET":
+        if request.method != "POST":  # GET, and HEAD as GET
             data = _data(text)
             groups = form_groups(data)
             problems = _problems_of(data, lang)
@@ -117,7 +119,7 @@ def create_app(config: AppConfig) -> Starlette:
         if form is None:
             return refused(request)
         fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-        check = check_form(fields, lang)
+        check = await asyncio.to_thread(check_form, fields, lang)
         store.save(user, scenario_toml(check.data), sid)
         if check.scenario is not None and form.get("action") == "run":
             return RedirectResponse(f"/s/{sid}/result", status_code=303)
@@ -150,7 +152,9 @@ def create_app(config: AppConfig) -> Starlette:
             return got
         res, sid = got
         lang = _lang(request)
-        path = store.outputs(_user(request), sid) / f"{name}-{lang}.svg"
+        # named by the scenario's text: a chart of an earlier version is never shown
+        version = hashlib.sha256((site.text(request, sid) or "").encode()).hexdigest()[:16]
+        path = store.outputs(_user(request), sid) / f"{name}-{lang}-{version}.svg"
         if not path.exists():
             await asyncio.to_thread(_draw, res, name, lang, path)
         if not path.exists():
@@ -190,7 +194,7 @@ def create_app(config: AppConfig) -> Starlette:
         return RedirectResponse(back, status_code=303)
 
     async def login(request: Request) -> Response:
-        if request.method == "GET":
+        if request.method != "POST":  # GET, and HEAD as GET
             return page(request, "login.html")
         form = await posted(request)
         if form is None:
@@ -215,13 +219,15 @@ def create_app(config: AppConfig) -> Starlette:
         Mount("/static", StaticFiles(directory=str(files("bondkit.app").joinpath("static")))),
     ]
     middleware = [
+        Middleware(Shield),
         Middleware(Headers),
         Middleware(BodyLimit, limit=config.max_upload),
         Middleware(
             SessionMiddleware,
-            secret_key=config.secret,
+            secret_key=config.secret or site.store.secret(),
             same_site="strict",
             session_cookie="bondkit",
+            max_age=None,  # a browser session: the token is asked again after it
         ),  # fmt: skip
         Middleware(TokenGate, token=config.token),
     ]
@@ -391,6 +397,7 @@ def _charts(res: Any, folder: Path, lang: str) -> Path:
 
     stem = _stem(res.scenario.to_data())
     pictures = folder / f"charts-{lang}"
+    shutil.rmtree(pictures, ignore_errors=True)  # only this version's charts in the zip
     save_charts(res, pictures, stem, lang=lang, jobs=1)
     path = folder / f"{stem}-charts-{lang}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
