@@ -135,6 +135,17 @@ def _read(path: Path, as_of: dt.date, year: int, lang: str) -> dict[str, Any]:
         reg.close()
 
 
+def _import(path: Path, listed: str, reason: str, by: str) -> Any:
+    """Import the list ``listed`` into the register at ``path`` (opened and closed here)."""
+    from bondkit.register import Register
+
+    reg = Register(path)
+    try:
+        return reg.import_file(listed, reason=reason, by=by)
+    finally:
+        reg.close()
+
+
 def register_routes(site: Site) -> list[Route]:
     """The routes of the register pages.
 
@@ -185,8 +196,6 @@ def register_routes(site: Site) -> list[Route]:
         return RedirectResponse(f"/s/{sid}/register", status_code=303)
 
     async def import_list(request: Request) -> Response:
-        from bondkit.register import Register
-
         form = await site.posted(request)
         if form is None:
             return site.refused(request)
@@ -207,13 +216,9 @@ def register_routes(site: Site) -> list[Route]:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(raw)
-            reg = Register(path)
-            try:
-                reason = t("app.reg.reason", lang)
-                report = reg.import_file(tmp, reason=reason, by=by)
-                context["report"] = report
-            finally:
-                reg.close()
+            reason = t("app.reg.reason", lang)
+            # one transaction, in a thread of its own: the other pages go on meanwhile
+            context["report"] = await asyncio.to_thread(_import, path, tmp, reason, by)
         except BondkitError as err:
             # the problems by row; the line that names the file bondkit wrote, and the
             # command line's advice, are for the terminal
