@@ -546,3 +546,19 @@ def test_charts_follow_the_scenario_and_sessions_survive_a_restart(tmp_path):
     assert c.head(where).status_code == 200
     again = TestClient(create_app(AppConfig(data=tmp_path / "data")), cookies=dict(c.cookies))
     assert again.get(where).status_code == 200  # the same browser, after a restart
+
+
+def test_a_body_without_its_length_is_cut_at_the_limit_too(tmp_path):
+    c = client(tmp_path, max_upload=10_000)
+    token = csrf(c.get("/").text)
+
+    def chunks():  # no Content-Length: the body is counted as it comes
+        yield f"csrf={token}&source=upload&x=".encode()
+        for _ in range(30):
+            yield b"y" * 1_000
+
+    r = c.post(
+        "/new", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 413
+    assert not list((tmp_path / "data").rglob("*.toml"))

@@ -85,6 +85,18 @@ async def _refuse(send: Any, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class _Watched:
+    """An ASGI ``send`` that remembers whether the response has started (after which an
+    error can no longer become a response of its own)."""
+
+    def __init__(self, send: Any) -> None:
+        self.send, self.started = send, False
+
+    async def __call__(self, message: Any) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
 class BodyLimit:
     """ASGI middleware: a body of more than ``limit`` bytes gets 413 and is not read on."""
 
@@ -100,7 +112,7 @@ class BodyLimit:
             await _refuse(send, 413, "request too large")
             return
         seen = 0
-        started = False
+        watch = _Watched(send)
 
         async def counted() -> Any:
             nonlocal seen
@@ -111,15 +123,10 @@ class BodyLimit:
                     raise _TooLarge
             return message
 
-        async def watch(message: Any) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
             await self.app(scope, counted, watch)
         except _TooLarge:
-            if not started:
+            if not watch.started:
                 await _refuse(send, 413, "request too large")
 
 
@@ -188,18 +195,12 @@ class Shield:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watch(message: Any) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = _Watched(send)
         try:
             await self.app(scope, receive, watch)
         except Exception as err:
             import sys
 
             print(f"bondkit app: {type(err).__name__} on {scope.get('path', '')}", file=sys.stderr)
-            if not started:
+            if not watch.started:
                 await _refuse(send, 500, "something went wrong / une erreur est survenue")

@@ -335,9 +335,9 @@ def _result_context(res: Any, lang: str) -> dict[str, Any]:
     schedule = [[str(r["series"]), str(r["date"])[:10],
                  *[value_text(r[c] / 100, "money", lang, cur) for c in money]]
                 for _k, r in sched.iterrows()]  # fmt: skip
-    charts = [
-        n for n, part in _CHART_PARTS.items() if part is None or getattr(res, part) is not None
-    ]
+    from bondkit.report.charts import result_charts
+
+    charts = [n for n in result_charts(res) if n in CHART_NAMES]
     return {
         "name": res.scenario.name,
         "answers": answers(res, lang),
@@ -362,20 +362,13 @@ def _grid_value(row: Any, lang: str, currency: str) -> str:
                       kind, lang, currency)  # fmt: skip
 
 
-#: the table a chart needs (None: every result has it)
-_CHART_PARTS = {"debt-service": None, "balance": None, "campaign": "campaign",
-                "raised": "campaign", "coverage": "capacity", "redemptions": "risk"}  # fmt: skip
-
-
 def _draw(res: Any, name: str, lang: str, path: Path) -> None:
-    from bondkit.report import charts as c
     from bondkit.report.chartkit import save_figure
+    from bondkit.report.charts import result_charts
 
-    draw = {**c.CHARTS, **c.CAMPAIGN_CHARTS, **c.CAPACITY_CHARTS, **c.RISK_CHARTS}.get(name)
-    part = _CHART_PARTS.get(name)
-    if draw is None or (part is not None and getattr(res, part) is None):
-        return
-    save_figure(path.with_suffix(".png"), lambda ax: draw(res, lang, ax=ax), ("svg",))
+    draw = result_charts(res).get(name)
+    if draw is not None:
+        save_figure(path.with_suffix(".png"), lambda ax: draw(res, lang, ax=ax), ("svg",))
 
 
 def _workbook(res: Any, folder: Path, lang: str) -> Path:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -64,6 +64,7 @@ __all__ = [
     "redemption_fan_chart",
     "CAPACITY_CHARTS",
     "RISK_CHARTS",
+    "result_charts",
     "save_charts",
     "plot",
 ]
@@ -665,6 +666,23 @@ CAPACITY_CHARTS = {"coverage": coverage_chart}
 RISK_CHARTS = {"redemptions": redemption_fan_chart}
 
 
+def result_charts(result: Result) -> dict[str, Any]:
+    """The charts ``result`` has, by file name, in the workbook's order: the debt service
+    and the balance, then those of the tables the scenario has.
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> list(result_charts(run(starter_scenario())))
+    ['debt-service', 'balance']
+    """
+    charts = dict(CHARTS)
+    for part, more in (("campaign", CAMPAIGN_CHARTS), ("capacity", CAPACITY_CHARTS),
+                       ("risk", RISK_CHARTS), ("tracking", TRACKING_CHARTS)):  # fmt: skip
+        if getattr(result, part) is not None:
+            charts.update(more)
+    return charts
+
+
 def save_charts(
     result: Result,
     folder: str | Path,
@@ -707,15 +725,7 @@ def save_charts(
         return {}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    charts = dict(CHARTS)
-    if result.campaign is not None:
-        charts.update(CAMPAIGN_CHARTS)
-    if result.capacity is not None:
-        charts.update(CAPACITY_CHARTS)
-    if result.risk is not None:
-        charts.update(RISK_CHARTS)
-    if result.tracking is not None:
-        charts.update(TRACKING_CHARTS)
+    charts = result_charts(result)
     todo = {
         name: (folder / f"{stem}-{name}.png", lambda ax, draw=draw: draw(result, lang, ax=ax))
         for name, draw in charts.items()
