@@ -545,13 +545,17 @@ def test_save_charts_refuses_an_unknown_format(two_fr, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_one_layout_for_both_files_gives_the_files_savefig_gave(two_fr, tmp_path):
-    """save_figure lays a chart out once and draws each file once; its files are those of
-    the way bondkit saved a chart before: savefig, which lays the figure out and draws it
-    without output before drawing the PNG, then the SVG without a new layout."""
+def test_one_layout_for_both_files_gives_the_pictures_savefig_gave(two_fr, tmp_path):
+    """save_figure lays a chart out once and draws each file once; its pictures are those
+    of the way bondkit saved a chart before: savefig, which lays the figure out and draws
+    it without output before drawing the PNG, then the SVG without a new layout. The PNG
+    has the same pixels without the alpha channel (a chart is opaque), at 150 dpi; the SVG
+    is the same file, its words as text."""
+    import io
     import warnings
 
     import matplotlib as mpl
+    from PIL import Image
 
     from bondkit.report.chartkit import DPI, FIGSIZE, RC, save_figure
 
@@ -561,13 +565,20 @@ def test_one_layout_for_both_files_gives_the_files_savefig_gave(two_fr, tmp_path
             warnings.simplefilter("ignore", UserWarning)
             fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
             draw(two_fr, "fr", ax=fig.add_subplot())
-            fig.savefig(tmp_path / "before.png", dpi=DPI, metadata={"Software": None})
+            before = io.BytesIO()
+            fig.savefig(before, format="png", dpi=DPI)
             fig.set_layout_engine("none")
             fig.savefig(tmp_path / "before.svg", metadata={"Date": None})
-        for suffix in (".png", ".svg"):
-            kit = (tmp_path / "kit").with_suffix(suffix).read_bytes()
-            assert kit == (tmp_path / "before").with_suffix(suffix).read_bytes(), draw
+        kit_png, before_png = Image.open(tmp_path / "kit.png"), Image.open(before)
+        assert kit_png.mode == "RGB" and before_png.mode == "RGBA"
+        assert set(before_png.getchannel("A").getdata()) == {255}  # opaque: nothing lost
+        assert kit_png.tobytes() == before_png.convert("RGB").tobytes(), draw
+        assert kit_png.info["dpi"] == pytest.approx((DPI, DPI), abs=0.02)  # 5906 per metre
+        kit = (tmp_path / "kit.svg").read_bytes()
+        assert kit == (tmp_path / "before.svg").read_bytes(), draw
         assert kit.count(b"<path ") > 10  # a drawn chart, not an empty page
+        title = draw(two_fr, "fr", ax=Figure().add_subplot()).get_title()
+        assert title.encode() in kit  # the title is text, in French
 
 
 def _can_fork() -> bool:
@@ -613,7 +624,7 @@ def test_charts_drawn_by_two_processes_are_the_files_of_one(analyses_fr, tmp_pat
     assert parallel == serial
     for name in one:
         a, b = (np.asarray(Image.open(paths[name])) for paths in (one, two))
-        assert a.shape == (675, 1200, 4) and (a == b).all()
+        assert a.shape == (675, 1200, 3) and (a == b).all()
 
 
 @pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")
