@@ -427,8 +427,11 @@ def run_command(
     from bondkit.report.writer import output_stem
 
     stem = output_stem(file)
-    result = run(sc, max_memory=max_memory, max_time=max_time, register=register_db)
-    paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts)
+    from bondkit.report.drawers import Drawers
+
+    with Drawers(formats=charts) as drawers:  # matplotlib loads while the model is computed
+        result = run(sc, max_memory=max_memory, max_time=max_time, register=register_db)
+        paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts, drawers=drawers)
     _warn_findings(result)
     if result.register is not None:  # counted, never named
         from bondkit.labels import money_text
@@ -508,10 +511,14 @@ def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of
             given[status.strip()] = float(rate)
         except ValueError:
             _fail(_say("cli.error", message=_say("track.err.rate", status=status, rate=rate)), 2)
-    result = track(sc, as_of=as_of.date(), subscriptions=rows, register=register_db,
-                   rates=given, mapping=mapping_pairs(maps), dates=dates, sheet=sheet,
-                   max_memory=max_memory, max_time=max_time)  # fmt: skip
-    paths = write_outputs(result, out_dir, output_stem(file), lang=lang, charts=charts)
+    from bondkit.report.drawers import Drawers
+
+    with Drawers(formats=charts) as drawers:  # matplotlib loads meanwhile
+        result = track(sc, as_of=as_of.date(), subscriptions=rows, register=register_db,
+                       rates=given, mapping=mapping_pairs(maps), dates=dates, sheet=sheet,
+                       max_memory=max_memory, max_time=max_time)  # fmt: skip
+        stem = output_stem(file)
+        paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts, drawers=drawers)
     for text in tracking_lines(result.tracking, lang or sc.language, sc.currency):
         _echo(text)
     _echo_paths(paths)

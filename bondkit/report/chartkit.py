@@ -8,11 +8,6 @@ matplotlib is imported when a chart is drawn: a run without charts never loads i
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import sys
-import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -36,7 +31,6 @@ __all__ = [
     "lighter",
     "new_axes",
     "save_figure",
-    "save_figures",
     "pyplot_axes",
     "mathtext_safe",
     "fewest_decimals",
@@ -197,154 +191,6 @@ def _write_png(fig: Any, path: Path) -> None:
     size = fig.canvas.get_width_height(physical=True)
     rgba = Image.frombuffer("RGBA", size, fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     rgba.convert("RGB").save(path, format="png", compress_level=_PNG_LEVEL, dpi=(DPI, DPI))
-
-
-#: the most processes :func:`save_figures` starts by itself (``jobs=None``)
-MAX_JOBS = 4
-
-
-def _workers(jobs: int | None, n: int) -> int:
-    """How many processes draw ``n`` charts: ``jobs`` (``None``: one per core, at most
-    :data:`MAX_JOBS`), never more than the charts, and 1 (this process) where a forked
-    process is not safe: elsewhere than on Linux, in a process with other threads (a
-    notebook's kernel, a server) or in a daemon process (which may not have children)."""
-    if jobs is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        jobs = min(cores, MAX_JOBS)
-    if (
-        jobs <= 1
-        or n <= 1
-        or not sys.platform.startswith("linux")
-        or threading.active_count() > 1
-        or multiprocessing.current_process().daemon
-    ):
-        return 1
-    return min(jobs, n)
-
-
-#: prctl's option: the signal a process gets when the one that forked it ends
-_PR_SET_PDEATHSIG = 1
-
-
-class _Queue:
-    """The charts left to draw, shared by the processes that draw them: the forked ones
-    take them from the first, the process that forked them from the last, one at a time,
-    so that all end together; once closed (a chart failed), nobody takes any more."""
-
-    def __init__(self, names: Iterable[str], fork: Any) -> None:
-        self.names = list(names)
-        self.ends = fork.Array("i", [0, len(self.names)])  # next from the first, end
-
-    def take(self, first: bool) -> str | None:
-        with self.ends.get_lock():
-            start, stop = self.ends[0], self.ends[1]
-            if start >= stop:
-                return None
-            if first:
-                self.ends[0] = start + 1
-                return self.names[start]
-            self.ends[1] = stop - 1
-            return self.names[stop - 1]
-
-    def close(self) -> None:
-        with self.ends.get_lock():
-            self.ends[0] = self.ends[1]
-
-
-def _draw_in_worker(
-    charts: Mapping[str, tuple[Path, Callable[[Axes], Any]]],
-    formats: tuple[str, ...],
-    queue: _Queue,
-    parent: int,
-    report: Any,
-) -> None:
-    """A forked process: it draws the charts it takes from ``queue`` until none is left,
-    then sends None, or the exception that stopped it, through ``report``. It is killed
-    when ``parent`` ends, however that ends: a run killed while drawing leaves no process
-    behind, holding the lock of its staging folder."""
-    import ctypes
-
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux's
-    if os.getppid() != parent:  # it ended before that
-        os._exit(1)
-    try:
-        while (name := queue.take(first=True)) is not None:
-            save_figure(*charts[name], formats)
-    except BaseException as exc:  # sent, not printed: the run says it once
-        queue.close()
-        try:
-            report.send(exc)
-        except Exception:  # an exception that does not pickle
-            report.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
-        return
-    report.send(None)
-
-
-def _outcome(worker: Any, report: Any) -> BaseException | None:
-    """What a worker process sent once its charts were drawn, after it ended."""
-    try:
-        outcome = report.recv()
-    except EOFError:  # it ended without a word: killed
-        worker.join()
-        return ChildProcessError(t("chart.err.worker", "en").format(code=worker.exitcode))
-    worker.join()
-    return outcome
-
-
-def save_figures(
-    charts: Mapping[str, tuple[Path, Callable[[Axes], Any]]],
-    formats: Iterable[str] = FORMATS,
-    jobs: int | None = 1,
-) -> None:
-    """Save each chart of ``charts`` (name -> (PNG path, ``draw(ax)``)) with
-    :func:`save_figure`, in ``formats``, by ``jobs`` processes (``None``: one per core).
-
-    This process draws too: the other ``jobs - 1`` are forked from it, so they draw from
-    what it holds (nothing is pickled but what a failing chart raises) and write the same
-    bytes as it would. They take the charts one at a time from the first, this process
-    from the last, so each is drawn once and all end together. If a chart fails, nobody
-    starts another, and its exception is raised here once the charts being drawn are
-    done. Where forking is not safe (see :func:`_workers`), this process draws them all.
-
-    >>> import tempfile
-    >>> bars = lambda ax: ax.bar([1, 2], [3, 4])
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     folder = Path(tmp)
-    ...     save_figures({k: (folder / f"{k}.png", bars) for k in "abc"}, ["png"], jobs=2)
-    ...     names = sorted(p.name for p in folder.iterdir())
-    >>> names
-    ['a.png', 'b.png', 'c.png']
-    """
-    formats = chart_formats(formats)
-    workers = _workers(jobs, len(charts))
-    if workers <= 1:
-        for png, draw in charts.values():
-            save_figure(png, draw, formats)
-        return
-    fork = multiprocessing.get_context("fork")
-    queue = _Queue(charts, fork)
-    started = []
-    try:
-        for _ in range(workers - 1):
-            reader, writer = fork.Pipe(duplex=False)
-            args = (charts, formats, queue, os.getpid(), writer)
-            worker = fork.Process(target=_draw_in_worker, args=args)
-            with warnings.catch_warnings():
-                # Python 3.12+ warns of any thread; the only ones here are native BLAS
-                # pools, which prepare for a fork
-                warnings.simplefilter("ignore", DeprecationWarning)
-                worker.start()
-            writer.close()
-            started.append((worker, reader))
-        while (name := queue.take(first=False)) is not None:
-            save_figure(*charts[name], formats)
-    except BaseException:
-        queue.close()
-        raise
-    finally:
-        failed = [e for e in (_outcome(w, r) for w, r in started) if e is not None]
-    if failed:
-        raise failed[0]
 
 
 def pyplot_axes() -> Axes:

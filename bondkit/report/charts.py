@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +41,9 @@ from bondkit.report.chartkit import (
     new_axes,
     note_box,
     pyplot_axes,
-    save_figures,
     series_colour,
 )
+from bondkit.report.drawers import run_chart_names, save_figures
 from bondkit.report.tracking_chart import TRACKING_CHARTS, tracking_chart
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ __all__ = [
     "CAPACITY_CHARTS",
     "RISK_CHARTS",
     "result_charts",
+    "run_charts",
     "save_charts",
     "plot",
 ]
@@ -668,19 +670,37 @@ RISK_CHARTS = {"redemptions": redemption_fan_chart}
 
 def result_charts(result: Result) -> dict[str, Any]:
     """The charts ``result`` has, by file name, in the workbook's order: the debt service
-    and the balance, then those of the tables the scenario has.
+    and the balance, then those of the tables the scenario has
+    (:func:`~bondkit.report.drawers.run_chart_names`).
 
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
     >>> list(result_charts(run(starter_scenario())))
     ['debt-service', 'balance']
     """
-    charts = dict(CHARTS)
-    for part, more in (("campaign", CAMPAIGN_CHARTS), ("capacity", CAPACITY_CHARTS),
-                       ("risk", RISK_CHARTS), ("tracking", TRACKING_CHARTS)):  # fmt: skip
-        if getattr(result, part) is not None:
-            charts.update(more)
-    return charts
+    drawn = CHARTS | CAMPAIGN_CHARTS | CAPACITY_CHARTS | RISK_CHARTS | TRACKING_CHARTS
+    return {name: drawn[name] for name in run_chart_names(result)}
+
+
+def run_charts(
+    result: Result, folder: str | Path, stem: str, lang: str | None = None
+) -> dict[str, tuple[Path, Any]]:
+    """The charts of ``result`` to save: name -> (``folder/<stem>-<name>.png``, ``draw(ax)``
+    in ``lang``, default the scenario's), as :func:`save_charts` and
+    :class:`~bondkit.report.drawers.Drawers` draw them.
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> charts = run_charts(run(starter_scenario()), "out", "coop")
+    >>> [(name, png.as_posix()) for name, (png, _) in charts.items()]
+    [('debt-service', 'out/coop-debt-service.png'), ('balance', 'out/coop-balance.png')]
+    """
+    lang = check_language(lang or result.scenario.language)
+    folder = Path(folder)
+    return {
+        name: (folder / f"{stem}-{name}.png", partial(draw, result, lang))
+        for name, draw in result_charts(result).items()
+    }
 
 
 def save_charts(
@@ -702,7 +722,7 @@ def save_charts(
     ``formats`` (``"both"``, ``"png"``, ``"svg"``, ``"none"``: no file, ``{}``) limits the
     files; without PNG the SVG paths are returned. ``jobs`` processes draw the charts, the
     same files as one (default: one per core where safe, see
-    :func:`~bondkit.report.chartkit.save_figures`).
+    :func:`~bondkit.report.drawers.save_figures`).
 
     The starter scenario (``bondkit init``): a co-op's 100,000 $ 5-year bullet at 4 %,
     issued on 15 January 2027.
@@ -725,11 +745,7 @@ def save_charts(
         return {}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    charts = result_charts(result)
-    todo = {
-        name: (folder / f"{stem}-{name}.png", lambda ax, draw=draw: draw(result, lang, ax=ax))
-        for name, draw in charts.items()
-    }
+    todo = run_charts(result, folder, stem, lang)
     save_figures(todo, formats, jobs)
     return {name: png.with_suffix(f".{formats[0]}") for name, (png, _) in todo.items()}
 

@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING
 from bondkit.report.fileset import write_file_set
 
 if TYPE_CHECKING:
+    from bondkit.report.drawers import Drawers
     from bondkit.runner import Result
+
+#: the function that lists a run's charts, named so that this process need not load it
+_RUN_CHARTS = "bondkit.report.charts:run_charts"
 
 __all__ = ["output_stem", "summary_json", "write_outputs", "to_excel"]
 
@@ -61,6 +65,7 @@ def write_outputs(
     stem: str,
     lang: str | None = None,
     charts: str | Iterable[str] = "both",
+    drawers: Drawers | None = None,
 ) -> dict[str, Path]:
     """Write ``<stem>.xlsx``, ``<stem>-summary.json`` and ``charts/<stem>-<chart>.png|.svg``.
 
@@ -69,8 +74,10 @@ def write_outputs(
 
     ``charts`` says which chart files are written: ``"both"`` (PNG and SVG), ``"png"``,
     ``"svg"`` or ``"none"`` (no ``charts`` folder); the workbook shows the PNGs, so it has
-    no pictures without them. The charts are drawn by one process per core where that is
-    safe (see :func:`bondkit.report.chartkit.save_figures`), into the same files.
+    no pictures without them. The charts are drawn by other processes, one per core where
+    that is safe, while this one writes the workbook (:class:`bondkit.report.drawers.Drawers`;
+    ``drawers``, made before the result was computed, have matplotlib loaded already); the
+    files are those one process draws.
 
     Returns the final paths by kind (``workbook``, ``summary``, ``charts``).
     Raises :class:`~bondkit.errors.BondkitError` when the folder cannot be written.
@@ -94,20 +101,24 @@ def write_outputs(
     >>> left
     ['.bondkit', 'charts', 'coop-summary.json', 'coop.xlsx']
     """
-    from bondkit.report.chartkit import FORMATS, chart_formats
+    from bondkit.report.chartkit import chart_formats
+    from bondkit.report.drawers import Drawers, run_chart_names
     from bondkit.report.workbook import write_workbook
 
     formats = chart_formats(charts)
-    asked = {} if formats == FORMATS else {"formats": formats}  # save_charts' default: both
 
     def fill(new: Path) -> None:
-        pictures = {}
-        if formats:  # else matplotlib is not even loaded
-            from bondkit.report.charts import save_charts
-
-            pictures = save_charts(result, new / "charts", stem, lang=lang, **asked)
-        pngs = pictures if "png" in formats else None
-        write_workbook(result, new / f"{stem}.xlsx", lang=lang, charts=pngs)
+        folder = new / "charts"
+        paths = {}
+        if formats:
+            folder.mkdir()
+            paths = {n: folder / f"{stem}-{n}.{formats[0]}" for n in run_chart_names(result)}
+        with drawers if drawers is not None else Drawers() as ahead:
+            args = (result, folder, stem, lang)
+            with ahead.draw(_RUN_CHARTS, args, paths, formats) as drawing:
+                pngs = drawing.paths if "png" in formats else None
+                xlsx = new / f"{stem}.xlsx"
+                write_workbook(result, xlsx, lang=lang, charts=pngs, ready=drawing.finish)
         (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
 
     out = Path(out_dir)

@@ -473,7 +473,7 @@ def _chart_stem(metric: str) -> str:
 
 def _save_charts(table: pd.DataFrame, folder: Path, lang: str, currency: str) -> dict[str, Path]:
     """PNG and SVG of each metric with at least one value; byte-identical on every run."""
-    from bondkit.report.chartkit import save_figures
+    from bondkit.report.drawers import save_figures
 
     charts = {
         metric: (

@@ -8,6 +8,7 @@ that each formula's cells are known when it is written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ def write_workbook(
     lang: str | None = None,
     charts: dict[str, Path] | None = None,
     today: dt.date | None = None,
+    ready: Callable[[], object] | None = None,
 ) -> None:
     """Write the scenario workbook of ``result`` to ``path`` (``.xlsx``), in one go.
 
@@ -62,6 +64,8 @@ def write_workbook(
         on B3.4 and the redemption fan (``"redemptions"``) on B3.5; none when omitted
     today : the day the statuses of the steps of the issue (B3.1) are given for; default:
         the day of the run
+    ready : called once the sheets are written, before the charts' files are read: the
+        charts may be drawn meanwhile (:meth:`bondkit.report.drawers.Drawing.finish`)
 
     Money is written in currency units, rates as fractions with a percent format. The
     starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), in English; the amount
@@ -104,5 +108,8 @@ def write_workbook(
     book.wb.set_properties(
         {"title": sc.name, "company": sc.issuer.name, "comments": sc.input_sha256 or ""}
     )
+    if ready is not None:
+        ready()
+    book.place_pictures()
     # XlsxWriter keeps everything in memory until close(): an error above writes no file
     book.wb.close()

@@ -29,7 +29,6 @@ import datetime as dt
 import io
 import math
 import re
-import struct
 import textwrap
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from bondkit.columns import COLUMNS, label
 from bondkit.labels import currency_symbol, money_text, percent_format, percent_text, t
+from bondkit.report.chartkit import DPI, PIXELS
 from bondkit.report.workbook.printing import set_up_printing
 from bondkit.runner.readiness import STATUS_COLOURS
 
@@ -177,19 +177,6 @@ def number_formats(lang: str, currency: str = "CAD") -> dict[str, str]:
         "decimal": "#,##0.0",
         "ratio": "0.00",
     }
-
-
-def _png_size(path: Path) -> tuple[int, int, float]:
-    """Width and height in pixels and horizontal dpi (96 when absent) of a PNG file."""
-    data = Path(path).read_bytes()
-    width, height = struct.unpack(">II", data[16:24])
-    dpi = 96.0
-    at = data.find(b"pHYs")
-    if at > 0:
-        ppu_x, _ppu_y, unit = struct.unpack(">IIB", data[at + 4 : at + 13])
-        if unit == 1 and ppu_x:
-            dpi = ppu_x * 0.0254
-    return width, height, dpi
 
 
 def _px(width_chars: float) -> float:
@@ -519,17 +506,16 @@ class Sheet:
         x_offset: float = 0.0,
         width_px: float = _CHART_WIDTH_PX,
     ) -> tuple[float, float]:
-        """Insert a PNG ``width_px`` wide; returns its displayed width and height in pixels."""
-        width, height, dpi = _png_size(path)
-        natural = width * 96.0 / dpi
+        """Place the chart drawn at ``path`` (a PNG of bondkit's size,
+        :data:`~bondkit.report.chartkit.PIXELS` at its DPI) ``width_px`` wide; returns its
+        displayed width and height in pixels. The file need not be drawn yet: the
+        pictures go in when the workbook is closed (:meth:`Book.place_pictures`)."""
+        width, height = PIXELS
+        natural = width * 96.0 / DPI
         scale = width_px / natural
-        shown_h = height * 96.0 / dpi * scale
-        self.ws.insert_image(
-            row,
-            col,
-            str(path),
-            {"x_scale": scale, "y_scale": scale, "x_offset": x_offset, "object_position": 3},
-        )
+        shown_h = height * 96.0 / DPI * scale
+        options = {"x_scale": scale, "y_scale": scale, "x_offset": x_offset, "object_position": 3}
+        self.book.pictures.append((self.ws, row, col, str(path), options))
         self.extra_rows = max(self.extra_rows, row + math.ceil(shown_h / 20.0) + 1)
         self.extra_px = max(self.extra_px, x_offset + width_px)
         return width_px, shown_h
@@ -620,6 +606,8 @@ class Book:
             wb = new_workbook(io.BytesIO() if path is None else path)
         self.wb = wb
         self._formats: dict[tuple, Any] = {} if formats is None else formats
+        #: the charts placed, inserted when drawn: (worksheet, row, column, path, options)
+        self.pictures: list[tuple[Any, int, int, str, dict]] = []
         #: (series id, period) -> 0-based row of that schedule line on B3.4
         self.schedule_rows: dict[tuple[str, int], int] = {}
         #: accumulating series' schedule lines whose interest cell waits for the accrual
@@ -724,6 +712,12 @@ class Book:
 
     def sheet(self, key: str, title_key: str, subtitle: str | None = None) -> Sheet:
         return Sheet(self, key, title_key, subtitle)
+
+    def place_pictures(self) -> None:
+        """Insert the charts placed so far, now drawn (XlsxWriter reads each file here)."""
+        for ws, row, col, path, options in self.pictures:
+            ws.insert_image(row, col, path, options)
+        self.pictures.clear()
 
 
 def _text_literal(s: str) -> str:

@@ -1,0 +1,501 @@
+"""The processes that draw charts, so that a run's twelve chart files do not double its time.
+
+A chart costs more than the model it shows (matplotlib lays out and draws every word of
+it twice, for the PNG and the SVG), and most of a run's cores are idle while the model is
+computed. So the charts are drawn by processes of their own:
+
+- :func:`save_figures` draws charts already known (a comparison's, a sweep's) with this
+  process and ``jobs - 1`` forked ones, which inherit them: nothing is pickled.
+- :class:`Drawers` is made *before* a run is computed (``bondkit run`` makes it as soon as
+  the scenario is read): it forks one process at once, which loads matplotlib and its
+  fonts on the core the model leaves idle. :meth:`Drawers.draw` then sends it the run's
+  result (pickled, a few milliseconds) and returns a :class:`Drawing` at once; the
+  process forks the others it needs (they share what it loaded) and they draw the charts,
+  each once, while this process writes the workbook. :meth:`Drawing.finish` waits for
+  them.
+
+Every process draws with :func:`bondkit.report.chartkit.save_figure`, so the files are
+byte for byte those one process writes. Where forking is not safe (see :func:`workers`),
+nothing is forked and the charts are drawn in this process, when the drawing is finished.
+A forked process ends with the one that forked it, however that ends (Linux's
+parent-death signal): a run killed while drawing leaves no process behind.
+
+matplotlib is never imported here: the process that writes the workbook does not load it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bondkit.labels import t
+from bondkit.report.chartkit import FORMATS, chart_formats, save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from bondkit.runner import Result
+
+__all__ = [
+    "MAX_JOBS",
+    "RUN_CHARTS",
+    "run_chart_names",
+    "workers",
+    "save_figures",
+    "Drawers",
+    "Drawing",
+]
+
+#: the most processes that draw charts when left to choose (``jobs=None``)
+MAX_JOBS = 4
+
+#: the chart files of a run, by the table of the result they need (None: every run has
+#: them), in the workbook's order; :data:`bondkit.report.charts.CHARTS` and its kin draw
+#: them (a test keeps the two in step)
+RUN_CHARTS: tuple[tuple[str | None, tuple[str, ...]], ...] = (
+    (None, ("debt-service", "balance")),
+    ("campaign", ("campaign", "raised")),
+    ("capacity", ("coverage",)),
+    ("risk", ("redemptions",)),
+    ("tracking", ("tracking",)),
+)
+
+#: a chart to draw: its PNG path (the SVG's is beside it) and ``draw(ax)``
+Chart = tuple[Path, Callable[["Axes"], Any]]
+#: what builds the charts: a module's function, or its ``"module:function"`` name
+Build = Callable[..., Mapping[str, Chart]] | str
+
+
+def run_chart_names(result: Result) -> list[str]:
+    """The chart files ``result`` has, by name, in the workbook's order, without loading
+    matplotlib.
+
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import load_example, starter_scenario
+    >>> run_chart_names(run(starter_scenario()))
+    ['debt-service', 'balance']
+    >>> sc = load_example("cinema-du-parc-2016").with_changes(
+    ...     {"campaign.simulations": 200, "risk.paths": 200})
+    >>> run_chart_names(run(sc))
+    ['debt-service', 'balance', 'campaign', 'raised', 'coverage', 'redemptions']
+    """
+    return [
+        name
+        for part, names in RUN_CHARTS
+        if part is None or getattr(result, part) is not None
+        for name in names
+    ]
+
+
+def workers(jobs: int | None, n: int) -> int:
+    """How many processes draw ``n`` charts: ``jobs`` (``None``: one per core, at most
+    :data:`MAX_JOBS`), never more than the charts, and 1 (this process) where a forked
+    process is not safe: elsewhere than on Linux, in a process with other threads (a
+    notebook's kernel, a server) or in a daemon process (which may not have children).
+
+    >>> workers(1, 12), workers(2, 1)
+    (1, 1)
+    """
+    if jobs is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        jobs = min(cores, MAX_JOBS)
+    if (
+        jobs <= 1
+        or n <= 1
+        or not sys.platform.startswith("linux")
+        or threading.active_count() > 1
+        or multiprocessing.current_process().daemon
+    ):
+        return 1
+    return min(jobs, n)
+
+
+#: prctl's option: the signal a process gets when the one that forked it ends
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with(parent: int) -> None:
+    """This forked process is killed when ``parent`` ends; it ends now if it already has."""
+    import ctypes
+
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux's
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
+
+
+def _start(process: Any) -> None:
+    with warnings.catch_warnings():
+        # Python 3.12+ warns of any thread; the only ones here are native BLAS pools,
+        # which prepare for a fork
+        warnings.simplefilter("ignore", DeprecationWarning)
+        process.start()
+
+
+class _Queue:
+    """The charts left to draw, shared by the processes that draw them: the forked ones
+    take them from the first, the process that forked them from the last, one at a time,
+    so that all end together; once closed (a chart failed), nobody takes any more. Made
+    before the charts are known, it is empty until :meth:`fill`."""
+
+    def __init__(self, names: Iterable[str], fork: Any) -> None:
+        self.names = list(names)
+        self.ends = fork.Array("i", [0, len(self.names)])  # next from the first, end
+
+    def fill(self, names: Iterable[str]) -> None:
+        """The charts to draw, said in this process; opens an empty queue never closed."""
+        self.names = list(names)
+        with self.ends.get_lock():
+            if self.ends[0] == self.ends[1] == 0:
+                self.ends[1] = len(self.names)
+
+    def take(self, first: bool) -> str | None:
+        with self.ends.get_lock():
+            start, stop = self.ends[0], self.ends[1]
+            if start >= stop:
+                return None
+            if first:
+                self.ends[0] = start + 1
+                return self.names[start]
+            self.ends[1] = stop - 1
+            return self.names[stop - 1]
+
+    def close(self) -> None:
+        with self.ends.get_lock():
+            self.ends[0] = self.ends[1] = max(self.ends[1], 1)  # never opened again
+
+
+def _draw_from(
+    charts: Mapping[str, Chart], formats: tuple[str, ...], queue: _Queue, report: Any
+) -> None:
+    """Draw the charts taken from ``queue`` until none is left, then send None, or the
+    exception that stopped it, through ``report`` (sent, not printed: the run says it
+    once)."""
+    try:
+        while (name := queue.take(first=True)) is not None:
+            save_figure(*charts[name], formats)
+    except BaseException as exc:
+        queue.close()
+        try:
+            report.send(exc)
+        except Exception:  # an exception that does not pickle
+            report.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        return
+    report.send(None)
+
+
+def _draw_in_worker(
+    charts: Mapping[str, Chart], formats: tuple[str, ...], queue: _Queue, parent: int, report: Any
+) -> None:
+    """A process forked by :func:`save_figures`, or by the first of :class:`Drawers`."""
+    _end_with(parent)
+    _draw_from(charts, formats, queue, report)
+
+
+def _killed(code: int | None) -> ChildProcessError:
+    return ChildProcessError(t("chart.err.worker", "en").format(code=code))
+
+
+class _Silent:
+    """What a drawing process that ended without a word said: it was killed."""
+
+
+def _received(report: Any) -> BaseException | _Silent | None:
+    """What a drawing process sent once its charts were drawn."""
+    try:
+        return report.recv()
+    except EOFError:
+        return _Silent()
+
+
+def _outcome(worker: Any, report: Any) -> BaseException | None:
+    """What a worker process sent once its charts were drawn, after it ended."""
+    said = _received(report)
+    worker.join()
+    return _killed(worker.exitcode) if isinstance(said, _Silent) else said
+
+
+def save_figures(
+    charts: Mapping[str, Chart],
+    formats: Iterable[str] = FORMATS,
+    jobs: int | None = 1,
+) -> None:
+    """Save each chart of ``charts`` (name -> (PNG path, ``draw(ax)``)) with
+    :func:`~bondkit.report.chartkit.save_figure`, in ``formats``, by ``jobs`` processes
+    (``None``: one per core).
+
+    This process draws too: the other ``jobs - 1`` are forked from it, so they draw from
+    what it holds (nothing is pickled but what a failing chart raises) and write the same
+    bytes as it would. They take the charts one at a time from the first, this process
+    from the last, so each is drawn once and all end together. If a chart fails, nobody
+    starts another, and its exception is raised here once the charts being drawn are
+    done. Where forking is not safe (see :func:`workers`), this process draws them all.
+
+    >>> import tempfile
+    >>> bars = lambda ax: ax.bar([1, 2], [3, 4])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = Path(tmp)
+    ...     save_figures({k: (folder / f"{k}.png", bars) for k in "abc"}, ["png"], jobs=2)
+    ...     names = sorted(p.name for p in folder.iterdir())
+    >>> names
+    ['a.png', 'b.png', 'c.png']
+    """
+    formats = chart_formats(formats)
+    n = workers(jobs, len(charts))
+    if n <= 1:
+        for png, draw in charts.values():
+            save_figure(png, draw, formats)
+        return
+    fork = multiprocessing.get_context("fork")
+    queue = _Queue(charts, fork)
+    started = []
+    try:
+        for _ in range(n - 1):
+            reader, writer = fork.Pipe(duplex=False)
+            args = (charts, formats, queue, os.getpid(), writer)
+            worker = fork.Process(target=_draw_in_worker, args=args)
+            _start(worker)
+            writer.close()
+            started.append((worker, reader))
+        while (name := queue.take(first=False)) is not None:
+            save_figure(*charts[name], formats)
+    except BaseException:
+        queue.close()
+        raise
+    finally:
+        failed = [e for e in (_outcome(w, r) for w, r in started) if e is not None]
+    if failed:
+        raise failed[0]
+
+
+def _function(build: Build) -> Callable[..., Mapping[str, Chart]]:
+    """``build`` itself, or the function its ``"module:function"`` name names."""
+    if callable(build):
+        return build
+    module, _, name = build.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _warm() -> None:
+    """Load matplotlib, the charts' modules and their font, as a chart does (nothing is
+    written)."""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    import bondkit.report.charts  # noqa: F401  (what a run's charts import)
+    from bondkit.report.chartkit import DPI, FIGSIZE, RC
+
+    with mpl.rc_context(RC):
+        fig = Figure(figsize=FIGSIZE, dpi=DPI)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_title("Ag 0,1 $")
+        ax.set_xlabel("Ag")
+        fig.canvas.draw()
+
+
+def _first(job: Any, reports: list[Any], queue: _Queue, parent: int) -> None:
+    """The process :class:`Drawers` forks ahead: it loads matplotlib, waits for the charts
+    to draw (none when ``job`` closes without a word), forks one process per other
+    ``reports`` (they inherit what it loaded and the charts) and draws with them. It says
+    the word of another that was killed."""
+    _end_with(parent)
+    try:
+        _warm()
+    except Exception:  # drawing says it again, where it is reported
+        pass
+    try:
+        build, args, formats = job.recv()
+    except EOFError:  # no charts after all
+        return
+    job.close()
+    try:
+        charts = _function(build)(*args)
+        queue.fill(charts)
+    except BaseException as exc:
+        queue.close()
+        reports[0].send(exc)
+        return
+    fork = multiprocessing.get_context("fork")
+    others = []
+    for report in reports[1:]:
+        args = (charts, formats, queue, os.getpid(), report)
+        other = fork.Process(target=_draw_in_worker, args=args)
+        _start(other)
+        others.append((other, report))
+    _draw_from(charts, formats, queue, reports[0])
+    for other, report in others:
+        other.join()
+        if other.exitcode:  # killed before its word
+            report.send(_killed(other.exitcode))
+        report.close()
+
+
+class Drawing:
+    """Charts being drawn into their files: :meth:`finish` waits until they are (drawing
+    them in this process when nothing was forked) and raises what stopped one. Used as a
+    context manager, a block that fails stops the drawing (the charts under way end,
+    nothing more is raised) and one that succeeds finishes it.
+
+    ``paths``: chart name -> the path of its first file (the PNG when PNGs are drawn)."""
+
+    def __init__(
+        self,
+        paths: dict[str, Path],
+        build: Build,
+        args: tuple,
+        formats: tuple[str, ...],
+        drawers: Drawers | None,
+    ) -> None:
+        self.paths = paths
+        self._build, self._args, self._formats = build, args, formats
+        self._drawers = drawers
+        self._done = False
+
+    def finish(self) -> None:
+        """Wait for the charts to be drawn (or draw them); raise the first failure."""
+        if self._done:
+            return
+        self._done = True
+        if self._drawers is not None:
+            self._drawers._wait()
+        elif self._formats:
+            for png, draw in _function(self._build)(*self._args).values():
+                save_figure(png, draw, self._formats)
+
+    def cancel(self) -> None:
+        """Stop: no more charts are started, those under way end; nothing is raised."""
+        if self._done:
+            return
+        self._done = True
+        if self._drawers is not None:
+            self._drawers._stop()
+
+    def __enter__(self) -> Drawing:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.cancel()
+
+
+class Drawers:
+    """Processes that will draw charts, forked now, before the charts are known.
+
+    ``jobs`` processes (``None``: one per core, at most :data:`MAX_JOBS`; 1, where
+    forking is not safe or without chart ``formats``, as ``"none"``: none, this process
+    draws what it is given). The first is forked at once and loads
+    matplotlib; the others are forked from it once :meth:`draw` gives the charts. A
+    ``Drawers`` draws once; :meth:`close` (or the end of a ``with`` block) ends a process
+    that was given nothing to draw.
+
+    >>> import tempfile
+    >>> from bondkit.runner import run
+    >>> from bondkit.scenario import starter_scenario
+    >>> with Drawers(jobs=2) as drawers, tempfile.TemporaryDirectory() as tmp:
+    ...     result = run(starter_scenario())  # meanwhile, matplotlib is loaded
+    ...     paths = {n: Path(tmp) / f"coop-{n}.png" for n in ("debt-service", "balance")}
+    ...     build = "bondkit.report.charts:run_charts"
+    ...     with drawers.draw(build, (result, tmp, "coop", "en"), paths, "png") as drawing:
+    ...         pass  # the workbook is written here
+    ...     files = sorted(p.name for p in Path(tmp).iterdir())
+    >>> [p.name for p in drawing.paths.values()], files
+    (['coop-debt-service.png', 'coop-balance.png'], ['coop-balance.png', 'coop-debt-service.png'])
+    """
+
+    def __init__(self, jobs: int | None = None, formats: str | Iterable[str] = FORMATS) -> None:
+        self._first: Any = None
+        self._sent = False
+        processes = workers(jobs, MAX_JOBS)
+        if processes <= 1 or not chart_formats(formats):
+            return
+        fork = multiprocessing.get_context("fork")
+        self._queue = _Queue((), fork)
+        job, self._job = fork.Pipe(duplex=False)
+        pipes = [fork.Pipe(duplex=False) for _ in range(processes)]
+        self._reports = [reader for reader, _ in pipes]
+        writers = [writer for _, writer in pipes]
+        self._first = fork.Process(target=_first, args=(job, writers, self._queue, os.getpid()))
+        _start(self._first)
+        job.close()
+        for writer in writers:
+            writer.close()
+        atexit.register(self.close)  # a process left waiting would hold this one's exit
+
+    def draw(
+        self,
+        build: Build,
+        args: tuple,
+        paths: Mapping[str, Path],
+        formats: str | Iterable[str] = FORMATS,
+    ) -> Drawing:
+        """Start drawing, in ``formats``, the charts ``build(*args)`` returns (name ->
+        (PNG path, ``draw(ax)``); ``build`` a module's function, or its
+        ``"module:function"`` name so that this process need not import it; ``args`` what
+        pickles, as a run's result does); returns at once. ``paths``: the same names ->
+        the path of each chart's first file, as the :class:`Drawing` gives them; their
+        folder must exist.
+
+        Nothing forked, or ``args`` that do not pickle: the charts are drawn in this
+        process when the drawing is finished.
+        """
+        formats = chart_formats(formats)
+        paths = dict(paths)
+        if self._first is None or self._sent or not paths or not formats:
+            self.close()
+            return Drawing(paths, build, args, formats, None)
+        try:
+            self._job.send((build, args, formats))
+        except Exception:  # what does not pickle is drawn here
+            self.close()
+            return Drawing(paths, build, args, formats, None)
+        self._sent = True
+        self._job.close()
+        return Drawing(paths, build, args, formats, self)
+
+    def _wait(self) -> None:
+        """Wait for every drawing process's word and for the first to end; raise the
+        first failure."""
+        said = [_received(r) for r in self._reports]
+        self._first.join()
+        atexit.unregister(self.close)
+        code = self._first.exitcode
+        failed = [_killed(code) if isinstance(e, _Silent) else e for e in said]
+        failed = [e for e in failed if e is not None]
+        if failed:
+            raise failed[0]
+
+    def _stop(self) -> None:
+        """No more charts are started; wait for those under way, whatever they say."""
+        self._queue.close()
+        for report in self._reports:
+            _received(report)
+        self._first.join()
+        atexit.unregister(self.close)
+
+    def close(self) -> None:
+        """End the process forked ahead when it was given nothing to draw."""
+        if self._first is None or self._sent:
+            return
+        self._sent = True
+        self._job.close()
+        self._first.kill()  # it has written nothing
+        self._first.join()
+        atexit.unregister(self.close)
+
+    def __enter__(self) -> Drawers:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()
