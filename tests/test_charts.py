@@ -8,6 +8,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from processes import kill_while_drawing, left_behind
 from scenario_texts import CONTRACT, TWO_SERIES
 
 from bondkit.columns import label
@@ -651,43 +652,15 @@ save_figures({k: (folder / f"{k}.png", slow) for k in "ab"}, ["png"], jobs=2)
 """
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie waiting to be reaped does not)."""
-    from pathlib import Path
-
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
-
-
 @pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")
 def test_a_killed_run_leaves_no_drawing_process_behind(tmp_path):
     """The worker process ends with the process it was forked from, however that ends
     (else it stays, blocked, holding the lock of the run's staging folder)."""
-    import os
-    import signal
-    import subprocess
     import sys
-    import time
 
-    run = subprocess.Popen([sys.executable, "-c", _KILLED, str(tmp_path)])
-    deadline = time.monotonic() + 60
-    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    pids = {int(p.name) for p in tmp_path.iterdir()}
-    run.kill()
-    run.wait()
-    assert run.pid in pids and len(pids) == 2, pids  # both were drawing
-    (worker,) = pids - {run.pid}
-    try:
-        deadline = time.monotonic() + 10
-        while _alive(worker) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _alive(worker)
-    finally:
-        if _alive(worker):
-            os.kill(worker, signal.SIGKILL)
+    run, pids = kill_while_drawing([sys.executable, "-c", _KILLED, str(tmp_path)], tmp_path)
+    assert run in pids and len(pids) == 2, pids  # both were drawing
+    assert left_behind(pids - {run}) == set()
 
 
 @pytest.mark.skipif(not _can_fork(), reason="charts are drawn in forked processes on Linux only")

@@ -1,0 +1,213 @@
+"""The processes that draw a run's charts (bondkit.report.drawers): forked before the model
+is computed, they write byte for byte the files one process writes, say what failed, and
+never outlive the run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from processes import kill_while_drawing, left_behind
+
+from bondkit.report.drawers import RUN_CHARTS, Drawers, run_chart_names
+from bondkit.report.writer import write_outputs
+from bondkit.runner import run
+from bondkit.scenario import load_example
+
+can_fork = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or threading.active_count() > 1,
+    reason="charts are drawn in forked processes on Linux only",
+)
+
+
+@pytest.fixture(scope="module")
+def cinema():
+    """The default example with every chart (campaign, capacity, risk), fewer paths."""
+    sc = load_example("cinema-du-parc-2016").with_changes(
+        {"campaign.simulations": 400, "risk.paths": 400}
+    )
+    return run(sc)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_the_run_chart_names_are_the_charts_drawn(cinema):
+    """RUN_CHARTS (read without matplotlib) and the chart functions name the same files."""
+    from bondkit.report import charts
+
+    drawn = [
+        charts.CHARTS,
+        charts.CAMPAIGN_CHARTS,
+        charts.CAPACITY_CHARTS,
+        charts.RISK_CHARTS,
+        charts.TRACKING_CHARTS,
+    ]
+    assert [tuple(d) for d in drawn] == [names for _, names in RUN_CHARTS]
+    assert run_chart_names(cinema) == list(charts.result_charts(cinema))
+
+
+@can_fork
+def test_charts_drawn_ahead_are_the_files_of_one_process(cinema, tmp_path):
+    """write_outputs with Drawers made before the run: the twelve files are those
+    save_charts writes in this process alone, the workbook's pictures are the PNGs, and
+    the drawing was done by other processes (this one never loaded a chart's draw)."""
+    from bondkit.report.charts import save_charts
+
+    calls = []
+    import bondkit.report.chartkit as chartkit
+
+    real = chartkit.save_figure
+
+    def counted(*args, **kwargs):
+        calls.append(os.getpid())
+        return real(*args, **kwargs)
+
+    with Drawers(jobs=2) as drawers:
+        chartkit.save_figure = counted  # forked before: the helpers keep the real one
+        import bondkit.report.drawers as module
+
+        module.save_figure = counted
+        try:
+            paths = write_outputs(cinema, tmp_path / "out", "cinema", drawers=drawers)
+        finally:
+            chartkit.save_figure = module.save_figure = real
+    assert calls == []  # none drawn here
+    save_charts(cinema, tmp_path / "alone", "cinema", jobs=1)
+    ahead, alone = _files(tmp_path / "out" / "charts"), _files(tmp_path / "alone")
+    assert len(ahead) == 12 and ahead == alone
+    with zipfile.ZipFile(paths["workbook"]) as book:
+        media = sorted(n for n in book.namelist() if n.startswith("xl/media/"))
+        pictures = {book.read(n) for n in media}
+    pngs = {data for name, data in ahead.items() if name.endswith(".png")}
+    assert pictures == pngs  # each chart, as drawn
+
+
+def test_without_a_fork_the_drawing_is_done_when_finished(cinema, tmp_path):
+    """jobs=1 (as in a thread of the web face): nothing is forked; the charts are drawn
+    in this process when the drawing is finished, the same files."""
+    from bondkit.report.charts import run_charts, save_charts
+
+    drawers = Drawers(jobs=1)
+    assert multiprocessing.active_children() == []
+    names = run_chart_names(cinema)
+    paths = {n: tmp_path / "a" / f"c-{n}.png" for n in names}
+    (tmp_path / "a").mkdir()
+    drawing = drawers.draw(run_charts, (cinema, tmp_path / "a", "c", "fr"), paths, "both")
+    assert list((tmp_path / "a").iterdir()) == []  # not yet
+    drawing.finish()
+    save_charts(cinema, tmp_path / "b", "c", lang="fr", jobs=1)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+@can_fork
+def test_drawers_given_nothing_to_draw_end_at_once():
+    """A run refused or failed after the Drawers were made: closing them ends the process
+    forked ahead without waiting for matplotlib; none is forked for --charts none."""
+    drawers = Drawers(jobs=2)
+    (first,) = multiprocessing.active_children()
+    started = time.monotonic()
+    drawers.close()
+    assert not first.is_alive() and time.monotonic() - started < 5
+    assert first.exitcode == -signal.SIGKILL
+    with Drawers(jobs=2, formats="none"):
+        assert multiprocessing.active_children() == []
+
+
+def _charts_that_fail(folder: Path, kill: bool) -> dict:
+    """Four charts; the third raises (or kills the process that draws it)."""
+
+    def fine(ax):
+        ax.bar([1, 2], [3, 4])
+
+    def fails(ax):
+        if kill:
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise ValueError("no data for chart c")
+
+    return {k: (folder / f"{k}.png", fails if k == "c" else fine) for k in "abcd"}
+
+
+@can_fork
+@pytest.mark.parametrize("kill", [False, True], ids=["raises", "killed"])
+def test_a_chart_that_fails_in_a_drawing_process_is_said_once(tmp_path, kill):
+    """A chart that raises in a drawing process: its exception is raised by finish();
+    one whose process is killed: a ChildProcessError with the exit code. No process is
+    left either way."""
+    paths = {k: tmp_path / f"{k}.png" for k in "abcd"}
+    with Drawers(jobs=2) as drawers:
+        drawing = drawers.draw(_charts_that_fail, (tmp_path, kill), paths, "png")
+        expected = (ChildProcessError, "exit code -9") if kill else (ValueError, "chart c")
+        with pytest.raises(expected[0], match=expected[1]):
+            drawing.finish()
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "c.png").exists()
+
+
+@can_fork
+def test_a_failing_workbook_stops_the_drawing_and_keeps_its_own_error(cinema, tmp_path):
+    """An error while the workbook is written: the charts under way end, no process is
+    left, and the error raised is the workbook's."""
+    from bondkit.report.charts import run_charts
+
+    paths = {n: tmp_path / f"c-{n}.png" for n in run_chart_names(cinema)}
+    with pytest.raises(KeyError, match="workbook"), Drawers(jobs=2) as drawers:
+        with drawers.draw(run_charts, (cinema, tmp_path, "c", "en"), paths, "both"):
+            raise KeyError("workbook")
+    assert multiprocessing.active_children() == []
+
+
+_KILLED = """
+import os, sys, time
+from pathlib import Path
+from bondkit.report.drawers import Drawers
+folder = Path(sys.argv[1])
+
+def slow(ax):
+    (folder / str(os.getpid())).touch()
+    time.sleep(120)
+
+def charts():
+    return {k: (folder / f"{k}.png", slow) for k in "ab"}
+
+if __name__ == "__main__":
+    import __main__
+    drawers = Drawers(jobs=2)
+    drawers.draw(__main__.charts, (), {k: folder / f"{k}.png" for k in "ab"}, "png")
+    time.sleep(120)
+"""
+
+
+@can_fork
+def test_a_killed_run_leaves_no_drawing_process_behind(tmp_path):
+    """The run killed while its two drawing processes draw: both end with it (the second
+    was forked by the first)."""
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED)
+    folder = tmp_path / "charts"
+    folder.mkdir()
+    run, pids = kill_while_drawing([sys.executable, str(script), str(folder)], folder)
+    assert len(pids) == 2 and run not in pids, pids  # both drawing, not the run
+    assert left_behind(pids) == set()
+
+
+def test_arguments_that_do_not_pickle_are_drawn_here(tmp_path):
+    """What cannot be sent to the drawing process (a lambda) is drawn in this process."""
+    paths = {"a": tmp_path / "a.png"}
+
+    def charts(draw):
+        return {"a": (tmp_path / "a.png", draw)}
+
+    with Drawers(jobs=2) as drawers:
+        drawing = drawers.draw(charts, (lambda ax: ax.bar([1], [2]),), paths, "png")
+        assert multiprocessing.active_children() == []  # the one forked ahead ended
+        drawing.finish()
+    assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
