@@ -285,13 +285,15 @@ def _function(build: Build) -> Callable[..., Mapping[str, Chart]]:
 
 
 def _warm() -> None:
-    """Load matplotlib, the charts' modules and their font, as a chart does (nothing is
-    written)."""
+    """Load matplotlib, what the charts use of it and their font, as a chart does
+    (nothing is written)."""
     import matplotlib as mpl
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.dates  # noqa: F401
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL import PngImagePlugin  # noqa: F401
 
-    import bondkit.report.charts  # noqa: F401  (what a run's charts import)
     from bondkit.report.chartkit import DPI, FIGSIZE, RC
 
     with mpl.rc_context(RC):
