@@ -42,3 +42,19 @@ def left_behind(pids: set[int]) -> set[int]:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     return left
+
+
+def session(sid: int) -> list[int]:
+    """The running processes of session ``sid`` (a process started in a new session)."""
+    import os
+
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(") ", 1)[1].split()
+            except (FileNotFoundError, IndexError):
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                found.append(int(name))
+    return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -14,12 +15,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from processes import kill_while_drawing, left_behind
+from processes import kill_while_drawing, left_behind, session
 
 from bondkit.report.drawers import RUN_CHARTS, Drawers, run_chart_names
 from bondkit.report.writer import write_outputs
 from bondkit.runner import run
 from bondkit.scenario import load_example
+
+#: the default example (every chart), as bondkit run's users run it
+EXAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "cinema-du-parc-2016.toml"
 
 can_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux") or threading.active_count() > 1,
@@ -211,3 +215,71 @@ def test_arguments_that_do_not_pickle_are_drawn_here(tmp_path):
         assert multiprocessing.active_children() == []  # the one forked ahead ended
         drawing.finish()
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@can_fork
+@pytest.mark.parametrize("processes", [2, 3], ids=["while-the-model-runs", "while-drawing"])
+def test_ctrl_c_says_one_line_and_leaves_nothing(tmp_path, processes):
+    """Ctrl-C (SIGINT to the terminal's whole process group) once the run has its
+    processes: the one forked ahead (the model is computed meanwhile), or both drawing.
+    The run says it was interrupted, once: no traceback or process header from a drawing
+    process; no process left; nothing written."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "bondkit", "run", str(EXAMPLE), "--out", str(out)]
+    run = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(session(run.pid)) < processes and run.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        if processes == 2:
+            time.sleep(0.2)  # into loading matplotlib or waiting for the result
+        seen = len(session(run.pid))
+        os.killpg(run.pid, signal.SIGINT)
+        _, err = run.communicate(timeout=60)
+    finally:
+        left = left_behind(set(session(run.pid)))
+    assert seen == processes and left == set()
+    assert run.returncode != 0
+    assert "Process" not in err.decode() and "Traceback" not in err.decode(), err
+    assert len(err.decode().strip().splitlines()) == 1, err
+    assert not out.exists() or list(out.rglob("*")) == []  # at most the folder asked for
+
+
+def test_a_queue_whose_lock_holder_was_killed_counts_as_closed(monkeypatch):
+    """A drawing process killed while it held the queue's lock (microseconds): the others
+    find the queue closed instead of waiting for ever."""
+    import bondkit.report.drawers as drawers
+
+    monkeypatch.setattr(drawers, "_LOCK_WAIT", 0.2)
+    fork = multiprocessing.get_context("fork")
+    queue = drawers._Queue(["a", "b"], fork)
+    holder = fork.Process(target=lambda: (queue.ends.get_lock().acquire(), os._exit(0)))
+    holder.start()
+    holder.join()
+    started = time.monotonic()
+    assert queue.take(first=True) is None
+    queue.close()
+    assert time.monotonic() - started < 5
+
+
+def _ignored_signals(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return int(line.split()[1], 16)
+    return 0
+
+
+@can_fork
+def test_the_process_forked_ahead_leaves_ctrl_c_to_the_run():
+    """Ctrl-C reaches every process of the terminal's group: the one forked ahead ignores
+    it (the run stops the drawing and says so once), from its first moment on."""
+    with Drawers(jobs=2):
+        (first,) = multiprocessing.active_children()
+        deadline = time.monotonic() + 30
+        while not _ignored_signals(first.pid) & (1 << (signal.SIGINT - 1)):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    assert not _ignored_signals(os.getpid()) & (1 << (signal.SIGINT - 1))  # not this one

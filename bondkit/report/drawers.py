@@ -124,9 +124,12 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _end_with(parent: int) -> None:
-    """This forked process is killed when ``parent`` ends; it ends now if it already has."""
+    """This forked process is killed when ``parent`` ends; it ends now if it already has.
+    Ctrl-C is the parent's to handle (it stops the drawing): here it is ignored, so that
+    an interrupted run prints one line, not one per process."""
     import ctypes
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux's
     if os.getppid() != parent:  # it ended before that
         os._exit(1)
@@ -140,37 +143,59 @@ def _start(process: Any) -> None:
         process.start()
 
 
+#: seconds a drawing process waits for the queue's lock: held for microseconds, it is
+#: held longer only by a process killed while holding it, when the queue counts as closed
+_LOCK_WAIT = 10.0
+
+
 class _Queue:
     """The charts left to draw, shared by the processes that draw them: the forked ones
     take them from the first, the process that forked them from the last, one at a time,
     so that all end together; once closed (a chart failed), nobody takes any more. Made
-    before the charts are known, it is empty until :meth:`fill`."""
+    before the charts are known, it is empty until :meth:`fill`. A lock never released
+    (its holder was killed) closes it, rather than leaving the others waiting."""
 
     def __init__(self, names: Iterable[str], fork: Any) -> None:
         self.names = list(names)
         self.ends = fork.Array("i", [0, len(self.names)])  # next from the first, end
 
+    def _change(self, change: Callable[[Any], str | None]) -> str | None:
+        lock = self.ends.get_lock()
+        if not lock.acquire(timeout=_LOCK_WAIT):
+            return None
+        try:
+            return change(self.ends)
+        finally:
+            lock.release()
+
     def fill(self, names: Iterable[str]) -> None:
         """The charts to draw, said in this process; opens an empty queue never closed."""
         self.names = list(names)
-        with self.ends.get_lock():
-            if self.ends[0] == self.ends[1] == 0:
-                self.ends[1] = len(self.names)
+
+        def open_(ends: Any) -> None:
+            if ends[0] == ends[1] == 0:
+                ends[1] = len(self.names)
+
+        self._change(open_)
 
     def take(self, first: bool) -> str | None:
-        with self.ends.get_lock():
-            start, stop = self.ends[0], self.ends[1]
+        def take(ends: Any) -> str | None:
+            start, stop = ends[0], ends[1]
             if start >= stop:
                 return None
             if first:
-                self.ends[0] = start + 1
+                ends[0] = start + 1
                 return self.names[start]
-            self.ends[1] = stop - 1
+            ends[1] = stop - 1
             return self.names[stop - 1]
 
+        return self._change(take)
+
     def close(self) -> None:
-        with self.ends.get_lock():
-            self.ends[0] = self.ends[1] = max(self.ends[1], 1)  # never opened again
+        def close(ends: Any) -> None:
+            ends[0] = ends[1] = max(ends[1], 1)  # never opened again
+
+        self._change(close)
 
 
 def _draw_from(
