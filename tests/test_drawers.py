@@ -283,3 +283,61 @@ def test_the_process_forked_ahead_leaves_ctrl_c_to_the_run():
             assert time.monotonic() < deadline
             time.sleep(0.01)
     assert not _ignored_signals(os.getpid()) & (1 << (signal.SIGINT - 1))  # not this one
+
+
+class _Unbuildable(Exception):
+    """An exception that pickles but cannot be rebuilt (its __init__ wants two values)."""
+
+    def __init__(self, chart: str, why: str) -> None:
+        super().__init__(f"{chart}: {why}")
+
+
+def _charts_raising_unbuildable(folder: Path) -> dict:
+    def fails(ax):
+        raise _Unbuildable("c", "no data")
+
+    return {"c": (folder / "c.png", fails)}
+
+
+@can_fork
+def test_a_failure_that_cannot_be_rebuilt_is_named_not_lost(tmp_path):
+    """A chart's exception that does not come back whole from a pickle: a RuntimeError
+    that names it, and no process left behind."""
+    with Drawers(jobs=2) as drawers:
+        drawing = drawers.draw(_charts_raising_unbuildable, (tmp_path,), {"c": tmp_path}, "png")
+        with pytest.raises(RuntimeError, match="_Unbuildable: c: no data"):
+            drawing.finish()
+    assert multiprocessing.active_children() == []
+
+
+def _slow_charts(folder: Path) -> dict:
+    def slow(ax):
+        time.sleep(1.0)
+        ax.bar([1], [2])
+
+    return {k: (folder / f"{k}.png", slow) for k in "abcdef"}
+
+
+@can_fork
+def test_ctrl_c_while_waiting_for_the_charts_stops_them(tmp_path):
+    """Ctrl-C while this process waits for the charts: the charts under way end, no other
+    is started, no process is left once the block is left."""
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt), Drawers(jobs=2) as drawers:
+            paths = {k: tmp_path / f"{k}.png" for k in "abcdef"}
+            with drawers.draw(_slow_charts, (tmp_path,), paths, "png") as drawing:
+                signal.setitimer(signal.ITIMER_REAL, 0.5)
+                drawing.finish()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert multiprocessing.active_children() == []
+    drawn = sorted(p.name for p in tmp_path.iterdir())
+    time.sleep(1.5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == drawn  # nothing drawn after
+    assert len(drawn) < 6

@@ -29,6 +29,7 @@ import atexit
 import importlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -126,21 +127,29 @@ _PR_SET_PDEATHSIG = 1
 def _end_with(parent: int) -> None:
     """This forked process is killed when ``parent`` ends; it ends now if it already has.
     Ctrl-C is the parent's to handle (it stops the drawing): here it is ignored, so that
-    an interrupted run prints one line, not one per process."""
+    an interrupted run prints one line, not one per process (blocked from the fork on,
+    see :func:`_start`, so that none comes in between)."""
     import ctypes
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux's
     if os.getppid() != parent:  # it ended before that
         os._exit(1)
 
 
 def _start(process: Any) -> None:
-    with warnings.catch_warnings():
-        # Python 3.12+ warns of any thread; the only ones here are native BLAS pools,
-        # which prepare for a fork
-        warnings.simplefilter("ignore", DeprecationWarning)
-        process.start()
+    """Fork ``process`` with Ctrl-C blocked, which it inherits until it ignores it; here a
+    Ctrl-C of the meantime is delivered once it is started."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns of any thread; the only ones here are native BLAS pools,
+            # which prepare for a fork
+            warnings.simplefilter("ignore", DeprecationWarning)
+            process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 #: seconds a drawing process waits for the queue's lock: held for microseconds, it is
@@ -198,21 +207,29 @@ class _Queue:
         self._change(close)
 
 
+def _send_failure(report: Any, exc: BaseException) -> None:
+    """Send ``exc`` through ``report`` as it is when it comes back whole from a pickle,
+    else as a RuntimeError that names it (sent, not printed: the run says it once)."""
+    try:
+        same = pickle.loads(pickle.dumps(exc))
+        if type(same) is not type(exc) or same.args != exc.args:
+            raise TypeError
+    except Exception:
+        exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+    report.send(exc)
+
+
 def _draw_from(
     charts: Mapping[str, Chart], formats: tuple[str, ...], queue: _Queue, report: Any
 ) -> None:
     """Draw the charts taken from ``queue`` until none is left, then send None, or the
-    exception that stopped it, through ``report`` (sent, not printed: the run says it
-    once)."""
+    exception that stopped it, through ``report``."""
     try:
         while (name := queue.take(first=True)) is not None:
             save_figure(*charts[name], formats)
     except BaseException as exc:
         queue.close()
-        try:
-            report.send(exc)
-        except Exception:  # an exception that does not pickle
-            report.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        _send_failure(report, exc)
         return
     report.send(None)
 
@@ -234,11 +251,14 @@ class _Silent:
 
 
 def _received(report: Any) -> BaseException | _Silent | None:
-    """What a drawing process sent once its charts were drawn."""
+    """What a drawing process sent once its charts were drawn (what cannot be read back
+    is a failure too)."""
     try:
         return report.recv()
     except EOFError:
         return _Silent()
+    except Exception as exc:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def _outcome(worker: Any, report: Any) -> BaseException | None:
@@ -342,19 +362,22 @@ def _first(job: Any, reports: list[Any], queue: _Queue, parent: int) -> None:
         pass
     try:
         build, args, formats = job.recv()
-    except EOFError:  # no charts after all
-        return
-    job.close()
-    try:
+        job.close()
         charts = _function(build)(*args)
         queue.fill(charts)
+    except EOFError:  # no charts after all
+        return
     except BaseException as exc:
         queue.close()
-        reports[0].send(exc)
+        _send_failure(reports[0], exc)
         return
     fork = multiprocessing.get_context("fork")
     others = []
-    for report in reports[1:]:
+    for k, report in enumerate(reports[1:], start=1):
+        if k >= len(charts):  # more processes than charts: this one has nothing to draw
+            report.send(None)
+            report.close()
+            continue
         args = (charts, formats, queue, os.getpid(), report)
         other = fork.Process(target=_draw_in_worker, args=args)
         _start(other)
@@ -394,7 +417,11 @@ class Drawing:
             return
         self._done = True
         if self._drawers is not None:
-            self._drawers._wait()
+            try:
+                self._drawers._wait()
+            except BaseException:  # a failure, or Ctrl-C while waiting: nothing goes on
+                self._drawers._stop()
+                raise
         elif self._formats:
             for png, draw in _function(self._build)(*self._args).values():
                 save_figure(png, draw, self._formats)
@@ -494,7 +521,10 @@ class Drawers:
     def _wait(self) -> None:
         """Wait for every drawing process's word and for the first to end; raise the
         first failure."""
-        said = [_received(r) for r in self._reports]
+        said = []
+        while self._reports:
+            said.append(_received(self._reports[0]))
+            self._reports.pop(0).close()
         self._first.join()
         atexit.unregister(self.close)
         code = self._first.exitcode
@@ -504,10 +534,12 @@ class Drawers:
             raise failed[0]
 
     def _stop(self) -> None:
-        """No more charts are started; wait for those under way, whatever they say."""
+        """No more charts are started; wait for those under way (whose word is not read
+        yet), whatever they say."""
         self._queue.close()
-        for report in self._reports:
-            _received(report)
+        while self._reports:
+            _received(self._reports[0])
+            self._reports.pop(0).close()
         self._first.join()
         atexit.unregister(self.close)
 

@@ -113,7 +113,7 @@ def write_outputs(
         if formats:
             folder.mkdir()
             paths = {n: folder / f"{stem}-{n}.{formats[0]}" for n in run_chart_names(result)}
-        with drawers if drawers is not None else Drawers() as ahead:
+        with drawers if drawers is not None else Drawers(formats=formats) as ahead:
             args = (result, folder, stem, lang)
             with ahead.draw(_RUN_CHARTS, args, paths, formats) as drawing:
                 pngs = drawing.paths if "png" in formats else None
