@@ -97,16 +97,35 @@ class _Watched:
         await self.send(message)
 
 
-class BodyLimit:
+class _HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests (:meth:`http`); the others, as the
+    server's lifespan messages, and every request when it is not :meth:`active`, pass
+    through untouched."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def active(self) -> bool:
+        return True
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not self.active():
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
+        raise NotImplementedError
+
+
+class BodyLimit(_HttpMiddleware):
     """ASGI middleware: a body of more than ``limit`` bytes gets 413 and is not read on."""
 
     def __init__(self, app: Any, limit: int) -> None:
-        self.app, self.limit = app, limit
+        super().__init__(app)
+        self.limit = limit
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
             await _refuse(send, 413, "request too large")
@@ -134,18 +153,19 @@ class _TooLarge(Exception):
     pass
 
 
-class TokenGate:
+class TokenGate(_HttpMiddleware):
     """ASGI middleware (inside the session middleware): with a ``token``, a session that
     has not given it sees only :data:`OPEN_PATHS`; a page is sent to the login page, any
     other request refused (403)."""
 
     def __init__(self, app: Any, token: str | None) -> None:
-        self.app, self.token = app, token
+        super().__init__(app)
+        self.token = token
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or self.token is None:
-            await self.app(scope, receive, send)
-            return
+    def active(self) -> bool:
+        return self.token is not None
+
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
         if scope.get("session", {}).get("auth") or path.startswith(OPEN_PATHS):
             await self.app(scope, receive, send)
@@ -158,17 +178,10 @@ class TokenGate:
         await _refuse(send, 403, "log in first")
 
 
-class Headers:
+class Headers(_HttpMiddleware):
     """ASGI middleware: the security headers on every response."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 extra = [
@@ -183,18 +196,12 @@ class Headers:
         await self.app(scope, receive, with_headers)
 
 
-class Shield:
+class Shield(_HttpMiddleware):
     """ASGI middleware, the outermost: an error no page handled gets a plain 500, and the
     terminal gets one line with the error's kind and the path (ids only), never its
     message or a traceback, which may quote what a user typed."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         watch = _Watched(send)
         try:
             await self.app(scope, receive, watch)
