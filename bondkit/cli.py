@@ -185,19 +185,23 @@ def _limit_error(ctx: click.Context, key: str, value: str) -> click.BadParameter
 
 
 def _check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:  # the default: nothing to load (the runner loads pandas)
+        return None
     from bondkit.runner.budget import parse_size
 
     try:
-        return parse_size(value) if value is not None else None
+        return parse_size(value)
     except ValueError:
         raise _limit_error(ctx, "cli.err.size", str(value)) from None
 
 
 def _check_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:  # the default: nothing to load (the runner loads pandas)
+        return None
     from bondkit.runner.budget import parse_duration
 
     try:
-        return parse_duration(value) if value is not None else None
+        return parse_duration(value)
     except ValueError:
         raise _limit_error(ctx, "cli.err.duration", str(value)) from None
 
@@ -420,16 +424,17 @@ def run_command(
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
-    from bondkit.report.writer import write_outputs
-    from bondkit.runner import run
+    import pandas  # noqa: F401  (before the fork: the drawing processes share it)
 
-    sc = _load(file)
-    from bondkit.report.writer import output_stem
+    from bondkit.report.drawers import RUN_MODULES, Drawers
 
-    stem = output_stem(file)
-    from bondkit.report.drawers import Drawers
+    # matplotlib loads while this process loads the model and computes it
+    with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
+        from bondkit.report.writer import output_stem, write_outputs
+        from bondkit.runner import run
 
-    with Drawers(formats=charts) as drawers:  # matplotlib loads while the model is computed
+        sc = _load(file)
+        stem = output_stem(file)
         result = run(sc, max_memory=max_memory, max_time=max_time, register=register_db)
         paths = write_outputs(result, out_dir, stem, lang=lang, charts=charts, drawers=drawers)
     _warn_findings(result)
@@ -499,21 +504,26 @@ def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of
 
     Example: bondkit track my-issue.toml --subscriptions subs.csv --as-of 2016-11-30
     """
-    from bondkit.cli_register.importing import mapping_pairs
-    from bondkit.report.writer import output_stem, write_outputs
-    from bondkit.runner.tracking import track, tracking_lines
+    import pandas  # noqa: F401  (before the fork: the drawing processes share it)
 
-    sc = _load(file)
-    given = {}
-    for pair in rates:
-        status, _, rate = pair.partition("=")
-        try:
-            given[status.strip()] = float(rate)
-        except ValueError:
-            _fail(_say("cli.error", message=_say("track.err.rate", status=status, rate=rate)), 2)
-    from bondkit.report.drawers import Drawers
+    from bondkit.report.drawers import RUN_MODULES, Drawers
 
-    with Drawers(formats=charts) as drawers:  # matplotlib loads meanwhile
+    # matplotlib loads while this process reads and simulates
+    with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
+        from bondkit.cli_register.importing import mapping_pairs
+        from bondkit.report.writer import output_stem, write_outputs
+        from bondkit.runner.tracking import track, tracking_lines
+
+        sc = _load(file)
+        given = {}
+        for pair in rates:
+            status, _, rate = pair.partition("=")
+            try:
+                given[status.strip()] = float(rate)
+            except ValueError:
+                _fail(
+                    _say("cli.error", message=_say("track.err.rate", status=status, rate=rate)), 2
+                )
         result = track(sc, as_of=as_of.date(), subscriptions=rows, register=register_db,
                        rates=given, mapping=mapping_pairs(maps), dates=dates, sheet=sheet,
                        max_memory=max_memory, max_time=max_time)  # fmt: skip

@@ -7,6 +7,7 @@ from collections import defaultdict
 import matplotlib.dates as mdates
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from processes import kill_while_drawing, left_behind
 from scenario_texts import CONTRACT, TWO_SERIES
@@ -546,12 +547,12 @@ def test_save_charts_refuses_an_unknown_format(two_fr, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_one_layout_for_both_files_gives_the_pictures_savefig_gave(two_fr, tmp_path):
+def test_one_layout_for_both_files_gives_the_pictures_savefig_gives(two_fr, tmp_path):
     """save_figure lays a chart out once and draws each file once; its pictures are those
-    of the way bondkit saved a chart before: savefig, which lays the figure out and draws
-    it without output before drawing the PNG, then the SVG without a new layout. The PNG
-    has the same pixels without the alpha channel (a chart is opaque), at 150 dpi; the SVG
-    is the same file, its words as text."""
+    of matplotlib's savefig, which lays the figure out and draws it without output before
+    drawing the PNG (written by matplotlib, with an alpha channel), then the SVG without a
+    new layout. The PNG has the same pixels without the alpha channel (a chart is
+    opaque), at 150 dpi; the SVG is the same file, its words as text."""
     import io
     import warnings
 
@@ -580,6 +581,29 @@ def test_one_layout_for_both_files_gives_the_pictures_savefig_gave(two_fr, tmp_p
         assert kit.count(b"<path ") > 10  # a drawn chart, not an empty page
         title = draw(two_fr, "fr", ax=Figure().add_subplot()).get_title()
         assert title.encode() in kit  # the title is text, in French
+
+
+def test_a_legend_keeps_its_distance_from_the_plot_whatever_the_plot_s_size():
+    """A legend under the plot starts 35 points below it, one at its right 4 points right
+    of it, in a tall plot as in a short one (so that measuring the chart once holds)."""
+    import matplotlib as mpl
+
+    from bondkit.report.chartkit import RC, legend_place
+
+    for where in ("below", "right"):
+        gaps = []
+        for height in (3.0, 6.0):
+            with mpl.rc_context(RC):
+                fig = Figure(figsize=(8, height), dpi=150)
+                FigureCanvasAgg(fig)
+                ax = fig.add_subplot()
+                ax.plot([0, 1], [0, 1], label="a")
+                ax.legend(frameon=False, borderaxespad=0, borderpad=0, **legend_place(ax, where))
+                fig.canvas.draw()
+                plot, legend = ax.get_window_extent(), ax.get_legend().get_window_extent()
+            gap = plot.y0 - legend.y1 if where == "below" else legend.x0 - plot.x1
+            gaps.append(gap * 72 / 150)  # points
+        assert gaps == pytest.approx([35.0 if where == "below" else 4.0] * 2, abs=0.05), where
 
 
 def _can_fork() -> bool:

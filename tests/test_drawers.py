@@ -341,3 +341,127 @@ def test_ctrl_c_while_waiting_for_the_charts_stops_them(tmp_path):
     time.sleep(1.5)
     assert sorted(p.name for p in tmp_path.iterdir()) == drawn  # nothing drawn after
     assert len(drawn) < 6
+
+
+def test_the_heaviest_charts_are_drawn_first_and_every_run_chart_has_its_rank():
+    """The processes take the longest charts first, so that they end together; a chart
+    not ranked (a comparison's) keeps its place, first."""
+    from bondkit.report.drawers import HEAVIEST_FIRST
+
+    run_names = [name for _, names in RUN_CHARTS for name in names]
+    assert sorted(HEAVIEST_FIRST) == sorted(run_names)
+    assert module_order(["debt-service", "other", "coverage", "balance"]) == [
+        "other",
+        "coverage",
+        "balance",
+        "debt-service",
+    ]
+
+
+def module_order(names: list[str]) -> list[str]:
+    import bondkit.report.drawers as module
+
+    return module._drawing_order(names)
+
+
+def test_the_modules_loaded_ahead_read_back_every_kind_of_result(cinema, tmp_path):
+    """What the first drawing process loads before the result comes (RUN_MODULES) is all
+    it needs to read one back: a plan's, a campaign tracked, a run on a register. Reading
+    any of them loads no other module of bondkit (none is left to load while the charts
+    wait)."""
+    import pickle
+
+    from bondkit.register import Register
+    from bondkit.runner.tracking import track
+
+    sc = load_example("cinema-du-parc-2016").with_changes(
+        {"campaign.simulations": 200, "risk.paths": 200}
+    )
+    subs = tmp_path / "subs.csv"
+    rows = [f"2016-11-{15 + i % 16},A,1000,payé" for i in range(30)]
+    subs.write_text("date,série,montant,statut\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    tracked = track(sc, as_of="2016-11-30", subscriptions=subs, paths=200)
+    solar = load_example("solar-coop-multi-series")
+    with Register.create(tmp_path / "solar.db", solar, by="test") as reg:
+        one = {"name": "A. Holder", "series": "A-3y", "bonds": 10, "subscribed_on": "2026-02-10"}
+        reg.add_subscriptions([one], reason="paper forms", by="test")
+    registered = run(solar.with_changes({"risk.paths": 200}), register=tmp_path / "solar.db")
+    assert registered.register is not None
+    results = {
+        "plan": cinema,
+        "tracked": tracked,
+        "registered": registered,
+        "plain": run(load_example("building-purchase-2010")),
+    }
+    for name, result in results.items():
+        (tmp_path / f"{name}.pickle").write_bytes(pickle.dumps(result))
+    script = (
+        "import importlib, pickle, sys\n"
+        "from bondkit.report.drawers import RUN_MODULES\n"
+        "for m in RUN_MODULES: importlib.import_module(m)\n"
+        "before = set(sys.modules)\n"
+        f"for name in {sorted(results)!r}:\n"
+        f"    pickle.loads(open({str(tmp_path)!r} + '/' + name + '.pickle', 'rb').read())\n"
+        "print(sorted(m for m in set(sys.modules) - before if m.startswith('bondkit')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+#: a module the first drawing process loads ahead: it waits for the file GATE names, so
+#: that the process is busy when the result is handed over
+GATE_MODULE = """
+import os, time
+from pathlib import Path
+gate = Path(os.environ["BONDKIT_TEST_GATE"])
+while not gate.exists():
+    time.sleep(0.01)
+"""
+
+
+@can_fork
+def test_handing_the_result_over_never_waits_for_the_drawing_process(cinema, tmp_path, monkeypatch):
+    """A result is megabytes, more than a pipe holds: draw() returns while the first
+    process is still loading (here until a gate opens), and the charts are drawn once it
+    is ready. Without a thread to hand the result over, draw() would wait for the gate
+    (opened by a timer after 60 s, too late for this test)."""
+    gate = tmp_path / "gate"
+    (tmp_path / "gate_module.py").write_text(GATE_MODULE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("BONDKIT_TEST_GATE", str(gate))
+    late = threading.Timer(60, gate.touch)
+    try:
+        with Drawers(jobs=2, preload=("gate_module",)) as drawers:
+            assert len(multiprocessing.active_children()) == 1  # forked (before the timer)
+            late.start()
+            names = run_chart_names(cinema)
+            out = tmp_path / "out"
+            out.mkdir()
+            paths = {n: out / f"c-{n}.png" for n in names}
+            build = "bondkit.report.charts:run_charts"
+            drawing = drawers.draw(build, (cinema, out, "c", "fr"), paths, "png")
+            assert not gate.exists()  # draw() came back with the process still loading
+            gate.touch()
+            drawing.finish()
+    finally:
+        late.cancel()
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths.values())
+
+
+def test_the_default_limits_load_no_model_before_the_drawing_process_is_forked():
+    """bondkit run forks the drawing process before it loads the model (the process then
+    loads matplotlib while this one loads the rest): reading the default --max-memory and
+    --max-time must not load the runner, as parsing a given one does."""
+    script = (
+        "import sys\n"
+        "from bondkit import cli\n"
+        "assert cli._check_size(None, None, None) is None\n"
+        "assert cli._check_duration(None, None, None) is None\n"
+        "print('bondkit.runner' in sys.modules, 'pandas' in sys.modules)\n"
+        "cli._check_size(None, None, '8G')\n"
+        "print('bondkit.runner' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False", "True"]

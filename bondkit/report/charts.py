@@ -35,6 +35,7 @@ from bondkit.report.chartkit import (
     FORMATS,
     chart_formats,
     legend_below,
+    legend_place,
     level_lines,
     lighter,
     money_axis,
@@ -86,7 +87,7 @@ def _legend(ax: Axes, lang: str) -> None:
         blank = Rectangle((0, 0), 0, 0, fill=False, edgecolor="none")
         handles = [*handles[:keep], blank]
         names = [*names[:keep], t("chart.more_entries", lang).format(n=more)]
-    ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(handles, names, frameon=False, **legend_place(ax, "right"))
 
 
 def debt_service_chart(result: Result, lang: str | None = None, ax: Axes | None = None) -> Axes:
@@ -549,14 +550,7 @@ def coverage_chart(result: Result, lang: str | None = None, ax: Axes | None = No
     ax.set_title(t("chart.coverage.title", lang))
     handles, names = ax.get_legend_handles_labels()
     more, more_names = twin.get_legend_handles_labels()
-    ax.legend(
-        handles + more,
-        names + more_names,
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.16),
-        ncols=2,
-        frameon=False,
-    )
+    legend_below(ax, 2, handles + more, names + more_names)
     return ax
 
 

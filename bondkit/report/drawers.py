@@ -6,10 +6,12 @@ computed. So the charts are drawn by processes of their own:
 
 - :func:`save_figures` draws charts already known (a comparison's, a sweep's) with this
   process and ``jobs - 1`` forked ones, which inherit them: nothing is pickled.
-- :class:`Drawers` is made *before* a run is computed (``bondkit run`` makes it as soon as
-  the scenario is read): it forks one process at once, which loads matplotlib and its
-  fonts on the core the model leaves idle. :meth:`Drawers.draw` then sends it the run's
-  result (pickled, a few milliseconds) and returns a :class:`Drawing` at once; the
+- :class:`Drawers` is made *before* a run is computed (``bondkit run`` makes it first of
+  all, before it loads pandas or reads the scenario): it forks one process at once, which
+  loads matplotlib, its fonts and the modules of a run's result on the core the run
+  leaves idle. :meth:`Drawers.draw` then hands it the run's result (pickled, a few
+  milliseconds; a thread of this process waits until it is taken) and returns a
+  :class:`Drawing` at once; the
   process forks the others it needs (they share what it loaded) and they draw the charts,
   each once, while this process writes the workbook. :meth:`Drawing.finish` waits for
   them.
@@ -26,6 +28,7 @@ matplotlib is never imported here: the process that writes the workbook does not
 from __future__ import annotations
 
 import atexit
+import gc
 import importlib
 import multiprocessing
 import os
@@ -49,6 +52,8 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_JOBS",
     "RUN_CHARTS",
+    "RUN_MODULES",
+    "HEAVIEST_FIRST",
     "run_chart_names",
     "workers",
     "save_figures",
@@ -68,6 +73,31 @@ RUN_CHARTS: tuple[tuple[str | None, tuple[str, ...]], ...] = (
     ("capacity", ("coverage",)),
     ("risk", ("redemptions",)),
     ("tracking", ("tracking",)),
+)
+
+#: the modules a process drawing a run's charts loads ahead, while the model is computed:
+#: those of every part a result can hold (to read it back; a test keeps the list whole)
+#: and the charts'
+RUN_MODULES: tuple[str, ...] = (
+    "bondkit.scenario",
+    "bondkit.runner",
+    "bondkit.runner.registered",
+    "bondkit.runner.tracking",
+    "bondkit.models.capacity",
+    "bondkit.models.risk",
+    "bondkit.report.charts",
+)
+
+#: a run's charts from the longest to draw to the shortest (as measured on the examples):
+#: the drawing processes take them in this order, so that they end together
+HEAVIEST_FIRST: tuple[str, ...] = (
+    "coverage",
+    "tracking",
+    "campaign",
+    "raised",
+    "redemptions",
+    "balance",
+    "debt-service",
 )
 
 #: a chart to draw: its PNG path (the SVG's is beside it) and ``draw(ax)``
@@ -321,6 +351,28 @@ def save_figures(
         raise failed[0]
 
 
+def _drawing_order(names: Iterable[str]) -> list[str]:
+    """``names`` in the order they are drawn: the heaviest first (:data:`HEAVIEST_FIRST`),
+    after any other chart, which keeps its place.
+
+    >>> _drawing_order(["debt-service", "balance", "campaign", "raised", "coverage"])
+    ['coverage', 'campaign', 'raised', 'balance', 'debt-service']
+    """
+    rank = {name: k for k, name in enumerate(HEAVIEST_FIRST)}
+    return sorted(names, key=lambda name: rank.get(name, -1))
+
+
+def _send(conn: Any, job: bytes) -> None:
+    """Hand the pickled ``job`` over ``conn`` and close it; a reader gone (killed) is
+    reported by its silence, not here."""
+    try:
+        conn.send_bytes(job)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
 def _function(build: Build) -> Callable[..., Mapping[str, Chart]]:
     """``build`` itself, or the function its ``"module:function"`` name names."""
     if callable(build):
@@ -329,9 +381,9 @@ def _function(build: Build) -> Callable[..., Mapping[str, Chart]]:
     return getattr(importlib.import_module(module), name)
 
 
-def _warm() -> None:
+def _warm(preload: Iterable[str] = ()) -> None:
     """Load matplotlib, what the charts use of it and their font, as a chart does
-    (nothing is written)."""
+    (nothing is written), then the modules ``preload`` names."""
     import matplotlib as mpl
     import matplotlib.backends.backend_svg  # noqa: F401
     import matplotlib.dates  # noqa: F401
@@ -348,23 +400,30 @@ def _warm() -> None:
         ax.set_title("Ag 0,1 $")
         ax.set_xlabel("Ag")
         fig.canvas.draw()
+    for module in preload:
+        importlib.import_module(module)
 
 
-def _first(job: Any, reports: list[Any], queue: _Queue, parent: int) -> None:
-    """The process :class:`Drawers` forks ahead: it loads matplotlib, waits for the charts
-    to draw (none when ``job`` closes without a word), forks one process per other
-    ``reports`` (they inherit what it loaded and the charts) and draws with them. It says
-    the word of another that was killed."""
+def _first(
+    job: Any, reports: list[Any], queue: _Queue, parent: int, preload: tuple[str, ...]
+) -> None:
+    """The process :class:`Drawers` forks ahead: it loads matplotlib and the modules
+    ``preload`` names, waits for the charts to draw (none when ``job`` closes without a
+    word), forks one process per other ``reports`` (they inherit what it loaded and the
+    charts) and draws with them. It says the word of another that was killed."""
     _end_with(parent)
     try:
-        _warm()
+        _warm(preload)
     except Exception:  # drawing says it again, where it is reported
         pass
     try:
-        build, args, formats = job.recv()
+        build, args, formats = pickle.loads(job.recv_bytes())
         job.close()
         charts = _function(build)(*args)
-        queue.fill(charts)
+        queue.fill(_drawing_order(charts))
+        # what is loaded now lives until the end: no collection walks it again (nor
+        # touches, in the processes forked below, the memory they share with this one)
+        gc.freeze()
     except EOFError:  # no charts after all
         return
     except BaseException as exc:
@@ -468,9 +527,15 @@ class Drawers:
     (['coop-debt-service.png', 'coop-balance.png'], ['coop-balance.png', 'coop-debt-service.png'])
     """
 
-    def __init__(self, jobs: int | None = None, formats: str | Iterable[str] = FORMATS) -> None:
+    def __init__(
+        self,
+        jobs: int | None = None,
+        formats: str | Iterable[str] = FORMATS,
+        preload: Iterable[str] = (),
+    ) -> None:
         self._first: Any = None
         self._sent = False
+        self._sender: threading.Thread | None = None
         processes = workers(jobs, MAX_JOBS)
         if processes <= 1 or not chart_formats(formats):
             return
@@ -480,7 +545,8 @@ class Drawers:
         pipes = [fork.Pipe(duplex=False) for _ in range(processes)]
         self._reports = [reader for reader, _ in pipes]
         writers = [writer for _, writer in pipes]
-        self._first = fork.Process(target=_first, args=(job, writers, self._queue, os.getpid()))
+        args = (job, writers, self._queue, os.getpid(), tuple(preload))
+        self._first = fork.Process(target=_first, args=args)
         _start(self._first)
         job.close()
         for writer in writers:
@@ -510,13 +576,21 @@ class Drawers:
             self.close()
             return Drawing(paths, build, args, formats, None)
         try:
-            self._job.send((build, args, formats))
+            job = pickle.dumps((build, args, formats), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # what does not pickle is drawn here
             self.close()
             return Drawing(paths, build, args, formats, None)
         self._sent = True
-        self._job.close()
+        # a result is megabytes, more than a pipe holds: a thread hands it over when the
+        # first process is ready for it, and this one goes on (to write the workbook)
+        self._sender = threading.Thread(target=_send, args=(self._job, job), daemon=True)
+        self._sender.start()
         return Drawing(paths, build, args, formats, self)
+
+    def _sent_out(self) -> None:
+        """Wait until the charts' job is handed over (or the first process is gone)."""
+        if self._sender is not None:
+            self._sender.join()
 
     def _wait(self) -> None:
         """Wait for every drawing process's word and for the first to end; raise the
@@ -525,6 +599,7 @@ class Drawers:
         while self._reports:
             said.append(_received(self._reports[0]))
             self._reports.pop(0).close()
+        self._sent_out()
         self._first.join()
         atexit.unregister(self.close)
         code = self._first.exitcode
@@ -540,6 +615,7 @@ class Drawers:
         while self._reports:
             _received(self._reports[0])
             self._reports.pop(0).close()
+        self._sent_out()
         self._first.join()
         atexit.unregister(self.close)
 

@@ -103,7 +103,6 @@ def write_outputs(
     """
     from bondkit.report.chartkit import chart_formats
     from bondkit.report.drawers import Drawers, run_chart_names
-    from bondkit.report.workbook import write_workbook
 
     formats = chart_formats(charts)
 
@@ -116,6 +115,9 @@ def write_outputs(
         with drawers if drawers is not None else Drawers(formats=formats) as ahead:
             args = (result, folder, stem, lang)
             with ahead.draw(_RUN_CHARTS, args, paths, formats) as drawing:
+                # loaded once the charts are under way (XlsxWriter and the sheets' modules)
+                from bondkit.report.workbook import write_workbook
+
                 pngs = drawing.paths if "png" in formats else None
                 xlsx = new / f"{stem}.xlsx"
                 write_workbook(result, xlsx, lang=lang, charts=pngs, ready=drawing.finish)
