@@ -185,25 +185,24 @@ def _limit_error(ctx: click.Context, key: str, value: str) -> click.BadParameter
 
 
 def _check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:  # the default: nothing to load (the runner loads pandas)
-        return None
-    from bondkit.runner.budget import parse_size
-
-    try:
-        return parse_size(value)
-    except ValueError:
-        raise _limit_error(ctx, "cli.err.size", str(value)) from None
+    return _limit(ctx, value, "parse_size", "cli.err.size")
 
 
 def _check_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:  # the default: nothing to load (the runner loads pandas)
+    return _limit(ctx, value, "parse_duration", "cli.err.duration")
+
+
+def _limit(ctx: click.Context, value: str | None, parser: str, key: str) -> float | None:
+    """A --max-* value read by ``parser`` of :mod:`bondkit.runner.budget`; the default
+    (None) loads nothing (the runner loads pandas, which ``bondkit run`` loads later)."""
+    if value is None:
         return None
-    from bondkit.runner.budget import parse_duration
+    from bondkit.runner import budget
 
     try:
-        return parse_duration(value)
+        return getattr(budget, parser)(value)
     except ValueError:
-        raise _limit_error(ctx, "cli.err.duration", str(value)) from None
+        raise _limit_error(ctx, key, str(value)) from None
 
 
 def budget_options(command: Callable[..., Any]) -> Callable[..., Any]:
