@@ -423,14 +423,12 @@ def run_command(
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
-    import pandas  # noqa: F401  (before the fork: the drawing processes share it)
-
     from bondkit.report.drawers import RUN_MODULES, Drawers
+    from bondkit.runner import run  # before the fork: the drawing processes share it
 
-    # matplotlib loads while this process loads the model and computes it
+    # matplotlib loads while this process reads the scenario and computes it
     with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
         from bondkit.report.writer import output_stem, write_outputs
-        from bondkit.runner import run
 
         sc = _load(file)
         stem = output_stem(file)
@@ -503,15 +501,13 @@ def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of
 
     Example: bondkit track my-issue.toml --subscriptions subs.csv --as-of 2016-11-30
     """
-    import pandas  # noqa: F401  (before the fork: the drawing processes share it)
-
     from bondkit.report.drawers import RUN_MODULES, Drawers
+    from bondkit.runner.tracking import track, tracking_lines  # shared by the drawing processes
 
     # matplotlib loads while this process reads and simulates
     with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
         from bondkit.cli_register.importing import mapping_pairs
         from bondkit.report.writer import output_stem, write_outputs
-        from bondkit.runner.tracking import track, tracking_lines
 
         sc = _load(file)
         given = {}

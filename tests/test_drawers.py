@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -449,10 +450,10 @@ def test_handing_the_result_over_never_waits_for_the_drawing_process(cinema, tmp
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths.values())
 
 
-def test_the_default_limits_load_no_model_before_the_drawing_process_is_forked():
-    """bondkit run forks the drawing process before it loads the model (the process then
-    loads matplotlib while this one loads the rest): reading the default --max-memory and
-    --max-time must not load the runner, as parsing a given one does."""
+def test_the_default_limits_load_nothing():
+    """Reading the default --max-memory and --max-time loads nothing (the runner loads
+    pandas: a command loads it when it needs it, bondkit run just before it forks its
+    drawing process), as parsing a given one does."""
     script = (
         "import sys\n"
         "from bondkit import cli\n"
@@ -465,3 +466,68 @@ def test_the_default_limits_load_no_model_before_the_drawing_process_is_forked()
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False", "True"]
+
+
+#: charts whose SVG waits for the file BONDKIT_TEST_GATE names (or raises, for "bad")
+SVG_GATE_MODULE = """
+import os, time
+from pathlib import Path
+from matplotlib.artist import Artist
+
+class InTheSvg(Artist):
+    def __init__(self, fails):
+        super().__init__()
+        self.fails = fails
+
+    def draw(self, renderer):
+        inner = getattr(renderer, "_renderer", renderer)  # savefig's mixed-mode renderer
+        if type(inner).__name__ != "RendererSVG":
+            return
+        if self.fails:
+            raise ValueError("this SVG cannot be written")
+        gate = Path(os.environ["BONDKIT_TEST_GATE"])
+        while not gate.exists():
+            time.sleep(0.01)
+
+def charts(folder, names):
+    def draw(ax, fails):
+        ax.plot([0, 1], [0, 1])
+        ax.add_artist(InTheSvg(fails))
+    return {n: (Path(folder) / f"{n}.png", lambda ax, n=n: draw(ax, n == "bad")) for n in names}
+"""
+
+
+@can_fork
+@pytest.mark.parametrize("names", [("a", "b", "c"), ("a", "bad", "c")], ids=["waits", "fails"])
+def test_the_pngs_are_ready_before_the_svgs(tmp_path, monkeypatch, names):
+    """The workbook needs the PNGs only: Drawing.pngs() returns once every chart's PNG is
+    written, while the SVGs are still being written (here, until a gate opens; opened by
+    a timer after 60 s, too late for this test); finish() waits for them, and raises what
+    stopped one."""
+    gate = tmp_path / "gate"
+    (tmp_path / "svg_gate.py").write_text(SVG_GATE_MODULE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("BONDKIT_TEST_GATE", str(gate))
+    out = tmp_path / "out"
+    out.mkdir()
+    late = threading.Timer(60, gate.touch)
+    with Drawers(jobs=2) as drawers:
+        late.start()
+        try:
+            paths = {n: out / f"{n}.png" for n in names}
+            with pytest.raises(ValueError, match="this SVG") if "bad" in names else nullcontext():
+                with drawers.draw("svg_gate:charts", (out, names), paths, "both") as drawing:
+                    drawing.pngs()
+                    written = sorted(p.name for p in out.iterdir() if p.suffix == ".png")
+                    whole = [p.name for p in out.glob("*.svg") if b"</svg>" in p.read_bytes()]
+                    assert not gate.exists()  # pngs() came back with the SVGs under way
+                    assert whole == []  # (an SVG being written is open, not whole)
+                    gate.touch()
+        finally:
+            late.cancel()
+    assert written == [f"{n}.png" for n in sorted(names)]
+    whole = sorted(p.name for p in out.glob("*.svg") if p.read_bytes().endswith(b"</svg>\n"))
+    if "bad" not in names:
+        assert whole == [f"{n}.svg" for n in sorted(names)]
+    assert "bad.svg" not in whole  # (write_outputs leaves none of a failed run's files)
+    assert multiprocessing.active_children() == []

@@ -31,6 +31,7 @@ __all__ = [
     "lighter",
     "new_axes",
     "save_figure",
+    "save_png_first",
     "png_bytes",
     "pyplot_axes",
     "mathtext_safe",
@@ -171,6 +172,27 @@ def save_figure(png: Path, draw: Callable[[Axes], Any], formats: Iterable[str] =
     >>> names, same
     (['bars.png', 'bars.svg'], True)
     """
+    save_png_first(png, draw, formats)()
+    return png
+
+
+def save_png_first(
+    png: Path, draw: Callable[[Axes], Any], formats: Iterable[str] = FORMATS
+) -> Callable[[], None]:
+    """:func:`save_figure` in two steps: draw the chart and write its PNG (when asked)
+    now; the function returned writes its SVG (when asked), the same file as
+    :func:`save_figure` writes, whenever it is called (a workbook waits for the PNGs
+    only).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     svg = save_png_first(Path(folder) / "bars.png", lambda ax: ax.bar([1, 2], [3, 4]))
+    ...     before = sorted(p.name for p in Path(folder).iterdir())
+    ...     svg()
+    ...     after = sorted(p.name for p in Path(folder).iterdir())
+    >>> before, after
+    (['bars.png'], ['bars.png', 'bars.svg'])
+    """
     import matplotlib as mpl
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -187,9 +209,15 @@ def save_figure(png: Path, draw: Callable[[Axes], Any], formats: Iterable[str] =
         fig.set_layout_engine(None)  # laid out: no file solves it again
         if "png" in formats:
             _write_png(fig, png)
-        if "svg" in formats:
+
+    def write_svg() -> None:
+        if "svg" not in formats:
+            return
+        with mpl.rc_context(RC), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
             fig.savefig(png.with_suffix(".svg"), dpi=DPI, format="svg", metadata=_SVG_METADATA)
-    return png
+
+    return write_svg
 
 
 def _write_png(fig: Any, path: Path) -> None:

@@ -6,18 +6,20 @@ computed. So the charts are drawn by processes of their own:
 
 - :func:`save_figures` draws charts already known (a comparison's, a sweep's) with this
   process and ``jobs - 1`` forked ones, which inherit them: nothing is pickled.
-- :class:`Drawers` is made *before* a run is computed (``bondkit run`` makes it first of
-  all, before it loads pandas or reads the scenario): it forks one process at once, which
-  loads matplotlib, its fonts and the modules of a run's result on the core the run
-  leaves idle. :meth:`Drawers.draw` then hands it the run's result (pickled, a few
-  milliseconds; a thread of this process waits until it is taken) and returns a
-  :class:`Drawing` at once; the
-  process forks the others it needs (they share what it loaded) and they draw the charts,
-  each once, while this process writes the workbook. :meth:`Drawing.finish` waits for
-  them.
+- :class:`Drawers` is made *before* a run is computed (``bondkit run`` makes it once the
+  model's modules are loaded, before it reads the scenario): it forks one process at
+  once, which loads matplotlib, its fonts and the other modules of a run's result on the
+  core the run leaves idle. :meth:`Drawers.draw` then hands it the run's result
+  (pickled, a few milliseconds; a thread of this process waits until it is taken) and
+  returns a :class:`Drawing` at once; the process forks the others it needs (they share
+  what it loaded) and they draw the charts, each once, the heaviest first, while this
+  process writes the workbook. Each process writes its charts' PNGs first and their SVGs
+  last: :meth:`Drawing.pngs` waits for the PNGs (the workbook is closed while the SVGs
+  are written), :meth:`Drawing.finish` for everything.
 
-Every process draws with :func:`bondkit.report.chartkit.save_figure`, so the files are
-byte for byte those one process writes. Where forking is not safe (see :func:`workers`),
+Every process draws with :func:`bondkit.report.chartkit.save_figure` (or its two steps,
+:func:`~bondkit.report.chartkit.save_png_first`), so the files are byte for byte those one
+process writes. Where forking is not safe (see :func:`workers`),
 nothing is forked and the charts are drawn in this process, when the drawing is finished.
 A forked process ends with the one that forked it, however that ends (Linux's
 parent-death signal): a run killed while drawing leaves no process behind.
@@ -42,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bondkit.labels import t
-from bondkit.report.chartkit import FORMATS, chart_formats, save_figure
+from bondkit.report.chartkit import FORMATS, chart_formats, save_figure, save_png_first
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -249,14 +251,33 @@ def _send_failure(report: Any, exc: BaseException) -> None:
     report.send(exc)
 
 
+#: what a drawing process of :class:`Drawers` says once its charts' PNGs are written,
+#: before it writes their SVGs (its last word follows)
+_PNGS = "pngs"
+
+
 def _draw_from(
-    charts: Mapping[str, Chart], formats: tuple[str, ...], queue: _Queue, report: Any
+    charts: Mapping[str, Chart],
+    formats: tuple[str, ...],
+    queue: _Queue,
+    report: Any,
+    pngs_first: bool = False,
 ) -> None:
     """Draw the charts taken from ``queue`` until none is left, then send None, or the
-    exception that stopped it, through ``report``."""
+    exception that stopped it, through ``report``. ``pngs_first``: each chart's PNG is
+    written as it is drawn and its SVG once no chart is left, with :data:`_PNGS` said in
+    between (a workbook waits for the PNGs only)."""
     try:
+        svgs = []
         while (name := queue.take(first=True)) is not None:
-            save_figure(*charts[name], formats)
+            if pngs_first:
+                svgs.append(save_png_first(*charts[name], formats))
+            else:
+                save_figure(*charts[name], formats)
+        if pngs_first:
+            report.send(_PNGS)
+            for svg in svgs:
+                svg()
     except BaseException as exc:
         queue.close()
         _send_failure(report, exc)
@@ -265,11 +286,17 @@ def _draw_from(
 
 
 def _draw_in_worker(
-    charts: Mapping[str, Chart], formats: tuple[str, ...], queue: _Queue, parent: int, report: Any
+    charts: Mapping[str, Chart],
+    formats: tuple[str, ...],
+    queue: _Queue,
+    parent: int,
+    report: Any,
+    pngs_first: bool = False,
 ) -> None:
-    """A process forked by :func:`save_figures`, or by the first of :class:`Drawers`."""
+    """A process forked by :func:`save_figures`, or by the first of :class:`Drawers`
+    (``pngs_first``, see :func:`_draw_from`)."""
     _end_with(parent)
-    _draw_from(charts, formats, queue, report)
+    _draw_from(charts, formats, queue, report, pngs_first)
 
 
 def _killed(code: int | None) -> ChildProcessError:
@@ -437,11 +464,11 @@ def _first(
             report.send(None)
             report.close()
             continue
-        args = (charts, formats, queue, os.getpid(), report)
+        args = (charts, formats, queue, os.getpid(), report, True)
         other = fork.Process(target=_draw_in_worker, args=args)
         _start(other)
         others.append((other, report))
-    _draw_from(charts, formats, queue, reports[0])
+    _draw_from(charts, formats, queue, reports[0], pngs_first=True)
     for other, report in others:
         other.join()
         if other.exitcode:  # killed before its word
@@ -484,6 +511,20 @@ class Drawing:
         elif self._formats:
             for png, draw in _function(self._build)(*self._args).values():
                 save_figure(png, draw, self._formats)
+
+    def pngs(self) -> None:
+        """Wait until the charts' PNGs are written (their SVGs may still be under way):
+        what a workbook needs; raise the first failure, and then nothing goes on. Where
+        nothing was forked, this draws them all (:meth:`finish`)."""
+        if self._drawers is None or self._done:
+            self.finish()
+            return
+        try:
+            self._drawers._pngs()
+        except BaseException:
+            self._done = True
+            self._drawers._stop()
+            raise
 
     def cancel(self) -> None:
         """Stop: no more charts are started, those under way end; nothing is raised."""
@@ -536,6 +577,8 @@ class Drawers:
         self._first: Any = None
         self._sent = False
         self._sender: threading.Thread | None = None
+        self._firsts: list[Any] = []
+        self._lasts: list[Any] = []
         processes = workers(jobs, MAX_JOBS)
         if processes <= 1 or not chart_formats(formats):
             return
@@ -592,19 +635,46 @@ class Drawers:
         if self._sender is not None:
             self._sender.join()
 
-    def _wait(self) -> None:
-        """Wait for every drawing process's word and for the first to end; raise the
-        first failure."""
-        said = []
+    def _first_words(self) -> None:
+        """Read each drawing process's first word: :data:`_PNGS`, or its last (None, a
+        failure, or silence when it was killed)."""
+        while len(self._firsts) < len(self._reports):
+            self._firsts.append(_received(self._reports[len(self._firsts)]))
+
+    def _last_words(self) -> list[Any]:
+        """Each drawing process's last word (its first when it said one only); their
+        pipes are closed."""
+        self._first_words()
         while self._reports:
-            said.append(_received(self._reports[0]))
-            self._reports.pop(0).close()
+            first, report = self._firsts.pop(0), self._reports.pop(0)
+            self._lasts.append(_received(report) if first == _PNGS else first)
+            report.close()
+        return self._lasts
+
+    def _failures(self, words: list[Any]) -> list[BaseException]:
+        """The failures among ``words`` (silence: the first process's exit code)."""
+        if any(isinstance(word, _Silent) for word in words):
+            self._first.join()  # silence: it has ended (it holds every pipe)
+        code = self._first.exitcode
+        failed = [_killed(code) if isinstance(w, _Silent) else w for w in words]
+        return [w for w in failed if w is not None and w != _PNGS]
+
+    def _pngs(self) -> None:
+        """Wait until every drawing process has written its PNGs; raise the first
+        failure."""
+        self._first_words()
+        failed = self._failures(self._firsts)
+        if failed:
+            raise failed[0]
+
+    def _wait(self) -> None:
+        """Wait for every drawing process's last word and for the first to end; raise the
+        first failure."""
+        said = self._last_words()
         self._sent_out()
         self._first.join()
         atexit.unregister(self.close)
-        code = self._first.exitcode
-        failed = [_killed(code) if isinstance(e, _Silent) else e for e in said]
-        failed = [e for e in failed if e is not None]
+        failed = self._failures(said)
         if failed:
             raise failed[0]
 
@@ -612,9 +682,7 @@ class Drawers:
         """No more charts are started; wait for those under way (whose word is not read
         yet), whatever they say."""
         self._queue.close()
-        while self._reports:
-            _received(self._reports[0])
-            self._reports.pop(0).close()
+        self._last_words()
         self._sent_out()
         self._first.join()
         atexit.unregister(self.close)

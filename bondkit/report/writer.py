@@ -120,8 +120,9 @@ def write_outputs(
 
                 pngs = drawing.paths if "png" in formats else None
                 xlsx = new / f"{stem}.xlsx"
-                write_workbook(result, xlsx, lang=lang, charts=pngs, ready=drawing.finish)
-        (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
+                # the workbook is closed once the PNGs are drawn, while the SVGs are
+                write_workbook(result, xlsx, lang=lang, charts=pngs, ready=drawing.pngs)
+                (new / f"{stem}-summary.json").write_text(summary_json(result), encoding="utf-8")
 
     out = Path(out_dir)
     written = write_file_set(out, f"run:{stem}", fill)

@@ -65,7 +65,7 @@ def write_workbook(
     today : the day the statuses of the steps of the issue (B3.1) are given for; default:
         the day of the run
     ready : called once the sheets are written, before the charts' files are read: the
-        charts may be drawn meanwhile (:meth:`bondkit.report.drawers.Drawing.finish`)
+        charts may be drawn meanwhile (:meth:`bondkit.report.drawers.Drawing.pngs`)
 
     Money is written in currency units, rates as fractions with a percent format. The
     starter scenario (a co-op's 100,000 $ 5-year bullet at 4 %), in English; the amount
