@@ -347,22 +347,16 @@ def test_ctrl_c_while_waiting_for_the_charts_stops_them(tmp_path):
 def test_the_heaviest_charts_are_drawn_first_and_every_run_chart_has_its_rank():
     """The processes take the longest charts first, so that they end together; a chart
     not ranked (a comparison's) keeps its place, first."""
-    from bondkit.report.drawers import HEAVIEST_FIRST
+    from bondkit.report.drawers import HEAVIEST_FIRST, _drawing_order
 
     run_names = [name for _, names in RUN_CHARTS for name in names]
     assert sorted(HEAVIEST_FIRST) == sorted(run_names)
-    assert module_order(["debt-service", "other", "coverage", "balance"]) == [
+    assert _drawing_order(["debt-service", "other", "coverage", "balance"]) == [
         "other",
         "coverage",
         "balance",
         "debt-service",
     ]
-
-
-def module_order(names: list[str]) -> list[str]:
-    import bondkit.report.drawers as module
-
-    return module._drawing_order(names)
 
 
 def test_the_modules_loaded_ahead_read_back_every_kind_of_result(cinema, tmp_path):

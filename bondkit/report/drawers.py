@@ -503,11 +503,7 @@ class Drawing:
             return
         self._done = True
         if self._drawers is not None:
-            try:
-                self._drawers._wait()
-            except BaseException:  # a failure, or Ctrl-C while waiting: nothing goes on
-                self._drawers._stop()
-                raise
+            self._wait_for(self._drawers._wait)
         elif self._formats:
             for png, draw in _function(self._build)(*self._args).values():
                 save_figure(png, draw, self._formats)
@@ -518,9 +514,13 @@ class Drawing:
         nothing was forked, this draws them all (:meth:`finish`)."""
         if self._drawers is None or self._done:
             self.finish()
-            return
+        else:
+            self._wait_for(self._drawers._pngs)
+
+    def _wait_for(self, wait: Callable[[], None]) -> None:
+        """``wait()``; if it raises (a failure, or Ctrl-C while waiting), nothing goes on."""
         try:
-            self._drawers._pngs()
+            wait()
         except BaseException:
             self._done = True
             self._drawers._stop()
