@@ -194,7 +194,8 @@ def _check_duration(ctx: click.Context, param: click.Parameter, value: str | Non
 
 def _limit(ctx: click.Context, value: str | None, parser: str, key: str) -> float | None:
     """A --max-* value read by ``parser`` of :mod:`bondkit.runner.budget`; the default
-    (None) loads nothing (the runner loads pandas, which ``bondkit run`` loads later)."""
+    (None) is read without loading the runner (and pandas): the command loads it when it
+    chooses."""
     if value is None:
         return None
     from bondkit.runner import budget
