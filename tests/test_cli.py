@@ -706,6 +706,7 @@ def test_entry_maps_sys_exit_values_as_python_does(monkeypatch, capsys):
 
     codes = []
     monkeypatch.setattr(cli.os, "_exit", codes.append)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # entry's default, undone after the test
     for raised, expected in ((None, 0), (3, 3), ("a message", 1)):
 
         def fake(raised=raised):
@@ -715,3 +716,32 @@ def test_entry_maps_sys_exit_values_as_python_does(monkeypatch, capsys):
         cli.entry()
         assert codes[-1] == expected
     assert capsys.readouterr().err == "a message\n"
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, 1), ("2", 2)])
+def test_the_console_entry_runs_openblas_on_one_thread_unless_told(given, expected):
+    """numpy's OpenBLAS starts a thread per core as it loads, whose spinning took CPU a
+    run's charts need: `bondkit` loads it on one thread; a user's OPENBLAS_NUM_THREADS
+    stays theirs. (On one core the default is 1 anyway: the second case still checks.)"""
+    from threadpoolctl import threadpool_info
+
+    code = (
+        "import json, sys\n"
+        "from bondkit import cli\n"
+        "def report():\n"
+        "    import numpy\n"
+        "    from threadpoolctl import threadpool_info\n"
+        "    pools = [p['num_threads'] for p in threadpool_info() if p['internal_api'] == 'openblas']\n"
+        "    print(json.dumps(pools))\n"
+        "cli.main = report\n"
+        "cli.entry()\n"
+    )
+    if not any(p["internal_api"] == "openblas" for p in threadpool_info()):
+        pytest.skip("this numpy is not built with OpenBLAS")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT
+    )
+    assert json.loads(out.stdout) == [expected]
