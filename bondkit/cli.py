@@ -424,10 +424,11 @@ def run_command(
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
-    from bondkit.report.drawers import RUN_MODULES, Drawers
-    from bondkit.runner import run  # and the scenario's modules: loaded before the fork,
-    from bondkit.scenario import Scenario  # noqa: F401  the drawing processes share them
+    from bondkit.report.drawers import RUN_MODULES, Drawers, loading
 
+    with loading():  # the scenario's modules, loaded before the fork: shared, not loaded twice
+        from bondkit.runner import run
+        from bondkit.scenario import Scenario  # noqa: F401
     # matplotlib loads while this process reads the scenario and computes it
     with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
         from bondkit.report.writer import output_stem, write_outputs
@@ -496,10 +497,11 @@ def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of
 
     Example: bondkit track my-issue.toml --subscriptions subs.csv --as-of 2016-11-30
     """
-    from bondkit.report.drawers import RUN_MODULES, Drawers
-    from bondkit.runner.tracking import track, tracking_lines  # and the scenario's modules:
-    from bondkit.scenario import Scenario  # noqa: F401  shared by the drawing processes
+    from bondkit.report.drawers import RUN_MODULES, Drawers, loading
 
+    with loading():  # the scenario's modules, loaded before the fork: shared, not loaded twice
+        from bondkit.runner.tracking import track, tracking_lines
+        from bondkit.scenario import Scenario  # noqa: F401
     # matplotlib loads while this process reads and simulates
     with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
         from bondkit.cli_register.importing import mapping_pairs
