@@ -33,6 +33,8 @@ from bondkit.columns import METRICS
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+#: what ``bondkit run`` loads before its drawing processes fork (shared, not loaded twice)
+_SHARED = ("bondkit.runner", "bondkit.scenario")
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> None:
@@ -424,14 +426,13 @@ def run_command(
 
     Example: bondkit run scenarios/cinema-du-parc-2016.toml --out out/
     """
-    from bondkit.report.drawers import RUN_MODULES, Drawers, loading
+    from bondkit.report.drawers import RUN_MODULES, Drawers
 
-    with loading():  # the scenario's modules, loaded before the fork: shared, not loaded twice
-        from bondkit.runner import run
-        from bondkit.scenario import Scenario  # noqa: F401
-    # matplotlib loads while this process reads the scenario and computes it
-    with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
+    # the scenario's modules load before the fork (shared), then matplotlib loads in the
+    # first drawing process while this one reads the scenario and computes it
+    with Drawers(formats=charts, preload=RUN_MODULES, share=_SHARED) as drawers:
         from bondkit.report.writer import output_stem, write_outputs
+        from bondkit.runner import run
 
         sc = _load(file)
         stem = output_stem(file)
@@ -497,15 +498,14 @@ def track_command(file: Path, rows: Path | None, register_db: Path | None, as_of
 
     Example: bondkit track my-issue.toml --subscriptions subs.csv --as-of 2016-11-30
     """
-    from bondkit.report.drawers import RUN_MODULES, Drawers, loading
+    from bondkit.report.drawers import RUN_MODULES, Drawers
 
-    with loading():  # the scenario's modules, loaded before the fork: shared, not loaded twice
-        from bondkit.runner.tracking import track, tracking_lines
-        from bondkit.scenario import Scenario  # noqa: F401
-    # matplotlib loads while this process reads and simulates
-    with Drawers(formats=charts, preload=RUN_MODULES) as drawers:
+    # matplotlib loads while this process reads and simulates (as for bondkit run)
+    shared = ("bondkit.runner.tracking", *_SHARED)
+    with Drawers(formats=charts, preload=RUN_MODULES, share=shared) as drawers:
         from bondkit.cli_register.importing import mapping_pairs
         from bondkit.report.writer import output_stem, write_outputs
+        from bondkit.runner.tracking import track, tracking_lines
 
         sc = _load(file)
         given = {}

@@ -127,6 +127,31 @@ def test_drawers_given_nothing_to_draw_end_at_once():
         assert multiprocessing.active_children() == []
 
 
+@can_fork
+def test_the_shared_modules_load_before_the_fork_frozen_until_the_drawers_close(tmp_path):
+    """Drawers(share=...) loads its modules in this process before the fork, with the
+    collector off, and freezes them for the fork; closing unfreezes them, so that a
+    long-lived process (these tests, a notebook) collects its garbage again."""
+    import gc
+
+    module = tmp_path / "bondkit_shared_probe.py"
+    module.write_text("import gc\nCOLLECTING = gc.isenabled()\n", encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        drawers = Drawers(jobs=2, share=["bondkit_shared_probe"])
+        try:
+            probe = sys.modules["bondkit_shared_probe"]
+            assert probe.COLLECTING is False  # loaded with the collector off
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+        finally:
+            drawers.close()
+        assert gc.get_freeze_count() == 0
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("bondkit_shared_probe", None)
+        gc.unfreeze()
+
+
 def _charts_that_fail(folder: Path, kill: bool) -> dict:
     """Four charts; the third raises (or kills the process that draws it)."""
 

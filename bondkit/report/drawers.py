@@ -57,7 +57,6 @@ __all__ = [
     "RUN_CHARTS",
     "RUN_MODULES",
     "HEAVIEST_FIRST",
-    "loading",
     "run_chart_names",
     "workers",
     "save_figures",
@@ -411,21 +410,12 @@ def _function(build: Build) -> Callable[..., Mapping[str, Chart]]:
 
 
 @contextlib.contextmanager
-def loading() -> Iterator[None]:
+def _loading() -> Iterator[None]:
     """Load modules inside: no collection runs meanwhile (loading makes next to no
     garbage, and a collection walks every object loaded so far), and what is loaded is
     frozen at the end (:func:`gc.freeze`): no later collection walks it again, nor writes
-    to the memory a forked drawing process shares with this one (Python's advice for a
-    process that forks). A run's modules load 0.04-0.05 s sooner, of 0.4-0.5 s, in the
-    process that computes it and in the one that draws.
-
-    >>> import gc
-    >>> with loading():
-    ...     off = not gc.isenabled()
-    >>> off, gc.isenabled(), gc.get_freeze_count() > 0
-    (True, True, True)
-    >>> gc.unfreeze()
-    """
+    to the memory a forked process shares (Python's advice for a process that forks). A
+    run's modules load 0.04-0.05 s sooner, of 0.4-0.5 s, in each process."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -468,7 +458,7 @@ def _first(
     charts) and draws with them. It says the word of another that was killed."""
     _end_with(parent)
     try:
-        with loading():
+        with _loading():
             _warm(preload)
     except Exception:  # drawing says it again, where it is reported
         pass
@@ -583,6 +573,12 @@ class Drawers:
     ``Drawers`` draws once; :meth:`close` (or the end of a ``with`` block) ends a process
     that was given nothing to draw.
 
+    ``share``: modules this process loads before the fork, so that the first process
+    shares them rather than loading them again (a run's model and scenario). They load
+    with the garbage collector off and are frozen (:func:`gc.freeze`) until :meth:`close`
+    unfreezes them: then a long-lived process (a notebook, the tests) collects its
+    garbage as before.
+
     >>> import tempfile
     >>> from bondkit.runner import run
     >>> from bondkit.scenario import starter_scenario
@@ -602,15 +598,21 @@ class Drawers:
         jobs: int | None = None,
         formats: str | Iterable[str] = FORMATS,
         preload: Iterable[str] = (),
+        share: Iterable[str] = (),
     ) -> None:
         self._first: Any = None
         self._sent = False
+        self._frozen = False
         self._sender: threading.Thread | None = None
         self._firsts: list[Any] = []
         self._lasts: list[Any] = []
         processes = workers(jobs, MAX_JOBS)
         if processes <= 1 or not chart_formats(formats):
             return
+        with _loading():
+            for module in share:
+                importlib.import_module(module)
+        self._frozen = True
         fork = multiprocessing.get_context("fork")
         self._queue = _Queue((), fork)
         job, self._job = fork.Pipe(duplex=False)
@@ -717,7 +719,11 @@ class Drawers:
         atexit.unregister(self.close)
 
     def close(self) -> None:
-        """End the process forked ahead when it was given nothing to draw."""
+        """Unfreeze what was frozen for the fork; end the process forked ahead when it was
+        given nothing to draw."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
         if self._first is None or self._sent:
             return
         self._sent = True
