@@ -24,11 +24,11 @@ $(VENV)/.stamp-test: pyproject.toml constraints.txt $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-$(VENV)/.stamp-notebooks: pyproject.toml $(VENV)/.stamp-install
+$(VENV)/.stamp-notebooks: pyproject.toml constraints.txt $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[notebooks]'
 	touch $@
 
-$(VENV)/.stamp-app: pyproject.toml $(VENV)/.stamp-install
+$(VENV)/.stamp-app: pyproject.toml constraints.txt $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[app]'
 	touch $@
 

@@ -234,10 +234,11 @@ DEFAULT_SCENARIO = "cinema-du-parc-2016.toml"
 
 def bench_default_run() -> list[str]:
     """``bondkit run`` on the default example end to end (installed command, best and
-    median of 5 after a warm-up, taken in turns with the same command without charts and with each
-    chart format alone), beside the model alone (``bondkit.runner.run`` on the same
-    scenario, best of 5 in this process). Python's byte-code cache is on, as on a user's machine (a shell that sets
-    PYTHONDONTWRITEBYTECODE would compile bondkit's modules on every run)."""
+    median of 5 after a warm-up, taken in turns with the same command without charts and
+    with each chart format alone), beside the model alone (``bondkit.runner.run`` on the
+    same scenario, best of 5 in this process). Python's byte-code cache is on, as on a
+    user's machine (``make install`` compiles bondkit's modules for a shell that sets
+    PYTHONDONTWRITEBYTECODE)."""
     from bondkit.runner import run
     from bondkit.scenario import load_scenario
 
